@@ -1,0 +1,955 @@
+//! The pure core: one `AppState`, one `update` that turns events into state changes plus
+//! effects, no I/O. The shell runs the effects and feeds their results back as events.
+
+pub mod keys;
+pub mod table;
+
+use std::collections::{BTreeMap, HashSet};
+
+use tui_input::{Input, InputRequest};
+
+pub use keys::{Action, Key, KeyCode, Keymap, Scope};
+pub use table::{Collection, Load};
+
+use crate::ec2::{ApiError, ApiResult, Identity, Instance, InstanceState, Page};
+use crate::resources::instances::InstanceRow;
+use crate::resources::{Resource, Tone};
+
+/// Who and where: shown in the header so the account acted on is unmistakable.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub profile: String,
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub read_only: bool,
+    pub demo: bool,
+    pub account: Option<String>,
+}
+
+/// One instance an operation applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: String,
+    pub name: String,
+}
+
+impl Target {
+    /// "web-1 (i-0123)" or just the id.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.name, self.id)
+        }
+    }
+}
+
+/// A mutating EC2 call, carried as data from the key press through the confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ec2Op {
+    Start(Vec<Target>),
+    Stop { targets: Vec<Target>, force: bool },
+    Reboot(Vec<Target>),
+    Terminate(Vec<Target>),
+    SetProtection { targets: Vec<Target>, on: bool },
+}
+
+impl Ec2Op {
+    pub fn targets(&self) -> &[Target] {
+        match self {
+            Self::Start(t) | Self::Reboot(t) | Self::Terminate(t) => t,
+            Self::Stop { targets, .. } | Self::SetProtection { targets, .. } => targets,
+        }
+    }
+
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Self::Start(_) => "start",
+            Self::Stop { force: false, .. } => "stop",
+            Self::Stop { force: true, .. } => "force stop",
+            Self::Reboot(_) => "reboot",
+            Self::Terminate(_) => "terminate",
+            Self::SetProtection { on: true, .. } => "turn on termination protection for",
+            Self::SetProtection { on: false, .. } => "turn off termination protection for",
+        }
+    }
+
+    fn done(&self) -> &'static str {
+        match self {
+            Self::Start(_) => "starting",
+            Self::Stop { force: false, .. } => "stopping",
+            Self::Stop { force: true, .. } => "force stopping",
+            Self::Reboot(_) => "rebooting",
+            Self::Terminate(_) => "terminating",
+            Self::SetProtection { on: true, .. } => "protection on",
+            Self::SetProtection { on: false, .. } => "protection off",
+        }
+    }
+
+    /// Destructive operations need the typed word, not just `y`.
+    pub fn is_destructive(&self) -> bool {
+        matches!(self, Self::Terminate(_))
+    }
+
+    /// The state the instances should settle in, for watching.
+    fn expect(&self) -> Option<InstanceState> {
+        match self {
+            Self::Start(_) | Self::Reboot(_) => Some(InstanceState::Running),
+            Self::Stop { .. } => Some(InstanceState::Stopped),
+            Self::Terminate(_) => Some(InstanceState::Terminated),
+            Self::SetProtection { .. } => None,
+        }
+    }
+}
+
+/// What the shell must do. `update` never does I/O itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadIdentity,
+    /// List every instance, page by page, reporting each page.
+    ListInstances {
+        req: u64,
+    },
+    /// Describe these instances (watching state changes).
+    Watch {
+        ids: Vec<String>,
+    },
+    /// Run a mutating operation: one call per target, each outcome reported.
+    Call {
+        req: u64,
+        op: Ec2Op,
+    },
+    FetchProtection {
+        ids: Vec<String>,
+    },
+    FetchUserData {
+        id: String,
+    },
+    Quit,
+}
+
+/// A result coming back from the shell.
+#[derive(Debug, Clone)]
+pub enum ApiEvent {
+    Identity(ApiResult<Identity>),
+    InstancesPage {
+        req: u64,
+        result: ApiResult<Page<Instance>>,
+    },
+    Watched(ApiResult<Vec<Instance>>),
+    Done {
+        req: u64,
+        op: Ec2Op,
+        results: Vec<(Target, ApiResult<()>)>,
+    },
+    Protection(Vec<(String, ApiResult<bool>)>),
+    UserData {
+        id: String,
+        result: ApiResult<Option<String>>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(Key),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The wall clock, seconds since the epoch (ages are drawn against it).
+    Tick {
+        now: i64,
+    },
+    RefreshDue,
+    WatchDue,
+    Api(ApiEvent),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetch<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+/// A confirmation: the operation as data, and for destructive ones the word to type.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub op: Ec2Op,
+    pub typed: Option<&'static str>,
+    pub input: Input,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Details {
+    pub id: String,
+    pub user_data: Fetch<Option<String>>,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    Confirm(Confirm),
+    Details(Details),
+    Help { scroll: u16 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone)]
+struct Watching {
+    expect: Option<InstanceState>,
+    rounds: u32,
+    moved: bool,
+}
+
+/// Rows of chrome around the table: header, table borders and column titles, footer, status.
+pub const CHROME_ROWS: u16 = 6;
+/// Below this the UI says the terminal is too small instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub struct AppState {
+    pub ctx: Context,
+    pub keymap: Keymap,
+    pub instances: Collection<InstanceRow>,
+    pub mode: Mode,
+    /// The filter or command line being edited.
+    pub input: Input,
+    pub dialog: Option<Dialog>,
+    pub status: Option<Status>,
+    pub now: i64,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Seconds between full refreshes; 0 turns them off.
+    pub refresh_secs: u64,
+    watching: BTreeMap<String, Watching>,
+    watch_in_flight: bool,
+    protection_requested: HashSet<String>,
+    next_req: u64,
+}
+
+const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
+
+impl AppState {
+    pub fn new(ctx: Context, keymap: Keymap) -> Self {
+        let mut instances = Collection::default();
+        instances.set_sort(crate::resources::instances::COL_NAME, false);
+        Self {
+            ctx,
+            keymap,
+            instances,
+            mode: Mode::Normal,
+            input: Input::default(),
+            dialog: None,
+            status: None,
+            now: 0,
+            size: (120, 40),
+            quit: false,
+            refresh_secs: 30,
+            watching: BTreeMap::new(),
+            watch_in_flight: false,
+            protection_requested: HashSet::new(),
+            next_req: 0,
+        }
+    }
+
+    /// The effects to run at start-up.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let mut fx = vec![Effect::LoadIdentity];
+        fx.extend(self.refresh());
+        fx
+    }
+
+    /// The scopes of the focused pane, most specific first.
+    pub fn scopes(&self) -> &'static [Scope] {
+        SCOPES
+    }
+
+    /// Rows the table has room for at the current size.
+    pub fn table_rows(&self) -> usize {
+        self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
+    }
+
+    /// Ids under watch (settling after an action).
+    pub fn watching(&self) -> impl Iterator<Item = &str> {
+        self.watching.keys().map(String::as_str)
+    }
+
+    fn req(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Info,
+        });
+    }
+    fn ok(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Ok,
+        });
+    }
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Error,
+        });
+    }
+
+    fn error_with_hint(&mut self, what: &str, e: &ApiError) {
+        let mut text = format!("{what}: {}", e.describe());
+        if let Some(h) = e.hint(&self.ctx.profile) {
+            text.push_str(" — ");
+            text.push_str(&h);
+        }
+        self.error(text);
+    }
+
+    /// Starts a full refresh unless one is in flight (coalesced).
+    fn refresh(&mut self) -> Vec<Effect> {
+        if self.instances.is_loading() {
+            return vec![];
+        }
+        let req = self.req();
+        self.instances.begin(req);
+        self.protection_requested.clear();
+        vec![Effect::ListInstances { req }]
+    }
+
+    pub fn update(&mut self, ev: Event) -> Vec<Effect> {
+        let mut fx = match ev {
+            Event::Key(k) => self.on_key(k),
+            Event::Resize { width, height } => {
+                self.size = (width, height);
+                let h = self.table_rows();
+                self.instances.refresh_view();
+                self.instances.scroll_into_view(h);
+                vec![]
+            }
+            Event::Tick { now } => {
+                self.now = now;
+                vec![]
+            }
+            Event::RefreshDue => self.refresh(),
+            Event::WatchDue => {
+                if self.watching.is_empty() || self.watch_in_flight {
+                    vec![]
+                } else {
+                    self.watch_in_flight = true;
+                    vec![Effect::Watch {
+                        ids: self.watching.keys().cloned().collect(),
+                    }]
+                }
+            }
+            Event::Api(a) => self.on_api(a),
+        };
+        if !self.quit {
+            fx.extend(self.request_visible_protection());
+        }
+        fx
+    }
+
+    /// Termination protection is not in `DescribeInstances`: fetch it for the rows on screen.
+    fn request_visible_protection(&mut self) -> Option<Effect> {
+        if self.instances.is_empty() {
+            return None;
+        }
+        self.instances.refresh_view();
+        let h = self.table_rows();
+        let ids: Vec<String> = self
+            .instances
+            .visible(h)
+            .filter(|(_, r)| {
+                r.protected.is_none()
+                    && r.inst.state != InstanceState::Terminated
+                    && !self.protection_requested.contains(&r.inst.id)
+            })
+            .map(|(_, r)| r.inst.id.clone())
+            .collect();
+        self.request_protection(ids)
+    }
+
+    fn request_protection(&mut self, ids: Vec<String>) -> Option<Effect> {
+        let ids: Vec<String> = ids
+            .into_iter()
+            .filter(|id| self.protection_requested.insert(id.clone()))
+            .collect();
+        (!ids.is_empty()).then_some(Effect::FetchProtection { ids })
+    }
+
+    fn on_api(&mut self, a: ApiEvent) -> Vec<Effect> {
+        match a {
+            ApiEvent::Identity(Ok(id)) => self.ctx.account = Some(id.account),
+            ApiEvent::Identity(Err(e)) => {
+                self.ctx.account = None;
+                self.error_with_hint("cannot identify the account", &e);
+            }
+            ApiEvent::InstancesPage { req, result } => match result {
+                Ok(page) => {
+                    let last = page.next_token.is_none();
+                    let rows = page.items.into_iter().map(|inst| {
+                        let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
+                        InstanceRow { inst, protected }
+                    });
+                    let rows: Vec<InstanceRow> = rows.collect();
+                    if self.instances.apply_page(req, rows, last) && last {
+                        if matches!(self.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
+                        {
+                            self.status = None;
+                        }
+                    }
+                }
+                Err(e) => {
+                    if self.instances.fail(req, e.clone()) {
+                        self.error_with_hint("cannot list instances", &e);
+                    }
+                }
+            },
+            ApiEvent::Watched(result) => {
+                self.watch_in_flight = false;
+                match result {
+                    Ok(list) => return self.on_watched(list),
+                    Err(e) => self.error_with_hint("cannot check instance state", &e),
+                }
+            }
+            ApiEvent::Done {
+                req: _,
+                op,
+                results,
+            } => return self.on_done(op, results),
+            ApiEvent::Protection(results) => {
+                for (id, r) in results {
+                    match r {
+                        Ok(p) => self.instances.update(&id, |row| row.protected = Some(p)),
+                        Err(e) => tracing::warn!("termination protection of {id}: {e}"),
+                    }
+                }
+            }
+            ApiEvent::UserData { id, result } => {
+                if let Some(Dialog::Details(d)) = &mut self.dialog {
+                    if d.id == id {
+                        d.user_data = match result {
+                            Ok(u) => Fetch::Ready(u),
+                            Err(e) => Fetch::Failed(e.describe()),
+                        };
+                    }
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn on_watched(&mut self, list: Vec<Instance>) -> Vec<Effect> {
+        let mut settled = Vec::new();
+        for inst in list {
+            let id = inst.id.clone();
+            let state = inst.state;
+            let name = inst.name.clone();
+            self.upsert_instance(inst);
+            if let Some(w) = self.watching.get_mut(&id) {
+                w.rounds += 1;
+                if !state.is_stable() {
+                    w.moved = true;
+                }
+                let done = state.is_stable()
+                    && (w.expect == Some(state) || w.moved || w.expect.is_none() || w.rounds >= 3);
+                if done {
+                    self.watching.remove(&id);
+                    settled.push(format!("{} is {}", Target { id, name }.label(), state));
+                }
+            }
+        }
+        if !settled.is_empty() {
+            let more = if settled.len() > 3 {
+                format!(" and {} more", settled.len() - 3)
+            } else {
+                String::new()
+            };
+            settled.truncate(3);
+            self.ok(format!("{}{more}", settled.join(", ")));
+        }
+        vec![]
+    }
+
+    fn upsert_instance(&mut self, inst: Instance) {
+        let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
+        self.instances.upsert(InstanceRow { inst, protected });
+    }
+
+    fn on_done(&mut self, op: Ec2Op, results: Vec<(Target, ApiResult<()>)>) -> Vec<Effect> {
+        let mut ok: Vec<&Target> = Vec::new();
+        let mut failed: Vec<String> = Vec::new();
+        for (t, r) in &results {
+            match r {
+                Ok(()) => ok.push(t),
+                Err(e) => failed.push(format!("{}: {}", t.label(), e.describe())),
+            }
+        }
+        let ok_ids: Vec<String> = ok.iter().map(|t| t.id.clone()).collect();
+        if let Ec2Op::SetProtection { on, .. } = op {
+            for id in &ok_ids {
+                self.instances.update(id, |r| r.protected = Some(on));
+            }
+        }
+        let summary = |ts: &[&Target]| -> String {
+            let mut s: Vec<String> = ts.iter().take(3).map(|t| t.label()).collect();
+            if ts.len() > 3 {
+                s.push(format!("{} more", ts.len() - 3));
+            }
+            s.join(", ")
+        };
+        if failed.is_empty() {
+            self.ok(format!("{}: {}", op.done(), summary(&ok)));
+        } else {
+            let hint = results
+                .iter()
+                .find_map(|(_, r)| r.as_ref().err())
+                .and_then(|e| e.hint(&self.ctx.profile))
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default();
+            let head = if ok.is_empty() {
+                format!("{} refused", op.verb())
+            } else {
+                format!("{}: {}; refused", op.done(), summary(&ok))
+            };
+            let extra = if failed.len() > 1 {
+                format!(" (+{} more refused)", failed.len() - 1)
+            } else {
+                String::new()
+            };
+            self.error(format!("{head}: {}{extra}{hint}", failed[0]));
+        }
+        self.instances.clear_marks();
+        let expect = op.expect();
+        if expect.is_none() || ok_ids.is_empty() {
+            return vec![];
+        }
+        for id in &ok_ids {
+            self.watching.insert(
+                id.clone(),
+                Watching {
+                    expect,
+                    rounds: 0,
+                    moved: false,
+                },
+            );
+        }
+        self.watch_in_flight = true;
+        vec![Effect::Watch { ids: ok_ids }]
+    }
+
+    fn on_key(&mut self, k: Key) -> Vec<Effect> {
+        if k == Key::ctrl('c') {
+            self.quit = true;
+            return vec![Effect::Quit];
+        }
+        if self.dialog.is_some() {
+            return self.on_dialog_key(k);
+        }
+        match self.mode {
+            Mode::Filter => {
+                match k.code {
+                    KeyCode::Esc => {
+                        self.input.reset();
+                        self.instances.set_filter("");
+                        self.mode = Mode::Normal;
+                    }
+                    KeyCode::Enter => self.mode = Mode::Normal,
+                    _ => {
+                        edit(&mut self.input, k);
+                        let v = self.input.value().to_string();
+                        self.instances.set_filter(&v);
+                        self.instances.refresh_view();
+                        let h = self.table_rows();
+                        self.instances.scroll_into_view(h);
+                    }
+                }
+                vec![]
+            }
+            Mode::Command => match k.code {
+                KeyCode::Esc => {
+                    self.mode = Mode::Normal;
+                    vec![]
+                }
+                KeyCode::Enter => {
+                    self.mode = Mode::Normal;
+                    let cmd = self.input.value().trim().to_string();
+                    self.command(&cmd)
+                }
+                _ => {
+                    edit(&mut self.input, k);
+                    vec![]
+                }
+            },
+            Mode::Normal => match self.keymap.lookup(self.scopes(), k) {
+                Some(a) => self.action(a),
+                None => vec![],
+            },
+        }
+    }
+
+    fn command(&mut self, cmd: &str) -> Vec<Effect> {
+        let (word, _arg) = cmd.split_once(' ').unwrap_or((cmd, ""));
+        match word {
+            "" => vec![],
+            "q" | "q!" | "quit" | "qa" | "exit" => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            "instances" | "instance" | "inst" | "ec2" | "i" | "1" => {
+                self.info("instances");
+                vec![]
+            }
+            "help" | "h" => self.action(Action::Help),
+            "refresh" | "r" => self.action(Action::Refresh),
+            other => {
+                self.error(format!(
+                    "unknown command :{other} — try :instances, :q or ?"
+                ));
+                vec![]
+            }
+        }
+    }
+
+    /// Runs one action from the keymap.
+    pub fn action(&mut self, a: Action) -> Vec<Effect> {
+        let h = self.table_rows();
+        if a.is_mutating() && self.ctx.read_only {
+            self.error(format!(
+                "read-only mode: {} is disabled (started with --read-only)",
+                a.describe()
+            ));
+            return vec![];
+        }
+        match a {
+            Action::Quit => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            Action::Command => {
+                self.input = Input::default();
+                self.mode = Mode::Command;
+            }
+            Action::Help => self.dialog = Some(Dialog::Help { scroll: 0 }),
+            Action::Refresh => {
+                let fx = self.refresh();
+                self.info(if fx.is_empty() {
+                    "refresh already in progress"
+                } else {
+                    "refreshing…"
+                });
+                return fx;
+            }
+            Action::PaneInstances => {}
+            Action::Down => self.instances.move_by(1, h),
+            Action::Up => self.instances.move_by(-1, h),
+            Action::PageDown => self.instances.move_by(h as isize, h),
+            Action::PageUp => self.instances.move_by(-(h as isize), h),
+            Action::Top => self.instances.move_by(isize::MIN / 2, h),
+            Action::Bottom => self.instances.move_by(isize::MAX / 2, h),
+            Action::Filter => {
+                self.input = Input::new(self.instances.filter().to_string());
+                self.mode = Mode::Filter;
+            }
+            Action::SortPrev | Action::SortNext => {
+                let n = InstanceRow::columns().len();
+                let (col, _) = self.instances.sort;
+                let col = if a == Action::SortNext {
+                    (col + 1) % n
+                } else {
+                    (col + n - 1) % n
+                };
+                self.instances.set_sort(col, false);
+                self.instances.refresh_view();
+                self.instances.scroll_into_view(h);
+                self.info(format!("sorted by {} ↑", InstanceRow::columns()[col].title));
+            }
+            Action::SortReverse => {
+                let (col, desc) = self.instances.sort;
+                self.instances.set_sort(col, !desc);
+                self.instances.refresh_view();
+                self.instances.scroll_into_view(h);
+                let arrow = if desc { "↑" } else { "↓" };
+                self.info(format!(
+                    "sorted by {} {arrow}",
+                    InstanceRow::columns()[col].title
+                ));
+            }
+            Action::Details => {
+                self.instances.refresh_view();
+                if let Some(id) = self.instances.selected_id().map(str::to_string) {
+                    self.dialog = Some(Dialog::Details(Details {
+                        id: id.clone(),
+                        user_data: Fetch::Loading,
+                        scroll: 0,
+                    }));
+                    let mut fx = vec![Effect::FetchUserData { id: id.clone() }];
+                    fx.extend(self.request_protection(vec![id]));
+                    return fx;
+                }
+                self.error("no instance selected");
+            }
+            Action::Mark => {
+                self.instances.refresh_view();
+                self.instances.toggle_mark();
+                self.instances.move_by(1, h);
+            }
+            Action::ClearMarks => {
+                if !self.instances.marks().is_empty() {
+                    self.instances.clear_marks();
+                } else if !self.instances.filter().is_empty() {
+                    self.instances.set_filter("");
+                    self.input.reset();
+                }
+            }
+            Action::Start
+            | Action::Stop
+            | Action::ForceStop
+            | Action::Reboot
+            | Action::Terminate
+            | Action::ToggleProtection => return self.propose(a),
+        }
+        vec![]
+    }
+
+    /// Opens the confirmation of a mutating action on the targets; nothing is sent yet.
+    fn propose(&mut self, a: Action) -> Vec<Effect> {
+        self.instances.refresh_view();
+        let rows = self.instances.targets();
+        if rows.is_empty() {
+            self.error(format!("no instance selected to {}", a.describe()));
+            return vec![];
+        }
+        let targets: Vec<Target> = rows
+            .iter()
+            .map(|r| Target {
+                id: r.inst.id.clone(),
+                name: r.inst.name.clone(),
+            })
+            .collect();
+        let all_protected = rows.iter().all(|r| r.protected == Some(true));
+        let op = match a {
+            Action::Start => Ec2Op::Start(targets),
+            Action::Stop => Ec2Op::Stop {
+                targets,
+                force: false,
+            },
+            Action::ForceStop => Ec2Op::Stop {
+                targets,
+                force: true,
+            },
+            Action::Reboot => Ec2Op::Reboot(targets),
+            Action::Terminate => Ec2Op::Terminate(targets),
+            Action::ToggleProtection => Ec2Op::SetProtection {
+                targets,
+                on: !all_protected,
+            },
+            _ => return vec![],
+        };
+        let ids: Vec<String> = op.targets().iter().map(|t| t.id.clone()).collect();
+        let typed = op.is_destructive().then_some("terminate");
+        self.dialog = Some(Dialog::Confirm(Confirm {
+            op,
+            typed,
+            input: Input::default(),
+            note: None,
+        }));
+        self.request_protection(ids).into_iter().collect()
+    }
+
+    fn on_dialog_key(&mut self, k: Key) -> Vec<Effect> {
+        let Some(dialog) = self.dialog.as_mut() else {
+            return vec![];
+        };
+        match dialog {
+            Dialog::Help { scroll } | Dialog::Details(Details { scroll, .. }) => {
+                match k.code {
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
+                        self.dialog = None
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+                    _ => {}
+                }
+                vec![]
+            }
+            Dialog::Confirm(c) => {
+                let submit = k.code == KeyCode::Enter || k == Key::ctrl('s');
+                match (c.typed, k.code) {
+                    (_, KeyCode::Esc) => {
+                        self.dialog = None;
+                        self.info("cancelled");
+                        vec![]
+                    }
+                    (None, KeyCode::Char('n')) => {
+                        self.dialog = None;
+                        self.info("cancelled");
+                        vec![]
+                    }
+                    (None, KeyCode::Char('y')) => self.confirm(),
+                    (None, _) if submit => self.confirm(),
+                    (Some(word), _) if submit => {
+                        if c.input.value() == word {
+                            self.confirm()
+                        } else {
+                            c.note = Some(format!(
+                                "type {word} and press Enter to confirm, Esc to cancel"
+                            ));
+                            vec![]
+                        }
+                    }
+                    (Some(_), _) => {
+                        edit(&mut c.input, k);
+                        c.note = None;
+                        vec![]
+                    }
+                    _ => vec![],
+                }
+            }
+        }
+    }
+
+    fn confirm(&mut self) -> Vec<Effect> {
+        let Some(Dialog::Confirm(c)) = self.dialog.take() else {
+            return vec![];
+        };
+        if self.ctx.read_only {
+            self.error("read-only mode: nothing was sent");
+            return vec![];
+        }
+        let n = c.op.targets().len();
+        self.info(format!(
+            "{} {n} instance{}…",
+            c.op.done(),
+            if n == 1 { "" } else { "s" }
+        ));
+        let req = self.req();
+        vec![Effect::Call { req, op: c.op }]
+    }
+
+    /// The body of a confirmation dialog: what will happen, to what.
+    pub fn confirm_body(&self, c: &Confirm) -> Vec<(String, Tone)> {
+        let mut out = Vec::new();
+        let n = c.op.targets().len();
+        out.push((
+            format!(
+                "{} {n} instance{}:",
+                capitalise(c.op.verb()),
+                if n == 1 { "" } else { "s" }
+            ),
+            Tone::Normal,
+        ));
+        for t in c.op.targets() {
+            let row = self.instances.get(&t.id);
+            let state = row.map(|r| r.inst.state.as_str()).unwrap_or("?");
+            let mut line = format!("  {}  [{state}]", t.label());
+            let mut tone = Tone::Normal;
+            if c.op.is_destructive() {
+                match row.and_then(|r| r.protected) {
+                    Some(true) => {
+                        line.push_str("  protected: will be refused");
+                        tone = Tone::Warn;
+                    }
+                    Some(false) => {}
+                    None => line.push_str("  (checking protection…)"),
+                }
+            }
+            out.push((line, tone));
+            if c.op.is_destructive() {
+                if let Some(r) = row {
+                    for b in &r.inst.block_devices {
+                        let (what, tone) = if b.delete_on_termination {
+                            ("deleted", Tone::Bad)
+                        } else {
+                            ("kept   ", Tone::Good)
+                        };
+                        out.push((format!("      {what} {} {}", b.volume_id, b.device), tone));
+                    }
+                }
+            }
+        }
+        out.push((String::new(), Tone::Normal));
+        let consequence = match &c.op {
+            Ec2Op::Start(_) => {
+                "Instances boot; a stopped instance gets a new public IP unless it has an Elastic IP."
+            }
+            Ec2Op::Stop { force: false, .. } => {
+                "The OS shuts down. Instance-store data is lost; EBS volumes are kept."
+            }
+            Ec2Op::Stop { force: true, .. } => {
+                "FORCE: the OS gets no chance to flush caches or file systems. Instance-store data is lost."
+            }
+            Ec2Op::Reboot(_) => "The OS restarts; the instance keeps its IPs and data.",
+            Ec2Op::Terminate(_) => {
+                "Terminated instances cannot be started again. Volumes marked deleted go with them."
+            }
+            Ec2Op::SetProtection { on: true, .. } => {
+                "Terminate calls will be refused until protection is turned off."
+            }
+            Ec2Op::SetProtection { on: false, .. } => "The instances can then be terminated.",
+        };
+        out.push((
+            consequence.to_string(),
+            if c.op.is_destructive() || matches!(c.op, Ec2Op::Stop { force: true, .. }) {
+                Tone::Bad
+            } else {
+                Tone::Normal
+            },
+        ));
+        out
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Applies an editing key to a single-line input.
+pub fn edit(input: &mut Input, k: Key) {
+    let req = match (k.code, k.ctrl) {
+        (KeyCode::Char('w'), true) => InputRequest::DeletePrevWord,
+        (KeyCode::Char('u'), true) => InputRequest::DeleteLine,
+        (KeyCode::Char('a'), true) => InputRequest::GoToStart,
+        (KeyCode::Char('e'), true) => InputRequest::GoToEnd,
+        (KeyCode::Char(_), true) => return,
+        (KeyCode::Char(c), false) => InputRequest::InsertChar(c),
+        (KeyCode::Backspace, _) => InputRequest::DeletePrevChar,
+        (KeyCode::Delete, _) => InputRequest::DeleteNextChar,
+        (KeyCode::Left, _) => InputRequest::GoToPrevChar,
+        (KeyCode::Right, _) => InputRequest::GoToNextChar,
+        (KeyCode::Home, _) => InputRequest::GoToStart,
+        (KeyCode::End, _) => InputRequest::GoToEnd,
+        _ => return,
+    };
+    input.handle(req);
+}

@@ -1,0 +1,354 @@
+//! A generic collection behind every resource table: items streamed in pages, load state,
+//! newest-request-wins, sort, filter, marks, and a selection kept by resource id.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ec2::ApiError;
+use crate::resources::Resource;
+
+/// Where a collection's load stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    Idle,
+    /// Pages are arriving for request `req`; `pages` have arrived so far.
+    Loading {
+        req: u64,
+        pages: usize,
+    },
+    Loaded,
+    Failed(ApiError),
+}
+
+pub struct Collection<R: Resource> {
+    items: Vec<R>,
+    haystacks: Vec<String>,
+    index: HashMap<String, usize>,
+    pub load: Load,
+    /// The latest request id; results of older requests are dropped.
+    pub latest_req: u64,
+    /// Ids seen by the load in progress, to drop vanished ones when it completes.
+    seen: HashSet<String>,
+    /// The column sorted by, and whether descending.
+    pub sort: (usize, bool),
+    filter: String,
+    /// All item indices, sorted.
+    order: Vec<u32>,
+    /// The indices that pass the filter, in sort order: the rows.
+    view: Vec<u32>,
+    order_dirty: bool,
+    view_dirty: bool,
+    selected: Option<String>,
+    cursor: usize,
+    /// The first row shown.
+    pub offset: usize,
+    marks: HashSet<String>,
+}
+
+impl<R: Resource> Default for Collection<R> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            haystacks: Vec::new(),
+            index: HashMap::new(),
+            load: Load::Idle,
+            latest_req: 0,
+            seen: HashSet::new(),
+            sort: (0, false),
+            filter: String::new(),
+            order: Vec::new(),
+            view: Vec::new(),
+            order_dirty: false,
+            view_dirty: false,
+            selected: None,
+            cursor: 0,
+            offset: 0,
+            marks: HashSet::new(),
+        }
+    }
+}
+
+impl<R: Resource> Collection<R> {
+    /// Starts a load for request `req`.
+    pub fn begin(&mut self, req: u64) {
+        self.latest_req = req;
+        self.load = Load::Loading { req, pages: 0 };
+        self.seen.clear();
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self.load, Load::Loading { .. })
+    }
+
+    /// Applies one page of request `req`. Returns false (and changes nothing) if the page
+    /// belongs to an older request.
+    pub fn apply_page(&mut self, req: u64, page: Vec<R>, last: bool) -> bool {
+        let Load::Loading {
+            req: current,
+            pages,
+        } = &mut self.load
+        else {
+            return false;
+        };
+        if *current != req || req != self.latest_req {
+            return false;
+        }
+        *pages += 1;
+        for item in page {
+            self.seen.insert(item.id().to_string());
+            self.upsert(item);
+        }
+        if last {
+            self.finish();
+        }
+        true
+    }
+
+    fn finish(&mut self) {
+        if self.seen.len() != self.items.len() {
+            let seen = std::mem::take(&mut self.seen);
+            let mut items = Vec::with_capacity(seen.len());
+            let mut hay = Vec::with_capacity(seen.len());
+            for (item, h) in std::mem::take(&mut self.items)
+                .into_iter()
+                .zip(std::mem::take(&mut self.haystacks))
+            {
+                if seen.contains(item.id()) {
+                    items.push(item);
+                    hay.push(h);
+                }
+            }
+            self.items = items;
+            self.haystacks = hay;
+            self.index = self
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id().to_string(), i))
+                .collect();
+            self.marks.retain(|m| seen.contains(m));
+            self.order_dirty = true;
+        }
+        self.seen.clear();
+        self.load = Load::Loaded;
+    }
+
+    /// Records a failed load of request `req`; items already shown stay.
+    pub fn fail(&mut self, req: u64, err: ApiError) -> bool {
+        if req != self.latest_req {
+            return false;
+        }
+        self.load = Load::Failed(err);
+        self.seen.clear();
+        true
+    }
+
+    /// Inserts or replaces one item (by id).
+    pub fn upsert(&mut self, item: R) {
+        let hay = item.filter_text();
+        match self.index.get(item.id()) {
+            Some(&i) => {
+                self.items[i] = item;
+                self.haystacks[i] = hay;
+            }
+            None => {
+                self.index.insert(item.id().to_string(), self.items.len());
+                self.items.push(item);
+                self.haystacks.push(hay);
+            }
+        }
+        self.order_dirty = true;
+    }
+
+    /// Changes one item in place (keeps it in the table; sorts again).
+    pub fn update(&mut self, id: &str, f: impl FnOnce(&mut R)) {
+        if let Some(&i) = self.index.get(id) {
+            f(&mut self.items[i]);
+            self.haystacks[i] = self.items[i].filter_text();
+            self.order_dirty = true;
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&R> {
+        self.index.get(id).map(|&i| &self.items[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn set_filter(&mut self, f: &str) {
+        let f = f.to_lowercase();
+        if f != self.filter {
+            self.filter = f;
+            self.view_dirty = true;
+        }
+    }
+
+    pub fn set_sort(&mut self, col: usize, desc: bool) {
+        self.sort = (col, desc);
+        self.order_dirty = true;
+    }
+
+    /// Brings order, view and cursor up to date. Cheap when nothing changed; call before
+    /// reading rows.
+    pub fn refresh_view(&mut self) {
+        if self.order_dirty {
+            let (col, desc) = self.sort;
+            let items = &self.items;
+            let mut order: Vec<u32> = (0..items.len() as u32).collect();
+            order.sort_by(|&a, &b| {
+                let (x, y) = (&items[a as usize], &items[b as usize]);
+                let o = x.compare(y, col).then_with(|| x.id().cmp(y.id()));
+                if desc { o.reverse() } else { o }
+            });
+            self.order = order;
+            self.order_dirty = false;
+            self.view_dirty = true;
+        }
+        if self.view_dirty {
+            if self.filter.is_empty() {
+                self.view.clone_from(&self.order);
+            } else {
+                let f = self.filter.as_str();
+                let hay = &self.haystacks;
+                self.view = self
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&i| hay[i as usize].contains(f))
+                    .collect();
+            }
+            self.view_dirty = false;
+            self.reselect();
+        }
+    }
+
+    /// Puts the cursor back on the selected id; if that row is gone (filtered out, vanished),
+    /// the cursor stays at the same position and selects what is there.
+    fn reselect(&mut self) {
+        if let Some(id) = &self.selected {
+            if let Some(&i) = self.index.get(id) {
+                if let Some(pos) = self.view.iter().position(|&v| v as usize == i) {
+                    self.cursor = pos;
+                    return;
+                }
+            }
+        }
+        self.cursor = self.cursor.min(self.view.len().saturating_sub(1));
+        self.selected = self
+            .view
+            .get(self.cursor)
+            .map(|&i| self.items[i as usize].id().to_string());
+    }
+
+    /// Number of rows shown (after the filter).
+    pub fn rows(&self) -> usize {
+        self.view.len()
+    }
+
+    /// The row at a position of the view.
+    pub fn row(&self, pos: usize) -> Option<&R> {
+        self.view.get(pos).map(|&i| &self.items[i as usize])
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn selected(&self) -> Option<&R> {
+        self.selected.as_deref().and_then(|id| self.get(id))
+    }
+
+    pub fn selected_id(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    /// Moves the cursor by `delta` rows, clamped, keeping it within `height` visible rows.
+    pub fn move_by(&mut self, delta: isize, height: usize) {
+        self.refresh_view();
+        if self.view.is_empty() {
+            return;
+        }
+        let max = self.view.len() - 1;
+        let pos = (self.cursor as isize + delta).clamp(0, max as isize) as usize;
+        self.select_pos(pos, height);
+    }
+
+    pub fn select_pos(&mut self, pos: usize, height: usize) {
+        self.cursor = pos.min(self.view.len().saturating_sub(1));
+        self.selected = self.row(self.cursor).map(|r| r.id().to_string());
+        self.scroll_into_view(height);
+    }
+
+    /// Selects a row by id, if it is shown.
+    pub fn select_id(&mut self, id: &str, height: usize) {
+        self.selected = Some(id.to_string());
+        self.view_dirty = true;
+        self.refresh_view();
+        self.scroll_into_view(height);
+    }
+
+    /// Keeps the offset such that the cursor is visible in `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+        let max_offset = self.view.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// Marks or unmarks the selected row.
+    pub fn toggle_mark(&mut self) {
+        if let Some(id) = self.selected.clone() {
+            if !self.marks.remove(&id) {
+                self.marks.insert(id);
+            }
+        }
+    }
+
+    pub fn is_marked(&self, id: &str) -> bool {
+        self.marks.contains(id)
+    }
+
+    pub fn marks(&self) -> &HashSet<String> {
+        &self.marks
+    }
+
+    pub fn clear_marks(&mut self) {
+        self.marks.clear();
+    }
+
+    /// What an action applies to: the marked rows (in view order), else the selected row.
+    pub fn targets(&self) -> Vec<&R> {
+        if self.marks.is_empty() {
+            return self.selected().into_iter().collect();
+        }
+        let mut out: Vec<&R> = self.marks.iter().filter_map(|id| self.get(id)).collect();
+        out.sort_by(|a, b| a.id().cmp(b.id()));
+        out
+    }
+
+    /// The rows visible from the offset, at most `height`.
+    pub fn visible(&self, height: usize) -> impl Iterator<Item = (usize, &R)> {
+        let end = (self.offset + height).min(self.view.len());
+        (self.offset.min(end)..end).map(move |p| (p, &self.items[self.view[p] as usize]))
+    }
+
+    /// Approximate heap bytes held, for the benchmark.
+    pub fn heap_estimate(&self) -> usize {
+        self.haystacks.iter().map(|h| h.capacity()).sum::<usize>()
+            + self.items.capacity() * std::mem::size_of::<R>()
+            + (self.order.capacity() + self.view.capacity()) * 4
+    }
+}

@@ -1,0 +1,68 @@
+//! Configuration: the default keymap and theme embedded from `assets/`, merged with the
+//! user's files from the config directory when present.
+
+use std::path::{Path, PathBuf};
+
+use directories::ProjectDirs;
+
+use crate::app::Keymap;
+use crate::ui::theme::Theme;
+
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+pub const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
+
+fn project() -> Option<ProjectDirs> {
+    ProjectDirs::from("", "", "ec2tui")
+}
+
+/// Where the user's keymap and theme live (`~/.config/ec2tui` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    project().map(|p| p.config_dir().to_path_buf())
+}
+
+/// Where the log (and later the journal) goes (`~/.local/share/ec2tui` on Linux).
+pub fn data_dir() -> Option<PathBuf> {
+    project().map(|p| p.data_dir().to_path_buf())
+}
+
+/// The keymap: defaults, then `<config dir>/keymap.toml` over them. A broken user file is
+/// reported and ignored, never fatal.
+pub fn load_keymap(dir: Option<&Path>) -> (Keymap, Option<String>) {
+    let mut km = Keymap::parse(DEFAULT_KEYMAP).expect("the embedded keymap parses");
+    let Some(path) = dir.map(|d| d.join("keymap.toml")) else {
+        return (km, None);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let mut merged = km.clone();
+            match merged.merge(&text) {
+                Ok(()) => km = merged,
+                Err(e) => {
+                    return (
+                        km,
+                        Some(format!("{}: {e}; using the default keys", path.display())),
+                    );
+                }
+            }
+            (km, None)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (km, None),
+        Err(e) => (km, Some(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// The theme: defaults, then `<config dir>/theme.toml` over them.
+pub fn load_theme(dir: Option<&Path>) -> (Theme, Option<String>) {
+    let mut theme = Theme::parse(DEFAULT_THEME).expect("the embedded theme parses");
+    if let Some(path) = dir.map(|d| d.join("theme.toml")) {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            if let Err(e) = theme.merge(&text) {
+                return (
+                    theme,
+                    Some(format!("{}: {e}; using the default theme", path.display())),
+                );
+            }
+        }
+    }
+    (theme, None)
+}

@@ -1,0 +1,137 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+use ec2tui::app::{AppState, Context};
+use ec2tui::cli::Cli;
+use ec2tui::config;
+use ec2tui::ec2::demo::DemoRegion;
+use ec2tui::ec2::sdk::{ConnectOptions, SdkEc2};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let log_warning = init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ec2tui: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(run(cli, log_warning))
+}
+
+/// Logs go to a file in the data directory, never to the terminal.
+fn init_logging() -> Option<String> {
+    let dir = config::data_dir()?;
+    let open = std::fs::create_dir_all(&dir).and_then(|_| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("ec2tui.log"))
+    });
+    match open {
+        Ok(file) => {
+            let filter = tracing_subscriber::EnvFilter::try_from_env("EC2TUI_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+                .init();
+            None
+        }
+        Err(e) => Some(format!(
+            "logging disabled: cannot write {}: {e}",
+            dir.display()
+        )),
+    }
+}
+
+async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
+    let cfg_dir = config::config_dir();
+    let (keymap, km_warning) = config::load_keymap(cfg_dir.as_deref());
+    let (theme, theme_warning) = config::load_theme(cfg_dir.as_deref());
+    let warning = [log_warning, km_warning, theme_warning]
+        .into_iter()
+        .flatten()
+        .next();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        demo = cli.demo,
+        "starting"
+    );
+
+    let result = if cli.demo {
+        let ctx = Context {
+            profile: "demo".into(),
+            region: "eu-west-1".into(),
+            endpoint: None,
+            read_only: cli.read_only,
+            demo: true,
+            account: None,
+        };
+        let api = Arc::new(DemoRegion::interactive(cli.demo_size));
+        ec2tui::tui::run(api, state(ctx, keymap, &cli, warning), theme).await
+    } else {
+        let opts = ConnectOptions {
+            profile: cli.profile.clone(),
+            region: cli.region.clone(),
+            endpoint_url: cli.endpoint_url.clone(),
+        };
+        let api = SdkEc2::connect(&opts).await;
+        let Some(region) = api.region().map(str::to_string) else {
+            eprintln!(
+                "ec2tui: no AWS region configured: pass --region NAME, set AWS_REGION, or set a region for the profile in ~/.aws/config"
+            );
+            return ExitCode::from(2);
+        };
+        let profile = cli
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+            .unwrap_or_else(|| "default".into());
+        let endpoint = cli.endpoint_url.clone().or_else(|| {
+            ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        });
+        let ctx = Context {
+            profile,
+            region,
+            endpoint,
+            read_only: cli.read_only,
+            demo: false,
+            account: None,
+        };
+        ec2tui::tui::run(Arc::new(api), state(ctx, keymap, &cli, warning), theme).await
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ec2tui: terminal error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn state(
+    ctx: Context,
+    keymap: ec2tui::app::Keymap,
+    cli: &Cli,
+    warning: Option<String>,
+) -> AppState {
+    let mut app = AppState::new(ctx, keymap);
+    app.refresh_secs = cli.refresh;
+    if let Some(w) = warning {
+        app.status = Some(ec2tui::app::Status {
+            text: w,
+            level: ec2tui::app::Level::Error,
+        });
+    }
+    app
+}

@@ -1,0 +1,245 @@
+//! The async shell: owns the terminal, runs effects as spawned tasks, feeds their results
+//! back into `update`. The loop never awaits AWS.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, KeyModifiers};
+use futures::{FutureExt, StreamExt};
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::app::{ApiEvent, AppState, Ec2Op, Effect, Event, Key, KeyCode, Target};
+use crate::ec2::{ApiResult, Ec2Api};
+use crate::ui;
+use crate::ui::theme::Theme;
+
+/// How many calls of one effect run at once (per-instance actions, protection look-ups).
+const CONCURRENCY: usize = 8;
+
+/// Converts a crossterm key to ours; releases and repeats are ignored.
+pub fn key_from(k: KeyEvent) -> Option<Key> {
+    if k.kind != KeyEventKind::Press {
+        return None;
+    }
+    use crossterm::event::KeyCode as C;
+    let code = match k.code {
+        C::Char(c) => KeyCode::Char(c),
+        C::Enter => KeyCode::Enter,
+        C::Esc => KeyCode::Esc,
+        C::Tab => KeyCode::Tab,
+        C::BackTab => KeyCode::BackTab,
+        C::Backspace => KeyCode::Backspace,
+        C::Delete => KeyCode::Delete,
+        C::Up => KeyCode::Up,
+        C::Down => KeyCode::Down,
+        C::Left => KeyCode::Left,
+        C::Right => KeyCode::Right,
+        C::Home => KeyCode::Home,
+        C::End => KeyCode::End,
+        C::PageUp => KeyCode::PageUp,
+        C::PageDown => KeyCode::PageDown,
+        C::F(n) => KeyCode::F(n),
+        _ => return None,
+    };
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match code {
+        KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Some(Key {
+        code,
+        ctrl,
+        alt: k.modifiers.contains(KeyModifiers::ALT),
+    })
+}
+
+fn epoch_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+async fn call_one<A: Ec2Api>(api: &A, op: &Ec2Op, id: String) -> ApiResult<()> {
+    match op {
+        Ec2Op::Start(_) => api.start_instance(id).await,
+        Ec2Op::Stop { force, .. } => api.stop_instance(id, *force).await,
+        Ec2Op::Reboot(_) => api.reboot_instance(id).await,
+        Ec2Op::Terminate(_) => api.terminate_instance(id).await,
+        Ec2Op::SetProtection { on, .. } => api.set_termination_protection(id, *on).await,
+    }
+}
+
+/// Runs one effect to completion, reporting each result through `sink`. The shell spawns
+/// this; tests await it inline for determinism.
+pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent) -> bool + Sync)) {
+    match fx {
+        Effect::LoadIdentity => {
+            sink(ApiEvent::Identity(api.identity().await));
+        }
+        Effect::ListInstances { req } => {
+            let mut token = None;
+            loop {
+                let result = api.list_instances(token.take()).await;
+                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+                let end = next.is_none();
+                if !sink(ApiEvent::InstancesPage { req, result }) || end {
+                    break;
+                }
+                token = next;
+            }
+        }
+        Effect::Watch { ids } => {
+            sink(ApiEvent::Watched(api.describe_instances(ids).await));
+        }
+        Effect::Call { req, op } => {
+            let targets: Vec<Target> = op.targets().to_vec();
+            let results: Vec<(Target, ApiResult<()>)> = futures::stream::iter(targets)
+                .map(|t| {
+                    let op = &op;
+                    async move {
+                        tracing::info!(op = op.verb(), id = %t.id, "calling");
+                        let r = call_one(api, op, t.id.clone()).await;
+                        if let Err(e) = &r {
+                            tracing::warn!(op = op.verb(), id = %t.id, error = %e, "refused");
+                        }
+                        (t, r)
+                    }
+                })
+                .buffered(CONCURRENCY)
+                .collect()
+                .await;
+            sink(ApiEvent::Done { req, op, results });
+        }
+        Effect::FetchProtection { ids } => {
+            let results = futures::stream::iter(ids)
+                .map(|id| async move {
+                    let r = api.termination_protection(id.clone()).await;
+                    (id, r)
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+            sink(ApiEvent::Protection(results));
+        }
+        Effect::FetchUserData { id } => {
+            let result = api.user_data(id.clone()).await;
+            sink(ApiEvent::UserData { id, result });
+        }
+        Effect::Quit => {}
+    }
+}
+
+fn spawn_effect<A: Ec2Api>(api: &Arc<A>, tx: &mpsc::UnboundedSender<ApiEvent>, fx: Effect) {
+    if fx == Effect::Quit {
+        return;
+    }
+    let api = Arc::clone(api);
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        run_effect(&*api, fx, &|ev| tx.send(ev).is_ok()).await;
+    });
+}
+
+/// Makes a panic anywhere (the loop or a spawned task) restore the terminal, log, and exit
+/// non-zero instead of leaving a live app on a restored terminal.
+fn install_panic_hook() {
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panic: {info}");
+        ratatui::restore();
+        restore_and_report(info);
+        eprintln!("ec2tui crashed; the terminal was restored. See the log for details.");
+        std::process::exit(101);
+    }));
+}
+
+/// Runs the UI until the user quits. The terminal is restored on every exit path.
+pub async fn run<A: Ec2Api>(api: Arc<A>, app: AppState, theme: Theme) -> io::Result<()> {
+    let mut terminal = ratatui::init();
+    install_panic_hook();
+    let result = event_loop(&mut terminal, api, app, &theme).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop<A: Ec2Api>(
+    terminal: &mut DefaultTerminal,
+    api: Arc<A>,
+    mut app: AppState,
+    theme: &Theme,
+) -> io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<ApiEvent>();
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut watch = tokio::time::interval(Duration::from_secs(2));
+    let refresh_every = Duration::from_secs(app.refresh_secs.max(1));
+    let mut refresh =
+        tokio::time::interval_at(tokio::time::Instant::now() + refresh_every, refresh_every);
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let auto_refresh = app.refresh_secs > 0;
+
+    let size = terminal.size()?;
+    let mut fx = app.update(Event::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    fx.extend(app.update(Event::Tick { now: epoch_now() }));
+    fx.extend(app.start());
+    for f in fx {
+        spawn_effect(&api, &tx, f);
+    }
+    terminal.draw(|f| ui::draw(f, &app, theme))?;
+
+    loop {
+        let first = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(e)) => term_event(e),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(a) = rx.recv() => Some(Event::Api(a)),
+            _ = tick.tick() => Some(Event::Tick { now: epoch_now() }),
+            _ = watch.tick() => Some(Event::WatchDue),
+            _ = refresh.tick(), if auto_refresh => Some(Event::RefreshDue),
+        };
+        let mut batch: Vec<Event> = first.into_iter().collect();
+        // drain whatever else is ready, then draw once
+        while let Ok(a) = rx.try_recv() {
+            batch.push(Event::Api(a));
+            if batch.len() > 512 {
+                break;
+            }
+        }
+        while batch.len() < 512 {
+            match input.next().now_or_never() {
+                Some(Some(Ok(e))) => batch.extend(term_event(e)),
+                Some(Some(Err(e))) => return Err(e),
+                _ => break,
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        for ev in batch {
+            for f in app.update(ev) {
+                spawn_effect(&api, &tx, f);
+            }
+            if app.quit {
+                return Ok(());
+            }
+        }
+        app.instances.refresh_view();
+        terminal.draw(|f| ui::draw(f, &app, theme))?;
+    }
+}
+
+fn term_event(e: TermEvent) -> Option<Event> {
+    match e {
+        TermEvent::Key(k) => key_from(k).map(Event::Key),
+        TermEvent::Resize(width, height) => Some(Event::Resize { width, height }),
+        _ => None,
+    }
+}

@@ -1,0 +1,744 @@
+//! Pure draw functions: they only read the state.
+
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+
+use crate::app::{
+    Action, AppState, Confirm, Details, Dialog, Fetch, Level, Load, MIN_HEIGHT, MIN_WIDTH, Mode,
+};
+use crate::resources::instances::{InstanceRow, state_tone};
+use crate::resources::{Column, Resource, Tone, age};
+use theme::Theme;
+
+/// Draws the whole screen.
+pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Terminal too small: {}×{}\nec2tui needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\nResize, or press q to quit.",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true })
+                .style(Style::default().fg(theme.warn)),
+            area,
+        );
+        return;
+    }
+    let [header, body, footer, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, header, app, theme);
+    draw_instances(f, body, app, theme);
+    draw_footer(f, footer, app, theme);
+    draw_status(f, status, app, theme);
+    match &app.dialog {
+        Some(Dialog::Confirm(c)) => draw_confirm(f, area, app, c, theme),
+        Some(Dialog::Details(d)) => draw_details(f, area, app, d, theme),
+        Some(Dialog::Help { scroll }) => draw_help(f, area, app, *scroll, theme),
+        None => {}
+    }
+}
+
+fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    let ctx = &app.ctx;
+    let sep = Span::styled(" │ ", Style::default().fg(theme.muted));
+    let key = |s: &'static str| Span::styled(s, Style::default().fg(theme.muted));
+    let val = |s: String| Span::styled(s, Style::default().add_modifier(Modifier::BOLD));
+    let mut spans = vec![
+        Span::styled(
+            " ec2tui ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+    ];
+    if ctx.demo {
+        spans.push(Span::styled(
+            " DEMO ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(theme.marked)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    if ctx.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(theme.warn)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    spans.extend([key("profile "), val(ctx.profile.clone()), sep.clone()]);
+    spans.extend([
+        key("account "),
+        val(ctx.account.clone().unwrap_or_else(|| "?".into())),
+        sep.clone(),
+    ]);
+    spans.extend([key("region "), val(ctx.region.clone())]);
+    if let Some(ep) = &ctx.endpoint {
+        spans.extend([
+            sep.clone(),
+            key("endpoint "),
+            Span::styled(ep.clone(), Style::default().fg(theme.warn)),
+        ]);
+    }
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).style(Style::default().bg(theme.header_bg)),
+        area,
+    );
+}
+
+/// Fits preferred column widths into `avail` cells: shrink the columns with the most slack,
+/// then drop columns from the right. Returns (column index, width) of the columns shown.
+pub fn fit_columns(cols: &[Column], avail: u16) -> Vec<(usize, u16)> {
+    let mut shown: Vec<(usize, u16)> = cols.iter().enumerate().map(|(i, c)| (i, c.width)).collect();
+    let total = |s: &[(usize, u16)]| -> u32 { s.iter().map(|(_, w)| *w as u32 + 1).sum() };
+    while total(&shown) > avail as u32 {
+        let slack = shown
+            .iter_mut()
+            .filter(|(i, w)| *w > cols[*i].min)
+            .max_by_key(|(i, w)| *w - cols[*i].min);
+        match slack {
+            Some((_, w)) => *w -= 1,
+            None => {
+                if shown.len() <= 2 {
+                    break;
+                }
+                // drop the rightmost column but the last (protection) one first, keeping id and name
+                let drop = if shown.len() > 3 {
+                    shown.len() - 2
+                } else {
+                    shown.len() - 1
+                };
+                shown.remove(drop);
+            }
+        }
+    }
+    shown
+}
+
+fn draw_instances(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    let t = &app.instances;
+    let total = t.len();
+    let rows = t.rows();
+    let count = if t.filter().is_empty() {
+        format!("{total}")
+    } else {
+        format!("{rows} of {total}")
+    };
+    let mut title = vec![
+        Span::styled(
+            " Instances ",
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!("({count}) "),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+    ];
+    if !t.filter().is_empty() {
+        title.push(Span::styled(
+            format!("/{} ", t.filter()),
+            Style::default().fg(theme.warn),
+        ));
+    }
+    if !t.marks().is_empty() {
+        title.push(Span::styled(
+            format!("{} marked ", t.marks().len()),
+            Style::default().fg(theme.marked),
+        ));
+    }
+    if let Load::Loading { pages, .. } = &t.load {
+        title.push(Span::styled(
+            format!(
+                "⟳ loading{} ",
+                if *pages > 0 {
+                    format!(" (page {})", pages + 1)
+                } else {
+                    "…".into()
+                }
+            ),
+            Style::default().fg(theme.warn),
+        ));
+    }
+    let watching = app.watching().count();
+    if watching > 0 {
+        title.push(Span::styled(
+            format!("watching {watching} "),
+            Style::default().fg(theme.accent),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(theme.muted))
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    if t.is_empty() {
+        let (msg, style) = match &t.load {
+            Load::Idle | Load::Loading { .. } => (
+                "Loading instances…".to_string(),
+                Style::default().fg(theme.warn),
+            ),
+            Load::Loaded => (
+                format!("No instances in {}.", app.ctx.region),
+                Style::default().fg(theme.muted),
+            ),
+            Load::Failed(e) => {
+                let mut m = format!("Cannot list instances\n\n{}", e.describe());
+                if let Some(h) = e.hint(&app.ctx.profile) {
+                    m.push_str(&format!("\n\n{h}"));
+                }
+                m.push_str("\n\nCtrl-r retries now.");
+                (m, Style::default().fg(theme.bad))
+            }
+        };
+        let h = msg.lines().count() as u16;
+        let y = inner.y + inner.height.saturating_sub(h) / 2;
+        let r = Rect {
+            y,
+            height: inner.height.min(h + 2),
+            ..inner
+        };
+        f.render_widget(
+            Paragraph::new(msg)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: false })
+                .style(style),
+            r,
+        );
+        return;
+    }
+
+    let cols = InstanceRow::columns();
+    let fitted = fit_columns(cols, inner.width.saturating_sub(2));
+    let (sort_col, desc) = t.sort;
+    let height = inner.height.saturating_sub(1) as usize;
+    let cursor = t.cursor();
+    let body: Vec<Row> = t
+        .visible(height)
+        .map(|(pos, r)| {
+            let marked = t.is_marked(&r.inst.id);
+            let cells = fitted.iter().map(|(i, w)| {
+                let (text, tone) = r.cell(*i, app.now);
+                Cell::from(Span::styled(truncate(&text, *w as usize), theme.tone(tone)))
+            });
+            let mut row =
+                Row::new(std::iter::once(Cell::from(if marked { "●" } else { " " })).chain(cells));
+            if marked {
+                row = row.style(Style::default().fg(theme.marked));
+            }
+            if pos == cursor {
+                row = row.style(
+                    Style::default()
+                        .bg(theme.selected_bg)
+                        .add_modifier(Modifier::BOLD),
+                );
+            }
+            row
+        })
+        .collect();
+    let widths = std::iter::once(Constraint::Length(1))
+        .chain(fitted.iter().map(|(_, w)| Constraint::Length(*w)));
+    let header = Row::new(
+        std::iter::once(Cell::from(" ")).chain(header_cells(&fitted, cols, sort_col, desc)),
+    )
+    .style(
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    );
+    f.render_widget(
+        Table::new(body, widths).header(header).column_spacing(1),
+        inner,
+    );
+}
+
+fn header_cells<'a>(
+    fitted: &'a [(usize, u16)],
+    cols: &'a [Column],
+    sort_col: usize,
+    desc: bool,
+) -> impl Iterator<Item = Cell<'a>> + 'a {
+    fitted.iter().map(move |(i, _)| {
+        let mut s = cols[*i].title.to_string();
+        if *i == sort_col {
+            s.push(if desc { '↓' } else { '↑' });
+        }
+        Cell::from(s)
+    })
+}
+
+/// Cuts a string to `w` display cells, with an ellipsis when cut.
+pub fn truncate(s: &str, w: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
+fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    let scopes = app.scopes();
+    let hints: &[Action] = match app.mode {
+        Mode::Filter | Mode::Command => &[],
+        Mode::Normal => &[
+            Action::Details,
+            Action::Mark,
+            Action::Filter,
+            Action::Start,
+            Action::Stop,
+            Action::ForceStop,
+            Action::Reboot,
+            Action::Terminate,
+            Action::ToggleProtection,
+            Action::Refresh,
+            Action::Help,
+            Action::Quit,
+        ],
+    };
+    let mut spans = Vec::new();
+    match app.mode {
+        Mode::Filter => spans.push(Span::styled(
+            " Enter keep filter · Esc clear filter",
+            Style::default().fg(theme.muted),
+        )),
+        Mode::Command => spans.push(Span::styled(
+            " :instances · :q · Enter run · Esc cancel",
+            Style::default().fg(theme.muted),
+        )),
+        Mode::Normal => {
+            for a in hints {
+                if let Some(k) = app.keymap.key_for(scopes, *a) {
+                    if app.ctx.read_only && a.is_mutating() {
+                        continue;
+                    }
+                    spans.push(Span::styled(
+                        format!(" {k}"),
+                        Style::default()
+                            .fg(theme.accent)
+                            .add_modifier(Modifier::BOLD),
+                    ));
+                    spans.push(Span::styled(
+                        format!(" {}", a.label()),
+                        Style::default().fg(theme.muted),
+                    ));
+                }
+            }
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    match app.mode {
+        Mode::Filter | Mode::Command => {
+            let prefix = if app.mode == Mode::Filter { "/" } else { ":" };
+            let width = area.width.saturating_sub(1) as usize;
+            let scroll = app.input.visual_scroll(width);
+            let line = Line::from(vec![
+                Span::styled(
+                    prefix,
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(app.input.value().chars().skip(scroll).collect::<String>()),
+            ]);
+            f.render_widget(Paragraph::new(line), area);
+            let x = app.input.visual_cursor().saturating_sub(scroll) as u16 + 1;
+            f.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+        }
+        Mode::Normal => {
+            if let Some(s) = &app.status {
+                let style = match s.level {
+                    Level::Info => Style::default(),
+                    Level::Ok => Style::default().fg(theme.good),
+                    Level::Error => Style::default().fg(theme.bad).add_modifier(Modifier::BOLD),
+                };
+                f.render_widget(
+                    Paragraph::new(Span::styled(format!(" {}", s.text), style)),
+                    area,
+                );
+            }
+        }
+    }
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &Theme) {
+    let danger = c.op.is_destructive();
+    let mut lines: Vec<Line> = app
+        .confirm_body(c)
+        .into_iter()
+        .map(|(text, tone)| Line::styled(text, theme.tone(tone)))
+        .collect();
+    lines.push(Line::raw(""));
+    match c.typed {
+        Some(word) => {
+            lines.push(Line::from(vec![
+                Span::raw("Type "),
+                Span::styled(word, Style::default().add_modifier(Modifier::BOLD)),
+                Span::raw(" and press Enter to confirm: "),
+                Span::styled(
+                    format!("{}█", c.input.value()),
+                    Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
+                ),
+            ]));
+            if let Some(n) = &c.note {
+                lines.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
+            }
+            lines.push(Line::styled(
+                "Esc cancels.",
+                Style::default().fg(theme.muted),
+            ));
+        }
+        None => lines.push(Line::from(vec![
+            Span::styled(
+                "y",
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::raw("/Enter confirm   "),
+            Span::styled(
+                "n",
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::raw("/Esc cancel"),
+        ])),
+    }
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(40)
+        .clamp(44, 100)
+        + 4;
+    let r = popup(area, width, lines.len() as u16 + 2);
+    let border = if danger { theme.bad } else { theme.accent };
+    let title = format!(" {} ", capitalise_words(c.op.verb()));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(if danger {
+                    BorderType::Double
+                } else {
+                    BorderType::Rounded
+                })
+                .border_style(Style::default().fg(border).add_modifier(Modifier::BOLD))
+                .title(Span::styled(
+                    title,
+                    Style::default().fg(border).add_modifier(Modifier::BOLD),
+                )),
+        ),
+        r,
+    );
+}
+
+fn capitalise_words(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(x) => x.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The lines of the details view of an instance.
+pub fn details_lines<'a>(app: &AppState, d: &Details, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(row) = app.instances.get(&d.id) else {
+        return vec![Line::raw(format!("{} is no longer listed", d.id))];
+    };
+    let i = &row.inst;
+    let k = |s: &str| Span::styled(format!("{s:<22}"), Style::default().fg(theme.muted));
+    let kv = |key: &str, v: String| {
+        Line::from(vec![
+            k(key),
+            Span::raw(if v.is_empty() { "-".into() } else { v }),
+        ])
+    };
+    let section = |s: &str| {
+        Line::styled(
+            s.to_string(),
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        )
+    };
+    let mut out = vec![
+        kv("Name", i.name.clone()),
+        kv("Instance ID", i.id.clone()),
+        Line::from(vec![
+            k("State"),
+            Span::styled(i.state.to_string(), theme.tone(state_tone(i.state))),
+        ]),
+        kv("State reason", i.state_reason.clone()),
+        kv("Instance type", i.instance_type.clone()),
+        kv("Availability zone", i.az.clone()),
+        kv("Private IP", i.private_ip.clone()),
+        kv("Private DNS", i.private_dns.clone()),
+        kv("Public IP", i.public_ip.clone()),
+        kv("Public DNS", i.public_dns.clone()),
+        kv("Key pair", i.key_name.clone()),
+        kv(
+            "Launched",
+            i.launch_time
+                .map(|t| format!("{} ({} ago)", fmt_time(t), age(Some(t), app.now)))
+                .unwrap_or_default(),
+        ),
+        kv("AMI", i.image_id.clone()),
+        kv("Architecture", i.architecture.clone()),
+        kv("Platform", i.platform.clone()),
+        kv("VPC", i.vpc_id.clone()),
+        kv("Subnet", i.subnet_id.clone()),
+        kv(
+            "Lifecycle",
+            if i.lifecycle.is_empty() {
+                "on-demand".into()
+            } else {
+                i.lifecycle.clone()
+            },
+        ),
+        kv("IAM profile", i.iam_profile.clone()),
+        kv(
+            "Root device",
+            format!("{} ({})", i.root_device_name, i.root_device_type),
+        ),
+        kv(
+            "Termination protect.",
+            match row.protected {
+                Some(true) => "on".into(),
+                Some(false) => "off".into(),
+                None => "checking…".into(),
+            },
+        ),
+        Line::raw(""),
+        section("Security groups"),
+    ];
+    if i.security_groups.is_empty() {
+        out.push(Line::raw("  none"));
+    }
+    for (id, name) in &i.security_groups {
+        out.push(Line::raw(format!("  {id}  {name}")));
+    }
+    out.push(Line::raw(""));
+    out.push(section("Block devices"));
+    if i.block_devices.is_empty() {
+        out.push(Line::raw("  none"));
+    }
+    for b in &i.block_devices {
+        out.push(Line::from(vec![
+            Span::raw(format!("  {:<12} {:<22} ", b.device, b.volume_id)),
+            if b.delete_on_termination {
+                Span::styled("DeleteOnTermination", Style::default().fg(theme.warn))
+            } else {
+                Span::styled("kept on termination", Style::default().fg(theme.good))
+            },
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(section(&format!("Tags ({})", i.tags.len())));
+    for (key, v) in &i.tags {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {key} = "), Style::default().fg(theme.muted)),
+            Span::raw(v.clone()),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(section("User data"));
+    match &d.user_data {
+        Fetch::Loading => out.push(Line::styled("  loading…", Style::default().fg(theme.warn))),
+        Fetch::Failed(e) => out.push(Line::styled(
+            format!("  {e}"),
+            Style::default().fg(theme.bad),
+        )),
+        Fetch::Ready(None) => out.push(Line::styled("  none", Style::default().fg(theme.muted))),
+        Fetch::Ready(Some(u)) => out.extend(u.lines().map(|l| Line::raw(format!("  {l}")))),
+    }
+    out
+}
+
+/// `2026-11-22 10:04 UTC` from epoch seconds, without a date library.
+pub fn fmt_time(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // civil from days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+fn draw_details(f: &mut Frame, area: Rect, app: &AppState, d: &Details, theme: &Theme) {
+    let r = popup(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
+    let name = app
+        .instances
+        .get(&d.id)
+        .map(|r| r.inst.name.clone())
+        .unwrap_or_default();
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(details_lines(app, d, theme))
+            .scroll((d.scroll, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_type(BorderType::Rounded)
+                    .border_style(Style::default().fg(theme.accent))
+                    .title(Span::styled(
+                        format!(" {} {} ", d.id, name),
+                        Style::default()
+                            .fg(theme.accent)
+                            .add_modifier(Modifier::BOLD),
+                    ))
+                    .title_bottom(Span::styled(
+                        " j/k scroll · Esc back ",
+                        Style::default().fg(theme.muted),
+                    )),
+            ),
+        r,
+    );
+}
+
+fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &Theme) {
+    let mut lines = vec![Line::styled(
+        "Instances pane",
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    )];
+    for (keys, action) in app.keymap.help(app.scopes()) {
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let mut style = Style::default();
+        if app.ctx.read_only && action.is_mutating() {
+            style = style.fg(theme.muted);
+        }
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<18}", keys.join(" ")),
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(action.describe().to_string(), style),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Dialogs and forms",
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    ));
+    for (k, d) in [
+        ("y Enter", "confirm"),
+        ("n Esc", "cancel"),
+        ("Tab Shift-Tab", "next / previous field"),
+        ("Ctrl-s", "submit from any field"),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {k:<18}"),
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(d),
+        ]));
+    }
+    if app.ctx.read_only {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "READ-ONLY: actions are disabled.",
+            Style::default().fg(theme.warn),
+        ));
+    }
+    let r = popup(area, 64, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    " Help ",
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " Esc close ",
+                    Style::default().fg(theme.muted),
+                )),
+        ),
+        r,
+    );
+}
+
+/// Tones as used by other modules that render cells.
+pub fn tone_style(theme: &Theme, t: Tone) -> Style {
+    theme.tone(t)
+}

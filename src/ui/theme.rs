@@ -1,0 +1,80 @@
+//! Colours, from `assets/theme.toml` merged with the user's file.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::resources::Tone;
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub accent: Color,
+    pub good: Color,
+    pub warn: Color,
+    pub bad: Color,
+    pub muted: Color,
+    pub selected_bg: Color,
+    pub marked: Color,
+    pub header_bg: Color,
+    pub danger_bg: Color,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self::parse(crate::config::DEFAULT_THEME).expect("the embedded theme parses")
+    }
+}
+
+impl Theme {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut t = Self {
+            accent: Color::Cyan,
+            good: Color::Green,
+            warn: Color::Yellow,
+            bad: Color::Red,
+            muted: Color::DarkGray,
+            selected_bg: Color::Blue,
+            marked: Color::Magenta,
+            header_bg: Color::Reset,
+            danger_bg: Color::Red,
+        };
+        t.merge(text)?;
+        Ok(t)
+    }
+
+    pub fn merge(&mut self, text: &str) -> Result<(), String> {
+        let raw: BTreeMap<String, String> =
+            toml::from_str(text).map_err(|e| e.message().to_string())?;
+        for (k, v) in raw {
+            let c = Color::from_str(&v).map_err(|_| format!("{k}: unknown colour {v:?}"))?;
+            let slot = match k.as_str() {
+                "accent" => &mut self.accent,
+                "good" => &mut self.good,
+                "warn" => &mut self.warn,
+                "bad" => &mut self.bad,
+                "muted" => &mut self.muted,
+                "selected_bg" => &mut self.selected_bg,
+                "marked" => &mut self.marked,
+                "header_bg" => &mut self.header_bg,
+                "danger_bg" => &mut self.danger_bg,
+                _ => return Err(format!("unknown theme key {k:?}")),
+            };
+            *slot = c;
+        }
+        Ok(())
+    }
+
+    pub fn tone(&self, t: Tone) -> Style {
+        match t {
+            Tone::Normal => Style::default(),
+            Tone::Good => Style::default().fg(self.good),
+            Tone::Warn => Style::default().fg(self.warn),
+            Tone::Bad => Style::default().fg(self.bad),
+            Tone::Muted => Style::default().fg(self.muted),
+            Tone::Accent => Style::default()
+                .fg(self.accent)
+                .add_modifier(Modifier::BOLD),
+        }
+    }
+}
