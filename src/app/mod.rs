@@ -415,11 +415,11 @@ impl AppState {
                         InstanceRow { inst, protected }
                     });
                     let rows: Vec<InstanceRow> = rows.collect();
-                    if self.instances.apply_page(req, rows, last) && last {
-                        if matches!(self.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
-                        {
-                            self.status = None;
-                        }
+                    if self.instances.apply_page(req, rows, last)
+                        && last
+                        && matches!(self.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
+                    {
+                        self.status = None;
                     }
                 }
                 Err(e) => {
@@ -449,13 +449,13 @@ impl AppState {
                 }
             }
             ApiEvent::UserData { id, result } => {
-                if let Some(Dialog::Details(d)) = &mut self.dialog {
-                    if d.id == id {
-                        d.user_data = match result {
-                            Ok(u) => Fetch::Ready(u),
-                            Err(e) => Fetch::Failed(e.describe()),
-                        };
-                    }
+                if let Some(Dialog::Details(d)) = &mut self.dialog
+                    && d.id == id
+                {
+                    d.user_data = match result {
+                        Ok(u) => Fetch::Ready(u),
+                        Err(e) => Fetch::Failed(e.describe()),
+                    };
                 }
             }
         }
@@ -881,16 +881,16 @@ impl AppState {
                 }
             }
             out.push((line, tone));
-            if c.op.is_destructive() {
-                if let Some(r) = row {
-                    for b in &r.inst.block_devices {
-                        let (what, tone) = if b.delete_on_termination {
-                            ("deleted", Tone::Bad)
-                        } else {
-                            ("kept   ", Tone::Good)
-                        };
-                        out.push((format!("      {what} {} {}", b.volume_id, b.device), tone));
-                    }
+            if c.op.is_destructive()
+                && let Some(r) = row
+            {
+                for b in &r.inst.block_devices {
+                    let (what, tone) = if b.delete_on_termination {
+                        ("deleted", Tone::Bad)
+                    } else {
+                        ("kept   ", Tone::Good)
+                    };
+                    out.push((format!("      {what} {} {}", b.volume_id, b.device), tone));
                 }
             }
         }

@@ -234,13 +234,12 @@ impl<R: Resource> Collection<R> {
     /// Puts the cursor back on the selected id; if that row is gone (filtered out, vanished),
     /// the cursor stays at the same position and selects what is there.
     fn reselect(&mut self) {
-        if let Some(id) = &self.selected {
-            if let Some(&i) = self.index.get(id) {
-                if let Some(pos) = self.view.iter().position(|&v| v as usize == i) {
-                    self.cursor = pos;
-                    return;
-                }
-            }
+        if let Some(id) = &self.selected
+            && let Some(&i) = self.index.get(id)
+            && let Some(pos) = self.view.iter().position(|&v| v as usize == i)
+        {
+            self.cursor = pos;
+            return;
         }
         self.cursor = self.cursor.min(self.view.len().saturating_sub(1));
         self.selected = self
@@ -310,10 +309,10 @@ impl<R: Resource> Collection<R> {
 
     /// Marks or unmarks the selected row.
     pub fn toggle_mark(&mut self) {
-        if let Some(id) = self.selected.clone() {
-            if !self.marks.remove(&id) {
-                self.marks.insert(id);
-            }
+        if let Some(id) = self.selected.clone()
+            && !self.marks.remove(&id)
+        {
+            self.marks.insert(id);
         }
     }
 

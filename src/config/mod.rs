@@ -54,15 +54,14 @@ pub fn load_keymap(dir: Option<&Path>) -> (Keymap, Option<String>) {
 /// The theme: defaults, then `<config dir>/theme.toml` over them.
 pub fn load_theme(dir: Option<&Path>) -> (Theme, Option<String>) {
     let mut theme = Theme::parse(DEFAULT_THEME).expect("the embedded theme parses");
-    if let Some(path) = dir.map(|d| d.join("theme.toml")) {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            if let Err(e) = theme.merge(&text) {
-                return (
-                    theme,
-                    Some(format!("{}: {e}; using the default theme", path.display())),
-                );
-            }
-        }
+    if let Some(path) = dir.map(|d| d.join("theme.toml"))
+        && let Ok(text) = std::fs::read_to_string(&path)
+        && let Err(e) = theme.merge(&text)
+    {
+        return (
+            theme,
+            Some(format!("{}: {e}; using the default theme", path.display())),
+        );
     }
     (theme, None)
 }

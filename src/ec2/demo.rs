@@ -83,7 +83,7 @@ impl DemoRegion {
     /// A fleet of `size` instances; `transition` is how long pending/stopping/shutting-down
     /// last, `latency` how long every call takes.
     pub fn new(size: usize, transition: Duration, latency: Duration) -> Self {
-        let mut rng = Lcg(0x5eed_ec2);
+        let mut rng = Lcg(0x05ee_dec2);
         let mut fleet = Vec::with_capacity(size);
         for n in 0..size {
             fleet.push(Self::generate(n, &mut rng));
@@ -221,12 +221,12 @@ impl DemoRegion {
     }
 
     fn settle(&self, d: &mut DemoInstance, now: Instant) {
-        if let Some((at, to)) = d.next {
-            if now >= at {
-                d.inst.state = to;
-                d.next = None;
-                // A stop that has settled is followed by nothing; a start needs nothing more.
-            }
+        if let Some((at, to)) = d.next
+            && now >= at
+        {
+            d.inst.state = to;
+            d.next = None;
+            // A stop that has settled is followed by nothing; a start needs nothing more.
         }
     }
 

@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 
 /// The lifecycle state of an instance, as EC2 names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum InstanceState {
     Pending,
     Running,
@@ -18,6 +18,7 @@ pub enum InstanceState {
     Terminated,
     Stopping,
     Stopped,
+    #[default]
     Unknown,
 }
 
@@ -94,12 +95,6 @@ pub struct Instance {
     pub security_groups: Vec<(String, String)>,
     pub block_devices: Vec<BlockDevice>,
     pub tags: Vec<(String, String)>,
-}
-
-impl Default for InstanceState {
-    fn default() -> Self {
-        Self::Unknown
-    }
 }
 
 /// The caller, from STS `GetCallerIdentity`.
@@ -344,9 +339,9 @@ pub fn clean_instance(i: &mut Instance) {
         d.device = clean(&d.device);
         d.volume_id = clean(&d.volume_id);
     }
-    if i.name.is_empty() {
-        if let Some((_, v)) = i.tags.iter().find(|(k, _)| k == "Name") {
-            i.name = v.clone();
-        }
+    if i.name.is_empty()
+        && let Some((_, v)) = i.tags.iter().find(|(k, _)| k == "Name")
+    {
+        i.name = v.clone();
     }
 }

@@ -46,11 +46,15 @@ impl SdkEc2 {
         if let Some(u) = &opts.endpoint_url {
             loader = loader.endpoint_url(u);
         }
-        let conf = loader.load().await;
+        Self::from_conf(&loader.load().await)
+    }
+
+    /// An adapter over an already loaded configuration (tests pass static credentials).
+    pub fn from_conf(conf: &aws_config::SdkConfig) -> Self {
         Self {
             region: conf.region().map(|r| r.to_string()),
-            ec2: aws_sdk_ec2::Client::new(&conf),
-            sts: aws_sdk_sts::Client::new(&conf),
+            ec2: aws_sdk_ec2::Client::new(conf),
+            sts: aws_sdk_sts::Client::new(conf),
         }
     }
 

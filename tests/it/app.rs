@@ -1,0 +1,450 @@
+//! The pure core, driven with events; effects run inline against the demo region.
+
+use std::time::Duration;
+
+use ec2tui::app::Action;
+use ec2tui::app::{ApiEvent, Dialog, Ec2Op, Effect, Event, Key, KeyCode, Keymap, Mode, Scope};
+use ec2tui::config::DEFAULT_KEYMAP;
+use ec2tui::ec2::demo::DemoRegion;
+use ec2tui::ec2::{ErrorKind, Instance, InstanceState, Page, clean};
+
+use crate::driver::{Driver, state};
+
+fn demo(n: usize) -> DemoRegion {
+    DemoRegion::new(n, Duration::ZERO, Duration::ZERO)
+}
+
+async fn loaded(n: usize, read_only: bool) -> Driver<DemoRegion> {
+    let mut d = Driver::new(demo(n), read_only);
+    d.start().await;
+    assert_eq!(d.app.instances.len(), n);
+    d
+}
+
+fn calls(fx: &[Effect]) -> Vec<&Ec2Op> {
+    fx.iter()
+        .filter_map(|f| match f {
+            Effect::Call { op, .. } => Some(op),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Selects the first row whose instance satisfies `pred`, by filtering on its id.
+async fn select_where(d: &mut Driver<DemoRegion>, pred: impl Fn(&Instance) -> bool) -> String {
+    d.app.instances.refresh_view();
+    let id = (0..d.app.instances.rows())
+        .filter_map(|p| d.app.instances.row(p))
+        .find(|r| pred(&r.inst))
+        .map(|r| r.inst.id.clone())
+        .expect("a matching instance in the demo fleet");
+    d.filter(&id).await;
+    assert_eq!(d.app.instances.selected_id(), Some(id.as_str()));
+    id
+}
+
+#[tokio::test]
+async fn no_selection_means_no_effect() {
+    let mut app = state(false);
+    for k in ['s', 'S', 'F', 'r', 'p'] {
+        let fx = app.update(Event::Key(Key::char(k)));
+        assert!(
+            fx.is_empty(),
+            "{k} with nothing selected must do nothing: {fx:?}"
+        );
+        assert!(app.dialog.is_none());
+    }
+    assert!(app.update(Event::Key(Key::ctrl('d'))).is_empty());
+    assert!(app.status.unwrap().text.contains("no instance selected"));
+}
+
+#[tokio::test]
+async fn stop_opens_a_dialog_and_y_sends_it() {
+    let mut d = loaded(20, false).await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    let fx = d.app.update(Event::Key(Key::char('S')));
+    assert!(calls(&fx).is_empty(), "a key alone never calls AWS");
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("no dialog")
+    };
+    let body: Vec<String> = d.app.confirm_body(c).into_iter().map(|(t, _)| t).collect();
+    assert!(
+        body.iter().any(|l| l.contains(&id)),
+        "the dialog lists the target: {body:?}"
+    );
+    assert!(
+        body.iter()
+            .any(|l| l.contains("Instance-store data is lost"))
+    );
+    d.key(Key::char('y')).await;
+    assert!(d.app.dialog.is_none());
+    assert!(
+        matches!(calls(&d.effects).as_slice(), [Ec2Op::Stop { force: false, targets }] if targets[0].id == id)
+    );
+    assert_eq!(
+        d.app.instances.get(&id).unwrap().inst.state,
+        InstanceState::Stopped
+    );
+}
+
+#[tokio::test]
+async fn n_and_esc_cancel() {
+    let mut d = loaded(20, false).await;
+    select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    for cancel in [Key::char('n'), Key::plain(KeyCode::Esc)] {
+        d.key(Key::char('r')).await;
+        assert!(d.app.dialog.is_some());
+        d.key(cancel).await;
+        assert!(d.app.dialog.is_none());
+    }
+    assert!(calls(&d.effects).is_empty());
+}
+
+#[tokio::test]
+async fn terminate_needs_the_typed_word() {
+    let mut d = loaded(30, false).await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    d.key(Key::ctrl('d')).await;
+    assert!(matches!(d.app.dialog, Some(Dialog::Confirm(_))));
+    // y and Enter alone do nothing
+    d.key(Key::char('y')).await;
+    d.enter().await;
+    assert!(calls(&d.effects).is_empty());
+    assert!(d.app.dialog.is_some());
+    // a wrong word does nothing either
+    d.key(Key::plain(KeyCode::Backspace)).await;
+    d.keys("terminat").await;
+    d.enter().await;
+    assert!(calls(&d.effects).is_empty());
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!()
+    };
+    assert!(c.note.as_deref().unwrap_or("").contains("type terminate"));
+    d.keys("e").await;
+    d.key(Key::ctrl('s')).await;
+    assert!(matches!(calls(&d.effects).as_slice(), [Ec2Op::Terminate(t)] if t[0].id == id));
+    assert_eq!(
+        d.app.instances.get(&id).unwrap().inst.state,
+        InstanceState::Terminated
+    );
+}
+
+#[tokio::test]
+async fn terminate_dialog_lists_volumes_and_protection() {
+    let mut d = loaded(60, false).await;
+    // db-prod instances carry a kept data volume, and are protected in the demo
+    let id = select_where(&mut d, |i| {
+        i.name.starts_with("db-prod") && i.state != InstanceState::Terminated
+    })
+    .await;
+    d.key(Key::ctrl('d')).await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!()
+    };
+    let body: Vec<String> = d.app.confirm_body(c).into_iter().map(|(t, _)| t).collect();
+    let text = body.join("\n");
+    assert!(text.contains(&id));
+    assert!(text.contains("protected: will be refused"), "{text}");
+    assert!(text.contains("deleted vol-"), "{text}");
+    assert!(text.contains("kept    vol-"), "{text}");
+    d.keys("terminate").await;
+    d.enter().await;
+    // AWS refuses; the status line says which instance and why, with the code
+    let s = d.status();
+    assert!(
+        s.contains(&id) && s.contains("OperationNotPermitted"),
+        "{s}"
+    );
+    assert_ne!(
+        d.app.instances.get(&id).unwrap().inst.state,
+        InstanceState::Terminated
+    );
+}
+
+#[tokio::test]
+async fn read_only_refuses_every_mutation() {
+    let mut d = loaded(20, true).await;
+    select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    for k in [
+        Key::char('s'),
+        Key::char('S'),
+        Key::char('F'),
+        Key::char('r'),
+        Key::char('p'),
+        Key::ctrl('d'),
+    ] {
+        d.key(k).await;
+        assert!(
+            d.app.dialog.is_none(),
+            "{k} opened a dialog in read-only mode"
+        );
+        assert!(d.status().contains("read-only"), "{}", d.status());
+    }
+    assert!(calls(&d.effects).is_empty());
+}
+
+#[tokio::test]
+async fn wrong_state_is_refused_in_plain_words() {
+    let mut d = loaded(30, false).await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Stopped).await;
+    d.key(Key::char('r')).await;
+    d.key(Key::char('y')).await;
+    let s = d.status();
+    assert!(
+        s.contains(&id) && s.contains("IncorrectInstanceState"),
+        "{s}"
+    );
+}
+
+#[tokio::test]
+async fn stale_results_are_dropped_and_refreshes_coalesce() {
+    let mut app = state(false);
+    let fx = app.start();
+    let Some(Effect::ListInstances { req: first }) = fx
+        .iter()
+        .find(|f| matches!(f, Effect::ListInstances { .. }))
+        .cloned()
+    else {
+        panic!()
+    };
+    // a refresh while one is in flight is coalesced
+    assert!(app.update(Event::RefreshDue).is_empty());
+    let inst = |id: &str| Instance {
+        id: id.into(),
+        name: id.into(),
+        state: InstanceState::Running,
+        ..Default::default()
+    };
+    let page = |ids: &[&str]| Page {
+        items: ids.iter().map(|i| inst(i)).collect(),
+        next_token: None,
+    };
+    app.update(Event::Api(ApiEvent::InstancesPage {
+        req: first,
+        result: Ok(page(&["i-a", "i-b"])),
+    }));
+    assert_eq!(app.instances.len(), 2);
+    let fx = app.update(Event::RefreshDue);
+    let Some(Effect::ListInstances { req: second }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    // a late answer to the first request arrives: dropped
+    app.update(Event::Api(ApiEvent::InstancesPage {
+        req: first,
+        result: Ok(page(&["i-old"])),
+    }));
+    assert!(app.instances.get("i-old").is_none());
+    app.update(Event::Api(ApiEvent::InstancesPage {
+        req: second,
+        result: Ok(page(&["i-b", "i-c"])),
+    }));
+    assert!(
+        app.instances.get("i-a").is_none(),
+        "vanished instances leave the table"
+    );
+    assert!(app.instances.get("i-c").is_some());
+}
+
+#[tokio::test]
+async fn selection_survives_refresh_sort_and_filter() {
+    let mut d = loaded(60, false).await;
+    for _ in 0..7 {
+        d.keys("j").await;
+    }
+    let id = d.app.instances.selected_id().unwrap().to_string();
+    let name = d.app.instances.selected().unwrap().inst.name.clone();
+    let fx = d.app.update(Event::RefreshDue);
+    d.run(fx).await;
+    assert_eq!(
+        d.app.instances.selected_id(),
+        Some(id.as_str()),
+        "after refresh"
+    );
+    d.keys(">").await;
+    d.app.instances.refresh_view();
+    assert_eq!(
+        d.app.instances.selected_id(),
+        Some(id.as_str()),
+        "after sort"
+    );
+    d.keys("=").await;
+    d.app.instances.refresh_view();
+    assert_eq!(
+        d.app.instances.selected_id(),
+        Some(id.as_str()),
+        "after reverse"
+    );
+    d.filter(&name[..name.len() - 1]).await;
+    assert_eq!(
+        d.app.instances.selected_id(),
+        Some(id.as_str()),
+        "after filter"
+    );
+    assert!(d.app.instances.rows() < 60);
+    d.key(Key::plain(KeyCode::Esc)).await; // clears the filter
+    d.app.instances.refresh_view();
+    assert_eq!(d.app.instances.rows(), 60);
+    assert_eq!(
+        d.app.instances.selected_id(),
+        Some(id.as_str()),
+        "after clearing the filter"
+    );
+}
+
+#[tokio::test]
+async fn filter_is_live_case_insensitive_and_searches_tags() {
+    let mut d = loaded(60, false).await;
+    d.keys("/").await;
+    assert_eq!(d.app.mode, Mode::Filter);
+    d.keys("TEAM=PAYMENTS").await;
+    d.app.instances.refresh_view();
+    let n = d.app.instances.rows();
+    assert!(n > 0 && n < 60, "{n}");
+    for p in 0..n {
+        let r = d.app.instances.row(p).unwrap();
+        assert!(
+            r.inst
+                .tags
+                .iter()
+                .any(|(k, v)| k == "Team" && v == "payments")
+        );
+    }
+    d.key(Key::plain(KeyCode::Esc)).await;
+    assert_eq!(d.app.mode, Mode::Normal);
+    assert_eq!(d.app.instances.filter(), "");
+}
+
+#[tokio::test]
+async fn marks_make_the_targets() {
+    let mut d = loaded(20, false).await;
+    d.keys(" ").await; // marks row 0 and moves down
+    d.keys(" ").await; // marks row 1
+    assert_eq!(d.app.instances.marks().len(), 2);
+    d.keys("r").await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!()
+    };
+    assert_eq!(c.op.targets().len(), 2);
+    d.key(Key::plain(KeyCode::Esc)).await;
+    d.key(Key::plain(KeyCode::Esc)).await;
+    assert!(d.app.instances.marks().is_empty());
+}
+
+#[tokio::test]
+async fn protection_toggle_round_trip() {
+    let mut d = loaded(20, false).await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    let before = d.app.instances.get(&id).unwrap().protected;
+    assert!(before.is_some(), "protection of visible rows is fetched");
+    d.keys("p").await;
+    d.keys("y").await;
+    assert_eq!(
+        d.app.instances.get(&id).unwrap().protected,
+        before.map(|b| !b)
+    );
+}
+
+#[tokio::test]
+async fn actions_are_watched_until_the_state_settles() {
+    let mut d = Driver::new(
+        DemoRegion::new(20, Duration::from_millis(300), Duration::ZERO),
+        false,
+    );
+    d.start().await;
+    let id = select_where_slow(&mut d).await;
+    d.keys("S").await;
+    d.keys("y").await;
+    assert_eq!(
+        d.app.instances.get(&id).unwrap().inst.state,
+        InstanceState::Stopping
+    );
+    assert!(d.app.watching().any(|w| w == id));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while d.app.watching().next().is_some() {
+        assert!(std::time::Instant::now() < deadline, "never settled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert_eq!(
+        d.app.instances.get(&id).unwrap().inst.state,
+        InstanceState::Stopped
+    );
+    assert!(d.status().contains("is stopped"), "{}", d.status());
+}
+
+async fn select_where_slow(d: &mut Driver<DemoRegion>) -> String {
+    d.app.instances.refresh_view();
+    let id = (0..d.app.instances.rows())
+        .filter_map(|p| d.app.instances.row(p))
+        .find(|r| r.inst.state == InstanceState::Running)
+        .map(|r| r.inst.id.clone())
+        .unwrap();
+    d.filter(&id).await;
+    id
+}
+
+#[tokio::test]
+async fn command_line_quits_and_rejects_unknown_commands() {
+    let mut d = loaded(5, false).await;
+    d.keys(":bogus").await;
+    d.enter().await;
+    assert!(d.status().contains("unknown command"));
+    assert!(!d.app.quit);
+    d.keys(":q").await;
+    d.enter().await;
+    assert!(d.app.quit);
+}
+
+#[test]
+fn keymap_parses_merges_and_documents_itself() {
+    let mut km = Keymap::parse(DEFAULT_KEYMAP).unwrap();
+    let scopes = [Scope::Instances, Scope::Table, Scope::Global];
+    assert_eq!(km.lookup(&scopes, Key::ctrl('d')), Some(Action::Terminate));
+    assert_eq!(km.lookup(&scopes, Key::char('S')), Some(Action::Stop));
+    assert_eq!(
+        km.lookup(&scopes, Key::plain(KeyCode::PageDown)),
+        Some(Action::PageDown)
+    );
+    km.merge("[instances]\n\"x\" = \"stop\"\n\"S\" = \"reboot\"")
+        .unwrap();
+    assert_eq!(km.lookup(&scopes, Key::char('x')), Some(Action::Stop));
+    let help = km.help(&scopes);
+    let stop_keys = &help.iter().find(|(_, a)| *a == Action::Stop).unwrap().0;
+    assert_eq!(
+        stop_keys,
+        &vec![Key::char('x')],
+        "help follows the keymap that handles keys"
+    );
+    assert!(Keymap::parse("[instances]\n\"ctrl-nope\" = \"stop\"").is_err());
+    assert!(Keymap::parse("[instances]\n\"s\" = \"explode\"").is_err());
+    assert!(Keymap::parse("[nowhere]\n\"s\" = \"stop\"").is_err());
+}
+
+#[test]
+fn hostile_strings_are_cleaned() {
+    assert_eq!(clean("\u{1b}]0;pwned\u{7}mallory\u{1b}[2J"), "mallory");
+    assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m\tb\r\n"), "ared b");
+    assert_eq!(clean("\u{9b}2Jx\u{7f}y\u{1b}P1;2|x\u{1b}\\z"), "xyz");
+    assert_eq!(clean("plain ünïcode 名前"), "plain ünïcode 名前");
+}
+
+#[test]
+fn api_errors_read_well() {
+    let e = ec2tui::ec2::ApiError::service(
+        "IncorrectInstanceState",
+        "The instance 'i-1' is not in a state from which it can be stopped.",
+    );
+    assert_eq!(
+        e.describe(),
+        "The instance 'i-1' is not in a state from which it can be stopped. [IncorrectInstanceState]"
+    );
+    let sso = ec2tui::ec2::ApiError::other(
+        ErrorKind::Credentials,
+        "the SSO session has expired or is invalid",
+    );
+    assert_eq!(
+        sso.hint("prod").as_deref(),
+        Some("run: aws sso login --profile prod")
+    );
+}

@@ -1,0 +1,225 @@
+//! moto's standalone server as the EC2 API under test: provisioned once into a venv under
+//! `target/` (under a file lock), one server per test on a free 127.0.0.1 port, stopped by pid.
+
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub const MOTO_PIN: &str = "moto==5.2.5";
+const PIP_PINS: &[&str] = &[
+    MOTO_PIN,
+    "flask==3.1.3",
+    "flask-cors==6.0.5",
+    "werkzeug==3.1.9",
+];
+
+fn venv_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("moto-5.2.5")
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let out = match cmd.output() {
+        Ok(o) => o,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "{what}: python3 is missing. The emulator tests need python3 (3.9+ with venv and pip) \
+             to install {MOTO_PIN}; install it (Debian: apt install python3 python3-venv) and run cargo test again."
+        ),
+        Err(e) => panic!("{what}: {e}"),
+    };
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The venv's python, creating the venv on first use. Safe to call from many tests and
+/// processes at once.
+pub fn python() -> PathBuf {
+    let dir = venv_dir();
+    let py = dir.join("venv/bin/python");
+    let ready = dir.join("ready");
+    if ready.exists() {
+        return py;
+    }
+    std::fs::create_dir_all(&dir).expect("create the emulator directory under target/");
+    let lock = File::create(dir.join("lock")).expect("create the emulator lock file");
+    lock.lock().expect("lock the emulator directory");
+    if !ready.exists() {
+        let _ = std::fs::remove_dir_all(dir.join("venv"));
+        run(
+            Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(dir.join("venv")),
+            "creating the moto venv",
+        );
+        run(
+            Command::new(&py)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .args(PIP_PINS),
+            "installing moto into the venv",
+        );
+        std::fs::write(&ready, PIP_PINS.join("\n")).expect("mark the venv ready");
+    }
+    py
+}
+
+/// A running moto server; killed when dropped.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+    pub endpoint: String,
+}
+
+impl Moto {
+    pub fn start() -> Self {
+        let py = python();
+        let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/launcher.py");
+        let mut child = Command::new(&py)
+            .arg(&launcher)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", launcher.display()));
+        let stdout = child.stdout.take().expect("launcher stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(90)) {
+            Ok(l) => l,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("moto did not report its port within 90 s");
+            }
+        };
+        let port: u16 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("moto launcher printed {line:?} instead of a port"));
+        Self {
+            child,
+            port,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// An SDK configuration pointing at this server with static test credentials.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                "testing", "testing", None, None, "tests",
+            ))
+            .load()
+            .await
+    }
+
+    /// A separate, bare SDK client: the independent check of what our adapter did.
+    pub async fn client(&self) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::new(&self.sdk_config().await)
+    }
+
+    /// Our adapter over this server.
+    pub async fn adapter(&self) -> ec2tui::ec2::sdk::SdkEc2 {
+        ec2tui::ec2::sdk::SdkEc2::from_conf(&self.sdk_config().await)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An AMI that moto knows in us-east-1.
+pub async fn some_ami(c: &aws_sdk_ec2::Client) -> String {
+    let out = c
+        .describe_images()
+        .owners("amazon")
+        .send()
+        .await
+        .expect("describe images");
+    out.images()
+        .iter()
+        .find(|i| i.architecture().map(|a| a.as_str()) == Some("x86_64"))
+        .and_then(|i| i.image_id())
+        .expect("moto has an x86_64 AMI")
+        .to_string()
+}
+
+/// Launches `count` instances in one reservation, returning their ids.
+pub async fn launch(c: &aws_sdk_ec2::Client, ami: &str, count: i32, name: &str) -> Vec<String> {
+    use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+    let out = c
+        .run_instances()
+        .image_id(ami)
+        .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+        .min_count(count)
+        .max_count(count)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::Instance)
+                .tags(Tag::builder().key("Name").value(name).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("run instances");
+    out.instances()
+        .iter()
+        .filter_map(|i| i.instance_id().map(str::to_string))
+        .collect()
+}
+
+/// The state of one instance, by a separate SDK call.
+pub async fn state_of(c: &aws_sdk_ec2::Client, id: &str) -> String {
+    let out = c
+        .describe_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .expect("describe instance");
+    out.reservations()[0].instances()[0]
+        .state()
+        .and_then(|s| s.name())
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// Polls `f` until it returns true or the deadline passes.
+pub async fn eventually<F, Fut>(what: &str, secs: u64, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if f().await {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,8 @@
+//! The one integration test binary (every extra binary links aws-sdk-ec2 again).
+
+mod app;
+mod driver;
+mod e2e;
+mod emulator;
+mod moto_api;
+mod ui;
