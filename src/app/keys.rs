@@ -182,7 +182,7 @@ impl Action {
             Self::SortReverse => "reverse sort order",
             Self::Details => "details",
             Self::Mark => "mark / unmark row",
-            Self::ClearMarks => "clear marks",
+            Self::ClearMarks => "clear marks, then the filter",
             Self::Start => "start",
             Self::Stop => "stop",
             Self::ForceStop => "force stop",

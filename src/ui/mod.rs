@@ -6,7 +6,9 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Cell, Clear, Padding, Paragraph, Row, Table, Wrap,
+};
 
 use crate::app::{
     Action, AppState, Confirm, Details, Dialog, Fetch, Level, Load, MIN_HEIGHT, MIN_WIDTH, Mode,
@@ -468,6 +470,7 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
+                .padding(Padding::horizontal(1))
                 .borders(Borders::ALL)
                 .border_type(if danger {
                     BorderType::Double
@@ -715,11 +718,12 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
             Style::default().fg(theme.warn),
         ));
     }
-    let r = popup(area, 64, lines.len() as u16 + 2);
+    let r = popup(area, 66, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::default()
+                .padding(Padding::horizontal(1))
                 .borders(Borders::ALL)
                 .border_type(BorderType::Rounded)
                 .border_style(Style::default().fg(theme.accent))

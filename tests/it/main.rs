@@ -5,4 +5,5 @@ mod driver;
 mod e2e;
 mod emulator;
 mod moto_api;
+mod svg;
 mod ui;

@@ -1,1 +1,209 @@
+//! UI snapshots over ratatui's TestBackend (insta), and the README screenshots.
 
+use std::time::Duration;
+
+use ec2tui::app::{ApiEvent, AppState, Event, Key, KeyCode};
+use ec2tui::ec2::demo::DemoRegion;
+use ec2tui::ec2::{ApiError, ErrorKind};
+use ec2tui::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use crate::driver::{Driver, state};
+
+pub fn render(app: &mut AppState, w: u16, h: u16) -> Buffer {
+    app.update(Event::Resize {
+        width: w,
+        height: h,
+    });
+    app.instances.refresh_view();
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let theme = Theme::default();
+    t.draw(|f| ui::draw(f, app, &theme)).unwrap();
+    t.backend().buffer().clone()
+}
+
+pub fn text(b: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..b.area.height {
+        let mut line = String::new();
+        for x in 0..b.area.width {
+            line.push_str(b[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub async fn demo_app(n: usize) -> Driver<DemoRegion> {
+    let mut d = Driver::new(
+        DemoRegion::new(n, Duration::from_secs(3600), Duration::ZERO),
+        false,
+    );
+    d.app.ctx.demo = true;
+    d.app.ctx.profile = "demo".into();
+    d.app.ctx.region = "eu-west-1".into();
+    d.start().await;
+    d
+}
+
+#[tokio::test]
+async fn pane_loading() {
+    let mut app = state(false);
+    app.start();
+    insta::assert_snapshot!(text(&render(&mut app, 100, 20)));
+}
+
+#[tokio::test]
+async fn pane_loaded() {
+    let mut d = demo_app(60).await;
+    d.keys("jj").await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 120, 30)));
+}
+
+#[tokio::test]
+async fn pane_empty() {
+    let mut d = demo_app(0).await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 100, 20)));
+}
+
+#[tokio::test]
+async fn pane_failed() {
+    let mut app = state(false);
+    app.ctx.endpoint = Some("http://127.0.0.1:9".into());
+    app.ctx.read_only = true;
+    let fx = app.start();
+    let req = fx
+        .iter()
+        .find_map(|f| match f {
+            ec2tui::app::Effect::ListInstances { req } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    let err = ApiError::other(
+        ErrorKind::Network,
+        "cannot reach the endpoint: Connection refused (os error 111)",
+    );
+    app.update(Event::Api(ApiEvent::InstancesPage {
+        req,
+        result: Err(err),
+    }));
+    insta::assert_snapshot!(text(&render(&mut app, 100, 20)));
+}
+
+#[tokio::test]
+async fn pane_filtered_with_marks() {
+    let mut d = demo_app(60).await;
+    d.keys("/web").await;
+    d.keys(" ").await; // typed into the filter: a space is part of the filter text
+    d.key(Key::plain(KeyCode::Backspace)).await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    d.keys("  ").await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 120, 24)));
+}
+
+async fn dialog(keys: &[Key]) -> String {
+    let mut d = demo_app(60).await;
+    // the first running db instance: protected, with a kept data volume
+    d.filter("db-prod-44").await;
+    for k in keys {
+        d.key(*k).await;
+    }
+    text(&render(&mut d.app, 110, 30))
+}
+
+#[tokio::test]
+async fn dialog_stop() {
+    insta::assert_snapshot!(dialog(&[Key::char('S')]).await);
+}
+
+#[tokio::test]
+async fn dialog_force_stop() {
+    insta::assert_snapshot!(dialog(&[Key::char('F')]).await);
+}
+
+#[tokio::test]
+async fn dialog_start_reboot_protection() {
+    insta::assert_snapshot!("dialog_start", dialog(&[Key::char('s')]).await);
+    insta::assert_snapshot!("dialog_reboot", dialog(&[Key::char('r')]).await);
+    insta::assert_snapshot!("dialog_protection", dialog(&[Key::char('p')]).await);
+}
+
+#[tokio::test]
+async fn dialog_terminate() {
+    let typed: Vec<Key> = std::iter::once(Key::ctrl('d'))
+        .chain("termi".chars().map(Key::char))
+        .collect();
+    insta::assert_snapshot!(dialog(&typed).await);
+}
+
+#[tokio::test]
+async fn details() {
+    let mut d = demo_app(60).await;
+    d.filter("web-").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 110, 50)));
+}
+
+#[tokio::test]
+async fn help() {
+    let mut d = demo_app(10).await;
+    d.keys("?").await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 100, 45)));
+}
+
+#[tokio::test]
+async fn too_small() {
+    let mut d = demo_app(10).await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 50, 12)));
+}
+
+#[tokio::test]
+async fn hostile_tag_never_reaches_a_cell() {
+    let mut d = demo_app(60).await;
+    d.filter("mallory").await;
+    assert_eq!(d.app.instances.rows(), 1);
+    d.key(Key::plain(KeyCode::Enter)).await;
+    let b = render(&mut d.app, 110, 50);
+    let t = text(&b);
+    assert!(t.contains("Owner = mallory"), "{t}");
+    for cell in b.content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "control character in a cell"
+        );
+    }
+}
+
+/// Writes the README screenshots: `cargo test --test it screenshots -- --ignored`.
+#[tokio::test]
+#[ignore]
+async fn screenshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut d = demo_app(60).await;
+    d.keys("jjjj").await;
+    std::fs::write(
+        dir.join("instances.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 32)),
+    )
+    .unwrap();
+    d.filter("db-prod-44").await;
+    d.key(Key::ctrl('d')).await;
+    d.keys("termi").await;
+    std::fs::write(
+        dir.join("terminate.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 32)),
+    )
+    .unwrap();
+    let mut d = demo_app(60).await;
+    d.filter("web-").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    std::fs::write(
+        dir.join("details.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 40)),
+    )
+    .unwrap();
+}
