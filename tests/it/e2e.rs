@@ -1,1 +1,247 @@
-mod stub {}
+//! End to end: the real binary in a pseudo-terminal, against moto, read through a vt100 parser.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use crate::emulator::{Moto, eventually, launch, some_ami, state_of};
+
+struct Term {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+impl Term {
+    fn spawn(moto: &Moto, home: &PathBuf, extra: &[&str]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ec2tui"));
+        cmd.args(["--endpoint-url", &moto.endpoint, "--region", "us-east-1"]);
+        cmd.args(extra);
+        cmd.env_clear();
+        for (k, v) in [
+            ("PATH", "/usr/bin:/bin"),
+            ("TERM", "xterm-256color"),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ] {
+            cmd.env(k, v);
+        }
+        cmd.env("HOME", home);
+        cmd.env("XDG_DATA_HOME", home.join("data"));
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        let child = pair.slave.spawn_command(cmd).expect("spawn ec2tui");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(30, 120, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            master: pair.master,
+            writer,
+            parser,
+            raw,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self, secs: u64) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ec2tui did not exit; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The terminal is back to normal: alternate screen left, cursor shown, cooked mode.
+    fn assert_restored(&self) {
+        // let the reader drain what the child wrote last
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = self.raw.lock().unwrap().clone();
+        let find = |pat: &[u8]| raw.windows(pat.len()).rposition(|w| w == pat);
+        let entered = find(b"\x1b[?1049h").expect("entered the alternate screen");
+        let left = find(b"\x1b[?1049l").expect("left the alternate screen");
+        assert!(left > entered);
+        assert!(
+            find(b"\x1b[?25h").is_some_and(|p| p > entered),
+            "cursor shown again"
+        );
+        assert!(!self.parser.lock().unwrap().screen().alternate_screen());
+        let fd = self.master.as_raw_fd().expect("pty fd");
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        assert!(t.c_lflag & libc::ICANON != 0, "canonical mode restored");
+        assert!(t.c_lflag & libc::ECHO != 0, "echo restored");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_filter_stop_and_quit() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    launch(&c, &ami, 1, "e2e-alpha").await;
+    let bravo = launch(&c, &ami, 1, "e2e-bravo").await.remove(0);
+    launch(&c, &ami, 1, "e2e-charlie").await;
+    let home = scratch("stop");
+    let mut t = tokio::task::block_in_place(|| Term::spawn(&moto, &home, &[]));
+    tokio::task::block_in_place(|| {
+        t.wait_for("Instances (3)", 60);
+        let s = t.wait_for("e2e-charlie", 10);
+        assert!(s.contains("123456789012") || t.wait_for("123456789012", 10).contains("account"));
+        assert!(
+            s.contains(&moto.endpoint),
+            "the overridden endpoint is in the header"
+        );
+        t.send("/bravo");
+        t.wait_for("Instances (1 of 3)", 10);
+        t.send("\r");
+        t.send("S");
+        t.wait_for("Stop 1 instance", 10);
+        t.send("y");
+    });
+    let (c2, id) = (c.clone(), bravo.clone());
+    eventually("bravo stopped", 20, || {
+        let (c, id) = (c2.clone(), id.clone());
+        async move { state_of(&c, &id).await == "stopped" }
+    })
+    .await;
+    tokio::task::block_in_place(|| {
+        t.wait_for("stopped", 10);
+        t.send("q");
+        let st = t.wait_exit(10);
+        assert!(st.success(), "exit status {st:?}");
+        t.assert_restored();
+    });
+    assert!(
+        home.join("data/ec2tui/ec2tui.log").exists(),
+        "logs go to the data directory"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_tag_cannot_reach_the_terminal() {
+    use aws_sdk_ec2::types::Tag;
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    let id = launch(&c, &ami, 1, "evil").await.remove(0);
+    c.create_tags()
+        .resources(&id)
+        .tags(
+            Tag::builder()
+                .key("Owner")
+                .value("\u{1b}]0;pwned\u{7}mallory\u{1b}[2J")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let home = scratch("hostile");
+    tokio::task::block_in_place(|| {
+        let mut t = Term::spawn(&moto, &home, &["--read-only"]);
+        t.wait_for("evil", 60);
+        t.wait_for("READ-ONLY", 5);
+        t.send("\r"); // details show every tag
+        t.wait_for("Termination protect.", 10);
+        t.send(&"j".repeat(20)); // scroll down to them
+        t.wait_for("Owner = mallory", 10);
+        let raw = t.raw.lock().unwrap().clone();
+        let hay = String::from_utf8_lossy(&raw);
+        assert!(
+            !hay.contains("pwned"),
+            "the OSC title sequence reached the terminal"
+        );
+        let clears = hay.matches("\u{1b}[2J").count();
+        // ratatui clears once when it starts; the tag's clear must not add one
+        assert!(clears <= 1, "{clears} screen clears");
+        t.send("\u{1b}");
+        t.wait_for("Ctrl-r refresh", 10); // the details closed (an Esc right before S reads as Alt-S)
+        t.send("S"); // read-only: refused in the status line
+        t.wait_for("read-only mode", 10);
+        t.send("\u{3}"); // Ctrl-c
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}
+
+#[test]
+fn a_wrong_flag_exits_2_with_usage() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ec2tui"))
+        .arg("--no-such-flag")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Usage"), "{err}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ec2tui"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+}

@@ -4,6 +4,7 @@ The test harness reads the first line of stdout, then talks to the server over H
 EC2 endpoint. It stops the server by killing this process (its pid).
 """
 
+import re
 import sys
 
 from moto.moto_server.werkzeug_app import (
@@ -14,8 +15,23 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape_controls(app):
+    """moto writes control characters raw into its XML, which no XML parser accepts; escape
+    them as character references, as a well-behaved server would, so hostile strings reach
+    the client intact."""
+
+    def wrapped(environ, start_response):
+        body = b"".join(app(environ, start_response))
+        return [_CONTROL.sub(lambda m: b"&#x%02x;" % m.group(0)[0], body)]
+
+    return wrapped
+
+
 def main() -> None:
-    app = DomainDispatcherApplication(create_backend_app)
+    app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)
     server.serve_forever()
