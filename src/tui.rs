@@ -143,13 +143,19 @@ fn spawn_effect<A: Ec2Api>(api: &Arc<A>, tx: &mpsc::UnboundedSender<ApiEvent>, f
     });
 }
 
+/// Leaves raw mode and the alternate screen and shows the cursor again.
+pub fn restore() {
+    ratatui::restore();
+    let _ = crossterm::execute!(io::stdout(), crossterm::cursor::Show);
+}
+
 /// Makes a panic anywhere (the loop or a spawned task) restore the terminal, log, and exit
 /// non-zero instead of leaving a live app on a restored terminal.
 fn install_panic_hook() {
     let restore_and_report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panic: {info}");
-        ratatui::restore();
+        restore();
         restore_and_report(info);
         eprintln!("ec2tui crashed; the terminal was restored. See the log for details.");
         std::process::exit(101);
@@ -161,7 +167,8 @@ pub async fn run<A: Ec2Api>(api: Arc<A>, app: AppState, theme: Theme) -> io::Res
     let mut terminal = ratatui::init();
     install_panic_hook();
     let result = event_loop(&mut terminal, api, app, &theme).await;
-    ratatui::restore();
+    drop(terminal);
+    restore();
     result
 }
 
@@ -192,6 +199,11 @@ async fn event_loop<A: Ec2Api>(
         spawn_effect(&api, &tx, f);
     }
     terminal.draw(|f| ui::draw(f, &app, theme))?;
+    if std::env::var_os("EC2TUI_DEBUG_PANIC").is_some() {
+        // a support aid (and the test of the panic path): a panic in a spawned task must
+        // restore the terminal and end the process, not leave a live app behind
+        tokio::spawn(async { panic!("EC2TUI_DEBUG_PANIC is set") });
+    }
 
     loop {
         let first = tokio::select! {

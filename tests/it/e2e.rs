@@ -27,6 +27,10 @@ fn scratch(name: &str) -> PathBuf {
 
 impl Term {
     fn spawn(moto: &Moto, home: &PathBuf, extra: &[&str]) -> Self {
+        Self::spawn_with(moto, home, extra, &[])
+    }
+
+    fn spawn_with(moto: &Moto, home: &PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -48,6 +52,9 @@ impl Term {
             ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
             ("AWS_EC2_METADATA_DISABLED", "true"),
         ] {
+            cmd.env(k, v);
+        }
+        for (k, v) in env {
             cmd.env(k, v);
         }
         cmd.env("HOME", home);
@@ -244,4 +251,18 @@ fn a_wrong_flag_exits_2_with_usage() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_restores_the_terminal_and_exits_non_zero() {
+    let moto = Moto::start();
+    let home = scratch("panic");
+    tokio::task::block_in_place(|| {
+        let mut t = Term::spawn_with(&moto, &home, &[], &[("EC2TUI_DEBUG_PANIC", "1")]);
+        let st = t.wait_exit(30);
+        assert!(!st.success(), "a panic exits non-zero");
+        t.assert_restored();
+        let raw = String::from_utf8_lossy(&t.raw.lock().unwrap()).to_string();
+        assert!(raw.contains("EC2TUI_DEBUG_PANIC is set"), "the panic message is shown");
+    });
 }
