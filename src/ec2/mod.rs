@@ -168,7 +168,7 @@ impl ApiError {
         let lower = self.message.to_lowercase();
         match self.kind {
             ErrorKind::Credentials => {
-                if lower.contains("sso") || lower.contains("token") {
+                if lower.contains("sso session") || lower.contains("sso token") {
                     Some(format!("run: aws sso login --profile {profile}"))
                 } else {
                     Some("set credentials: AWS_PROFILE / --profile, or aws configure".to_string())

@@ -75,6 +75,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let request_id = err.request_id().map(str::to_string);
+    tracing::debug!("AWS error: {}", DisplayErrorContext(&err));
     let mut out = match &err {
         SdkError::ServiceError(se) => {
             let e = se.err();
@@ -109,26 +110,25 @@ where
             ApiError::other(ErrorKind::Network, "the endpoint did not answer in time")
         }
         SdkError::DispatchFailure(df) => {
-            let text = DisplayErrorContext(&err).to_string();
-            if df.is_io() || df.is_timeout() {
+            let text = chain_text(&err);
+            if mentions_credentials(&text) {
+                credentials_error(&text)
+            } else if df.is_io() || df.is_timeout() {
                 ApiError::other(
                     ErrorKind::Network,
-                    format!("cannot reach the endpoint: {}", short(&text)),
+                    format!("cannot reach the endpoint: {}", deepest(&err)),
                 )
-            } else if mentions_credentials(&text) {
-                ApiError::other(ErrorKind::Credentials, short(&text))
             } else {
-                ApiError::other(ErrorKind::Network, short(&text))
+                ApiError::other(ErrorKind::Network, deepest(&err))
             }
         }
         _ => {
-            let text = DisplayErrorContext(&err).to_string();
-            let kind = if mentions_credentials(&text) {
-                ErrorKind::Credentials
+            let text = chain_text(&err);
+            if mentions_credentials(&text) {
+                credentials_error(&text)
             } else {
-                ErrorKind::Other
-            };
-            ApiError::other(kind, short(&text))
+                ApiError::other(ErrorKind::Other, deepest(&err))
+            }
         }
     };
     out.request_id = request_id;
@@ -140,21 +140,50 @@ fn mentions_credentials(text: &str) -> bool {
     t.contains("credential") || t.contains("sso") || t.contains("token")
 }
 
-/// The SDK's error chains repeat themselves; keep the informative tail, bounded.
-fn short(text: &str) -> String {
-    let parts: Vec<&str> = text.split(": ").collect();
+/// Every message of the error's source chain, joined: for classification only.
+fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     let mut out = String::new();
-    for p in parts.iter().rev().take(3).rev() {
-        if !out.is_empty() {
-            out.push_str(": ");
-        }
-        out.push_str(p.trim());
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        out.push_str(&e.to_string());
+        out.push('\n');
+        cur = e.source();
     }
-    let mut out = clean(&out);
+    out.push_str(&DisplayErrorContext(err).to_string());
+    out
+}
+
+/// The most specific message of the source chain ("Connection refused (os error 111)"),
+/// cleaned and bounded.
+fn deepest(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut best = err.to_string();
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let m = e.to_string();
+        if !m.trim().is_empty() && !m.contains('{') {
+            best = m;
+        }
+        cur = e.source();
+    }
+    let mut out = clean(&best);
     if out.chars().count() > 300 {
         out = out.chars().take(300).collect::<String>() + "…";
     }
     out
+}
+
+fn credentials_error(text: &str) -> ApiError {
+    let t = text.to_lowercase();
+    let msg = if t.contains("sso") && (t.contains("expired") || t.contains("token")) {
+        "the SSO session has expired or is invalid"
+    } else if t.contains("no providers in chain") || t.contains("credentialsnotloaded") {
+        "no AWS credentials found (environment, profile files, SSO and instance metadata were tried)"
+    } else if t.contains("expired") {
+        "the AWS credentials have expired"
+    } else {
+        "the AWS credentials could not be loaded"
+    };
+    ApiError::other(ErrorKind::Credentials, msg)
 }
 
 fn s(x: Option<&str>) -> String {

@@ -27,10 +27,18 @@ fn scratch(name: &str) -> PathBuf {
 
 impl Term {
     fn spawn(moto: &Moto, home: &PathBuf, extra: &[&str]) -> Self {
-        Self::spawn_with(moto, home, extra, &[])
+        Self::spawn_with(
+            &moto.endpoint,
+            home,
+            extra,
+            &[
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ],
+        )
     }
 
-    fn spawn_with(moto: &Moto, home: &PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Self {
+    fn spawn_with(endpoint: &str, home: &PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -40,14 +48,12 @@ impl Term {
             })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ec2tui"));
-        cmd.args(["--endpoint-url", &moto.endpoint, "--region", "us-east-1"]);
+        cmd.args(["--endpoint-url", endpoint, "--region", "us-east-1"]);
         cmd.args(extra);
         cmd.env_clear();
         for (k, v) in [
             ("PATH", "/usr/bin:/bin"),
             ("TERM", "xterm-256color"),
-            ("AWS_ACCESS_KEY_ID", "testing"),
-            ("AWS_SECRET_ACCESS_KEY", "testing"),
             ("AWS_CONFIG_FILE", "/nonexistent/config"),
             ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
             ("AWS_EC2_METADATA_DISABLED", "true"),
@@ -258,11 +264,39 @@ async fn a_panic_restores_the_terminal_and_exits_non_zero() {
     let moto = Moto::start();
     let home = scratch("panic");
     tokio::task::block_in_place(|| {
-        let mut t = Term::spawn_with(&moto, &home, &[], &[("EC2TUI_DEBUG_PANIC", "1")]);
+        let mut t = Term::spawn_with(
+            &moto.endpoint,
+            &home,
+            &[],
+            &[
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("EC2TUI_DEBUG_PANIC", "1"),
+            ],
+        );
         let st = t.wait_exit(30);
         assert!(!st.success(), "a panic exits non-zero");
         t.assert_restored();
         let raw = String::from_utf8_lossy(&t.raw.lock().unwrap()).to_string();
-        assert!(raw.contains("EC2TUI_DEBUG_PANIC is set"), "the panic message is shown");
+        assert!(
+            raw.contains("EC2TUI_DEBUG_PANIC is set"),
+            "the panic message is shown"
+        );
     });
+}
+
+#[test]
+fn missing_credentials_are_explained_and_the_app_keeps_working() {
+    let home = scratch("nocreds");
+    // no credentials anywhere, and nothing listening: the credentials are what fails first
+    let mut t = Term::spawn_with("http://127.0.0.1:9", &home, &[], &[]);
+    let s = t.wait_for("no AWS credentials found", 60);
+    assert!(s.contains("aws configure"), "a hint: {s}");
+    t.send("?");
+    t.wait_for("Instances pane", 10);
+    t.send("q"); // closes the help
+    t.wait_for("Cannot list instances", 10);
+    t.send("q");
+    assert!(t.wait_exit(10).success());
+    t.assert_restored();
 }

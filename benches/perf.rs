@@ -1,0 +1,204 @@
+//! Performance, measured (not asserted): `cargo bench`. Prints a table.
+//!
+//! - one frame with 100,000 instances (demo backend, 200×50 cells)
+//! - one filter keystroke over 100,000 instances
+//! - resident memory per instance held by the app
+//! - listing 10,000 instances from a local moto, ec2tui's whole path vs the bare paginator
+
+#[path = "../tests/it/emulator.rs"]
+mod emulator;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use ec2tui::app::{ApiEvent, AppState, Context, Effect, Event, Key, KeyCode, Keymap};
+use ec2tui::config::DEFAULT_KEYMAP;
+use ec2tui::ec2::Ec2Api;
+use ec2tui::ec2::demo::DemoRegion;
+use ec2tui::tui::run_effect;
+use ec2tui::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn app() -> AppState {
+    let ctx = Context {
+        profile: "bench".into(),
+        region: "eu-west-1".into(),
+        demo: true,
+        ..Default::default()
+    };
+    let mut app = AppState::new(ctx, Keymap::parse(DEFAULT_KEYMAP).unwrap());
+    app.refresh_secs = 0;
+    app.update(Event::Resize {
+        width: 200,
+        height: 50,
+    });
+    app
+}
+
+/// Loads everything the app's start-up asks for, effects run inline.
+async fn load<A: Ec2Api>(app: &mut AppState, api: &A) {
+    let mut fx = app.start();
+    while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
+        if matches!(f, Effect::FetchProtection { .. }) {
+            continue;
+        }
+        let events = Mutex::new(Vec::<ApiEvent>::new());
+        run_effect(api, f, &|e| {
+            events.lock().unwrap().push(e);
+            true
+        })
+        .await;
+        for e in events.into_inner().unwrap() {
+            fx.extend(app.update(Event::Api(e)));
+        }
+    }
+    app.instances.refresh_view();
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn row(what: &str, value: String, target: &str) {
+    println!("| {what:<52} | {value:>12} | {target:<10} |");
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let n = 100_000;
+    println!(
+        "| {:<52} | {:>12} | {:<10} |",
+        "measure", "result", "target"
+    );
+    println!("|{}|{}|{}|", "-".repeat(54), "-".repeat(14), "-".repeat(12));
+
+    let demo = DemoRegion::new(n, Duration::ZERO, Duration::ZERO);
+    let mut a = app();
+    let before = rss_kib();
+    load(&mut a, &demo).await;
+    let after = rss_kib();
+    assert_eq!(a.instances.len(), n);
+    let per = (after.saturating_sub(before) as f64 * 1024.0) / n as f64;
+
+    // one frame
+    let theme = Theme::default();
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut frames = Vec::new();
+    for i in 0..300 {
+        // scroll a little each frame, as a user would
+        a.update(Event::Key(Key::char(if i % 2 == 0 { 'j' } else { 'k' })));
+        a.instances.refresh_view();
+        let t = Instant::now();
+        term.draw(|f| ui::draw(f, &a, &theme)).unwrap();
+        frames.push(t.elapsed());
+    }
+    row(
+        &format!("frame, {n} instances, 200x50 (median of 300)"),
+        format!("{:.3} ms", median(frames).as_secs_f64() * 1e3),
+        "< 2 ms",
+    );
+
+    // filter keystrokes
+    a.update(Event::Key(Key::char('/')));
+    let mut keys = Vec::new();
+    for _ in 0..5 {
+        for c in "web-prod".chars() {
+            let t = Instant::now();
+            a.update(Event::Key(Key::char(c)));
+            a.instances.refresh_view();
+            keys.push(t.elapsed());
+        }
+        for _ in 0..8 {
+            let t = Instant::now();
+            a.update(Event::Key(Key::plain(KeyCode::Backspace)));
+            a.instances.refresh_view();
+            keys.push(t.elapsed());
+        }
+    }
+    row(
+        &format!("filter keystroke, {n} instances (median)"),
+        format!("{:.3} ms", median(keys.clone()).as_secs_f64() * 1e3),
+        "< 16 ms",
+    );
+    row(
+        &format!("filter keystroke, {n} instances (worst)"),
+        format!("{:.3} ms", keys.iter().max().unwrap().as_secs_f64() * 1e3),
+        "< 16 ms",
+    );
+    row(
+        "resident memory per instance held by the app",
+        format!("{per:.0} B"),
+        "< 2048 B",
+    );
+    drop(a);
+
+    // listing from a local emulator
+    let moto = emulator::Moto::start();
+    let c = moto.client().await;
+    let ami = emulator::some_ami(&c).await;
+    let total = 10_000;
+    for _ in 0..(total / 500) {
+        emulator::launch(&c, &ami, 500, "bench").await;
+    }
+    let adapter = moto.adapter().await;
+    let mut ours = Vec::new();
+    let mut bare = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut a = app();
+        load(&mut a, &adapter).await;
+        assert_eq!(a.instances.len(), total);
+        ours.push(t.elapsed());
+
+        let t = Instant::now();
+        let mut pages = c
+            .describe_instances()
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut count = 0;
+        while let Some(p) = pages.next().await {
+            count += p
+                .unwrap()
+                .reservations()
+                .iter()
+                .map(|r| r.instances().len())
+                .sum::<usize>();
+        }
+        assert_eq!(count, total);
+        bare.push(t.elapsed());
+    }
+    let (o, b) = (median(ours), median(bare));
+    row(
+        &format!("list {total} instances from moto: ec2tui (median of 5)"),
+        format!("{:.0} ms", o.as_secs_f64() * 1e3),
+        "",
+    );
+    row(
+        &format!("list {total} instances from moto: bare paginator"),
+        format!("{:.0} ms", b.as_secs_f64() * 1e3),
+        "",
+    );
+    row(
+        "ec2tui listing relative to the bare paginator",
+        format!(
+            "{:+.1} %",
+            (o.as_secs_f64() / b.as_secs_f64() - 1.0) * 100.0
+        ),
+        "within 10%",
+    );
+}
