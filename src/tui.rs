@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, KeyModifiers};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
@@ -218,18 +218,13 @@ async fn event_loop<A: Ec2Api>(
             _ = refresh.tick(), if auto_refresh => Some(Event::RefreshDue),
         };
         let mut batch: Vec<Event> = first.into_iter().collect();
-        // drain whatever else is ready, then draw once
+        // drain the results that are ready too, then draw once. (Terminal events are not
+        // drained with now_or_never: a dropped poll of EventStream loses its wake-up and
+        // the next key would wait for the next tick.)
         while let Ok(a) = rx.try_recv() {
             batch.push(Event::Api(a));
             if batch.len() > 512 {
                 break;
-            }
-        }
-        while batch.len() < 512 {
-            match input.next().now_or_never() {
-                Some(Some(Ok(e))) => batch.extend(term_event(e)),
-                Some(Some(Err(e))) => return Err(e),
-                _ => break,
             }
         }
         if batch.is_empty() {
