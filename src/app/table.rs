@@ -19,9 +19,81 @@ pub enum Load {
     Failed(ApiError),
 }
 
+/// The filter text of every item in one contiguous buffer, searched with one `memmem` pass
+/// (per-item strings cost a pointer chase and ~40 bytes each). Replaced items append their new
+/// text; the old text becomes garbage until the next compaction.
+#[derive(Default)]
+struct Haystack {
+    text: String,
+    /// (start, len) of each item's text, by item index.
+    spans: Vec<(u32, u32)>,
+    /// (start, item) in increasing start order; entries whose start no longer matches the
+    /// item's span are stale.
+    starts: Vec<(u32, u32)>,
+    garbage: usize,
+}
+
+impl Haystack {
+    fn push(&mut self, idx: usize, t: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(t);
+        self.text.push('\n');
+        let span = (start, t.len() as u32);
+        if idx < self.spans.len() {
+            self.garbage += self.spans[idx].1 as usize + 1;
+            self.spans[idx] = span;
+        } else {
+            self.spans.push(span);
+        }
+        self.starts.push((start, idx as u32));
+    }
+
+    fn rebuild<'a>(&mut self, texts: impl Iterator<Item = String> + 'a) {
+        *self = Haystack::default();
+        for (i, t) in texts.enumerate() {
+            self.push(i, &t);
+        }
+    }
+
+    fn compact_if_needed(&mut self) {
+        if self.garbage > self.text.len() / 2 {
+            let texts: Vec<String> = self
+                .spans
+                .iter()
+                .map(|&(s, l)| self.text[s as usize..(s + l) as usize].to_string())
+                .collect();
+            self.rebuild(texts.into_iter());
+        }
+    }
+
+    /// Marks the items whose text contains `needle`.
+    fn search(&self, needle: &str, matched: &mut Vec<bool>) {
+        matched.clear();
+        matched.resize(self.spans.len(), false);
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let n = needle.len() as u32;
+        for p in finder.find_iter(self.text.as_bytes()) {
+            let p = p as u32;
+            let k = self.starts.partition_point(|&(s, _)| s <= p);
+            let Some(&(start, idx)) = k.checked_sub(1).and_then(|k| self.starts.get(k)) else {
+                continue;
+            };
+            let (s, l) = self.spans[idx as usize];
+            if s == start && p + n <= s + l {
+                matched[idx as usize] = true;
+            }
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.text.capacity() + (self.spans.capacity() + self.starts.capacity()) * 8
+    }
+}
+
 pub struct Collection<R: Resource> {
     items: Vec<R>,
-    haystacks: Vec<String>,
+    hay: Haystack,
+    matched: Vec<bool>,
     index: HashMap<String, usize>,
     pub load: Load,
     /// The latest request id; results of older requests are dropped.
@@ -48,7 +120,8 @@ impl<R: Resource> Default for Collection<R> {
     fn default() -> Self {
         Self {
             items: Vec::new(),
-            haystacks: Vec::new(),
+            hay: Haystack::default(),
+            matched: Vec::new(),
             index: HashMap::new(),
             load: Load::Idle,
             latest_req: 0,
@@ -106,19 +179,8 @@ impl<R: Resource> Collection<R> {
     fn finish(&mut self) {
         if self.seen.len() != self.items.len() {
             let seen = std::mem::take(&mut self.seen);
-            let mut items = Vec::with_capacity(seen.len());
-            let mut hay = Vec::with_capacity(seen.len());
-            for (item, h) in std::mem::take(&mut self.items)
-                .into_iter()
-                .zip(std::mem::take(&mut self.haystacks))
-            {
-                if seen.contains(item.id()) {
-                    items.push(item);
-                    hay.push(h);
-                }
-            }
-            self.items = items;
-            self.haystacks = hay;
+            self.items.retain(|item| seen.contains(item.id()));
+            self.hay.rebuild(self.items.iter().map(R::filter_text));
             self.index = self
                 .items
                 .iter()
@@ -129,6 +191,8 @@ impl<R: Resource> Collection<R> {
             self.order_dirty = true;
         }
         self.seen.clear();
+        // growth slack of a big load is a third of the memory held: give it back
+        self.items.shrink_to_fit();
         self.load = Load::Loaded;
     }
 
@@ -148,12 +212,14 @@ impl<R: Resource> Collection<R> {
         match self.index.get(item.id()) {
             Some(&i) => {
                 self.items[i] = item;
-                self.haystacks[i] = hay;
+                self.hay.push(i, &hay);
+                self.hay.compact_if_needed();
             }
             None => {
-                self.index.insert(item.id().to_string(), self.items.len());
+                let i = self.items.len();
+                self.index.insert(item.id().to_string(), i);
                 self.items.push(item);
-                self.haystacks.push(hay);
+                self.hay.push(i, &hay);
             }
         }
         self.order_dirty = true;
@@ -163,7 +229,9 @@ impl<R: Resource> Collection<R> {
     pub fn update(&mut self, id: &str, f: impl FnOnce(&mut R)) {
         if let Some(&i) = self.index.get(id) {
             f(&mut self.items[i]);
-            self.haystacks[i] = self.items[i].filter_text();
+            let hay = self.items[i].filter_text();
+            self.hay.push(i, &hay);
+            self.hay.compact_if_needed();
             self.order_dirty = true;
         }
     }
@@ -217,13 +285,13 @@ impl<R: Resource> Collection<R> {
             if self.filter.is_empty() {
                 self.view.clone_from(&self.order);
             } else {
-                let f = self.filter.as_str();
-                let hay = &self.haystacks;
+                self.hay.search(&self.filter, &mut self.matched);
+                let matched = &self.matched;
                 self.view = self
                     .order
                     .iter()
                     .copied()
-                    .filter(|&i| hay[i as usize].contains(f))
+                    .filter(|&i| matched[i as usize])
                     .collect();
             }
             self.view_dirty = false;
@@ -346,8 +414,68 @@ impl<R: Resource> Collection<R> {
 
     /// Approximate heap bytes held, for the benchmark.
     pub fn heap_estimate(&self) -> usize {
-        self.haystacks.iter().map(|h| h.capacity()).sum::<usize>()
+        self.hay.bytes()
             + self.items.capacity() * std::mem::size_of::<R>()
             + (self.order.capacity() + self.view.capacity()) * 4
+    }
+}
+
+/// What every pane's table can do, whatever its rows: lets keys work on the focused pane
+/// without knowing its resource type.
+pub trait TableOps {
+    fn refresh_view(&mut self);
+    fn move_by(&mut self, delta: isize, height: usize);
+    fn scroll_into_view(&mut self, height: usize);
+    fn filter(&self) -> &str;
+    fn set_filter(&mut self, f: &str);
+    fn sort(&self) -> (usize, bool);
+    fn set_sort(&mut self, col: usize, desc: bool);
+    fn columns(&self) -> &'static [crate::resources::Column];
+    fn toggle_mark(&mut self);
+    fn clear_marks(&mut self);
+    fn marks_len(&self) -> usize;
+    fn is_loading(&self) -> bool;
+    fn selected_id(&self) -> Option<&str>;
+}
+
+impl<R: Resource> TableOps for Collection<R> {
+    fn refresh_view(&mut self) {
+        Collection::refresh_view(self)
+    }
+    fn move_by(&mut self, delta: isize, height: usize) {
+        Collection::move_by(self, delta, height)
+    }
+    fn scroll_into_view(&mut self, height: usize) {
+        Collection::scroll_into_view(self, height)
+    }
+    fn filter(&self) -> &str {
+        Collection::filter(self)
+    }
+    fn set_filter(&mut self, f: &str) {
+        Collection::set_filter(self, f)
+    }
+    fn sort(&self) -> (usize, bool) {
+        self.sort
+    }
+    fn set_sort(&mut self, col: usize, desc: bool) {
+        Collection::set_sort(self, col, desc)
+    }
+    fn columns(&self) -> &'static [crate::resources::Column] {
+        R::columns()
+    }
+    fn toggle_mark(&mut self) {
+        Collection::toggle_mark(self)
+    }
+    fn clear_marks(&mut self) {
+        Collection::clear_marks(self)
+    }
+    fn marks_len(&self) -> usize {
+        self.marks().len()
+    }
+    fn is_loading(&self) -> bool {
+        Collection::is_loading(self)
+    }
+    fn selected_id(&self) -> Option<&str> {
+        Collection::selected_id(self)
     }
 }

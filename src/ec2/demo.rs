@@ -9,8 +9,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::{
-    ApiError, ApiResult, BlockDevice, Ec2Api, Identity, Instance, InstanceState, Page,
-    clean_instance, clean_multiline,
+    ApiError, ApiResult, BlockDevice, Ec2Api, Identity, Image, ImageDevice, ImageScope, ImageSpec,
+    Instance, InstanceState, InstanceTypeInfo, LaunchSpec, Page, SecurityGroup, Subnet,
+    clean_image, clean_instance, clean_multiline,
 };
 
 /// The demo account id shown in the header.
@@ -24,9 +25,143 @@ struct DemoInstance {
     next: Option<(Instant, InstanceState)>,
 }
 
+struct DemoImage {
+    img: Image,
+    scope: ImageScope,
+    region: String,
+    /// When a pending image becomes available.
+    ready_at: Option<Instant>,
+}
+
 struct Inner {
     fleet: Vec<DemoInstance>,
     index: HashMap<String, usize>,
+    images: Vec<DemoImage>,
+    snapshots: Vec<String>,
+    counter: u64,
+}
+
+/// The demo's own region.
+pub const DEMO_REGION: &str = "eu-west-1";
+
+const TYPE_TABLE: &[(&str, i32, i64, bool, &str)] = &[
+    ("t2.micro", 1, 1024, true, "x86_64"),
+    ("t3.nano", 2, 512, true, "x86_64"),
+    ("t3.micro", 2, 1024, true, "x86_64"),
+    ("t3.small", 2, 2048, true, "x86_64"),
+    ("t3.medium", 2, 4096, true, "x86_64"),
+    ("t4g.nano", 2, 512, true, "arm64"),
+    ("t4g.micro", 2, 1024, true, "arm64"),
+    ("t4g.small", 2, 2048, true, "arm64"),
+    ("m4.large", 2, 8192, false, "x86_64"),
+    ("m6i.large", 2, 8192, true, "x86_64"),
+    ("m6i.xlarge", 4, 16384, true, "x86_64"),
+    ("c6g.large", 2, 4096, true, "arm64"),
+    ("r6i.2xlarge", 8, 65536, true, "x86_64"),
+    ("g5.xlarge", 4, 16384, true, "x86_64"),
+];
+
+fn demo_images() -> Vec<DemoImage> {
+    let img = |id: &str,
+               name: &str,
+               arch: &str,
+               scope: ImageScope,
+               days_ago: i64,
+               desc: &str,
+               snap: &str| DemoImage {
+        img: Image {
+            id: id.into(),
+            name: name.into(),
+            state: "available".into(),
+            architecture: arch.into(),
+            virtualization: "hvm".into(),
+            root_device_type: "ebs".into(),
+            root_device_name: "/dev/xvda".into(),
+            created: Some(DEMO_EPOCH - days_ago * 86_400),
+            public: scope == ImageScope::Amazon,
+            description: desc.into(),
+            owner_id: if scope == ImageScope::Mine {
+                DEMO_ACCOUNT.into()
+            } else if scope == ImageScope::Amazon {
+                "137112412989".into()
+            } else {
+                "111122223333".into()
+            },
+            platform: "Linux/UNIX".into(),
+            state_reason: String::new(),
+            devices: vec![ImageDevice {
+                device: "/dev/xvda".into(),
+                snapshot_id: snap.into(),
+                size_gib: 8,
+                volume_type: "gp3".into(),
+                delete_on_termination: true,
+            }],
+            tags: if scope == ImageScope::Mine {
+                vec![("Team".into(), "platform".into())]
+            } else {
+                vec![]
+            },
+        },
+        scope,
+        region: DEMO_REGION.into(),
+        ready_at: None,
+    };
+    vec![
+        img(
+            "ami-0f9e8d7c6b5a49382",
+            "golden-web-20261020-0930",
+            "x86_64",
+            ImageScope::Mine,
+            33,
+            "Apache on AL2023",
+            "snap-0aa11bb22cc33dd44",
+        ),
+        img(
+            "ami-0a1b2c3d4e5f60718",
+            "golden-arm-20261101-1200",
+            "arm64",
+            ImageScope::Mine,
+            21,
+            "Graviton base",
+            "snap-0bb22cc33dd44ee55",
+        ),
+        img(
+            "ami-0c0ffee0c0ffee001",
+            "al2023-ami-2023.9.20261105.0-kernel-6.1-x86_64",
+            "x86_64",
+            ImageScope::Amazon,
+            17,
+            "Amazon Linux 2023 AMI",
+            "snap-0amz0000000000001",
+        ),
+        img(
+            "ami-0c0ffee0c0ffee002",
+            "al2023-ami-2023.9.20261105.0-kernel-6.1-arm64",
+            "arm64",
+            ImageScope::Amazon,
+            17,
+            "Amazon Linux 2023 AMI",
+            "snap-0amz0000000000002",
+        ),
+        img(
+            "ami-0c0ffee0c0ffee003",
+            "al2023-ami-2023.8.20260901.0-kernel-6.1-x86_64",
+            "x86_64",
+            ImageScope::Amazon,
+            82,
+            "Amazon Linux 2023 AMI",
+            "snap-0amz0000000000003",
+        ),
+        img(
+            "ami-0bada55bada550001",
+            "partner-hardened-base-2026.10",
+            "x86_64",
+            ImageScope::Shared,
+            40,
+            "Shared by the security team",
+            "snap-0shr0000000000001",
+        ),
+    ]
 }
 
 /// The simulated region.
@@ -94,7 +229,16 @@ impl DemoRegion {
             .map(|(i, d)| (d.inst.id.clone(), i))
             .collect();
         Self {
-            inner: Mutex::new(Inner { fleet, index }),
+            inner: Mutex::new(Inner {
+                fleet,
+                index,
+                images: demo_images(),
+                snapshots: vec![
+                    "snap-0aa11bb22cc33dd44".into(),
+                    "snap-0bb22cc33dd44ee55".into(),
+                ],
+                counter: 0,
+            }),
             transition,
             latency,
             page_size: 1000,
@@ -264,6 +408,25 @@ impl DemoRegion {
         }
     }
 
+    fn settle_images(inner: &mut Inner, now: Instant) {
+        for d in &mut inner.images {
+            if let Some(at) = d.ready_at
+                && now >= at
+            {
+                d.img.state = "available".into();
+                d.ready_at = None;
+            }
+        }
+    }
+
+    fn fresh_id(inner: &mut Inner, prefix: &str) -> String {
+        inner.counter += 1;
+        format!(
+            "{prefix}-0d{:015x}",
+            inner.counter.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 4
+        )
+    }
+
     fn wrong_state(d: &DemoInstance, verb: &str) -> ApiError {
         ApiError::service(
             "IncorrectInstanceState",
@@ -399,5 +562,383 @@ impl Ec2Api for DemoRegion {
         self.with(&id, |d, _, _| {
             Ok(d.user_data.as_deref().map(clean_multiline))
         })
+    }
+
+    async fn list_images(
+        &self,
+        scope: ImageScope,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<Image>> {
+        self.delay().await;
+        let _ = next_token;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        Self::settle_images(&mut inner, Instant::now());
+        let items = inner
+            .images
+            .iter()
+            .filter(|d| d.scope == scope && d.region == DEMO_REGION)
+            .map(|d| d.img.clone())
+            .collect();
+        Ok(Page {
+            items,
+            next_token: None,
+        })
+    }
+
+    async fn describe_images(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> ApiResult<Vec<Image>> {
+        self.delay().await;
+        let region = region.unwrap_or_else(|| DEMO_REGION.to_string());
+        let mut inner = self.inner.lock().expect("demo region lock");
+        Self::settle_images(&mut inner, Instant::now());
+        let mut out = Vec::new();
+        for id in &ids {
+            match inner
+                .images
+                .iter()
+                .find(|d| &d.img.id == id && d.region == region)
+            {
+                Some(d) => out.push(d.img.clone()),
+                None => {
+                    return Err(ApiError::service(
+                        "InvalidAMIID.NotFound",
+                        format!("The image id '[{id}]' does not exist"),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn create_image(&self, spec: ImageSpec) -> ApiResult<String> {
+        self.delay().await;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        let now = Instant::now();
+        if let Some(d) = inner
+            .images
+            .iter()
+            .find(|d| d.scope == ImageScope::Mine && d.img.name == spec.name)
+        {
+            return Err(ApiError::service(
+                "InvalidAMIName.Duplicate",
+                format!(
+                    "AMI name {} is already in use by AMI {}",
+                    spec.name, d.img.id
+                ),
+            ));
+        }
+        let Some(&i) = inner.index.get(&spec.instance_id) else {
+            return Err(ApiError::service(
+                "InvalidInstanceID.NotFound",
+                format!("The instance ID '{}' does not exist", spec.instance_id),
+            ));
+        };
+        let (arch, devices) = {
+            let d = &mut inner.fleet[i];
+            self.settle(d, now);
+            if !matches!(
+                d.inst.state,
+                InstanceState::Running | InstanceState::Stopped
+            ) {
+                return Err(Self::wrong_state(d, "imaged"));
+            }
+            (d.inst.architecture.clone(), d.inst.block_devices.clone())
+        };
+        let id = Self::fresh_id(&mut inner, "ami");
+        let mut devs = Vec::new();
+        for b in devices {
+            let snap = Self::fresh_id(&mut inner, "snap");
+            inner.snapshots.push(snap.clone());
+            devs.push(ImageDevice {
+                device: b.device,
+                snapshot_id: snap,
+                size_gib: 8,
+                volume_type: "gp3".into(),
+                delete_on_termination: b.delete_on_termination,
+            });
+        }
+        let pending = self.transition * 3;
+        let mut img = Image {
+            id: id.clone(),
+            name: spec.name,
+            state: if pending.is_zero() {
+                "available".into()
+            } else {
+                "pending".into()
+            },
+            architecture: arch,
+            virtualization: "hvm".into(),
+            root_device_type: "ebs".into(),
+            root_device_name: "/dev/xvda".into(),
+            created: Some(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(DEMO_EPOCH),
+            ),
+            public: false,
+            description: spec.description,
+            owner_id: DEMO_ACCOUNT.into(),
+            platform: "Linux/UNIX".into(),
+            state_reason: String::new(),
+            devices: devs,
+            tags: spec.tags,
+        };
+        clean_image(&mut img);
+        inner.images.push(DemoImage {
+            img,
+            scope: ImageScope::Mine,
+            region: DEMO_REGION.into(),
+            ready_at: (!pending.is_zero()).then(|| now + pending),
+        });
+        Ok(id)
+    }
+
+    async fn deregister_image(&self, id: String) -> ApiResult<()> {
+        self.delay().await;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        let before = inner.images.len();
+        inner.images.retain(|d| {
+            !(d.img.id == id && d.region == DEMO_REGION && d.scope == ImageScope::Mine)
+        });
+        if inner.images.len() == before {
+            return Err(ApiError::service(
+                "InvalidAMIID.Unavailable",
+                format!("The image '{id}' is not yours or does not exist"),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn delete_snapshot(&self, id: String) -> ApiResult<()> {
+        self.delay().await;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        if let Some(ami) = inner
+            .images
+            .iter()
+            .find(|d| d.img.snapshot_ids().contains(&id))
+        {
+            return Err(ApiError::service(
+                "InvalidSnapshot.InUse",
+                format!("The snapshot {id} is currently in use by {}", ami.img.id),
+            ));
+        }
+        let before = inner.snapshots.len();
+        inner.snapshots.retain(|s| s != &id);
+        if inner.snapshots.len() == before {
+            return Err(ApiError::service(
+                "InvalidSnapshot.NotFound",
+                format!("The snapshot '{id}' does not exist."),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn copy_image(
+        &self,
+        id: String,
+        name: String,
+        target_region: String,
+    ) -> ApiResult<String> {
+        self.delay().await;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        let Some(src) = inner
+            .images
+            .iter()
+            .find(|d| d.img.id == id && d.region == DEMO_REGION)
+        else {
+            return Err(ApiError::service(
+                "InvalidAMIID.NotFound",
+                format!("The image id '[{id}]' does not exist"),
+            ));
+        };
+        let mut img = src.img.clone();
+        let new_id = Self::fresh_id(&mut inner, "ami");
+        img.id = new_id.clone();
+        img.name = name;
+        let pending = self.transition * 4;
+        img.state = if pending.is_zero() {
+            "available".into()
+        } else {
+            "pending".into()
+        };
+        inner.images.push(DemoImage {
+            img,
+            scope: ImageScope::Mine,
+            region: target_region,
+            ready_at: (!pending.is_zero()).then(|| Instant::now() + pending),
+        });
+        Ok(new_id)
+    }
+
+    async fn regions(&self) -> ApiResult<Vec<String>> {
+        Ok([
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+            "ap-southeast-2",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect())
+    }
+
+    async fn instance_types(&self) -> ApiResult<Vec<InstanceTypeInfo>> {
+        self.delay().await;
+        Ok(TYPE_TABLE
+            .iter()
+            .map(|(n, c, m, g, a)| InstanceTypeInfo {
+                name: n.to_string(),
+                vcpus: *c,
+                memory_mib: *m,
+                current_generation: *g,
+                architectures: vec![a.to_string()],
+            })
+            .collect())
+    }
+
+    async fn key_pairs(&self) -> ApiResult<Vec<String>> {
+        Ok(vec!["alice".into(), "deploy".into(), "ops-2024".into()])
+    }
+
+    async fn subnets(&self) -> ApiResult<Vec<Subnet>> {
+        Ok(AZS
+            .iter()
+            .enumerate()
+            .map(|(i, az)| Subnet {
+                id: format!("subnet-0demo{}", &az[az.len() - 1..]),
+                az: az.to_string(),
+                vpc_id: "vpc-0demo1234".into(),
+                cidr: format!("10.0.{}.0/20", i * 16),
+                default_for_az: true,
+                name: format!("default-{}", &az[az.len() - 1..]),
+            })
+            .collect())
+    }
+
+    async fn security_groups(&self) -> ApiResult<Vec<SecurityGroup>> {
+        Ok(["default", "web-sg", "db-sg", "bastion-sg"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| SecurityGroup {
+                id: format!("sg-0demo{i:08}"),
+                name: n.to_string(),
+                vpc_id: "vpc-0demo1234".into(),
+            })
+            .collect())
+    }
+
+    async fn run_instances(&self, spec: LaunchSpec, dry_run: bool) -> ApiResult<Vec<Instance>> {
+        self.delay().await;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        let Some(img) = inner
+            .images
+            .iter()
+            .find(|d| d.img.id == spec.image_id && d.region == DEMO_REGION)
+            .map(|d| d.img.clone())
+        else {
+            return Err(ApiError::service(
+                "InvalidAMIID.NotFound",
+                format!("The image id '[{}]' does not exist", spec.image_id),
+            ));
+        };
+        if img.state != "available" {
+            return Err(ApiError::service(
+                "InvalidAMIID.Unavailable",
+                format!("The image '{}' is not available yet", img.id),
+            ));
+        }
+        let Some(ty) = TYPE_TABLE.iter().find(|t| t.0 == spec.instance_type) else {
+            return Err(ApiError::service(
+                "InvalidParameterValue",
+                format!("Invalid value '{}' for InstanceType.", spec.instance_type),
+            ));
+        };
+        if ty.4 != img.architecture {
+            return Err(ApiError::service(
+                "InvalidParameterValue",
+                format!(
+                    "The architecture '{}' of the specified instance type does not match the architecture '{}' of the specified AMI.",
+                    ty.4, img.architecture
+                ),
+            ));
+        }
+        if dry_run {
+            return Ok(Vec::new());
+        }
+        let now = Instant::now();
+        let az = spec
+            .subnet_id
+            .as_deref()
+            .and_then(|s| AZS.iter().find(|a| s.ends_with(&a[a.len() - 1..])))
+            .copied()
+            .unwrap_or(AZS[0]);
+        let mut out = Vec::new();
+        for _ in 0..spec.count.max(1) {
+            let id = Self::fresh_id(&mut inner, "i");
+            let n = inner.fleet.len();
+            let vol = Self::fresh_id(&mut inner, "vol");
+            let mut inst = Instance {
+                id: id.clone(),
+                state: InstanceState::Pending,
+                instance_type: spec.instance_type.clone(),
+                az: az.to_string(),
+                private_ip: format!("10.0.{}.{}", 200 + n / 250 % 50, n % 250 + 4),
+                key_name: spec.key_name.clone().unwrap_or_default(),
+                launch_time: Some(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs() as i64)
+                        .unwrap_or(DEMO_EPOCH),
+                ),
+                image_id: img.id.clone(),
+                vpc_id: "vpc-0demo1234".into(),
+                subnet_id: spec
+                    .subnet_id
+                    .clone()
+                    .unwrap_or_else(|| "subnet-0demoa".into()),
+                architecture: img.architecture.clone(),
+                platform: "Linux/UNIX".into(),
+                root_device_name: "/dev/xvda".into(),
+                root_device_type: "ebs".into(),
+                security_groups: spec
+                    .security_group_ids
+                    .iter()
+                    .map(|g| (g.clone(), g.clone()))
+                    .collect(),
+                block_devices: vec![BlockDevice {
+                    device: "/dev/xvda".into(),
+                    volume_id: vol,
+                    delete_on_termination: true,
+                }],
+                tags: spec.tags.clone(),
+                ..Default::default()
+            };
+            clean_instance(&mut inst);
+            let mut d = DemoInstance {
+                inst: inst.clone(),
+                protected: spec.termination_protection,
+                user_data: spec.user_data.clone().filter(|u| !u.is_empty()),
+                next: None,
+            };
+            Self::begin(
+                &mut d,
+                now,
+                self.transition,
+                InstanceState::Pending,
+                InstanceState::Running,
+            );
+            out.push(d.inst.clone());
+            inner.index.insert(id, n);
+            inner.fleet.push(d);
+        }
+        Ok(out)
     }
 }

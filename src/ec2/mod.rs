@@ -97,6 +97,178 @@ pub struct Instance {
     pub tags: Vec<(String, String)>,
 }
 
+/// Which images the AMIs pane lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImageScope {
+    /// `Owners=self`
+    #[default]
+    Mine,
+    /// `Owners=amazon`, newest first
+    Amazon,
+    /// `ExecutableUsers=self`
+    Shared,
+}
+
+impl ImageScope {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mine => "mine",
+            Self::Amazon => "Amazon's",
+            Self::Shared => "shared with me",
+        }
+    }
+    pub fn next(self) -> Self {
+        match self {
+            Self::Mine => Self::Amazon,
+            Self::Amazon => Self::Shared,
+            Self::Shared => Self::Mine,
+        }
+    }
+}
+
+/// One block device mapping of an image.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageDevice {
+    pub device: String,
+    pub snapshot_id: String,
+    pub size_gib: i64,
+    pub volume_type: String,
+    pub delete_on_termination: bool,
+}
+
+/// An AMI as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Image {
+    pub id: String,
+    pub name: String,
+    /// pending, available, failed, ...
+    pub state: String,
+    pub architecture: String,
+    pub virtualization: String,
+    pub root_device_type: String,
+    pub root_device_name: String,
+    /// Seconds since the epoch.
+    pub created: Option<i64>,
+    pub public: bool,
+    pub description: String,
+    pub owner_id: String,
+    pub platform: String,
+    pub state_reason: String,
+    pub devices: Vec<ImageDevice>,
+    pub tags: Vec<(String, String)>,
+}
+
+impl Image {
+    /// Total size of the image's EBS snapshots.
+    pub fn size_gib(&self) -> i64 {
+        self.devices.iter().map(|d| d.size_gib).sum()
+    }
+    pub fn snapshot_ids(&self) -> Vec<String> {
+        self.devices
+            .iter()
+            .filter(|d| !d.snapshot_id.is_empty())
+            .map(|d| d.snapshot_id.clone())
+            .collect()
+    }
+    pub fn is_settled(&self) -> bool {
+        self.state != "pending"
+    }
+}
+
+/// Cleans every string of an image in place.
+pub fn clean_image(i: &mut Image) {
+    for s in [
+        &mut i.id,
+        &mut i.name,
+        &mut i.state,
+        &mut i.architecture,
+        &mut i.virtualization,
+        &mut i.root_device_type,
+        &mut i.root_device_name,
+        &mut i.description,
+        &mut i.owner_id,
+        &mut i.platform,
+        &mut i.state_reason,
+    ] {
+        if s.chars().any(is_control) {
+            *s = clean(s);
+        }
+    }
+    for (a, b) in &mut i.tags {
+        *a = clean(a);
+        *b = clean(b);
+    }
+    for d in &mut i.devices {
+        d.device = clean(&d.device);
+        d.snapshot_id = clean(&d.snapshot_id);
+        d.volume_type = clean(&d.volume_type);
+    }
+}
+
+/// How to get consistent disks for an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageConsistency {
+    /// ec2tui stops the instance first and waits for `stopped`.
+    StopFirst,
+    /// EC2 reboots the instance (its default).
+    Reboot,
+    /// Fastest; file system integrity is not guaranteed.
+    NoReboot,
+}
+
+/// What `CreateImage` needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSpec {
+    pub instance_id: String,
+    pub name: String,
+    pub description: String,
+    pub no_reboot: bool,
+    /// Tags for the image and its snapshots.
+    pub tags: Vec<(String, String)>,
+}
+
+/// An instance type offered by the launch form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceTypeInfo {
+    pub name: String,
+    pub vcpus: i32,
+    pub memory_mib: i64,
+    pub current_generation: bool,
+    pub architectures: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subnet {
+    pub id: String,
+    pub az: String,
+    pub vpc_id: String,
+    pub cidr: String,
+    pub default_for_az: bool,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub vpc_id: String,
+}
+
+/// Everything `RunInstances` needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaunchSpec {
+    pub image_id: String,
+    pub instance_type: String,
+    pub key_name: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub subnet_id: Option<String>,
+    pub count: i32,
+    pub tags: Vec<(String, String)>,
+    /// Plain text; the adapter does the base64 encoding.
+    pub user_data: Option<String>,
+    pub termination_protection: bool,
+}
+
 /// The caller, from STS `GetCallerIdentity`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -221,6 +393,60 @@ pub trait Ec2Api: Send + Sync + 'static {
     ) -> impl Future<Output = ApiResult<()>> + Send;
     /// The decoded user data, `None` when the instance has none.
     fn user_data(&self, id: String) -> impl Future<Output = ApiResult<Option<String>>> + Send;
+
+    fn list_images(
+        &self,
+        scope: ImageScope,
+        next_token: Option<String>,
+    ) -> impl Future<Output = ApiResult<Page<Image>>> + Send;
+    /// Images by id, in `region` (None: the console's region).
+    fn describe_images(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> impl Future<Output = ApiResult<Vec<Image>>> + Send;
+    /// Returns the new image id.
+    fn create_image(&self, spec: ImageSpec) -> impl Future<Output = ApiResult<String>> + Send;
+    fn deregister_image(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
+    fn delete_snapshot(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
+    /// Copies an image of this region into `target_region`; returns the new image id there.
+    fn copy_image(
+        &self,
+        id: String,
+        name: String,
+        target_region: String,
+    ) -> impl Future<Output = ApiResult<String>> + Send;
+    fn regions(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
+    fn instance_types(&self) -> impl Future<Output = ApiResult<Vec<InstanceTypeInfo>>> + Send;
+    fn key_pairs(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
+    fn subnets(&self) -> impl Future<Output = ApiResult<Vec<Subnet>>> + Send;
+    fn security_groups(&self) -> impl Future<Output = ApiResult<Vec<SecurityGroup>>> + Send;
+    /// Launches instances; with `dry_run`, only checks and returns no instances.
+    fn run_instances(
+        &self,
+        spec: LaunchSpec,
+        dry_run: bool,
+    ) -> impl Future<Output = ApiResult<Vec<Instance>>> + Send;
+}
+
+/// Parses an EC2 timestamp (`2024-05-01T12:34:56.000Z`) to seconds since the epoch.
+pub fn parse_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // days from civil (Howard Hinnant's algorithm)
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 
 /// Strips control characters (C0, C1, DEL) and whole escape sequences (CSI, OSC, DCS, ...)

@@ -9,8 +9,9 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use base64::Engine;
 
 use super::{
-    ApiError, ApiResult, BlockDevice, Ec2Api, ErrorKind, Identity, Instance, InstanceState, Page,
-    clean, clean_instance, clean_multiline,
+    ApiError, ApiResult, BlockDevice, Ec2Api, ErrorKind, Identity, Image, ImageDevice, ImageScope,
+    ImageSpec, Instance, InstanceState, InstanceTypeInfo, LaunchSpec, Page, SecurityGroup, Subnet,
+    clean, clean_image, clean_instance, clean_multiline, parse_time,
 };
 
 /// Where to connect: everything else comes from aws-config's default chain.
@@ -245,6 +246,73 @@ fn to_instance(i: &aws_sdk_ec2::types::Instance) -> Instance {
     out
 }
 
+fn to_image(i: &aws_sdk_ec2::types::Image) -> Image {
+    let mut out = Image {
+        id: s(i.image_id()),
+        name: s(i.name()),
+        state: s(i.state().map(|x| x.as_str())),
+        architecture: s(i.architecture().map(|x| x.as_str())),
+        virtualization: s(i.virtualization_type().map(|x| x.as_str())),
+        root_device_type: s(i.root_device_type().map(|x| x.as_str())),
+        root_device_name: s(i.root_device_name()),
+        created: i.creation_date().and_then(parse_time),
+        public: i.public().unwrap_or(false),
+        description: s(i.description()),
+        owner_id: s(i.owner_id()),
+        platform: s(i.platform_details()),
+        state_reason: s(i.state_reason().and_then(|r| r.message())),
+        devices: i
+            .block_device_mappings()
+            .iter()
+            .map(|b| ImageDevice {
+                device: s(b.device_name()),
+                snapshot_id: s(b.ebs().and_then(|e| e.snapshot_id())),
+                size_gib: b.ebs().and_then(|e| e.volume_size()).unwrap_or(0) as i64,
+                volume_type: s(b.ebs().and_then(|e| e.volume_type()).map(|v| v.as_str())),
+                delete_on_termination: b
+                    .ebs()
+                    .and_then(|e| e.delete_on_termination())
+                    .unwrap_or(false),
+            })
+            .collect(),
+        tags: i
+            .tags()
+            .iter()
+            .map(|t| (s(t.key()), s(t.value())))
+            .collect(),
+    };
+    clean_image(&mut out);
+    out
+}
+
+fn tag_spec(
+    kind: aws_sdk_ec2::types::ResourceType,
+    tags: &[(String, String)],
+) -> aws_sdk_ec2::types::TagSpecification {
+    let mut b = aws_sdk_ec2::types::TagSpecification::builder().resource_type(kind);
+    for (k, v) in tags {
+        b = b.tags(aws_sdk_ec2::types::Tag::builder().key(k).value(v).build());
+    }
+    b.build()
+}
+
+impl SdkEc2 {
+    fn in_region(&self, region: Option<String>) -> aws_sdk_ec2::Client {
+        match region {
+            Some(r) if Some(r.as_str()) != self.region.as_deref() => {
+                aws_sdk_ec2::Client::from_conf(
+                    self.ec2
+                        .config()
+                        .to_builder()
+                        .region(aws_config::Region::new(r))
+                        .build(),
+                )
+            }
+            _ => self.ec2.clone(),
+        }
+    }
+}
+
 impl Ec2Api for SdkEc2 {
     async fn identity(&self) -> ApiResult<Identity> {
         let out = self
@@ -391,5 +459,241 @@ impl Ec2Api for SdkEc2 {
                 ApiError::other(ErrorKind::Other, format!("user data is not base64: {e}"))
             })?;
         Ok(Some(clean_multiline(&String::from_utf8_lossy(&bytes))))
+    }
+
+    async fn list_images(
+        &self,
+        scope: ImageScope,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<Image>> {
+        let mut req = self
+            .ec2
+            .describe_images()
+            .max_results(1000)
+            .set_next_token(next_token);
+        req = match scope {
+            ImageScope::Mine => req.owners("self"),
+            ImageScope::Amazon => req.owners("amazon"),
+            ImageScope::Shared => req.executable_users("self"),
+        };
+        let out = req.send().await.map_err(map_err)?;
+        Ok(Page {
+            items: out.images().iter().map(to_image).collect(),
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    async fn describe_images(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> ApiResult<Vec<Image>> {
+        let out = self
+            .in_region(region)
+            .describe_images()
+            .set_image_ids(Some(ids))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(out.images().iter().map(to_image).collect())
+    }
+
+    async fn create_image(&self, spec: ImageSpec) -> ApiResult<String> {
+        use aws_sdk_ec2::types::ResourceType;
+        let mut req = self
+            .ec2
+            .create_image()
+            .instance_id(spec.instance_id)
+            .name(spec.name)
+            .no_reboot(spec.no_reboot);
+        if !spec.description.is_empty() {
+            req = req.description(spec.description);
+        }
+        if !spec.tags.is_empty() {
+            req = req
+                .tag_specifications(tag_spec(ResourceType::Image, &spec.tags))
+                .tag_specifications(tag_spec(ResourceType::Snapshot, &spec.tags));
+        }
+        let out = req.send().await.map_err(map_err)?;
+        Ok(clean(out.image_id().unwrap_or_default()))
+    }
+
+    async fn deregister_image(&self, id: String) -> ApiResult<()> {
+        self.ec2
+            .deregister_image()
+            .image_id(id)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_snapshot(&self, id: String) -> ApiResult<()> {
+        self.ec2
+            .delete_snapshot()
+            .snapshot_id(id)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn copy_image(
+        &self,
+        id: String,
+        name: String,
+        target_region: String,
+    ) -> ApiResult<String> {
+        let source = self.region.clone().unwrap_or_default();
+        let out = self
+            .in_region(Some(target_region))
+            .copy_image()
+            .source_region(source)
+            .source_image_id(id)
+            .name(name)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(clean(out.image_id().unwrap_or_default()))
+    }
+
+    async fn regions(&self) -> ApiResult<Vec<String>> {
+        let out = self.ec2.describe_regions().send().await.map_err(map_err)?;
+        let mut v: Vec<String> = out
+            .regions()
+            .iter()
+            .filter_map(|r| r.region_name())
+            .map(clean)
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+
+    async fn instance_types(&self) -> ApiResult<Vec<InstanceTypeInfo>> {
+        let mut pages = self
+            .ec2
+            .describe_instance_types()
+            .max_results(100)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(map_err)?;
+            out.extend(page.instance_types().iter().map(|t| {
+                InstanceTypeInfo {
+                    name: s(t.instance_type().map(|x| x.as_str())),
+                    vcpus: t.v_cpu_info().and_then(|v| v.default_v_cpus()).unwrap_or(0),
+                    memory_mib: t.memory_info().and_then(|m| m.size_in_mib()).unwrap_or(0),
+                    current_generation: t.current_generation().unwrap_or(false),
+                    architectures: t
+                        .processor_info()
+                        .map(|p| {
+                            p.supported_architectures()
+                                .iter()
+                                .map(|a| a.as_str().to_string())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            }));
+        }
+        Ok(out)
+    }
+
+    async fn key_pairs(&self) -> ApiResult<Vec<String>> {
+        let out = self
+            .ec2
+            .describe_key_pairs()
+            .send()
+            .await
+            .map_err(map_err)?;
+        let mut v: Vec<String> = out
+            .key_pairs()
+            .iter()
+            .filter_map(|k| k.key_name())
+            .map(clean)
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+
+    async fn subnets(&self) -> ApiResult<Vec<Subnet>> {
+        let out = self.ec2.describe_subnets().send().await.map_err(map_err)?;
+        Ok(out
+            .subnets()
+            .iter()
+            .map(|n| Subnet {
+                id: clean(n.subnet_id().unwrap_or_default()),
+                az: clean(n.availability_zone().unwrap_or_default()),
+                vpc_id: clean(n.vpc_id().unwrap_or_default()),
+                cidr: clean(n.cidr_block().unwrap_or_default()),
+                default_for_az: n.default_for_az().unwrap_or(false),
+                name: clean(
+                    n.tags()
+                        .iter()
+                        .find(|t| t.key() == Some("Name"))
+                        .and_then(|t| t.value())
+                        .unwrap_or_default(),
+                ),
+            })
+            .collect())
+    }
+
+    async fn security_groups(&self) -> ApiResult<Vec<SecurityGroup>> {
+        let out = self
+            .ec2
+            .describe_security_groups()
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(out
+            .security_groups()
+            .iter()
+            .map(|g| SecurityGroup {
+                id: clean(g.group_id().unwrap_or_default()),
+                name: clean(g.group_name().unwrap_or_default()),
+                vpc_id: clean(g.vpc_id().unwrap_or_default()),
+            })
+            .collect())
+    }
+
+    async fn run_instances(&self, spec: LaunchSpec, dry_run: bool) -> ApiResult<Vec<Instance>> {
+        use aws_sdk_ec2::types::ResourceType;
+        let mut req = self
+            .ec2
+            .run_instances()
+            .image_id(spec.image_id)
+            .instance_type(aws_sdk_ec2::types::InstanceType::from(
+                spec.instance_type.as_str(),
+            ))
+            .min_count(spec.count)
+            .max_count(spec.count)
+            .set_key_name(spec.key_name)
+            .set_subnet_id(spec.subnet_id)
+            .disable_api_termination(spec.termination_protection)
+            .dry_run(dry_run);
+        if !spec.security_group_ids.is_empty() {
+            req = req.set_security_group_ids(Some(spec.security_group_ids));
+        }
+        if !spec.tags.is_empty() {
+            req = req.tag_specifications(tag_spec(ResourceType::Instance, &spec.tags));
+        }
+        if let Some(u) = spec.user_data.filter(|u| !u.is_empty()) {
+            req = req.user_data(base64::engine::general_purpose::STANDARD.encode(u));
+        }
+        match req.send().await {
+            Ok(out) => Ok(out.instances().iter().map(to_instance).collect()),
+            Err(e) => {
+                let e = map_err(e);
+                if dry_run && e.code.as_deref() == Some("DryRunOperation") {
+                    Ok(Vec::new())
+                } else {
+                    Err(e)
+                }
+            }
+        }
     }
 }

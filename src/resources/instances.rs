@@ -167,6 +167,11 @@ impl Resource for InstanceRow {
             s.push_str(v);
             s.push('\u{1f}');
         }
-        s.to_lowercase()
+        if s.is_ascii() {
+            s.make_ascii_lowercase();
+            s
+        } else {
+            s.to_lowercase()
+        }
     }
 }

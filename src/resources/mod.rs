@@ -1,6 +1,7 @@
 //! One module per resource kind: columns, cells, sort keys and filter text. These feed one
 //! generic table (`app::table::Collection`) and one generic table widget.
 
+pub mod amis;
 pub mod instances;
 
 use std::cmp::Ordering;

@@ -351,7 +351,7 @@ async fn actions_are_watched_until_the_state_settles() {
         false,
     );
     d.start().await;
-    let id = select_where_slow(&mut d).await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
     d.keys("S").await;
     d.keys("y").await;
     assert_eq!(
@@ -371,17 +371,6 @@ async fn actions_are_watched_until_the_state_settles() {
         InstanceState::Stopped
     );
     assert!(d.status().contains("is stopped"), "{}", d.status());
-}
-
-async fn select_where_slow(d: &mut Driver<DemoRegion>) -> String {
-    d.app.instances.refresh_view();
-    let id = (0..d.app.instances.rows())
-        .filter_map(|p| d.app.instances.row(p))
-        .find(|r| r.inst.state == InstanceState::Running)
-        .map(|r| r.inst.id.clone())
-        .unwrap();
-    d.filter(&id).await;
-    id
 }
 
 #[tokio::test]

@@ -86,10 +86,18 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Self {
+        Self::start_script("launcher.py", &[])
+    }
+
+    /// Starts another script of `tests/moto/` that prints its port (e.g. the canned endpoint).
+    pub fn start_script(script: &str, args: &[&str]) -> Self {
         let py = python();
-        let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/launcher.py");
+        let launcher = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/moto")
+            .join(script);
         let mut child = Command::new(&py)
             .arg(&launcher)
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
