@@ -128,6 +128,122 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
             let result = api.user_data(id.clone()).await;
             sink(ApiEvent::UserData { id, result });
         }
+        Effect::ListImages { req, scope } => {
+            let mut token = None;
+            loop {
+                let result = api.list_images(scope, token.take()).await;
+                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+                let end = next.is_none();
+                if !sink(ApiEvent::ImagesPage { req, result }) || end {
+                    break;
+                }
+                token = next;
+            }
+        }
+        Effect::WatchImages { region, ids } => {
+            let result = api.describe_images(region.clone(), ids).await;
+            sink(ApiEvent::ImagesWatched { region, result });
+        }
+        Effect::CreateImage { req, spec } => {
+            let instance_id = spec.instance_id.clone();
+            tracing::info!(instance = %instance_id, name = %spec.name, no_reboot = spec.no_reboot, "create image");
+            let result = api.create_image(spec).await;
+            sink(ApiEvent::ImageCreated {
+                req,
+                instance_id,
+                result,
+            });
+        }
+        Effect::Deregister {
+            req: _,
+            image,
+            snapshots,
+        } => {
+            tracing::info!(image = %image.id, snapshots = snapshots.len(), "deregister");
+            let result = api.deregister_image(image.id.clone()).await;
+            let mut snaps = Vec::new();
+            if result.is_ok() {
+                for s in snapshots {
+                    let r = api.delete_snapshot(s.clone()).await;
+                    snaps.push((s, r));
+                }
+            }
+            sink(ApiEvent::Deregistered {
+                image,
+                result,
+                snapshots: snaps,
+            });
+        }
+        Effect::CopyImage {
+            req: _,
+            image,
+            name,
+            region,
+        } => {
+            tracing::info!(image = %image.id, %region, "copy image");
+            let result = api.copy_image(image.id.clone(), name, region.clone()).await;
+            sink(ApiEvent::Copied {
+                image,
+                region,
+                result,
+            });
+        }
+        Effect::LoadLaunchOptions => {
+            let (types, keys, subnets, groups) = futures::join!(
+                api.instance_types(),
+                api.key_pairs(),
+                api.subnets(),
+                api.security_groups()
+            );
+            let result = (|| {
+                Ok(crate::app::LaunchOptions {
+                    types: types?,
+                    keys: keys?,
+                    subnets: subnets?,
+                    groups: groups?,
+                })
+            })();
+            sink(ApiEvent::LaunchOptions(result));
+        }
+        Effect::LoadRegions => {
+            sink(ApiEvent::Regions(api.regions().await));
+        }
+        Effect::Launch {
+            req,
+            mut spec,
+            dry_run,
+        } => {
+            // `@path` user data is read here, in the shell, not in the pure core
+            if let Some(path) = spec
+                .user_data
+                .as_deref()
+                .and_then(|u| u.trim().strip_prefix('@'))
+            {
+                let path = path.trim().to_string();
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => spec.user_data = Some(text),
+                    Err(e) => {
+                        let err = crate::ec2::ApiError::other(
+                            crate::ec2::ErrorKind::Other,
+                            format!("cannot read the user data file {path}: {e}"),
+                        );
+                        sink(ApiEvent::Launched {
+                            req,
+                            dry_run,
+                            result: Err(err),
+                        });
+                        return;
+                    }
+                }
+            }
+            tracing::info!(image = %spec.image_id, count = spec.count, dry_run, "run instances");
+            let result = api.run_instances(spec, dry_run).await;
+            sink(ApiEvent::Launched {
+                req,
+                dry_run,
+                result,
+            });
+        }
         Effect::Quit => {}
     }
 }
@@ -238,7 +354,7 @@ async fn event_loop<A: Ec2Api>(
                 return Ok(());
             }
         }
-        app.instances.refresh_view();
+        app.prepare_draw();
         terminal.draw(|f| ui::draw(f, &app, theme))?;
     }
 }

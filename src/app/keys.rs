@@ -141,6 +141,7 @@ pub enum Action {
     Help,
     Refresh,
     PaneInstances,
+    PaneAmis,
     Down,
     Up,
     PageDown,
@@ -160,6 +161,12 @@ pub enum Action {
     Reboot,
     Terminate,
     ToggleProtection,
+    CreateImage,
+    LaunchMore,
+    CycleScope,
+    Launch,
+    Deregister,
+    CopyImage,
 }
 
 impl Action {
@@ -170,6 +177,13 @@ impl Action {
             Self::Help => "this help",
             Self::Refresh => "refresh now",
             Self::PaneInstances => "instances pane",
+            Self::PaneAmis => "AMIs pane",
+            Self::CreateImage => "create an image (AMI) of the instance",
+            Self::LaunchMore => "launch more like this",
+            Self::CycleScope => "cycle scope: mine, Amazon's, shared with me",
+            Self::Launch => "launch instances from this AMI",
+            Self::Deregister => "deregister the AMI",
+            Self::CopyImage => "copy the AMI to another region",
             Self::Down => "move down",
             Self::Up => "move up",
             Self::PageDown => "page down",
@@ -208,6 +222,12 @@ impl Action {
             Self::Quit => "quit",
             Self::Command => "cmd",
             Self::Refresh => "refresh",
+            Self::CreateImage => "image",
+            Self::LaunchMore => "launch-more",
+            Self::CycleScope => "scope",
+            Self::Launch => "launch",
+            Self::Deregister => "deregister",
+            Self::CopyImage => "copy",
             _ => self.describe(),
         }
     }
@@ -222,6 +242,11 @@ impl Action {
                 | Self::Reboot
                 | Self::Terminate
                 | Self::ToggleProtection
+                | Self::CreateImage
+                | Self::LaunchMore
+                | Self::Launch
+                | Self::Deregister
+                | Self::CopyImage
         )
     }
 }
@@ -232,6 +257,7 @@ pub enum Scope {
     Global,
     Table,
     Instances,
+    Amis,
 }
 
 impl Scope {
@@ -240,9 +266,10 @@ impl Scope {
             Self::Global => "global",
             Self::Table => "table",
             Self::Instances => "instances",
+            Self::Amis => "amis",
         }
     }
-    const ALL: [Scope; 3] = [Scope::Global, Scope::Table, Scope::Instances];
+    const ALL: [Scope; 4] = [Scope::Global, Scope::Table, Scope::Instances, Scope::Amis];
 }
 
 /// Key bindings per scope.

@@ -1,6 +1,8 @@
 //! The pure core: one `AppState`, one `update` that turns events into state changes plus
 //! effects, no I/O. The shell runs the effects and feeds their results back as events.
 
+pub mod amis;
+pub mod form;
 pub mod keys;
 pub mod table;
 
@@ -8,12 +10,17 @@ use std::collections::{BTreeMap, HashSet};
 
 use tui_input::{Input, InputRequest};
 
+pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, Key, KeyCode, Keymap, Scope};
-pub use table::{Collection, Load};
+pub use table::{Collection, Load, TableOps};
 
-use crate::ec2::{ApiError, ApiResult, Identity, Instance, InstanceState, Page};
+use crate::ec2::{
+    ApiError, ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceState,
+    InstanceTypeInfo, LaunchSpec, Page, SecurityGroup, Subnet,
+};
+use crate::resources::Tone;
+use crate::resources::amis::AmiRow;
 use crate::resources::instances::InstanceRow;
-use crate::resources::{Resource, Tone};
 
 /// Who and where: shown in the header so the account acted on is unmistakable.
 #[derive(Debug, Clone, Default)]
@@ -125,6 +132,40 @@ pub enum Effect {
     FetchUserData {
         id: String,
     },
+    /// List the images of a scope, page by page.
+    ListImages {
+        req: u64,
+        scope: ImageScope,
+    },
+    /// Describe these images (in `region`, None: ours), watching them leave `pending`.
+    WatchImages {
+        region: Option<String>,
+        ids: Vec<String>,
+    },
+    CreateImage {
+        req: u64,
+        spec: ImageSpec,
+    },
+    /// Deregister an image, then delete `snapshots` (empty: keep them).
+    Deregister {
+        req: u64,
+        image: Target,
+        snapshots: Vec<String>,
+    },
+    CopyImage {
+        req: u64,
+        image: Target,
+        name: String,
+        region: String,
+    },
+    /// Instance types, key pairs, subnets and security groups for the launch form.
+    LoadLaunchOptions,
+    LoadRegions,
+    Launch {
+        req: u64,
+        spec: LaunchSpec,
+        dry_run: bool,
+    },
     Quit,
 }
 
@@ -147,6 +188,45 @@ pub enum ApiEvent {
         id: String,
         result: ApiResult<Option<String>>,
     },
+    ImagesPage {
+        req: u64,
+        result: ApiResult<Page<Image>>,
+    },
+    ImagesWatched {
+        region: Option<String>,
+        result: ApiResult<Vec<Image>>,
+    },
+    ImageCreated {
+        req: u64,
+        instance_id: String,
+        result: ApiResult<String>,
+    },
+    Deregistered {
+        image: Target,
+        result: ApiResult<()>,
+        snapshots: Vec<(String, ApiResult<()>)>,
+    },
+    Copied {
+        image: Target,
+        region: String,
+        result: ApiResult<String>,
+    },
+    LaunchOptions(ApiResult<LaunchOptions>),
+    Regions(ApiResult<Vec<String>>),
+    Launched {
+        req: u64,
+        dry_run: bool,
+        result: ApiResult<Vec<Instance>>,
+    },
+}
+
+/// What the launch form offers, loaded once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LaunchOptions {
+    pub types: Vec<InstanceTypeInfo>,
+    pub keys: Vec<String>,
+    pub subnets: Vec<Subnet>,
+    pub groups: Vec<SecurityGroup>,
 }
 
 #[derive(Debug, Clone)]
@@ -199,7 +279,37 @@ pub struct Details {
 pub enum Dialog {
     Confirm(Confirm),
     Details(Details),
+    ImageDetails { id: String, scroll: u16 },
     Help { scroll: u16 },
+    Form { form: Form, kind: FormKind },
+}
+
+/// What a form is for; its fields hold the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    CreateImage {
+        instance: Target,
+        running: bool,
+        tags: Vec<(String, String)>,
+    },
+    Launch {
+        image_id: String,
+        arch: String,
+    },
+    Deregister {
+        image: Target,
+        snapshots: Vec<String>,
+    },
+    CopyImage {
+        image: Target,
+    },
+}
+
+/// The focused pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Instances,
+    Amis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +342,11 @@ pub struct AppState {
     pub ctx: Context,
     pub keymap: Keymap,
     pub instances: Collection<InstanceRow>,
+    pub amis: Collection<AmiRow>,
+    pub ami_scope: ImageScope,
+    pub pane: Pane,
+    pub launch_options: Option<LaunchOptions>,
+    pub regions: Option<Vec<String>>,
     pub mode: Mode,
     /// The filter or command line being edited.
     pub input: Input,
@@ -246,9 +361,16 @@ pub struct AppState {
     watch_in_flight: bool,
     protection_requested: HashSet<String>,
     next_req: u64,
+    jobs: Vec<amis::ImageJob>,
+    /// The instance a "launch more like this" form was opened from.
+    launch_prefill: Option<Instance>,
+    /// Images watched until they leave `pending`: id -> region (None: ours).
+    image_watch: BTreeMap<String, Option<String>>,
+    image_watch_in_flight: bool,
 }
 
 const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
+const AMI_SCOPES: &[Scope] = &[Scope::Amis, Scope::Table, Scope::Global];
 
 impl AppState {
     pub fn new(ctx: Context, keymap: Keymap) -> Self {
@@ -258,6 +380,15 @@ impl AppState {
             ctx,
             keymap,
             instances,
+            amis: {
+                let mut a = Collection::default();
+                a.set_sort(crate::resources::amis::COL_CREATED, true);
+                a
+            },
+            ami_scope: ImageScope::Mine,
+            pane: Pane::Instances,
+            launch_options: None,
+            regions: None,
             mode: Mode::Normal,
             input: Input::default(),
             dialog: None,
@@ -270,19 +401,47 @@ impl AppState {
             watch_in_flight: false,
             protection_requested: HashSet::new(),
             next_req: 0,
+            jobs: Vec::new(),
+            launch_prefill: None,
+            image_watch: BTreeMap::new(),
+            image_watch_in_flight: false,
         }
     }
 
     /// The effects to run at start-up.
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = vec![Effect::LoadIdentity];
-        fx.extend(self.refresh());
+        fx.extend(self.refresh_instances());
         fx
     }
 
     /// The scopes of the focused pane, most specific first.
     pub fn scopes(&self) -> &'static [Scope] {
-        SCOPES
+        match self.pane {
+            Pane::Instances => SCOPES,
+            Pane::Amis => AMI_SCOPES,
+        }
+    }
+
+    /// Brings every table's view up to date; the shell calls this before drawing.
+    pub fn prepare_draw(&mut self) {
+        self.instances.refresh_view();
+        self.amis.refresh_view();
+    }
+
+    /// The focused pane's table.
+    pub fn table_mut(&mut self) -> &mut dyn TableOps {
+        match self.pane {
+            Pane::Instances => &mut self.instances,
+            Pane::Amis => &mut self.amis,
+        }
+    }
+
+    pub fn table(&self) -> &dyn TableOps {
+        match self.pane {
+            Pane::Instances => &self.instances,
+            Pane::Amis => &self.amis,
+        }
     }
 
     /// Rows the table has room for at the current size.
@@ -295,31 +454,31 @@ impl AppState {
         self.watching.keys().map(String::as_str)
     }
 
-    fn req(&mut self) -> u64 {
+    pub(crate) fn req(&mut self) -> u64 {
         self.next_req += 1;
         self.next_req
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             level: Level::Info,
         });
     }
-    fn ok(&mut self, text: impl Into<String>) {
+    pub(crate) fn ok(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             level: Level::Ok,
         });
     }
-    fn error(&mut self, text: impl Into<String>) {
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             level: Level::Error,
         });
     }
 
-    fn error_with_hint(&mut self, what: &str, e: &ApiError) {
+    pub(crate) fn error_with_hint(&mut self, what: &str, e: &ApiError) {
         let mut text = format!("{what}: {}", e.describe());
         if let Some(h) = e.hint(&self.ctx.profile) {
             text.push_str(" — ");
@@ -328,8 +487,16 @@ impl AppState {
         self.error(text);
     }
 
-    /// Starts a full refresh unless one is in flight (coalesced).
+    /// Refreshes the focused pane.
     fn refresh(&mut self) -> Vec<Effect> {
+        match self.pane {
+            Pane::Instances => self.refresh_instances(),
+            Pane::Amis => self.refresh_amis(),
+        }
+    }
+
+    /// Starts a full refresh of the instances unless one is in flight (coalesced).
+    fn refresh_instances(&mut self) -> Vec<Effect> {
         if self.instances.is_loading() {
             return vec![];
         }
@@ -355,14 +522,14 @@ impl AppState {
             }
             Event::RefreshDue => self.refresh(),
             Event::WatchDue => {
-                if self.watching.is_empty() || self.watch_in_flight {
-                    vec![]
-                } else {
+                let mut fx = self.watch_images();
+                if !self.watching.is_empty() && !self.watch_in_flight {
                     self.watch_in_flight = true;
-                    vec![Effect::Watch {
+                    fx.push(Effect::Watch {
                         ids: self.watching.keys().cloned().collect(),
-                    }]
+                    });
                 }
+                fx
             }
             Event::Api(a) => self.on_api(a),
         };
@@ -374,7 +541,7 @@ impl AppState {
 
     /// Termination protection is not in `DescribeInstances`: fetch it for the rows on screen.
     fn request_visible_protection(&mut self) -> Option<Effect> {
-        if self.instances.is_empty() {
+        if self.instances.is_empty() || self.pane != Pane::Instances {
             return None;
         }
         self.instances.refresh_view();
@@ -448,6 +615,14 @@ impl AppState {
                     }
                 }
             }
+            ApiEvent::ImagesPage { .. }
+            | ApiEvent::ImagesWatched { .. }
+            | ApiEvent::ImageCreated { .. }
+            | ApiEvent::Deregistered { .. }
+            | ApiEvent::Copied { .. }
+            | ApiEvent::LaunchOptions(_)
+            | ApiEvent::Regions(_)
+            | ApiEvent::Launched { .. } => return self.on_image_api(a),
             ApiEvent::UserData { id, result } => {
                 if let Some(Dialog::Details(d)) = &mut self.dialog
                     && d.id == id
@@ -482,6 +657,7 @@ impl AppState {
                 }
             }
         }
+        let fx = self.jobs_on_instances();
         if !settled.is_empty() {
             let more = if settled.len() > 3 {
                 format!(" and {} more", settled.len() - 3)
@@ -489,17 +665,20 @@ impl AppState {
                 String::new()
             };
             settled.truncate(3);
-            self.ok(format!("{}{more}", settled.join(", ")));
+            if fx.is_empty() {
+                self.ok(format!("{}{more}", settled.join(", ")));
+            }
         }
-        vec![]
+        fx
     }
 
-    fn upsert_instance(&mut self, inst: Instance) {
+    pub(crate) fn upsert_instance(&mut self, inst: Instance) {
         let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
         self.instances.upsert(InstanceRow { inst, protected });
     }
 
     fn on_done(&mut self, op: Ec2Op, results: Vec<(Target, ApiResult<()>)>) -> Vec<Effect> {
+        self.jobs_on_done(&op, &results);
         let mut ok: Vec<&Target> = Vec::new();
         let mut failed: Vec<String> = Vec::new();
         for (t, r) in &results {
@@ -561,6 +740,29 @@ impl AppState {
         vec![Effect::Watch { ids: ok_ids }]
     }
 
+    /// Starts watching instances until they settle (`expect`: the state they should reach).
+    pub(crate) fn watch_instances(
+        &mut self,
+        ids: &[String],
+        expect: Option<InstanceState>,
+    ) -> Vec<Effect> {
+        for id in ids {
+            self.watching.insert(
+                id.clone(),
+                Watching {
+                    expect,
+                    rounds: 0,
+                    moved: false,
+                },
+            );
+        }
+        if self.watch_in_flight {
+            return vec![];
+        }
+        self.watch_in_flight = true;
+        vec![Effect::Watch { ids: ids.to_vec() }]
+    }
+
     fn on_key(&mut self, k: Key) -> Vec<Effect> {
         if k == Key::ctrl('c') {
             self.quit = true;
@@ -574,17 +776,18 @@ impl AppState {
                 match k.code {
                     KeyCode::Esc => {
                         self.input.reset();
-                        self.instances.set_filter("");
+                        self.table_mut().set_filter("");
                         self.mode = Mode::Normal;
                     }
                     KeyCode::Enter => self.mode = Mode::Normal,
                     _ => {
                         edit(&mut self.input, k);
                         let v = self.input.value().to_string();
-                        self.instances.set_filter(&v);
-                        self.instances.refresh_view();
                         let h = self.table_rows();
-                        self.instances.scroll_into_view(h);
+                        let t = self.table_mut();
+                        t.set_filter(&v);
+                        t.refresh_view();
+                        t.scroll_into_view(h);
                     }
                 }
                 vec![]
@@ -620,14 +823,14 @@ impl AppState {
                 vec![Effect::Quit]
             }
             "instances" | "instance" | "inst" | "ec2" | "i" | "1" => {
-                self.info("instances");
-                vec![]
+                self.action(Action::PaneInstances)
             }
+            "amis" | "ami" | "images" | "image" | "2" => self.action(Action::PaneAmis),
             "help" | "h" => self.action(Action::Help),
             "refresh" | "r" => self.action(Action::Refresh),
             other => {
                 self.error(format!(
-                    "unknown command :{other} — try :instances, :q or ?"
+                    "unknown command :{other} — try :instances, :amis, :q or ?"
                 ));
                 vec![]
             }
@@ -663,40 +866,71 @@ impl AppState {
                 });
                 return fx;
             }
-            Action::PaneInstances => {}
-            Action::Down => self.instances.move_by(1, h),
-            Action::Up => self.instances.move_by(-1, h),
-            Action::PageDown => self.instances.move_by(h as isize, h),
-            Action::PageUp => self.instances.move_by(-(h as isize), h),
-            Action::Top => self.instances.move_by(isize::MIN / 2, h),
-            Action::Bottom => self.instances.move_by(isize::MAX / 2, h),
-            Action::Filter => {
+            Action::PaneInstances => {
+                self.pane = Pane::Instances;
+                self.mode = Mode::Normal;
                 self.input = Input::new(self.instances.filter().to_string());
+            }
+            Action::PaneAmis => {
+                self.pane = Pane::Amis;
+                self.mode = Mode::Normal;
+                self.input = Input::new(self.amis.filter().to_string());
+                if self.amis.load == Load::Idle {
+                    return self.refresh_amis();
+                }
+            }
+            Action::Down => self.table_mut().move_by(1, h),
+            Action::Up => self.table_mut().move_by(-1, h),
+            Action::PageDown => self.table_mut().move_by(h as isize, h),
+            Action::PageUp => self.table_mut().move_by(-(h as isize), h),
+            Action::Top => self.table_mut().move_by(isize::MIN / 2, h),
+            Action::Bottom => self.table_mut().move_by(isize::MAX / 2, h),
+            Action::Filter => {
+                self.input = Input::new(self.table().filter().to_string());
                 self.mode = Mode::Filter;
             }
             Action::SortPrev | Action::SortNext => {
-                let n = InstanceRow::columns().len();
-                let (col, _) = self.instances.sort;
+                let t = self.table_mut();
+                let n = t.columns().len();
+                let (col, _) = t.sort();
                 let col = if a == Action::SortNext {
                     (col + 1) % n
                 } else {
                     (col + n - 1) % n
                 };
-                self.instances.set_sort(col, false);
-                self.instances.refresh_view();
-                self.instances.scroll_into_view(h);
-                self.info(format!("sorted by {} ↑", InstanceRow::columns()[col].title));
+                t.set_sort(col, false);
+                t.refresh_view();
+                t.scroll_into_view(h);
+                let title = t.columns()[col].title;
+                self.info(format!("sorted by {title} ↑"));
             }
             Action::SortReverse => {
-                let (col, desc) = self.instances.sort;
-                self.instances.set_sort(col, !desc);
-                self.instances.refresh_view();
-                self.instances.scroll_into_view(h);
+                let t = self.table_mut();
+                let (col, desc) = t.sort();
+                t.set_sort(col, !desc);
+                t.refresh_view();
+                t.scroll_into_view(h);
+                let title = t.columns()[col].title;
                 let arrow = if desc { "↑" } else { "↓" };
-                self.info(format!(
-                    "sorted by {} {arrow}",
-                    InstanceRow::columns()[col].title
-                ));
+                self.info(format!("sorted by {title} {arrow}"));
+            }
+            Action::CycleScope => return self.cycle_scope(),
+            Action::CreateImage => return self.propose_create_image(),
+            Action::Launch => return self.propose_launch_from_ami(),
+            Action::LaunchMore => return self.propose_launch_more(),
+            Action::Deregister => return self.propose_deregister(),
+            Action::CopyImage => return self.propose_copy(),
+            Action::Details if self.pane == Pane::Amis => {
+                self.amis.refresh_view();
+                match self.amis.selected_id() {
+                    Some(id) => {
+                        self.dialog = Some(Dialog::ImageDetails {
+                            id: id.to_string(),
+                            scroll: 0,
+                        })
+                    }
+                    None => self.error("no image selected"),
+                }
             }
             Action::Details => {
                 self.instances.refresh_view();
@@ -713,15 +947,17 @@ impl AppState {
                 self.error("no instance selected");
             }
             Action::Mark => {
-                self.instances.refresh_view();
-                self.instances.toggle_mark();
-                self.instances.move_by(1, h);
+                let t = self.table_mut();
+                t.refresh_view();
+                t.toggle_mark();
+                t.move_by(1, h);
             }
             Action::ClearMarks => {
-                if !self.instances.marks().is_empty() {
-                    self.instances.clear_marks();
-                } else if !self.instances.filter().is_empty() {
-                    self.instances.set_filter("");
+                let t = self.table_mut();
+                if t.marks_len() > 0 {
+                    t.clear_marks();
+                } else if !t.filter().is_empty() {
+                    t.set_filter("");
                     self.input.reset();
                 }
             }
@@ -785,7 +1021,10 @@ impl AppState {
             return vec![];
         };
         match dialog {
-            Dialog::Help { scroll } | Dialog::Details(Details { scroll, .. }) => {
+            Dialog::Form { .. } => self.on_form_key(k),
+            Dialog::Help { scroll }
+            | Dialog::ImageDetails { scroll, .. }
+            | Dialog::Details(Details { scroll, .. }) => {
                 match k.code {
                     KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
                         self.dialog = None

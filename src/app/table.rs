@@ -236,6 +236,23 @@ impl<R: Resource> Collection<R> {
         }
     }
 
+    /// Removes one item (by id).
+    pub fn remove(&mut self, id: &str) {
+        let Some(i) = self.index.remove(id) else {
+            return;
+        };
+        self.items.remove(i);
+        self.marks.remove(id);
+        self.index = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id().to_string(), i))
+            .collect();
+        self.hay.rebuild(self.items.iter().map(R::filter_text));
+        self.order_dirty = true;
+    }
+
     pub fn get(&self, id: &str) -> Option<&R> {
         self.index.get(id).map(|&i| &self.items[i])
     }

@@ -263,7 +263,8 @@ impl DemoRegion {
         );
         let running = state == InstanceState::Running;
         let subnet_octet = AZS.iter().position(|a| *a == az).unwrap_or(0) * 16;
-        let arch = if ty.contains('g') && !ty.starts_with("g5") {
+        let family = ty.split('.').next().unwrap_or(ty);
+        let arch = if family.ends_with('g') {
             "arm64"
         } else {
             "x86_64"

@@ -69,7 +69,7 @@ const COLUMNS: &[Column] = &[
     Column {
         title: "Launched",
         width: 8,
-        min: 7,
+        min: 8,
     },
     Column {
         title: "Prot",

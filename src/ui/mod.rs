@@ -11,9 +11,10 @@ use ratatui::widgets::{
 };
 
 use crate::app::{
-    Action, AppState, Confirm, Details, Dialog, Fetch, Level, Load, MIN_HEIGHT, MIN_WIDTH, Mode,
+    Action, AppState, Collection, Confirm, Details, Dialog, Fetch, FieldValue, Form, Level, Load,
+    MIN_HEIGHT, MIN_WIDTH, Mode, Pane,
 };
-use crate::resources::instances::{InstanceRow, state_tone};
+use crate::resources::instances::state_tone;
 use crate::resources::{Column, Resource, Tone, age};
 use theme::Theme;
 
@@ -42,13 +43,17 @@ pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
     ])
     .areas(area);
     draw_header(f, header, app, theme);
-    draw_instances(f, body, app, theme);
+    draw_body(f, body, app, theme);
     draw_footer(f, footer, app, theme);
     draw_status(f, status, app, theme);
     match &app.dialog {
         Some(Dialog::Confirm(c)) => draw_confirm(f, area, app, c, theme),
         Some(Dialog::Details(d)) => draw_details(f, area, app, d, theme),
         Some(Dialog::Help { scroll }) => draw_help(f, area, app, *scroll, theme),
+        Some(Dialog::ImageDetails { id, scroll }) => {
+            draw_image_details(f, area, app, id, *scroll, theme)
+        }
+        Some(Dialog::Form { form, .. }) => draw_form(f, area, form, theme),
         None => {}
     }
 }
@@ -137,8 +142,57 @@ pub fn fit_columns(cols: &[Column], avail: u16) -> Vec<(usize, u16)> {
     shown
 }
 
-fn draw_instances(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
-    let t = &app.instances;
+fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    match app.pane {
+        Pane::Instances => draw_table(
+            f,
+            area,
+            app,
+            theme,
+            &app.instances,
+            Labels {
+                name: "Instances",
+                noun: "instances",
+                empty: &format!("No instances in {}.", app.ctx.region),
+            },
+        ),
+        Pane::Amis => {
+            let scope = app.ami_scope.label();
+            draw_table(
+                f,
+                area,
+                app,
+                theme,
+                &app.amis,
+                Labels {
+                    name: &format!("AMIs: {scope}"),
+                    noun: "AMIs",
+                    empty: &format!(
+                        "No AMIs ({scope}) in {}. Press o for another scope.",
+                        app.ctx.region
+                    ),
+                },
+            )
+        }
+    }
+}
+
+/// What a table is called: its title, the noun for messages, and the empty-table message.
+struct Labels<'a> {
+    name: &'a str,
+    noun: &'a str,
+    empty: &'a str,
+}
+
+fn draw_table<R: Resource>(
+    f: &mut Frame,
+    area: Rect,
+    app: &AppState,
+    theme: &Theme,
+    t: &Collection<R>,
+    labels: Labels,
+) {
+    let Labels { name, noun, empty } = labels;
     let total = t.len();
     let rows = t.rows();
     let count = if t.filter().is_empty() {
@@ -148,7 +202,7 @@ fn draw_instances(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     };
     let mut title = vec![
         Span::styled(
-            " Instances ",
+            format!(" {name} "),
             Style::default()
                 .fg(theme.accent)
                 .add_modifier(Modifier::BOLD),
@@ -200,16 +254,12 @@ fn draw_instances(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 
     if t.is_empty() {
         let (msg, style) = match &t.load {
-            Load::Idle | Load::Loading { .. } => (
-                "Loading instances…".to_string(),
-                Style::default().fg(theme.warn),
-            ),
-            Load::Loaded => (
-                format!("No instances in {}.", app.ctx.region),
-                Style::default().fg(theme.muted),
-            ),
+            Load::Idle | Load::Loading { .. } => {
+                (format!("Loading {noun}…"), Style::default().fg(theme.warn))
+            }
+            Load::Loaded => (empty.to_string(), Style::default().fg(theme.muted)),
             Load::Failed(e) => {
-                let mut m = format!("Cannot list instances\n\n{}", e.describe());
+                let mut m = format!("Cannot list {noun}\n\n{}", e.describe());
                 if let Some(h) = e.hint(&app.ctx.profile) {
                     m.push_str(&format!("\n\n{h}"));
                 }
@@ -234,7 +284,7 @@ fn draw_instances(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         return;
     }
 
-    let cols = InstanceRow::columns();
+    let cols = R::columns();
     let fitted = fit_columns(cols, inner.width.saturating_sub(2));
     let (sort_col, desc) = t.sort;
     let height = inner.height.saturating_sub(1) as usize;
@@ -242,7 +292,7 @@ fn draw_instances(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let body: Vec<Row> = t
         .visible(height)
         .map(|(pos, r)| {
-            let marked = t.is_marked(&r.inst.id);
+            let marked = t.is_marked(r.id());
             let cells = fitted.iter().map(|(i, w)| {
                 let (text, tone) = r.cell(*i, app.now);
                 Cell::from(Span::styled(truncate(&text, *w as usize), theme.tone(tone)))
@@ -318,6 +368,18 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let scopes = app.scopes();
     let hints: &[Action] = match app.mode {
         Mode::Filter | Mode::Command => &[],
+        Mode::Normal if app.pane == Pane::Amis => &[
+            Action::Details,
+            Action::Filter,
+            Action::CycleScope,
+            Action::Launch,
+            Action::CopyImage,
+            Action::Deregister,
+            Action::PaneInstances,
+            Action::Refresh,
+            Action::Help,
+            Action::Quit,
+        ],
         Mode::Normal => &[
             Action::Details,
             Action::Mark,
@@ -328,7 +390,8 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             Action::Reboot,
             Action::Terminate,
             Action::ToggleProtection,
-            Action::Refresh,
+            Action::CreateImage,
+            Action::PaneAmis,
             Action::Help,
             Action::Quit,
         ],
@@ -667,7 +730,11 @@ fn draw_details(f: &mut Frame, area: Rect, app: &AppState, d: &Details, theme: &
 
 fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &Theme) {
     let mut lines = vec![Line::styled(
-        "Instances pane",
+        if app.pane == Pane::Amis {
+            "AMIs pane"
+        } else {
+            "Instances pane"
+        },
         Style::default()
             .fg(theme.accent)
             .add_modifier(Modifier::BOLD),
@@ -745,4 +812,339 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
 /// Tones as used by other modules that render cells.
 pub fn tone_style(theme: &Theme, t: Tone) -> Style {
     theme.tone(t)
+}
+
+fn draw_image_details(
+    f: &mut Frame,
+    area: Rect,
+    app: &AppState,
+    id: &str,
+    scroll: u16,
+    theme: &Theme,
+) {
+    let r = popup(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
+    let k = |s: &str| Span::styled(format!("{s:<18}"), Style::default().fg(theme.muted));
+    let section = |s: String| {
+        Line::styled(
+            s,
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        )
+    };
+    let mut lines = Vec::new();
+    let title = match app.amis.get(id) {
+        None => {
+            lines.push(Line::raw(format!("{id} is no longer listed")));
+            id.to_string()
+        }
+        Some(i) => {
+            let kv = |key: &str, v: String| {
+                Line::from(vec![
+                    k(key),
+                    Span::raw(if v.is_empty() { "-".into() } else { v }),
+                ])
+            };
+            lines.extend([
+                kv("Name", i.name.clone()),
+                kv("Image ID", i.id.clone()),
+                Line::from(vec![
+                    k("State"),
+                    Span::styled(
+                        i.state.clone(),
+                        theme.tone(crate::resources::amis::state_tone(&i.state)),
+                    ),
+                ]),
+                kv("State reason", i.state_reason.clone()),
+                kv("Description", i.description.clone()),
+                kv("Owner", i.owner_id.clone()),
+                kv(
+                    "Visibility",
+                    if i.public {
+                        "public".into()
+                    } else {
+                        "private".into()
+                    },
+                ),
+                kv("Architecture", i.architecture.clone()),
+                kv("Virtualization", i.virtualization.clone()),
+                kv("Platform", i.platform.clone()),
+                kv(
+                    "Root device",
+                    format!("{} ({})", i.root_device_name, i.root_device_type),
+                ),
+                kv("Size", format!("{} GiB", i.size_gib())),
+                kv(
+                    "Created",
+                    i.created
+                        .map(|t| format!("{} ({} ago)", fmt_time(t), age(Some(t), app.now)))
+                        .unwrap_or_default(),
+                ),
+                Line::raw(""),
+                section(format!("Block device mappings ({})", i.devices.len())),
+            ]);
+            for d in &i.devices {
+                lines.push(Line::raw(format!(
+                    "  {:<12} {:<24} {:>4} GiB  {:<5} {}",
+                    d.device,
+                    if d.snapshot_id.is_empty() {
+                        "-"
+                    } else {
+                        &d.snapshot_id
+                    },
+                    d.size_gib,
+                    d.volume_type,
+                    if d.delete_on_termination {
+                        "DeleteOnTermination"
+                    } else {
+                        "kept on termination"
+                    }
+                )));
+            }
+            lines.push(Line::raw(""));
+            lines.push(section(format!("Tags ({})", i.tags.len())));
+            for (key, v) in &i.tags {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {key} = "), Style::default().fg(theme.muted)),
+                    Span::raw(v.clone()),
+                ]));
+            }
+            format!("{} {}", i.id, i.name)
+        }
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    format!(" {title} "),
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " j/k scroll · Esc back ",
+                    Style::default().fg(theme.muted),
+                )),
+        ),
+        r,
+    );
+}
+
+/// Draws a form: intro, then each field (label, value, help), an open list under its field,
+/// then the error or progress line and the keys.
+pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
+    let mut lines: Vec<Line> = form.intro.iter().map(|l| Line::raw(l.clone())).collect();
+    if !lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(34);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let marker = if focused { "▶ " } else { "  " };
+        let label_style = if focused {
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(theme.muted)
+        };
+        let label = Span::styled(
+            format!("{marker}{:<label_w$}  ", truncate(field.label, label_w)),
+            label_style,
+        );
+        let value: Vec<Span> = match &field.value {
+            FieldValue::Text(input) => vec![Span::styled(
+                format!("{}{}", input.value(), if focused { "█" } else { "" }),
+                if focused {
+                    bold.fg(theme.warn)
+                } else {
+                    Style::default()
+                },
+            )],
+            FieldValue::Area(text) => {
+                let n = text.lines().count().max(1);
+                let first = text.lines().next().unwrap_or("");
+                vec![Span::styled(
+                    format!(
+                        "{first}{}",
+                        if n > 1 {
+                            format!("  (+{} lines)", n - 1)
+                        } else if focused {
+                            "█".into()
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    if focused {
+                        bold.fg(theme.warn)
+                    } else {
+                        Style::default()
+                    },
+                )]
+            }
+            FieldValue::Toggle(on) => vec![Span::styled(
+                if *on { "[x] yes" } else { "[ ] no" },
+                if focused {
+                    bold.fg(theme.warn)
+                } else {
+                    Style::default()
+                },
+            )],
+            FieldValue::Choice { list, selected } => {
+                let text = if list.loading {
+                    "loading…".to_string()
+                } else {
+                    selected
+                        .and_then(|s| list.options.get(s))
+                        .map(|o| o.label.clone())
+                        .unwrap_or_else(|| "(choose)".into())
+                };
+                vec![Span::styled(
+                    format!("{text} ▾"),
+                    if focused {
+                        bold.fg(theme.warn)
+                    } else {
+                        Style::default()
+                    },
+                )]
+            }
+            FieldValue::Multi { list, chosen } => {
+                let text = if list.loading {
+                    "loading…".to_string()
+                } else if chosen.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    chosen
+                        .iter()
+                        .filter_map(|i| list.options.get(*i))
+                        .map(|o| o.value.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                vec![Span::styled(
+                    format!("{text} ▾"),
+                    if focused {
+                        bold.fg(theme.warn)
+                    } else {
+                        Style::default()
+                    },
+                )]
+            }
+        };
+        lines.push(Line::from(
+            std::iter::once(label).chain(value).collect::<Vec<_>>(),
+        ));
+        if let FieldValue::Area(text) = &field.value
+            && focused
+        {
+            for l in text.lines().skip(1).take(8) {
+                lines.push(Line::raw(format!("  {:label_w$}  {l}", "")));
+            }
+        }
+        if let Some(h) = &field.help {
+            lines.push(Line::styled(
+                format!("  {:label_w$}  {h}", ""),
+                Style::default().fg(theme.muted),
+            ));
+        }
+        if let Some(list) = field.list().filter(|l| l.open) {
+            let chosen = match &field.value {
+                FieldValue::Multi { chosen, .. } => Some(chosen),
+                _ => None,
+            };
+            lines.push(Line::styled(
+                format!("  {:label_w$}  filter: {}█", "", list.filter.value()),
+                Style::default().fg(theme.warn),
+            ));
+            let visible = list.visible();
+            let start = list.cursor.saturating_sub(7);
+            for (pos, (idx, o)) in visible.iter().enumerate().skip(start).take(10) {
+                let check = match chosen {
+                    Some(c) => {
+                        if c.contains(idx) {
+                            "[x] "
+                        } else {
+                            "[ ] "
+                        }
+                    }
+                    None => "",
+                };
+                let style = if pos == list.cursor {
+                    Style::default()
+                        .bg(theme.selected_bg)
+                        .add_modifier(Modifier::BOLD)
+                } else {
+                    Style::default()
+                };
+                lines.push(Line::styled(
+                    format!("  {:label_w$}  {check}{}", "", o.label),
+                    style,
+                ));
+            }
+            if visible.is_empty() {
+                lines.push(Line::styled(
+                    format!("  {:label_w$}  no match", ""),
+                    Style::default().fg(theme.muted),
+                ));
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(
+            e.clone(),
+            Style::default().fg(theme.bad).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(i) = &form.info {
+        lines.push(Line::styled(i.clone(), Style::default().fg(theme.warn)));
+    }
+    lines.push(Line::styled(
+        "Tab/Shift-Tab field · Enter open/pick · Space toggle · Ctrl-s submit · Esc cancel",
+        Style::default().fg(theme.muted),
+    ));
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(60)
+        .clamp(60, 110)
+        + 4;
+    let r = popup(area, width, lines.len() as u16 + 2);
+    let border = if form.danger { theme.bad } else { theme.accent };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(if form.danger {
+                    BorderType::Double
+                } else {
+                    BorderType::Rounded
+                })
+                .border_style(Style::default().fg(border).add_modifier(Modifier::BOLD))
+                .title(Span::styled(
+                    format!(" {} ", form.title),
+                    Style::default().fg(border).add_modifier(Modifier::BOLD),
+                )),
+        ),
+        r,
+    );
 }

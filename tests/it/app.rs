@@ -437,3 +437,217 @@ fn api_errors_read_well() {
         Some("run: aws sso login --profile prod")
     );
 }
+
+mod amis {
+    use super::*;
+    use ec2tui::app::amis::{check_architecture, default_image_name, valid_ami_name};
+    use ec2tui::app::{Dialog, Pane};
+    use ec2tui::ec2::InstanceTypeInfo;
+
+    #[test]
+    fn ami_names_follow_ec2_rules() {
+        assert!(valid_ami_name("web-20261122-1004").is_ok());
+        assert!(valid_ami_name("golden (v2) [prod] ./-'@_").is_ok());
+        assert!(valid_ami_name("ab").unwrap_err().contains("3 to 128"));
+        assert!(
+            valid_ami_name(&"a".repeat(129))
+                .unwrap_err()
+                .contains("3 to 128")
+        );
+        assert!(valid_ami_name("no*stars").unwrap_err().contains("'*'"));
+        assert_eq!(
+            default_image_name("web 1", 1_795_000_000),
+            "web-1-20261118-1106"
+        );
+    }
+
+    #[test]
+    fn the_architecture_check_names_both() {
+        let t4g = InstanceTypeInfo {
+            name: "t4g.micro".into(),
+            vcpus: 2,
+            memory_mib: 1024,
+            current_generation: true,
+            architectures: vec!["arm64".into()],
+        };
+        let e = check_architecture(&t4g, "x86_64", "ami-1").unwrap_err();
+        assert!(
+            e.contains("t4g.micro")
+                && e.contains("arm64")
+                && e.contains("x86_64")
+                && e.contains("ami-1"),
+            "{e}"
+        );
+        assert!(check_architecture(&t4g, "arm64", "ami-1").is_ok());
+    }
+
+    async fn amis_pane() -> Driver<DemoRegion> {
+        let mut d = loaded(60, false).await;
+        d.keys("2").await;
+        assert_eq!(d.app.pane, Pane::Amis);
+        d.app.amis.refresh_view();
+        d
+    }
+
+    #[tokio::test]
+    async fn a_mismatched_type_is_refused_before_any_call() {
+        let mut d = amis_pane().await;
+        d.filter("golden-arm").await;
+        d.keys("l").await;
+        // a type of the wrong architecture slipped into the options (a stale cache, a user
+        // keymap...): submitting refuses it without calling AWS
+        let opts = d.app.launch_options.clone().unwrap();
+        let x86 = opts
+            .types
+            .iter()
+            .find(|t| t.architectures == ["x86_64"])
+            .unwrap()
+            .name
+            .clone();
+        let Some(Dialog::Form { form, .. }) = &mut d.app.dialog else {
+            panic!()
+        };
+        let f = form.field_mut("Instance type");
+        f.set_options(vec![ec2tui::app::Opt::new(&x86, &x86)], Some(0));
+        let before = d.effects.len();
+        d.key(Key::ctrl('s')).await;
+        assert_eq!(d.effects.len(), before, "no call was made");
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!()
+        };
+        let e = form.error.clone().unwrap();
+        assert!(e.contains(&x86) && e.contains("arm64"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn the_launch_form_offers_only_matching_types_and_launches_with_defaults() {
+        let mut d = amis_pane().await;
+        d.filter("golden-arm").await;
+        d.keys("l").await;
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!()
+        };
+        let list = form.field("Instance type").list().unwrap();
+        assert!(!list.options.is_empty());
+        assert!(
+            list.options
+                .iter()
+                .all(|o| o.value.starts_with("t4g") || o.value.starts_with("c6g")),
+            "{:?}",
+            list.options
+        );
+        assert_eq!(
+            form.field("Instance type").get(),
+            "t4g.nano",
+            "the smallest current-generation type"
+        );
+        d.key(Key::ctrl('s')).await;
+        let launches: Vec<bool> = d
+            .effects
+            .iter()
+            .filter_map(|f| match f {
+                Effect::Launch { dry_run, .. } => Some(*dry_run),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            launches,
+            vec![true, false],
+            "a DryRun first, then the launch"
+        );
+        assert_eq!(d.app.pane, Pane::Instances);
+        let id = d.app.instances.selected_id().unwrap().to_string();
+        assert_eq!(
+            d.app.instances.get(&id).unwrap().inst.image_id,
+            "ami-0a1b2c3d4e5f60718"
+        );
+        assert!(
+            d.effects
+                .iter()
+                .any(|f| matches!(f, Effect::Watch { ids } if ids.contains(&id))),
+            "watched until running"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bad_count_is_shown_in_the_form() {
+        let mut d = amis_pane().await;
+        d.filter("golden-web").await;
+        d.keys("l").await;
+        for _ in 0..4 {
+            d.key(Key::plain(KeyCode::Tab)).await;
+        }
+        d.key(Key::plain(KeyCode::Backspace)).await;
+        d.keys("0").await;
+        d.key(Key::ctrl('s')).await;
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!()
+        };
+        assert!(
+            form.error.as_deref().unwrap().contains("count"),
+            "{:?}",
+            form.error
+        );
+    }
+
+    #[tokio::test]
+    async fn stop_first_then_image_then_restart_on_the_demo_region() {
+        let mut d = Driver::new(
+            DemoRegion::new(20, Duration::from_millis(100), Duration::ZERO),
+            false,
+        );
+        d.start().await;
+        let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+        d.keys("i").await;
+        for _ in 0..3 {
+            d.key(Key::plain(KeyCode::Tab)).await;
+        }
+        d.keys(" ").await; // start again when available
+        d.key(Key::ctrl('s')).await;
+        assert_eq!(
+            d.app.instances.get(&id).unwrap().inst.state,
+            InstanceState::Stopping
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let img = d.app.amis.selected().cloned();
+            if img.as_ref().is_some_and(|i| i.state == "available")
+                && d.app.instances.get(&id).unwrap().inst.state == InstanceState::Running
+            {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "stuck: {} / {:?}",
+                d.status(),
+                img
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let fx = d.app.update(Event::WatchDue);
+            d.run(fx).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn scope_cycles_and_pending_images_are_watched() {
+        let mut d = amis_pane().await;
+        assert_eq!(d.app.amis.len(), 2);
+        d.keys("o").await;
+        assert_eq!(d.app.ami_scope, ec2tui::ec2::ImageScope::Amazon);
+        d.app.amis.refresh_view();
+        assert_eq!(d.app.amis.len(), 3);
+        assert_eq!(
+            d.app.amis.row(0).unwrap().name,
+            "al2023-ami-2023.9.20261105.0-kernel-6.1-arm64",
+            "newest first"
+        );
+        d.keys("o").await;
+        d.keys("o").await;
+        assert_eq!(d.app.ami_scope, ec2tui::ec2::ImageScope::Mine);
+        // deregistering someone else's image is refused before any call
+        d.keys("o").await;
+        d.key(Key::ctrl('d')).await;
+        assert!(d.app.dialog.is_none());
+        assert!(d.status().contains("only your own"));
+    }
+}

@@ -234,7 +234,7 @@ async fn a_hostile_tag_cannot_reach_the_terminal() {
         // ratatui clears once when it starts; the tag's clear must not add one
         assert!(clears <= 1, "{clears} screen clears");
         t.send("\u{1b}");
-        t.wait_for("Ctrl-r refresh", 10); // the details closed (an Esc right before S reads as Alt-S)
+        t.wait_for("AMIs pane", 10); // the details closed (an Esc right before S reads as Alt-S)
         t.send("S"); // read-only: refused in the status line
         t.wait_for("read-only mode", 10);
         t.send("\u{3}"); // Ctrl-c

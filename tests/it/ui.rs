@@ -17,7 +17,7 @@ pub fn render(app: &mut AppState, w: u16, h: u16) -> Buffer {
         width: w,
         height: h,
     });
-    app.instances.refresh_view();
+    app.prepare_draw();
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     let theme = Theme::default();
     t.draw(|f| ui::draw(f, app, &theme)).unwrap();
@@ -206,4 +206,68 @@ async fn screenshots() {
         crate::svg::to_svg(&render(&mut d.app, 120, 40)),
     )
     .unwrap();
+}
+
+mod amis {
+    use super::*;
+
+    #[tokio::test]
+    async fn amis_pane() {
+        let mut d = demo_app(60).await;
+        d.keys("2").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 130, 16)));
+    }
+
+    #[tokio::test]
+    async fn create_image_dialog() {
+        let mut d = demo_app(60).await;
+        d.filter("api-prod-3").await;
+        d.keys("i").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 120, 24)));
+    }
+
+    #[tokio::test]
+    async fn launch_form_with_a_validation_error() {
+        let mut d = demo_app(60).await;
+        d.keys("2").await;
+        d.filter("golden-web").await;
+        d.keys("l").await;
+        for _ in 0..4 {
+            d.key(Key::plain(KeyCode::Tab)).await;
+        }
+        d.key(Key::plain(KeyCode::Backspace)).await;
+        d.keys("many").await;
+        d.key(Key::ctrl('s')).await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 120, 30)));
+    }
+
+    #[tokio::test]
+    async fn launch_form_with_the_type_list_open() {
+        let mut d = demo_app(60).await;
+        d.keys("2").await;
+        d.filter("golden-web").await;
+        d.keys("l").await;
+        d.key(Key::plain(KeyCode::Enter)).await;
+        d.keys("m6").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 120, 30)));
+    }
+
+    #[tokio::test]
+    async fn deregister_dialog() {
+        let mut d = demo_app(60).await;
+        d.keys("2").await;
+        d.filter("golden-web").await;
+        d.key(Key::ctrl('d')).await;
+        d.keys("dereg").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 120, 24)));
+    }
+
+    #[tokio::test]
+    async fn image_details() {
+        let mut d = demo_app(60).await;
+        d.keys("2").await;
+        d.filter("golden-web").await;
+        d.key(Key::plain(KeyCode::Enter)).await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 110, 30)));
+    }
 }

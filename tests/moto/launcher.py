@@ -15,6 +15,28 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 
+def tag_image_snapshots() -> None:
+    """moto 5.2.5 raises NotImplementedError for CreateImage's `snapshot` tag specification,
+    which real EC2 accepts (it tags the new snapshots). Apply those tags to the image's
+    snapshot instead of failing."""
+    from moto.ec2.models.amis import AmiBackend
+
+    original = AmiBackend.create_image
+
+    def create_image(self, instance_id, name, description, tag_specifications):
+        snapshot_tags = [
+            t for spec in tag_specifications if spec["ResourceType"] == "snapshot" for t in spec["Tags"]
+        ]
+        rest = [spec for spec in tag_specifications if spec["ResourceType"] != "snapshot"]
+        ami = original(self, instance_id, name, description, tag_specifications=rest)
+        snapshot = getattr(ami, "ebs_snapshot", None)
+        if snapshot is not None and snapshot_tags:
+            self.create_tags([snapshot.id], {t["Key"]: t["Value"] for t in snapshot_tags})
+        return ami
+
+    AmiBackend.create_image = create_image
+
+
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -31,6 +53,7 @@ def escape_controls(app):
 
 
 def main() -> None:
+    tag_image_snapshots()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)
