@@ -300,3 +300,121 @@ fn missing_credentials_are_explained_and_the_app_keeps_working() {
     assert!(t.wait_exit(10).success());
     t.assert_restored();
 }
+
+async fn instances_now(c: &aws_sdk_ec2::Client) -> Vec<aws_sdk_ec2::types::Instance> {
+    let out = c.describe_instances().send().await.unwrap();
+    out.reservations()
+        .iter()
+        .flat_map(|r| r.instances().to_vec())
+        .collect()
+}
+
+async fn user_data_of(c: &aws_sdk_ec2::Client, id: &str) -> String {
+    use base64::Engine;
+    let out = c
+        .describe_instance_attribute()
+        .instance_id(id)
+        .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+        .send()
+        .await
+        .unwrap();
+    let b64 = out.user_data().and_then(|u| u.value()).unwrap_or_default();
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// The golden-image loop, as a user types it: launch with a user-data script, image it
+/// (stop first), launch from the image with a one-line script, terminate both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_golden_image_loop() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let base_ami = some_ami(&c).await;
+    let home = scratch("golden");
+    let mut t = tokio::task::block_in_place(|| Term::spawn(&moto, &home, &[]));
+    let tab7 = "\t".repeat(7);
+
+    // 1. launch from an Amazon AMI with a user-data script
+    tokio::task::block_in_place(|| {
+        t.wait_for("Instances (0)", 60);
+        t.send("2");
+        t.wait_for("AMIs: mine (0)", 20);
+        t.send("o");
+        t.wait_for("AMIs: Amazon's", 20);
+        t.send(&format!("/{base_ami}\r"));
+        t.wait_for("(1 of", 20);
+        t.send("l");
+        t.wait_for("Launch from", 10);
+        t.wait_for("vCPU", 30); // the options arrived
+        t.send(&tab7);
+        t.send("#!/bin/bash\ryum install -y httpd");
+        t.send("\x13"); // Ctrl-s
+        t.wait_for("is running", 30); // launched, then watched until running
+    });
+    let first = instances_now(&c).await;
+    assert_eq!(first.len(), 1);
+    let src = first[0].instance_id().unwrap().to_string();
+    assert_eq!(
+        user_data_of(&c, &src).await,
+        "#!/bin/bash\nyum install -y httpd"
+    );
+
+    // 2. create an image of it, stopping it first (the default)
+    tokio::task::block_in_place(|| {
+        t.wait_for("Instances (1)", 10);
+        t.send("i");
+        t.wait_for("Create image of", 10);
+        t.send("\x13");
+        t.wait_for("is available", 60);
+    });
+    let mine = c.describe_images().owners("self").send().await.unwrap();
+    assert_eq!(mine.images().len(), 1);
+    let golden = mine.images()[0].image_id().unwrap().to_string();
+    assert_eq!(state_of(&c, &src).await, "stopped");
+
+    // 3. launch from the new image with a one-line script
+    tokio::task::block_in_place(|| {
+        t.send("l");
+        t.wait_for(&format!("Launch from"), 10);
+        t.wait_for("vCPU", 30);
+        t.send(&tab7);
+        t.send("echo ready > /tmp/ready");
+        t.send("\x13");
+        t.wait_for("Instances (2)", 30);
+    });
+    let all = instances_now(&c).await;
+    assert_eq!(all.len(), 2);
+    let from_golden = all
+        .iter()
+        .find(|i| i.image_id() == Some(golden.as_str()))
+        .expect("launched from the image");
+    let new = from_golden.instance_id().unwrap().to_string();
+    assert_eq!(user_data_of(&c, &new).await, "echo ready > /tmp/ready");
+
+    // 4. terminate both: mark them, Ctrl-d, type the word
+    tokio::task::block_in_place(|| {
+        t.send("g  ");
+        t.wait_for("2 marked", 10);
+        t.send("\x04");
+        t.wait_for("Terminate 2 instances", 10);
+        t.send("terminate\r");
+        t.wait_for("terminating", 20);
+    });
+    for id in [&src, &new] {
+        let (c, id) = (c.clone(), id.clone());
+        eventually("terminated", 20, || {
+            let (c, id) = (c.clone(), id.clone());
+            async move { state_of(&c, &id).await == "terminated" }
+        })
+        .await;
+    }
+    tokio::task::block_in_place(|| {
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}

@@ -206,6 +206,37 @@ async fn screenshots() {
         crate::svg::to_svg(&render(&mut d.app, 120, 40)),
     )
     .unwrap();
+    let mut d = demo_app(60).await;
+    d.filter("api-prod-3").await;
+    d.keys("i").await;
+    std::fs::write(
+        dir.join("create-image.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 24)),
+    )
+    .unwrap();
+    let mut d = demo_app(60).await;
+    d.keys("2").await;
+    d.filter("golden-web").await;
+    d.keys("l").await;
+    for _ in 0..5 {
+        d.key(Key::plain(KeyCode::Tab)).await;
+    }
+    d.keys("web-from-golden").await;
+    d.key(Key::plain(KeyCode::Tab)).await;
+    d.key(Key::plain(KeyCode::Tab)).await;
+    d.keys("echo ready > /tmp/ready").await;
+    std::fs::write(
+        dir.join("launch.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 30)),
+    )
+    .unwrap();
+    let mut d = demo_app(60).await;
+    d.keys("2").await;
+    std::fs::write(
+        dir.join("amis.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 16)),
+    )
+    .unwrap();
 }
 
 mod amis {
