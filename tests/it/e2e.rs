@@ -379,7 +379,7 @@ async fn the_golden_image_loop() {
     // 3. launch from the new image with a one-line script
     tokio::task::block_in_place(|| {
         t.send("l");
-        t.wait_for(&format!("Launch from"), 10);
+        t.wait_for("Launch from", 10);
         t.wait_for("vCPU", 30);
         t.send(&tab7);
         t.send("echo ready > /tmp/ready");
