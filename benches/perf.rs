@@ -56,10 +56,15 @@ async fn load<A: Ec2Api>(app: &mut AppState, api: &A) {
             continue;
         }
         let events = Mutex::new(Vec::<ApiEvent>::new());
-        run_effect(api, f, &|e| {
-            events.lock().unwrap().push(e);
-            true
-        })
+        Box::pin(run_effect(
+            api,
+            &ec2tui::journal::Journal::none(),
+            f,
+            &|e| {
+                events.lock().unwrap().push(e);
+                true
+            },
+        ))
         .await;
         for e in events.into_inner().unwrap() {
             fx.extend(app.update(Event::Api(e)));

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod ec2;
+pub mod journal;
 pub mod resources;
 pub mod tui;
 pub mod ui;

@@ -8,6 +8,7 @@ use ec2tui::cli::Cli;
 use ec2tui::config;
 use ec2tui::ec2::demo::DemoRegion;
 use ec2tui::ec2::sdk::{ConnectOptions, SdkEc2};
+use ec2tui::journal::Journal;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -76,7 +77,9 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             account: None,
         };
         let api = Arc::new(DemoRegion::interactive(cli.demo_size));
-        ec2tui::tui::run(api, state(ctx, keymap, &cli, warning), theme).await
+        let (journal, journal_warning) = open_journal(&ctx);
+        let warning = warning.or(journal_warning);
+        ec2tui::tui::run(api, journal, state(ctx, keymap, &cli, warning), theme).await
     } else {
         let opts = ConnectOptions {
             profile: cli.profile.clone(),
@@ -108,7 +111,15 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             demo: false,
             account: None,
         };
-        ec2tui::tui::run(Arc::new(api), state(ctx, keymap, &cli, warning), theme).await
+        let (journal, journal_warning) = open_journal(&ctx);
+        let warning = warning.or(journal_warning);
+        ec2tui::tui::run(
+            Arc::new(api),
+            journal,
+            state(ctx, keymap, &cli, warning),
+            theme,
+        )
+        .await
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,4 +145,15 @@ fn state(
         });
     }
     app
+}
+
+/// The journal of changes, in the data directory; a failure to open it is shown in the UI.
+fn open_journal(ctx: &Context) -> (Arc<Journal>, Option<String>) {
+    let region = if ctx.demo {
+        format!("{} (demo)", ctx.region)
+    } else {
+        ctx.region.clone()
+    };
+    let (journal, warning) = Journal::open(config::data_dir().as_deref(), &ctx.profile, &region);
+    (Arc::new(journal), warning)
 }

@@ -11,7 +11,8 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::{ApiEvent, AppState, Ec2Op, Effect, Event, Key, KeyCode, Target};
-use crate::ec2::{ApiResult, Ec2Api};
+use crate::ec2::{ApiResult, Ec2Api, with_request_ids};
+use crate::journal::{Entry, Journal};
 use crate::ui;
 use crate::ui::theme::Theme;
 
@@ -62,6 +63,59 @@ fn epoch_now() -> i64 {
         .unwrap_or(0)
 }
 
+fn report(journal: &Journal, sink: &(dyn Fn(ApiEvent) -> bool + Sync), entry: Entry) {
+    let error = journal.write(&entry).err();
+    sink(ApiEvent::Journal {
+        entry: Box::new(entry),
+        error,
+    });
+}
+
+/// Runs one mutating call, journaled before it is sent and again with its outcome.
+async fn journaled<T, F: std::future::Future<Output = ApiResult<T>>>(
+    journal: &Journal,
+    sink: &(dyn Fn(ApiEvent) -> bool + Sync),
+    operation: &str,
+    targets: Vec<String>,
+    params: Vec<(String, String)>,
+    call: F,
+) -> ApiResult<T> {
+    report(
+        journal,
+        sink,
+        journal.entry("request", operation, targets.clone(), params.clone()),
+    );
+    let (result, ids) = with_request_ids(call).await;
+    let mut out = journal.entry("outcome", operation, targets, params);
+    match &result {
+        Ok(_) => out.result = Some("ok".into()),
+        Err(e) => {
+            out.result = Some("error".into());
+            out.code = e.code.clone();
+            out.message = Some(e.message.clone());
+            out.request_id = e.request_id.clone();
+        }
+    }
+    if out.request_id.is_none() {
+        out.request_id = ids.last().cloned();
+    }
+    report(journal, sink, out);
+    result
+}
+
+fn op_name(op: &Ec2Op) -> (&'static str, Vec<(String, String)>) {
+    match op {
+        Ec2Op::Start(_) => ("StartInstances", vec![]),
+        Ec2Op::Stop { force, .. } => ("StopInstances", vec![("force".into(), force.to_string())]),
+        Ec2Op::Reboot(_) => ("RebootInstances", vec![]),
+        Ec2Op::Terminate(_) => ("TerminateInstances", vec![]),
+        Ec2Op::SetProtection { on, .. } => (
+            "ModifyInstanceAttribute",
+            vec![("disableApiTermination".into(), on.to_string())],
+        ),
+    }
+}
+
 async fn call_one<A: Ec2Api>(api: &A, op: &Ec2Op, id: String) -> ApiResult<()> {
     match op {
         Ec2Op::Start(_) => api.start_instance(id).await,
@@ -74,7 +128,12 @@ async fn call_one<A: Ec2Api>(api: &A, op: &Ec2Op, id: String) -> ApiResult<()> {
 
 /// Runs one effect to completion, reporting each result through `sink`. The shell spawns
 /// this; tests await it inline for determinism.
-pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent) -> bool + Sync)) {
+pub async fn run_effect<A: Ec2Api>(
+    api: &A,
+    journal: &Journal,
+    fx: Effect,
+    sink: &(dyn Fn(ApiEvent) -> bool + Sync),
+) {
     match fx {
         Effect::LoadIdentity => {
             sink(ApiEvent::Identity(api.identity().await));
@@ -101,7 +160,16 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
                     let op = &op;
                     async move {
                         tracing::info!(op = op.verb(), id = %t.id, "calling");
-                        let r = call_one(api, op, t.id.clone()).await;
+                        let (name, params) = op_name(op);
+                        let r = journaled(
+                            journal,
+                            sink,
+                            name,
+                            vec![t.id.clone()],
+                            params,
+                            call_one(api, op, t.id.clone()),
+                        )
+                        .await;
                         if let Err(e) = &r {
                             tracing::warn!(op = op.verb(), id = %t.id, error = %e, "refused");
                         }
@@ -147,7 +215,19 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
         Effect::CreateImage { req, spec } => {
             let instance_id = spec.instance_id.clone();
             tracing::info!(instance = %instance_id, name = %spec.name, no_reboot = spec.no_reboot, "create image");
-            let result = api.create_image(spec).await;
+            let params = vec![
+                ("name".into(), spec.name.clone()),
+                ("noReboot".into(), spec.no_reboot.to_string()),
+            ];
+            let result = journaled(
+                journal,
+                sink,
+                "CreateImage",
+                vec![instance_id.clone()],
+                params,
+                api.create_image(spec),
+            )
+            .await;
             sink(ApiEvent::ImageCreated {
                 req,
                 instance_id,
@@ -160,11 +240,27 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
             snapshots,
         } => {
             tracing::info!(image = %image.id, snapshots = snapshots.len(), "deregister");
-            let result = api.deregister_image(image.id.clone()).await;
+            let result = journaled(
+                journal,
+                sink,
+                "DeregisterImage",
+                vec![image.id.clone()],
+                vec![],
+                api.deregister_image(image.id.clone()),
+            )
+            .await;
             let mut snaps = Vec::new();
             if result.is_ok() {
                 for s in snapshots {
-                    let r = api.delete_snapshot(s.clone()).await;
+                    let r = journaled(
+                        journal,
+                        sink,
+                        "DeleteSnapshot",
+                        vec![s.clone()],
+                        vec![],
+                        api.delete_snapshot(s.clone()),
+                    )
+                    .await;
                     snaps.push((s, r));
                 }
             }
@@ -181,7 +277,19 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
             region,
         } => {
             tracing::info!(image = %image.id, %region, "copy image");
-            let result = api.copy_image(image.id.clone(), name, region.clone()).await;
+            let params = vec![
+                ("name".into(), name.clone()),
+                ("targetRegion".into(), region.clone()),
+            ];
+            let result = journaled(
+                journal,
+                sink,
+                "CopyImage",
+                vec![image.id.clone()],
+                params,
+                api.copy_image(image.id.clone(), name, region.clone()),
+            )
+            .await;
             sink(ApiEvent::Copied {
                 image,
                 region,
@@ -237,7 +345,20 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
                 }
             }
             tracing::info!(image = %spec.image_id, count = spec.count, dry_run, "run instances");
-            let result = api.run_instances(spec, dry_run).await;
+            let params = vec![
+                ("instanceType".into(), spec.instance_type.clone()),
+                ("count".into(), spec.count.to_string()),
+                ("dryRun".into(), dry_run.to_string()),
+            ];
+            let result = journaled(
+                journal,
+                sink,
+                "RunInstances",
+                vec![spec.image_id.clone()],
+                params,
+                api.run_instances(spec, dry_run),
+            )
+            .await;
             sink(ApiEvent::Launched {
                 req,
                 dry_run,
@@ -248,14 +369,20 @@ pub async fn run_effect<A: Ec2Api>(api: &A, fx: Effect, sink: &(dyn Fn(ApiEvent)
     }
 }
 
-fn spawn_effect<A: Ec2Api>(api: &Arc<A>, tx: &mpsc::UnboundedSender<ApiEvent>, fx: Effect) {
+fn spawn_effect<A: Ec2Api>(
+    api: &Arc<A>,
+    journal: &Arc<Journal>,
+    tx: &mpsc::UnboundedSender<ApiEvent>,
+    fx: Effect,
+) {
     if fx == Effect::Quit {
         return;
     }
     let api = Arc::clone(api);
+    let journal = Arc::clone(journal);
     let tx = tx.clone();
     tokio::spawn(async move {
-        run_effect(&*api, fx, &|ev| tx.send(ev).is_ok()).await;
+        run_effect(&*api, &journal, fx, &|ev| tx.send(ev).is_ok()).await;
     });
 }
 
@@ -279,10 +406,15 @@ fn install_panic_hook() {
 }
 
 /// Runs the UI until the user quits. The terminal is restored on every exit path.
-pub async fn run<A: Ec2Api>(api: Arc<A>, app: AppState, theme: Theme) -> io::Result<()> {
+pub async fn run<A: Ec2Api>(
+    api: Arc<A>,
+    journal: Arc<Journal>,
+    app: AppState,
+    theme: Theme,
+) -> io::Result<()> {
     let mut terminal = ratatui::init();
     install_panic_hook();
-    let result = event_loop(&mut terminal, api, app, &theme).await;
+    let result = event_loop(&mut terminal, api, journal, app, &theme).await;
     drop(terminal);
     restore();
     result
@@ -291,6 +423,7 @@ pub async fn run<A: Ec2Api>(api: Arc<A>, app: AppState, theme: Theme) -> io::Res
 async fn event_loop<A: Ec2Api>(
     terminal: &mut DefaultTerminal,
     api: Arc<A>,
+    journal: Arc<Journal>,
     mut app: AppState,
     theme: &Theme,
 ) -> io::Result<()> {
@@ -312,7 +445,7 @@ async fn event_loop<A: Ec2Api>(
     fx.extend(app.update(Event::Tick { now: epoch_now() }));
     fx.extend(app.start());
     for f in fx {
-        spawn_effect(&api, &tx, f);
+        spawn_effect(&api, &journal, &tx, f);
     }
     terminal.draw(|f| ui::draw(f, &app, theme))?;
     if std::env::var_os("EC2TUI_DEBUG_PANIC").is_some() {
@@ -348,7 +481,7 @@ async fn event_loop<A: Ec2Api>(
         }
         for ev in batch {
             for f in app.update(ev) {
-                spawn_effect(&api, &tx, f);
+                spawn_effect(&api, &journal, &tx, f);
             }
             if app.quit {
                 return Ok(());

@@ -218,6 +218,11 @@ pub enum ApiEvent {
         dry_run: bool,
         result: ApiResult<Vec<Instance>>,
     },
+    /// A journal line was written (or could not be: `error`).
+    Journal {
+        entry: Box<crate::journal::Entry>,
+        error: Option<String>,
+    },
 }
 
 /// What the launch form offers, loaded once.
@@ -310,6 +315,7 @@ pub enum FormKind {
 pub enum Pane {
     Instances,
     Amis,
+    Journal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,6 +349,10 @@ pub struct AppState {
     pub keymap: Keymap,
     pub instances: Collection<InstanceRow>,
     pub amis: Collection<AmiRow>,
+    /// Why the journal file cannot be written, if it cannot: shown in the header.
+    pub journal_error: Option<String>,
+    /// This session's journal entries.
+    pub journal: Collection<crate::resources::journal::JournalRow>,
     pub ami_scope: ImageScope,
     pub pane: Pane,
     pub launch_options: Option<LaunchOptions>,
@@ -371,6 +381,7 @@ pub struct AppState {
 
 const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
 const AMI_SCOPES: &[Scope] = &[Scope::Amis, Scope::Table, Scope::Global];
+const JOURNAL_SCOPES: &[Scope] = &[Scope::Table, Scope::Global];
 
 impl AppState {
     pub fn new(ctx: Context, keymap: Keymap) -> Self {
@@ -384,6 +395,13 @@ impl AppState {
                 let mut a = Collection::default();
                 a.set_sort(crate::resources::amis::COL_CREATED, true);
                 a
+            },
+            journal_error: None,
+            journal: {
+                let mut j = Collection::default();
+                j.set_sort(0, true);
+                j.load = Load::Loaded;
+                j
             },
             ami_scope: ImageScope::Mine,
             pane: Pane::Instances,
@@ -420,6 +438,7 @@ impl AppState {
         match self.pane {
             Pane::Instances => SCOPES,
             Pane::Amis => AMI_SCOPES,
+            Pane::Journal => JOURNAL_SCOPES,
         }
     }
 
@@ -427,6 +446,7 @@ impl AppState {
     pub fn prepare_draw(&mut self) {
         self.instances.refresh_view();
         self.amis.refresh_view();
+        self.journal.refresh_view();
     }
 
     /// The focused pane's table.
@@ -434,6 +454,7 @@ impl AppState {
         match self.pane {
             Pane::Instances => &mut self.instances,
             Pane::Amis => &mut self.amis,
+            Pane::Journal => &mut self.journal,
         }
     }
 
@@ -441,6 +462,7 @@ impl AppState {
         match self.pane {
             Pane::Instances => &self.instances,
             Pane::Amis => &self.amis,
+            Pane::Journal => &self.journal,
         }
     }
 
@@ -492,6 +514,7 @@ impl AppState {
         match self.pane {
             Pane::Instances => self.refresh_instances(),
             Pane::Amis => self.refresh_amis(),
+            Pane::Journal => vec![],
         }
     }
 
@@ -623,6 +646,15 @@ impl AppState {
             | ApiEvent::LaunchOptions(_)
             | ApiEvent::Regions(_)
             | ApiEvent::Launched { .. } => return self.on_image_api(a),
+            ApiEvent::Journal { entry, error } => {
+                let seq = (self.journal.len() + 1).to_string();
+                self.journal
+                    .upsert(crate::resources::journal::JournalRow { seq, entry: *entry });
+                if let Some(e) = error {
+                    self.error(format!("{e} — the change was still sent"));
+                    self.journal_error = Some(e);
+                }
+            }
             ApiEvent::UserData { id, result } => {
                 if let Some(Dialog::Details(d)) = &mut self.dialog
                     && d.id == id
@@ -826,6 +858,7 @@ impl AppState {
                 self.action(Action::PaneInstances)
             }
             "amis" | "ami" | "images" | "image" | "2" => self.action(Action::PaneAmis),
+            "journal" | "j" => self.action(Action::PaneJournal),
             "help" | "h" => self.action(Action::Help),
             "refresh" | "r" => self.action(Action::Refresh),
             other => {
@@ -870,6 +903,11 @@ impl AppState {
                 self.pane = Pane::Instances;
                 self.mode = Mode::Normal;
                 self.input = Input::new(self.instances.filter().to_string());
+            }
+            Action::PaneJournal => {
+                self.pane = Pane::Journal;
+                self.mode = Mode::Normal;
+                self.input = Input::new(self.journal.filter().to_string());
             }
             Action::PaneAmis => {
                 self.pane = Pane::Amis;

@@ -449,6 +449,28 @@ pub fn parse_time(s: &str) -> Option<i64> {
     Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 
+tokio::task_local! {
+    /// The AWS request ids of the calls made inside [`with_request_ids`].
+    static REQUEST_IDS: std::cell::RefCell<Vec<String>>;
+}
+
+/// Runs `f`, returning its output and the AWS request ids of the calls it made (the SDK
+/// adapter records them; the demo region makes none).
+pub async fn with_request_ids<F: Future>(f: F) -> (F::Output, Vec<String>) {
+    REQUEST_IDS
+        .scope(std::cell::RefCell::new(Vec::new()), async move {
+            let out = f.await;
+            let ids = REQUEST_IDS.with(|v| v.take());
+            (out, ids)
+        })
+        .await
+}
+
+/// Records a request id for the enclosing [`with_request_ids`], if any.
+pub fn record_request_id(id: &str) {
+    let _ = REQUEST_IDS.try_with(|v| v.borrow_mut().push(clean(id)));
+}
+
 /// Strips control characters (C0, C1, DEL) and whole escape sequences (CSI, OSC, DCS, ...)
 /// from an untrusted string, so it can neither move the cursor, clear the screen nor retitle
 /// the terminal. Tabs become spaces; newlines are dropped (use [`clean_multiline`] to keep them).

@@ -52,9 +52,12 @@ impl SdkEc2 {
 
     /// An adapter over an already loaded configuration (tests pass static credentials).
     pub fn from_conf(conf: &aws_config::SdkConfig) -> Self {
+        let ec2 = aws_sdk_ec2::config::Builder::from(conf)
+            .interceptor(RequestIdRecorder)
+            .build();
         Self {
             region: conf.region().map(|r| r.to_string()),
-            ec2: aws_sdk_ec2::Client::new(conf),
+            ec2: aws_sdk_ec2::Client::from_conf(ec2),
             sts: aws_sdk_sts::Client::new(conf),
         }
     }
@@ -67,6 +70,32 @@ impl SdkEc2 {
     /// The raw client, for tests and benchmarks that compare against the bare SDK.
     pub fn client(&self) -> &aws_sdk_ec2::Client {
         &self.ec2
+    }
+}
+
+/// Hands each response's `x-amzn-requestid` to the journal (see `with_request_ids`).
+#[derive(Debug)]
+struct RequestIdRecorder;
+
+impl aws_sdk_ec2::config::Intercept for RequestIdRecorder {
+    fn name(&self) -> &'static str {
+        "ec2tui-request-id"
+    }
+
+    fn read_after_transmit(
+        &self,
+        ctx: &aws_sdk_ec2::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _rc: &aws_sdk_ec2::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_ec2::config::ConfigBag,
+    ) -> Result<(), aws_sdk_ec2::error::BoxError> {
+        let headers = ctx.response().headers();
+        if let Some(id) = headers
+            .get("x-amzn-requestid")
+            .or_else(|| headers.get("x-amz-request-id"))
+        {
+            super::record_request_id(id);
+        }
+        Ok(())
     }
 }
 

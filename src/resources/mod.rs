@@ -3,6 +3,7 @@
 
 pub mod amis;
 pub mod instances;
+pub mod journal;
 
 use std::cmp::Ordering;
 

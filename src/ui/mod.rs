@@ -83,6 +83,16 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         ));
         spans.push(Span::raw(" "));
     }
+    if app.journal_error.is_some() {
+        spans.push(Span::styled(
+            " JOURNAL NOT WRITTEN ",
+            Style::default()
+                .fg(Color::White)
+                .bg(theme.danger_bg)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
     if ctx.read_only {
         spans.push(Span::styled(
             " READ-ONLY ",
@@ -174,6 +184,18 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                 },
             )
         }
+        Pane::Journal => draw_table(
+            f,
+            area,
+            app,
+            theme,
+            &app.journal,
+            Labels {
+                name: "Journal (this session)",
+                noun: "journal entries",
+                empty: "No changes yet in this session. Every mutating request is recorded here and in the journal file.",
+            },
+        ),
     }
 }
 
@@ -730,10 +752,10 @@ fn draw_details(f: &mut Frame, area: Rect, app: &AppState, d: &Details, theme: &
 
 fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &Theme) {
     let mut lines = vec![Line::styled(
-        if app.pane == Pane::Amis {
-            "AMIs pane"
-        } else {
-            "Instances pane"
+        match app.pane {
+            Pane::Amis => "AMIs pane",
+            Pane::Journal => "Journal pane",
+            Pane::Instances => "Instances pane",
         },
         Style::default()
             .fg(theme.accent)

@@ -30,6 +30,7 @@ pub fn state(read_only: bool) -> AppState {
 pub struct Driver<A: Ec2Api> {
     pub app: AppState,
     pub api: A,
+    pub journal: ec2tui::journal::Journal,
     /// Every effect `update` asked for, in order.
     pub effects: Vec<Effect>,
 }
@@ -39,8 +40,22 @@ impl<A: Ec2Api> Driver<A> {
         Self {
             app: state(read_only),
             api,
+            journal: ec2tui::journal::Journal::none(),
             effects: Vec::new(),
         }
+    }
+
+    /// Journals into `dir` (as the binary does into its data directory).
+    pub fn with_journal(mut self, dir: &std::path::Path) -> Self {
+        let (j, warning) = ec2tui::journal::Journal::open(Some(dir), "test", "us-east-1");
+        self.journal = j;
+        if let Some(w) = warning {
+            self.app.status = Some(ec2tui::app::Status {
+                text: w,
+                level: ec2tui::app::Level::Error,
+            });
+        }
+        self
     }
 
     /// Starts the app and runs its effects to completion.
@@ -54,10 +69,11 @@ impl<A: Ec2Api> Driver<A> {
         while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
             self.effects.push(f.clone());
             let events = Mutex::new(Vec::<ApiEvent>::new());
-            run_effect(&self.api, f, &|e| {
+            // boxed: the effect futures of the SDK are large in debug builds
+            Box::pin(run_effect(&self.api, &self.journal, f, &|e| {
                 events.lock().unwrap().push(e);
                 true
-            })
+            }))
             .await;
             for e in events.into_inner().unwrap() {
                 fx.extend(self.app.update(Event::Api(e)));
@@ -83,6 +99,7 @@ impl<A: Ec2Api> Driver<A> {
     /// Filters the table to rows matching `text` (`/text` Enter).
     pub async fn filter(&mut self, text: &str) {
         self.keys("/").await;
+        self.key(Key::ctrl('u')).await; // replace, not extend, the current filter
         self.keys(text).await;
         self.enter().await;
     }

@@ -4,6 +4,7 @@ mod app;
 mod driver;
 mod e2e;
 mod emulator;
+mod journal;
 mod moto_amis;
 mod moto_api;
 mod svg;
