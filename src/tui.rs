@@ -365,6 +365,122 @@ pub async fn run_effect<A: Ec2Api>(
                 result,
             });
         }
+        Effect::ListVolumes { req } => {
+            let mut token = None;
+            loop {
+                let result = api.list_volumes(token.take()).await;
+                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+                let end = next.is_none();
+                if !sink(ApiEvent::VolumesPage { req, result }) || end {
+                    break;
+                }
+                token = next;
+            }
+        }
+        Effect::ListSnapshots { req, owner } => {
+            let mut token = None;
+            loop {
+                let result = api.list_snapshots(owner.clone(), token.take()).await;
+                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+                let end = next.is_none();
+                if !sink(ApiEvent::SnapshotsPage { req, result }) || end {
+                    break;
+                }
+                token = next;
+            }
+        }
+        Effect::LoadZones => {
+            sink(ApiEvent::Zones(api.availability_zones().await));
+        }
+        Effect::Storage { req: _, op } => {
+            use crate::app::storage::StorageOp;
+            let result = match &op {
+                StorageOp::CreateVolume(spec) => {
+                    let params = vec![
+                        ("availabilityZone".into(), spec.az.clone()),
+                        ("size".into(), spec.size_gib.to_string()),
+                        ("volumeType".into(), spec.volume_type.clone()),
+                        (
+                            "snapshotId".into(),
+                            spec.snapshot_id.clone().unwrap_or_default(),
+                        ),
+                    ];
+                    journaled(
+                        journal,
+                        sink,
+                        "CreateVolume",
+                        vec![],
+                        params,
+                        api.create_volume(spec.clone()),
+                    )
+                    .await
+                    .map(Some)
+                }
+                StorageOp::Attach {
+                    volume,
+                    instance,
+                    device,
+                } => journaled(
+                    journal,
+                    sink,
+                    "AttachVolume",
+                    vec![volume.clone(), instance.clone()],
+                    vec![("device".into(), device.clone())],
+                    api.attach_volume(volume.clone(), instance.clone(), device.clone()),
+                )
+                .await
+                .map(|_| None),
+                StorageOp::Detach {
+                    volume,
+                    instance,
+                    force,
+                } => journaled(
+                    journal,
+                    sink,
+                    "DetachVolume",
+                    vec![volume.clone(), instance.clone()],
+                    vec![("force".into(), force.to_string())],
+                    api.detach_volume(volume.clone(), instance.clone(), *force),
+                )
+                .await
+                .map(|_| None),
+                StorageOp::DeleteVolume(v) => journaled(
+                    journal,
+                    sink,
+                    "DeleteVolume",
+                    vec![v.clone()],
+                    vec![],
+                    api.delete_volume(v.clone()),
+                )
+                .await
+                .map(|_| None),
+                StorageOp::Snapshot {
+                    volume,
+                    description,
+                    tags,
+                } => journaled(
+                    journal,
+                    sink,
+                    "CreateSnapshot",
+                    vec![volume.clone()],
+                    vec![("description".into(), description.clone())],
+                    api.create_snapshot(volume.clone(), description.clone(), tags.clone()),
+                )
+                .await
+                .map(Some),
+                StorageOp::DeleteSnapshot(s) => journaled(
+                    journal,
+                    sink,
+                    "DeleteSnapshot",
+                    vec![s.clone()],
+                    vec![],
+                    api.delete_snapshot(s.clone()),
+                )
+                .await
+                .map(|_| None),
+            };
+            sink(ApiEvent::StorageDone { op, result });
+        }
         Effect::Quit => {}
     }
 }

@@ -192,7 +192,7 @@ impl AppState {
         self.amis.selected().cloned()
     }
 
-    fn open_form(&mut self, form: Form, kind: FormKind) {
+    pub(crate) fn open_form(&mut self, form: Form, kind: FormKind) {
         self.dialog = Some(Dialog::Form { form, kind });
     }
 
@@ -619,6 +619,8 @@ impl AppState {
                             .collect();
                         Self::fill_groups(&mut *form, &opts, &keep);
                     }
+                } else if label == storage::F_INSTANCE {
+                    self.storage_form_changed(label);
                 } else if label == F_USER_DATA {
                     let Some(Dialog::Form { form, .. }) = &mut self.dialog else {
                         return vec![];
@@ -637,7 +639,7 @@ impl AppState {
         }
     }
 
-    fn form_error(&mut self, e: impl Into<String>) -> Vec<Effect> {
+    pub(crate) fn form_error(&mut self, e: impl Into<String>) -> Vec<Effect> {
         if let Some(Dialog::Form { form, .. }) = &mut self.dialog {
             form.error = Some(e.into());
             form.info = None;
@@ -793,6 +795,12 @@ impl AppState {
                     snapshots: if delete { snapshots } else { Vec::new() },
                 }]
             }
+            kind @ (FormKind::CreateVolume
+            | FormKind::Attach { .. }
+            | FormKind::Detach { .. }
+            | FormKind::Snapshot { .. }
+            | FormKind::DeleteVolume { .. }
+            | FormKind::DeleteSnapshot { .. }) => self.submit_storage(form, kind),
             FormKind::CopyImage { image } => {
                 let region = form.field(F_REGION).get();
                 if region.is_empty() {

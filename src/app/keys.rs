@@ -143,6 +143,8 @@ pub enum Action {
     PaneInstances,
     PaneAmis,
     PaneJournal,
+    PaneVolumes,
+    PaneSnapshots,
     Down,
     Up,
     PageDown,
@@ -168,6 +170,13 @@ pub enum Action {
     Launch,
     Deregister,
     CopyImage,
+    CreateVolume,
+    Attach,
+    Detach,
+    SnapshotVolume,
+    DeleteVolume,
+    VolumeFromSnapshot,
+    DeleteSnapshot,
 }
 
 impl Action {
@@ -180,6 +189,15 @@ impl Action {
             Self::PaneInstances => "instances pane",
             Self::PaneAmis => "AMIs pane",
             Self::PaneJournal => "journal of this session's changes",
+            Self::PaneVolumes => "EBS volumes pane",
+            Self::PaneSnapshots => "snapshots pane",
+            Self::CreateVolume => "create a volume",
+            Self::Attach => "attach the volume to an instance in its AZ",
+            Self::Detach => "detach the volume",
+            Self::SnapshotVolume => "snapshot the volume",
+            Self::DeleteVolume => "delete the volume",
+            Self::VolumeFromSnapshot => "create a volume from the snapshot (any AZ)",
+            Self::DeleteSnapshot => "delete the snapshot",
             Self::CreateImage => "create an image (AMI) of the instance",
             Self::LaunchMore => "launch more like this",
             Self::CycleScope => "cycle scope: mine, Amazon's, shared with me",
@@ -230,6 +248,12 @@ impl Action {
             Self::Launch => "launch",
             Self::Deregister => "deregister",
             Self::CopyImage => "copy",
+            Self::CreateVolume => "new",
+            Self::Attach => "attach",
+            Self::Detach => "detach",
+            Self::SnapshotVolume => "snapshot",
+            Self::DeleteVolume | Self::DeleteSnapshot => "delete",
+            Self::VolumeFromSnapshot => "volume",
             _ => self.describe(),
         }
     }
@@ -249,6 +273,13 @@ impl Action {
                 | Self::Launch
                 | Self::Deregister
                 | Self::CopyImage
+                | Self::CreateVolume
+                | Self::Attach
+                | Self::Detach
+                | Self::SnapshotVolume
+                | Self::DeleteVolume
+                | Self::VolumeFromSnapshot
+                | Self::DeleteSnapshot
         )
     }
 }
@@ -260,6 +291,8 @@ pub enum Scope {
     Table,
     Instances,
     Amis,
+    Volumes,
+    Snapshots,
 }
 
 impl Scope {
@@ -269,9 +302,18 @@ impl Scope {
             Self::Table => "table",
             Self::Instances => "instances",
             Self::Amis => "amis",
+            Self::Volumes => "volumes",
+            Self::Snapshots => "snapshots",
         }
     }
-    const ALL: [Scope; 4] = [Scope::Global, Scope::Table, Scope::Instances, Scope::Amis];
+    const ALL: [Scope; 6] = [
+        Scope::Global,
+        Scope::Table,
+        Scope::Instances,
+        Scope::Amis,
+        Scope::Volumes,
+        Scope::Snapshots,
+    ];
 }
 
 /// Key bindings per scope.

@@ -4,6 +4,7 @@
 pub mod amis;
 pub mod form;
 pub mod keys;
+pub mod storage;
 pub mod table;
 
 use std::collections::{BTreeMap, HashSet};
@@ -166,6 +167,20 @@ pub enum Effect {
         spec: LaunchSpec,
         dry_run: bool,
     },
+    ListVolumes {
+        req: u64,
+    },
+    /// The snapshots owned by this account id.
+    ListSnapshots {
+        req: u64,
+        owner: String,
+    },
+    LoadZones,
+    /// A mutating call on volumes or snapshots.
+    Storage {
+        req: u64,
+        op: storage::StorageOp,
+    },
     Quit,
 }
 
@@ -217,6 +232,20 @@ pub enum ApiEvent {
         req: u64,
         dry_run: bool,
         result: ApiResult<Vec<Instance>>,
+    },
+    VolumesPage {
+        req: u64,
+        result: ApiResult<Page<crate::ec2::Volume>>,
+    },
+    SnapshotsPage {
+        req: u64,
+        result: ApiResult<Page<crate::ec2::Snapshot>>,
+    },
+    Zones(ApiResult<Vec<String>>),
+    /// A storage call finished; `Ok(Some(id))` names what it created.
+    StorageDone {
+        op: storage::StorageOp,
+        result: ApiResult<Option<String>>,
     },
     /// A journal line was written (or could not be: `error`).
     Journal {
@@ -284,9 +313,23 @@ pub struct Details {
 pub enum Dialog {
     Confirm(Confirm),
     Details(Details),
-    ImageDetails { id: String, scroll: u16 },
-    Help { scroll: u16 },
-    Form { form: Form, kind: FormKind },
+    ImageDetails {
+        id: String,
+        scroll: u16,
+    },
+    /// Read-only text (volume, snapshot and journal details).
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+    Help {
+        scroll: u16,
+    },
+    Form {
+        form: Form,
+        kind: FormKind,
+    },
 }
 
 /// What a form is for; its fields hold the rest.
@@ -308,6 +351,25 @@ pub enum FormKind {
     CopyImage {
         image: Target,
     },
+    CreateVolume,
+    Attach {
+        volume: String,
+        az: String,
+    },
+    Detach {
+        volume: String,
+        instance: String,
+    },
+    Snapshot {
+        volume: String,
+        tags: Vec<(String, String)>,
+    },
+    DeleteVolume {
+        volume: String,
+    },
+    DeleteSnapshot {
+        snapshot: String,
+    },
 }
 
 /// The focused pane.
@@ -315,6 +377,8 @@ pub enum FormKind {
 pub enum Pane {
     Instances,
     Amis,
+    Volumes,
+    Snapshots,
     Journal,
 }
 
@@ -349,6 +413,9 @@ pub struct AppState {
     pub keymap: Keymap,
     pub instances: Collection<InstanceRow>,
     pub amis: Collection<AmiRow>,
+    pub volumes: Collection<crate::ec2::Volume>,
+    pub snapshots: Collection<crate::ec2::Snapshot>,
+    pub zones: Option<Vec<String>>,
     /// Why the journal file cannot be written, if it cannot: shown in the header.
     pub journal_error: Option<String>,
     /// This session's journal entries.
@@ -374,6 +441,8 @@ pub struct AppState {
     jobs: Vec<amis::ImageJob>,
     /// The instance a "launch more like this" form was opened from.
     launch_prefill: Option<Instance>,
+    /// A created resource to select once the list that holds it arrives.
+    pending_select: Option<String>,
     /// Images watched until they leave `pending`: id -> region (None: ours).
     image_watch: BTreeMap<String, Option<String>>,
     image_watch_in_flight: bool,
@@ -382,6 +451,8 @@ pub struct AppState {
 const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
 const AMI_SCOPES: &[Scope] = &[Scope::Amis, Scope::Table, Scope::Global];
 const JOURNAL_SCOPES: &[Scope] = &[Scope::Table, Scope::Global];
+const VOLUME_SCOPES: &[Scope] = &[Scope::Volumes, Scope::Table, Scope::Global];
+const SNAPSHOT_SCOPES: &[Scope] = &[Scope::Snapshots, Scope::Table, Scope::Global];
 
 impl AppState {
     pub fn new(ctx: Context, keymap: Keymap) -> Self {
@@ -403,6 +474,13 @@ impl AppState {
                 j.load = Load::Loaded;
                 j
             },
+            volumes: Collection::default(),
+            snapshots: {
+                let mut c = Collection::default();
+                c.set_sort(6, true);
+                c
+            },
+            zones: None,
             ami_scope: ImageScope::Mine,
             pane: Pane::Instances,
             launch_options: None,
@@ -421,6 +499,7 @@ impl AppState {
             next_req: 0,
             jobs: Vec::new(),
             launch_prefill: None,
+            pending_select: None,
             image_watch: BTreeMap::new(),
             image_watch_in_flight: false,
         }
@@ -439,6 +518,8 @@ impl AppState {
             Pane::Instances => SCOPES,
             Pane::Amis => AMI_SCOPES,
             Pane::Journal => JOURNAL_SCOPES,
+            Pane::Volumes => VOLUME_SCOPES,
+            Pane::Snapshots => SNAPSHOT_SCOPES,
         }
     }
 
@@ -447,6 +528,8 @@ impl AppState {
         self.instances.refresh_view();
         self.amis.refresh_view();
         self.journal.refresh_view();
+        self.volumes.refresh_view();
+        self.snapshots.refresh_view();
     }
 
     /// The focused pane's table.
@@ -455,6 +538,8 @@ impl AppState {
             Pane::Instances => &mut self.instances,
             Pane::Amis => &mut self.amis,
             Pane::Journal => &mut self.journal,
+            Pane::Volumes => &mut self.volumes,
+            Pane::Snapshots => &mut self.snapshots,
         }
     }
 
@@ -463,6 +548,8 @@ impl AppState {
             Pane::Instances => &self.instances,
             Pane::Amis => &self.amis,
             Pane::Journal => &self.journal,
+            Pane::Volumes => &self.volumes,
+            Pane::Snapshots => &self.snapshots,
         }
     }
 
@@ -515,6 +602,8 @@ impl AppState {
             Pane::Instances => self.refresh_instances(),
             Pane::Amis => self.refresh_amis(),
             Pane::Journal => vec![],
+            Pane::Volumes => self.refresh_volumes(),
+            Pane::Snapshots => self.refresh_snapshots(),
         }
     }
 
@@ -546,6 +635,7 @@ impl AppState {
             Event::RefreshDue => self.refresh(),
             Event::WatchDue => {
                 let mut fx = self.watch_images();
+                fx.extend(self.watch_storage());
                 if !self.watching.is_empty() && !self.watch_in_flight {
                     self.watch_in_flight = true;
                     fx.push(Effect::Watch {
@@ -646,6 +736,10 @@ impl AppState {
             | ApiEvent::LaunchOptions(_)
             | ApiEvent::Regions(_)
             | ApiEvent::Launched { .. } => return self.on_image_api(a),
+            ApiEvent::VolumesPage { .. }
+            | ApiEvent::SnapshotsPage { .. }
+            | ApiEvent::Zones(_)
+            | ApiEvent::StorageDone { .. } => return self.on_storage_api(a),
             ApiEvent::Journal { entry, error } => {
                 let seq = (self.journal.len() + 1).to_string();
                 self.journal
@@ -859,6 +953,8 @@ impl AppState {
             }
             "amis" | "ami" | "images" | "image" | "2" => self.action(Action::PaneAmis),
             "journal" | "j" => self.action(Action::PaneJournal),
+            "volumes" | "volume" | "vol" | "ebs" | "3" => self.action(Action::PaneVolumes),
+            "snapshots" | "snapshot" | "snap" | "4" => self.action(Action::PaneSnapshots),
             "help" | "h" => self.action(Action::Help),
             "refresh" | "r" => self.action(Action::Refresh),
             other => {
@@ -903,6 +999,63 @@ impl AppState {
                 self.pane = Pane::Instances;
                 self.mode = Mode::Normal;
                 self.input = Input::new(self.instances.filter().to_string());
+            }
+            Action::PaneVolumes | Action::PaneSnapshots => {
+                self.pane = if a == Action::PaneVolumes {
+                    Pane::Volumes
+                } else {
+                    Pane::Snapshots
+                };
+                self.mode = Mode::Normal;
+                self.input = Input::new(self.table().filter().to_string());
+                let idle = match self.pane {
+                    Pane::Volumes => self.volumes.load == Load::Idle,
+                    _ => self.snapshots.load == Load::Idle,
+                };
+                if idle {
+                    return self.refresh();
+                }
+            }
+            Action::CreateVolume => return self.propose_create_volume(None),
+            Action::Attach => return self.propose_attach(),
+            Action::Detach => return self.propose_detach(),
+            Action::SnapshotVolume => return self.propose_snapshot(),
+            Action::DeleteVolume => return self.propose_delete_volume(),
+            Action::VolumeFromSnapshot => return self.propose_volume_from_snapshot(),
+            Action::DeleteSnapshot => return self.propose_delete_snapshot(),
+            Action::Details if self.pane == Pane::Volumes => {
+                if let Some(v) = self.volumes.selected().cloned() {
+                    let lines = storage::volume_lines(&v, |id| match self.instances.get(id) {
+                        Some(r) if !r.inst.name.is_empty() => format!("{} ({id})", r.inst.name),
+                        _ => id.to_string(),
+                    });
+                    self.dialog = Some(Dialog::Text {
+                        title: v.id.clone(),
+                        lines,
+                        scroll: 0,
+                    });
+                }
+            }
+            Action::Details if self.pane == Pane::Snapshots => {
+                if let Some(s) = self.snapshots.selected() {
+                    let lines = storage::snapshot_lines(s);
+                    self.dialog = Some(Dialog::Text {
+                        title: s.id.clone(),
+                        lines,
+                        scroll: 0,
+                    });
+                }
+            }
+            Action::Details if self.pane == Pane::Journal => {
+                if let Some(r) = self.journal.selected() {
+                    let text = serde_json::to_string_pretty(&r.entry).unwrap_or_default();
+                    let lines = text.lines().map(str::to_string).collect();
+                    self.dialog = Some(Dialog::Text {
+                        title: format!("journal #{}", r.seq),
+                        lines,
+                        scroll: 0,
+                    });
+                }
             }
             Action::PaneJournal => {
                 self.pane = Pane::Journal;
@@ -1062,6 +1215,7 @@ impl AppState {
             Dialog::Form { .. } => self.on_form_key(k),
             Dialog::Help { scroll }
             | Dialog::ImageDetails { scroll, .. }
+            | Dialog::Text { scroll, .. }
             | Dialog::Details(Details { scroll, .. }) => {
                 match k.code {
                     KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {

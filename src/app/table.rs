@@ -253,6 +253,11 @@ impl<R: Resource> Collection<R> {
         self.order_dirty = true;
     }
 
+    /// Every item's id, in no particular order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(|r| r.id())
+    }
+
     pub fn get(&self, id: &str) -> Option<&R> {
         self.index.get(id).map(|&i| &self.items[i])
     }

@@ -269,6 +269,116 @@ pub struct LaunchSpec {
     pub termination_protection: bool,
 }
 
+/// One attachment of a volume.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attachment {
+    pub instance_id: String,
+    pub device: String,
+    pub state: String,
+    pub delete_on_termination: bool,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Volume {
+    pub id: String,
+    pub name: String,
+    pub size_gib: i32,
+    pub volume_type: String,
+    pub iops: Option<i32>,
+    /// creating, available, in-use, deleting, deleted, error
+    pub state: String,
+    pub az: String,
+    pub attachments: Vec<Attachment>,
+    pub encrypted: bool,
+    pub created: Option<i64>,
+    pub snapshot_id: String,
+    pub tags: Vec<(String, String)>,
+}
+
+/// An EBS snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub volume_id: String,
+    pub size_gib: i32,
+    /// pending, completed, error
+    pub state: String,
+    pub progress: String,
+    pub started: Option<i64>,
+    pub encrypted: bool,
+    pub owner_id: String,
+    pub tags: Vec<(String, String)>,
+}
+
+/// What `CreateVolume` needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VolumeSpec {
+    pub az: String,
+    pub size_gib: i32,
+    pub volume_type: String,
+    pub iops: Option<i32>,
+    pub snapshot_id: Option<String>,
+    pub encrypted: bool,
+    pub tags: Vec<(String, String)>,
+}
+
+fn clean_pairs(v: &mut [(String, String)]) {
+    for (a, b) in v {
+        *a = clean(a);
+        *b = clean(b);
+    }
+}
+
+fn name_from_tags(tags: &[(String, String)]) -> String {
+    tags.iter()
+        .find(|(k, _)| k == "Name")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Cleans every string of a volume in place and fills its name from the tags.
+pub fn clean_volume(v: &mut Volume) {
+    for s in [
+        &mut v.id,
+        &mut v.volume_type,
+        &mut v.state,
+        &mut v.az,
+        &mut v.snapshot_id,
+    ] {
+        if s.chars().any(is_control) {
+            *s = clean(s);
+        }
+    }
+    for a in &mut v.attachments {
+        a.instance_id = clean(&a.instance_id);
+        a.device = clean(&a.device);
+        a.state = clean(&a.state);
+    }
+    clean_pairs(&mut v.tags);
+    v.name = name_from_tags(&v.tags);
+}
+
+/// Cleans every string of a snapshot in place and fills its name from the tags.
+pub fn clean_snapshot(s: &mut Snapshot) {
+    for x in [
+        &mut s.id,
+        &mut s.description,
+        &mut s.volume_id,
+        &mut s.state,
+        &mut s.progress,
+        &mut s.owner_id,
+    ] {
+        if x.chars().any(is_control) {
+            *x = clean(x);
+        }
+    }
+    clean_pairs(&mut s.tags);
+    s.name = name_from_tags(&s.tags);
+}
+
 /// The caller, from STS `GetCallerIdentity`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -421,6 +531,47 @@ pub trait Ec2Api: Send + Sync + 'static {
     fn key_pairs(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
     fn subnets(&self) -> impl Future<Output = ApiResult<Vec<Subnet>>> + Send;
     fn security_groups(&self) -> impl Future<Output = ApiResult<Vec<SecurityGroup>>> + Send;
+    fn list_volumes(
+        &self,
+        next_token: Option<String>,
+    ) -> impl Future<Output = ApiResult<Page<Volume>>> + Send;
+    fn describe_volumes(
+        &self,
+        ids: Vec<String>,
+    ) -> impl Future<Output = ApiResult<Vec<Volume>>> + Send;
+    /// Returns the new volume id.
+    fn create_volume(&self, spec: VolumeSpec) -> impl Future<Output = ApiResult<String>> + Send;
+    fn attach_volume(
+        &self,
+        volume_id: String,
+        instance_id: String,
+        device: String,
+    ) -> impl Future<Output = ApiResult<()>> + Send;
+    fn detach_volume(
+        &self,
+        volume_id: String,
+        instance_id: String,
+        force: bool,
+    ) -> impl Future<Output = ApiResult<()>> + Send;
+    fn delete_volume(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
+    /// Returns the new snapshot id.
+    fn create_snapshot(
+        &self,
+        volume_id: String,
+        description: String,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = ApiResult<String>> + Send;
+    /// The snapshots owned by `owner_id` (an `owner-id` filter: moto ignores `OwnerIds=self`).
+    fn list_snapshots(
+        &self,
+        owner_id: String,
+        next_token: Option<String>,
+    ) -> impl Future<Output = ApiResult<Page<Snapshot>>> + Send;
+    fn describe_snapshots(
+        &self,
+        ids: Vec<String>,
+    ) -> impl Future<Output = ApiResult<Vec<Snapshot>>> + Send;
+    fn availability_zones(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
     /// Launches instances; with `dry_run`, only checks and returns no instances.
     fn run_instances(
         &self,

@@ -13,6 +13,7 @@ use super::{
     ImageSpec, Instance, InstanceState, InstanceTypeInfo, LaunchSpec, Page, SecurityGroup, Subnet,
     clean, clean_image, clean_instance, clean_multiline, parse_time,
 };
+use super::{Attachment, Snapshot, Volume, VolumeSpec, clean_snapshot, clean_volume};
 
 /// Where to connect: everything else comes from aws-config's default chain.
 #[derive(Debug, Clone, Default)]
@@ -311,6 +312,60 @@ fn to_image(i: &aws_sdk_ec2::types::Image) -> Image {
             .collect(),
     };
     clean_image(&mut out);
+    out
+}
+
+fn to_volume(v: &aws_sdk_ec2::types::Volume) -> Volume {
+    let mut out = Volume {
+        id: s(v.volume_id()),
+        name: String::new(),
+        size_gib: v.size().unwrap_or(0),
+        volume_type: s(v.volume_type().map(|x| x.as_str())),
+        iops: v.iops(),
+        state: s(v.state().map(|x| x.as_str())),
+        az: s(v.availability_zone()),
+        attachments: v
+            .attachments()
+            .iter()
+            .map(|a| Attachment {
+                instance_id: s(a.instance_id()),
+                device: s(a.device()),
+                state: s(a.state().map(|x| x.as_str())),
+                delete_on_termination: a.delete_on_termination().unwrap_or(false),
+            })
+            .collect(),
+        encrypted: v.encrypted().unwrap_or(false),
+        created: v.create_time().map(|t| t.secs()),
+        snapshot_id: s(v.snapshot_id()),
+        tags: v
+            .tags()
+            .iter()
+            .map(|t| (s(t.key()), s(t.value())))
+            .collect(),
+    };
+    clean_volume(&mut out);
+    out
+}
+
+fn to_snapshot(x: &aws_sdk_ec2::types::Snapshot) -> Snapshot {
+    let mut out = Snapshot {
+        id: s(x.snapshot_id()),
+        name: String::new(),
+        description: s(x.description()),
+        volume_id: s(x.volume_id()),
+        size_gib: x.volume_size().unwrap_or(0),
+        state: s(x.state().map(|v| v.as_str())),
+        progress: s(x.progress()),
+        started: x.start_time().map(|t| t.secs()),
+        encrypted: x.encrypted().unwrap_or(false),
+        owner_id: s(x.owner_id()),
+        tags: x
+            .tags()
+            .iter()
+            .map(|t| (s(t.key()), s(t.value())))
+            .collect(),
+    };
+    clean_snapshot(&mut out);
     out
 }
 
@@ -724,5 +779,171 @@ impl Ec2Api for SdkEc2 {
                 }
             }
         }
+    }
+
+    async fn list_volumes(&self, next_token: Option<String>) -> ApiResult<Page<Volume>> {
+        let out = self
+            .ec2
+            .describe_volumes()
+            .max_results(500)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(Page {
+            items: out.volumes().iter().map(to_volume).collect(),
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    async fn describe_volumes(&self, ids: Vec<String>) -> ApiResult<Vec<Volume>> {
+        let out = self
+            .ec2
+            .describe_volumes()
+            .set_volume_ids(Some(ids))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(out.volumes().iter().map(to_volume).collect())
+    }
+
+    async fn create_volume(&self, spec: VolumeSpec) -> ApiResult<String> {
+        use aws_sdk_ec2::types::{ResourceType, VolumeType};
+        let mut req = self
+            .ec2
+            .create_volume()
+            .availability_zone(spec.az)
+            .size(spec.size_gib)
+            .volume_type(VolumeType::from(spec.volume_type.as_str()))
+            .set_iops(spec.iops)
+            .set_snapshot_id(spec.snapshot_id)
+            .encrypted(spec.encrypted);
+        if !spec.tags.is_empty() {
+            req = req.tag_specifications(tag_spec(ResourceType::Volume, &spec.tags));
+        }
+        let out = req.send().await.map_err(map_err)?;
+        Ok(clean(out.volume_id().unwrap_or_default()))
+    }
+
+    async fn attach_volume(
+        &self,
+        volume_id: String,
+        instance_id: String,
+        device: String,
+    ) -> ApiResult<()> {
+        self.ec2
+            .attach_volume()
+            .volume_id(volume_id)
+            .instance_id(instance_id)
+            .device(device)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn detach_volume(
+        &self,
+        volume_id: String,
+        instance_id: String,
+        force: bool,
+    ) -> ApiResult<()> {
+        self.ec2
+            .detach_volume()
+            .volume_id(volume_id)
+            .instance_id(instance_id)
+            .force(force)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_volume(&self, id: String) -> ApiResult<()> {
+        self.ec2
+            .delete_volume()
+            .volume_id(id)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn create_snapshot(
+        &self,
+        volume_id: String,
+        description: String,
+        tags: Vec<(String, String)>,
+    ) -> ApiResult<String> {
+        let mut req = self
+            .ec2
+            .create_snapshot()
+            .volume_id(volume_id)
+            .description(description);
+        if !tags.is_empty() {
+            req =
+                req.tag_specifications(tag_spec(aws_sdk_ec2::types::ResourceType::Snapshot, &tags));
+        }
+        let out = req.send().await.map_err(map_err)?;
+        Ok(clean(out.snapshot_id().unwrap_or_default()))
+    }
+
+    async fn list_snapshots(
+        &self,
+        owner_id: String,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<Snapshot>> {
+        let out = self
+            .ec2
+            .describe_snapshots()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("owner-id")
+                    .values(owner_id)
+                    .build(),
+            )
+            .max_results(1000)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(Page {
+            items: out.snapshots().iter().map(to_snapshot).collect(),
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    async fn describe_snapshots(&self, ids: Vec<String>) -> ApiResult<Vec<Snapshot>> {
+        let out = self
+            .ec2
+            .describe_snapshots()
+            .set_snapshot_ids(Some(ids))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(out.snapshots().iter().map(to_snapshot).collect())
+    }
+
+    async fn availability_zones(&self) -> ApiResult<Vec<String>> {
+        let out = self
+            .ec2
+            .describe_availability_zones()
+            .send()
+            .await
+            .map_err(map_err)?;
+        let mut v: Vec<String> = out
+            .availability_zones()
+            .iter()
+            .filter_map(|z| z.zone_name())
+            .map(clean)
+            .collect();
+        v.sort();
+        Ok(v)
     }
 }

@@ -4,6 +4,7 @@
 pub mod amis;
 pub mod instances;
 pub mod journal;
+pub mod volumes;
 
 use std::cmp::Ordering;
 

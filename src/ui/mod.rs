@@ -54,6 +54,11 @@ pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
             draw_image_details(f, area, app, id, *scroll, theme)
         }
         Some(Dialog::Form { form, .. }) => draw_form(f, area, form, theme),
+        Some(Dialog::Text {
+            title,
+            lines,
+            scroll,
+        }) => draw_text(f, area, title, lines, *scroll, theme),
         None => {}
     }
 }
@@ -184,6 +189,33 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                 },
             )
         }
+        Pane::Volumes => draw_table(
+            f,
+            area,
+            app,
+            theme,
+            &app.volumes,
+            Labels {
+                name: "Volumes",
+                noun: "volumes",
+                empty: &format!(
+                    "No EBS volumes in {}. Press n to create one.",
+                    app.ctx.region
+                ),
+            },
+        ),
+        Pane::Snapshots => draw_table(
+            f,
+            area,
+            app,
+            theme,
+            &app.snapshots,
+            Labels {
+                name: "Snapshots: mine",
+                noun: "snapshots",
+                empty: &format!("No snapshots of yours in {}.", app.ctx.region),
+            },
+        ),
         Pane::Journal => draw_table(
             f,
             area,
@@ -390,6 +422,28 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let scopes = app.scopes();
     let hints: &[Action] = match app.mode {
         Mode::Filter | Mode::Command => &[],
+        Mode::Normal if app.pane == Pane::Volumes => &[
+            Action::Details,
+            Action::Filter,
+            Action::CreateVolume,
+            Action::Attach,
+            Action::Detach,
+            Action::SnapshotVolume,
+            Action::DeleteVolume,
+            Action::PaneSnapshots,
+            Action::Help,
+            Action::Quit,
+        ],
+        Mode::Normal if app.pane == Pane::Snapshots => &[
+            Action::Details,
+            Action::Filter,
+            Action::VolumeFromSnapshot,
+            Action::DeleteSnapshot,
+            Action::PaneVolumes,
+            Action::Refresh,
+            Action::Help,
+            Action::Quit,
+        ],
         Mode::Normal if app.pane == Pane::Amis => &[
             Action::Details,
             Action::Filter,
@@ -755,6 +809,8 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
         match app.pane {
             Pane::Amis => "AMIs pane",
             Pane::Journal => "Journal pane",
+            Pane::Volumes => "Volumes pane",
+            Pane::Snapshots => "Snapshots pane",
             Pane::Instances => "Instances pane",
         },
         Style::default()
@@ -1165,6 +1221,42 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 .title(Span::styled(
                     format!(" {} ", form.title),
                     Style::default().fg(border).add_modifier(Modifier::BOLD),
+                )),
+        ),
+        r,
+    );
+}
+
+fn draw_text(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+    let r = popup(
+        area,
+        area.width.saturating_sub(4).min(110),
+        (lines.len() as u16 + 2).min(area.height.saturating_sub(2)),
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(
+            lines
+                .iter()
+                .map(|l| Line::raw(l.clone()))
+                .collect::<Vec<_>>(),
+        )
+        .scroll((scroll, 0))
+        .block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    format!(" {title} "),
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " j/k scroll · Esc back ",
+                    Style::default().fg(theme.muted),
                 )),
         ),
         r,

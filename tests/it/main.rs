@@ -7,5 +7,6 @@ mod emulator;
 mod journal;
 mod moto_amis;
 mod moto_api;
+mod moto_storage;
 mod svg;
 mod ui;

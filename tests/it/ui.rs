@@ -302,3 +302,52 @@ mod amis {
         insta::assert_snapshot!(text(&render(&mut d.app, 110, 30)));
     }
 }
+
+mod storage {
+    use super::*;
+
+    #[tokio::test]
+    async fn volumes_pane() {
+        let mut d = demo_app(60).await;
+        d.keys("3").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 130, 16)));
+    }
+
+    #[tokio::test]
+    async fn snapshots_pane() {
+        let mut d = demo_app(60).await;
+        d.app.ctx.account = Some("000000000000".into());
+        d.keys("4").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 120, 16)));
+    }
+
+    #[tokio::test]
+    async fn attach_dialog_with_candidates() {
+        let mut d = demo_app(60).await;
+        d.keys("3").await;
+        d.filter("spare-a").await;
+        d.keys("a").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 110, 20)));
+    }
+
+    #[tokio::test]
+    async fn attach_dialog_without_candidates() {
+        let mut d = demo_app(60).await;
+        // no instance lives in eu-west-1c once they are all terminated there
+        d.app.instances.refresh_view();
+        let ids: Vec<String> = (0..d.app.instances.rows())
+            .filter_map(|p| d.app.instances.row(p))
+            .filter(|r| r.inst.az == "eu-west-1c")
+            .map(|r| r.inst.id.clone())
+            .collect();
+        for id in ids {
+            d.app.instances.update(&id, |r| {
+                r.inst.state = ec2tui::ec2::InstanceState::Terminated
+            });
+        }
+        d.keys("3").await;
+        d.filter("spare-c").await;
+        d.keys("a").await;
+        insta::assert_snapshot!(text(&render(&mut d.app, 110, 20)));
+    }
+}
