@@ -389,6 +389,18 @@ pub async fn run_effect<A: Ec2Api>(
                 token = next;
             }
         }
+        Effect::ListStatuses { req } => {
+            let mut token = None;
+            loop {
+                let result = api.instance_statuses(token.take()).await;
+                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+                let end = next.is_none();
+                if !sink(ApiEvent::StatusesPage { req, result }) || end {
+                    break;
+                }
+                token = next;
+            }
+        }
         Effect::LoadZones => {
             sink(ApiEvent::Zones(api.availability_zones().await));
         }

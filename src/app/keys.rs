@@ -145,6 +145,9 @@ pub enum Action {
     PaneJournal,
     PaneVolumes,
     PaneSnapshots,
+    PaneEvents,
+    SwitchView,
+    JumpToInstance,
     Down,
     Up,
     PageDown,
@@ -191,6 +194,9 @@ impl Action {
             Self::PaneJournal => "journal of this session's changes",
             Self::PaneVolumes => "EBS volumes pane",
             Self::PaneSnapshots => "snapshots pane",
+            Self::PaneEvents => "status checks and scheduled events",
+            Self::SwitchView => "switch between events and the journal",
+            Self::JumpToInstance => "go to the instance in the instances pane",
             Self::CreateVolume => "create a volume",
             Self::Attach => "attach the volume to an instance in its AZ",
             Self::Detach => "detach the volume",
@@ -293,6 +299,8 @@ pub enum Scope {
     Amis,
     Volumes,
     Snapshots,
+    Events,
+    Journal,
 }
 
 impl Scope {
@@ -304,15 +312,19 @@ impl Scope {
             Self::Amis => "amis",
             Self::Volumes => "volumes",
             Self::Snapshots => "snapshots",
+            Self::Events => "events",
+            Self::Journal => "journal",
         }
     }
-    const ALL: [Scope; 6] = [
+    const ALL: [Scope; 8] = [
         Scope::Global,
         Scope::Table,
         Scope::Instances,
         Scope::Amis,
         Scope::Volumes,
         Scope::Snapshots,
+        Scope::Events,
+        Scope::Journal,
     ];
 }
 

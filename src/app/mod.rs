@@ -170,6 +170,10 @@ pub enum Effect {
     ListVolumes {
         req: u64,
     },
+    /// `DescribeInstanceStatus` for every instance, page by page.
+    ListStatuses {
+        req: u64,
+    },
     /// The snapshots owned by this account id.
     ListSnapshots {
         req: u64,
@@ -242,6 +246,10 @@ pub enum ApiEvent {
         result: ApiResult<Page<crate::ec2::Snapshot>>,
     },
     Zones(ApiResult<Vec<String>>),
+    StatusesPage {
+        req: u64,
+        result: ApiResult<Page<crate::ec2::InstanceStatus>>,
+    },
     /// A storage call finished; `Ok(Some(id))` names what it created.
     StorageDone {
         op: storage::StorageOp,
@@ -379,6 +387,7 @@ pub enum Pane {
     Amis,
     Volumes,
     Snapshots,
+    Events,
     Journal,
 }
 
@@ -416,6 +425,10 @@ pub struct AppState {
     pub volumes: Collection<crate::ec2::Volume>,
     pub snapshots: Collection<crate::ec2::Snapshot>,
     pub zones: Option<Vec<String>>,
+    /// Status checks and scheduled events, a row per event.
+    pub events: Collection<crate::resources::events::EventRow>,
+    /// Status checks by instance id, for the instances pane's Checks column.
+    pub checks: std::collections::HashMap<String, String>,
     /// Why the journal file cannot be written, if it cannot: shown in the header.
     pub journal_error: Option<String>,
     /// This session's journal entries.
@@ -450,7 +463,8 @@ pub struct AppState {
 
 const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
 const AMI_SCOPES: &[Scope] = &[Scope::Amis, Scope::Table, Scope::Global];
-const JOURNAL_SCOPES: &[Scope] = &[Scope::Table, Scope::Global];
+const JOURNAL_SCOPES: &[Scope] = &[Scope::Journal, Scope::Table, Scope::Global];
+const EVENT_SCOPES: &[Scope] = &[Scope::Events, Scope::Table, Scope::Global];
 const VOLUME_SCOPES: &[Scope] = &[Scope::Volumes, Scope::Table, Scope::Global];
 const SNAPSHOT_SCOPES: &[Scope] = &[Scope::Snapshots, Scope::Table, Scope::Global];
 
@@ -481,6 +495,12 @@ impl AppState {
                 c
             },
             zones: None,
+            events: {
+                let mut c = Collection::default();
+                c.set_sort(6, false);
+                c
+            },
+            checks: Default::default(),
             ami_scope: ImageScope::Mine,
             pane: Pane::Instances,
             launch_options: None,
@@ -518,6 +538,7 @@ impl AppState {
             Pane::Instances => SCOPES,
             Pane::Amis => AMI_SCOPES,
             Pane::Journal => JOURNAL_SCOPES,
+            Pane::Events => EVENT_SCOPES,
             Pane::Volumes => VOLUME_SCOPES,
             Pane::Snapshots => SNAPSHOT_SCOPES,
         }
@@ -528,6 +549,7 @@ impl AppState {
         self.instances.refresh_view();
         self.amis.refresh_view();
         self.journal.refresh_view();
+        self.events.refresh_view();
         self.volumes.refresh_view();
         self.snapshots.refresh_view();
     }
@@ -538,6 +560,7 @@ impl AppState {
             Pane::Instances => &mut self.instances,
             Pane::Amis => &mut self.amis,
             Pane::Journal => &mut self.journal,
+            Pane::Events => &mut self.events,
             Pane::Volumes => &mut self.volumes,
             Pane::Snapshots => &mut self.snapshots,
         }
@@ -548,6 +571,7 @@ impl AppState {
             Pane::Instances => &self.instances,
             Pane::Amis => &self.amis,
             Pane::Journal => &self.journal,
+            Pane::Events => &self.events,
             Pane::Volumes => &self.volumes,
             Pane::Snapshots => &self.snapshots,
         }
@@ -602,9 +626,20 @@ impl AppState {
             Pane::Instances => self.refresh_instances(),
             Pane::Amis => self.refresh_amis(),
             Pane::Journal => vec![],
+            Pane::Events => self.refresh_statuses(),
             Pane::Volumes => self.refresh_volumes(),
             Pane::Snapshots => self.refresh_snapshots(),
         }
+    }
+
+    /// Lists status checks and scheduled events unless that is in flight.
+    fn refresh_statuses(&mut self) -> Vec<Effect> {
+        if self.events.is_loading() {
+            return vec![];
+        }
+        let req = self.req();
+        self.events.begin(req);
+        vec![Effect::ListStatuses { req }]
     }
 
     /// Starts a full refresh of the instances unless one is in flight (coalesced).
@@ -615,7 +650,9 @@ impl AppState {
         let req = self.req();
         self.instances.begin(req);
         self.protection_requested.clear();
-        vec![Effect::ListInstances { req }]
+        let mut fx = vec![Effect::ListInstances { req }];
+        fx.extend(self.refresh_statuses());
+        fx
     }
 
     pub fn update(&mut self, ev: Event) -> Vec<Effect> {
@@ -692,7 +729,12 @@ impl AppState {
                     let last = page.next_token.is_none();
                     let rows = page.items.into_iter().map(|inst| {
                         let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
-                        InstanceRow { inst, protected }
+                        let checks = self.checks.get(&inst.id).cloned();
+                        InstanceRow {
+                            inst,
+                            protected,
+                            checks,
+                        }
                     });
                     let rows: Vec<InstanceRow> = rows.collect();
                     if self.instances.apply_page(req, rows, last)
@@ -736,6 +778,32 @@ impl AppState {
             | ApiEvent::LaunchOptions(_)
             | ApiEvent::Regions(_)
             | ApiEvent::Launched { .. } => return self.on_image_api(a),
+            ApiEvent::StatusesPage { req, result } => match result {
+                Ok(page) => {
+                    let last = page.next_token.is_none();
+                    let mut rows = Vec::new();
+                    for st in &page.items {
+                        let checks = st.checks();
+                        self.instances
+                            .update(&st.id, |r| r.checks = Some(checks.clone()));
+                        self.checks.insert(st.id.clone(), checks);
+                        let name = self
+                            .instances
+                            .get(&st.id)
+                            .map(|r| r.inst.name.clone())
+                            .unwrap_or_default();
+                        rows.extend(crate::resources::events::EventRow::from_status(
+                            st, &name, self.now,
+                        ));
+                    }
+                    self.events.apply_page(req, rows, last);
+                }
+                Err(e) => {
+                    if self.events.fail(req, e.clone()) && self.pane == Pane::Events {
+                        self.error_with_hint("cannot read instance status", &e);
+                    }
+                }
+            },
             ApiEvent::VolumesPage { .. }
             | ApiEvent::SnapshotsPage { .. }
             | ApiEvent::Zones(_)
@@ -800,7 +868,12 @@ impl AppState {
 
     pub(crate) fn upsert_instance(&mut self, inst: Instance) {
         let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
-        self.instances.upsert(InstanceRow { inst, protected });
+        let checks = self.checks.get(&inst.id).cloned();
+        self.instances.upsert(InstanceRow {
+            inst,
+            protected,
+            checks,
+        });
     }
 
     fn on_done(&mut self, op: Ec2Op, results: Vec<(Target, ApiResult<()>)>) -> Vec<Effect> {
@@ -953,6 +1026,7 @@ impl AppState {
             }
             "amis" | "ami" | "images" | "image" | "2" => self.action(Action::PaneAmis),
             "journal" | "j" => self.action(Action::PaneJournal),
+            "events" | "status" | "5" => self.action(Action::PaneEvents),
             "volumes" | "volume" | "vol" | "ebs" | "3" => self.action(Action::PaneVolumes),
             "snapshots" | "snapshot" | "snap" | "4" => self.action(Action::PaneSnapshots),
             "help" | "h" => self.action(Action::Help),
@@ -1055,6 +1129,34 @@ impl AppState {
                         lines,
                         scroll: 0,
                     });
+                }
+            }
+            Action::PaneEvents => {
+                self.pane = Pane::Events;
+                self.mode = Mode::Normal;
+                self.input = Input::new(self.events.filter().to_string());
+                if self.events.load == Load::Idle {
+                    return self.refresh_statuses();
+                }
+            }
+            Action::SwitchView => {
+                let to = if self.pane == Pane::Events {
+                    Action::PaneJournal
+                } else {
+                    Action::PaneEvents
+                };
+                return self.action(to);
+            }
+            Action::JumpToInstance => {
+                self.events.refresh_view();
+                if let Some(id) = self.events.selected().map(|r| r.instance_id.clone()) {
+                    self.pane = Pane::Instances;
+                    self.instances.set_filter("");
+                    self.input.reset();
+                    self.instances.select_id(&id, h);
+                    if self.instances.selected_id() != Some(id.as_str()) {
+                        self.error(format!("{id} is not in the instances list (yet)"));
+                    }
                 }
             }
             Action::PaneJournal => {

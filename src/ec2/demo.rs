@@ -14,6 +14,7 @@ use super::{
     clean_image, clean_instance, clean_multiline,
 };
 use super::{Attachment, Snapshot, Volume, VolumeSpec};
+use super::{InstanceStatus, ScheduledEvent};
 
 /// The demo account id shown in the header.
 pub const DEMO_ACCOUNT: &str = "000000000000";
@@ -187,6 +188,8 @@ fn demo_images() -> Vec<DemoImage> {
 
 /// The simulated region.
 pub struct DemoRegion {
+    /// "Now" for the scheduled events (fixed for tests and screenshots, the clock for --demo).
+    epoch: i64,
     inner: Mutex<Inner>,
     transition: Duration,
     latency: Duration,
@@ -233,7 +236,9 @@ const DEMO_EPOCH: i64 = 1_795_000_000;
 impl DemoRegion {
     /// The interactive demo: about 60 instances, realistic delays.
     pub fn interactive(size: usize) -> Self {
-        Self::new(size, Duration::from_secs(4), Duration::from_millis(150))
+        let mut d = Self::new(size, Duration::from_secs(4), Duration::from_millis(150));
+        d.epoch = now_epoch();
+        d
     }
 
     /// A fleet of `size` instances; `transition` is how long pending/stopping/shutting-down
@@ -329,6 +334,7 @@ impl DemoRegion {
             started: Instant::now(),
         }];
         Self {
+            epoch: DEMO_EPOCH,
             inner: Mutex::new(Inner {
                 volumes,
                 snaps,
@@ -1347,5 +1353,79 @@ impl Ec2Api for DemoRegion {
 
     async fn availability_zones(&self) -> ApiResult<Vec<String>> {
         Ok(AZS.iter().map(|s| s.to_string()).collect())
+    }
+
+    async fn instance_statuses(
+        &self,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<InstanceStatus>> {
+        self.delay().await;
+        let start: usize = next_token
+            .as_deref()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        let mut inner = self.inner.lock().expect("demo region lock");
+        let now = Instant::now();
+        let end = (start + self.page_size).min(inner.fleet.len());
+        let mut items = Vec::new();
+        for (n, d) in inner.fleet[start.min(end)..end].iter_mut().enumerate() {
+            self.settle(d, now);
+            let n = start + n;
+            let running = d.inst.state == InstanceState::Running;
+            let (sys, inst) = match (running, n) {
+                (false, _) => ("not-applicable", "not-applicable"),
+                (true, 9) => ("ok", "impaired"),
+                (true, 14) => ("initializing", "initializing"),
+                _ => ("ok", "ok"),
+            };
+            let day = 86_400;
+            let events = match n {
+                3 if running => vec![ScheduledEvent {
+                    code: "system-reboot".into(),
+                    description: "scheduled reboot for host maintenance".into(),
+                    not_before: Some(self.epoch + day),
+                    not_after: Some(self.epoch + day + 2 * 3600),
+                    deadline: Some(self.epoch + 5 * day),
+                }],
+                11 if running => vec![ScheduledEvent {
+                    code: "instance-retirement".into(),
+                    description: "The instance is running on degraded hardware".into(),
+                    not_before: Some(self.epoch + 12 * day),
+                    not_after: None,
+                    deadline: None,
+                }],
+                _ => vec![],
+            };
+            items.push(InstanceStatus {
+                id: d.inst.id.clone(),
+                az: d.inst.az.clone(),
+                state: d.inst.state,
+                system_status: sys.into(),
+                instance_status: inst.into(),
+                reachability: vec![
+                    (
+                        "system reachability".into(),
+                        if sys == "ok" {
+                            "passed".into()
+                        } else {
+                            sys.into()
+                        },
+                    ),
+                    (
+                        "instance reachability".into(),
+                        if inst == "ok" {
+                            "passed".into()
+                        } else if inst == "impaired" {
+                            "failed".into()
+                        } else {
+                            inst.into()
+                        },
+                    ),
+                ],
+                events,
+            });
+        }
+        let next_token = (end < inner.fleet.len()).then(|| end.to_string());
+        Ok(Page { items, next_token })
     }
 }

@@ -379,6 +379,67 @@ pub fn clean_snapshot(s: &mut Snapshot) {
     s.name = name_from_tags(&s.tags);
 }
 
+/// A scheduled event on an instance (`system-reboot`, `instance-retirement`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScheduledEvent {
+    pub code: String,
+    pub description: String,
+    pub not_before: Option<i64>,
+    pub not_after: Option<i64>,
+    pub deadline: Option<i64>,
+}
+
+/// `DescribeInstanceStatus` for one instance.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InstanceStatus {
+    pub id: String,
+    pub az: String,
+    pub state: InstanceState,
+    /// ok, impaired, initializing, insufficient-data, not-applicable
+    pub system_status: String,
+    pub instance_status: String,
+    /// (check, status) pairs, e.g. ("system reachability", "passed").
+    pub reachability: Vec<(String, String)>,
+    pub events: Vec<ScheduledEvent>,
+}
+
+impl InstanceStatus {
+    /// The Checks column: `2/2`, `1/2 impaired`, `initializing`, or empty.
+    pub fn checks(&self) -> String {
+        let both = [self.system_status.as_str(), self.instance_status.as_str()];
+        if both.iter().all(|s| *s == "ok") {
+            "2/2".into()
+        } else if both.contains(&"initializing") {
+            "initializing".into()
+        } else if both.iter().all(|s| matches!(*s, "not-applicable" | "")) {
+            String::new()
+        } else {
+            let ok = both.iter().filter(|s| **s == "ok").count();
+            let bad = both.iter().find(|s| **s != "ok").copied().unwrap_or("");
+            format!("{ok}/2 {bad}")
+        }
+    }
+}
+
+/// Cleans every string of a status in place.
+pub fn clean_status(s: &mut InstanceStatus) {
+    for x in [
+        &mut s.id,
+        &mut s.az,
+        &mut s.system_status,
+        &mut s.instance_status,
+    ] {
+        if x.chars().any(is_control) {
+            *x = clean(x);
+        }
+    }
+    clean_pairs(&mut s.reachability);
+    for e in &mut s.events {
+        e.code = clean(&e.code);
+        e.description = clean(&e.description);
+    }
+}
+
 /// The caller, from STS `GetCallerIdentity`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -572,6 +633,11 @@ pub trait Ec2Api: Send + Sync + 'static {
         ids: Vec<String>,
     ) -> impl Future<Output = ApiResult<Vec<Snapshot>>> + Send;
     fn availability_zones(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
+    /// `DescribeInstanceStatus` with `IncludeAllInstances`, one page.
+    fn instance_statuses(
+        &self,
+        next_token: Option<String>,
+    ) -> impl Future<Output = ApiResult<Page<InstanceStatus>>> + Send;
     /// Launches instances; with `dry_run`, only checks and returns no instances.
     fn run_instances(
         &self,

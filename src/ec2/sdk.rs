@@ -14,6 +14,7 @@ use super::{
     clean, clean_image, clean_instance, clean_multiline, parse_time,
 };
 use super::{Attachment, Snapshot, Volume, VolumeSpec, clean_snapshot, clean_volume};
+use super::{InstanceStatus, ScheduledEvent, clean_status};
 
 /// Where to connect: everything else comes from aws-config's default chain.
 #[derive(Debug, Clone, Default)]
@@ -945,5 +946,78 @@ impl Ec2Api for SdkEc2 {
             .collect();
         v.sort();
         Ok(v)
+    }
+
+    async fn instance_statuses(
+        &self,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<InstanceStatus>> {
+        let out = self
+            .ec2
+            .describe_instance_status()
+            .include_all_instances(true)
+            .max_results(1000)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(map_err)?;
+        let items = out
+            .instance_statuses()
+            .iter()
+            .map(|st| {
+                let summary = |x: Option<&aws_sdk_ec2::types::InstanceStatusSummary>,
+                               kind: &str| {
+                    let status = s(x.and_then(|v| v.status()).map(|v| v.as_str()));
+                    let details: Vec<(String, String)> = x
+                        .map(|v| v.details())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|d| {
+                            (
+                                format!("{kind} {}", s(d.name().map(|n| n.as_str()))),
+                                s(d.status().map(|n| n.as_str())),
+                            )
+                        })
+                        .collect();
+                    (status, details)
+                };
+                let (system_status, mut reach) = summary(st.system_status(), "system");
+                let (instance_status, inst_reach) = summary(st.instance_status(), "instance");
+                reach.extend(inst_reach);
+                let mut out = InstanceStatus {
+                    id: s(st.instance_id()),
+                    az: s(st.availability_zone()),
+                    state: InstanceState::parse(
+                        st.instance_state()
+                            .and_then(|x| x.name())
+                            .map(|n| n.as_str())
+                            .unwrap_or(""),
+                    ),
+                    system_status,
+                    instance_status,
+                    reachability: reach,
+                    events: st
+                        .events()
+                        .iter()
+                        .map(|e| ScheduledEvent {
+                            code: s(e.code().map(|c| c.as_str())),
+                            description: s(e.description()),
+                            not_before: e.not_before().map(|t| t.secs()),
+                            not_after: e.not_after().map(|t| t.secs()),
+                            deadline: e.not_before_deadline().map(|t| t.secs()),
+                        })
+                        .collect(),
+                };
+                clean_status(&mut out);
+                out
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
     }
 }

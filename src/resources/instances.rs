@@ -11,6 +11,8 @@ pub struct InstanceRow {
     pub inst: Instance,
     /// Termination protection (`DescribeInstanceAttribute`), fetched for visible rows only.
     pub protected: Option<bool>,
+    /// Status checks (`2/2`, `1/2 impaired`, `initializing`) from `DescribeInstanceStatus`.
+    pub checks: Option<String>,
 }
 
 impl From<Instance> for InstanceRow {
@@ -18,6 +20,7 @@ impl From<Instance> for InstanceRow {
         Self {
             inst,
             protected: None,
+            checks: None,
         }
     }
 }
@@ -65,6 +68,11 @@ const COLUMNS: &[Column] = &[
         title: "Key",
         width: 10,
         min: 6,
+    },
+    Column {
+        title: "Checks",
+        width: 12,
+        min: 8,
     },
     Column {
         title: "Launched",
@@ -116,8 +124,14 @@ impl Resource for InstanceRow {
             5 => muted(&i.private_ip),
             6 => muted(&i.public_ip),
             7 => muted(&i.key_name),
-            8 => (age(i.launch_time, now), Tone::Normal),
-            9 => match self.protected {
+            8 => match self.checks.as_deref() {
+                Some("2/2") => ("2/2".into(), Tone::Good),
+                Some("initializing") => ("initializing".into(), Tone::Warn),
+                Some("") | None => (String::new(), Tone::Muted),
+                Some(c) => (c.to_string(), Tone::Bad),
+            },
+            9 => (age(i.launch_time, now), Tone::Normal),
+            10 => match self.protected {
                 Some(true) => ("[P]".into(), Tone::Accent),
                 Some(false) => (String::new(), Tone::Normal),
                 None if i.state == InstanceState::Terminated => (String::new(), Tone::Normal),
@@ -139,8 +153,9 @@ impl Resource for InstanceRow {
             6 => cmp_ip(&a.public_ip, &b.public_ip),
             7 => a.key_name.cmp(&b.key_name),
             // newest first reads best, but ascending means oldest first, as in the web console
-            8 => a.launch_time.cmp(&b.launch_time),
-            9 => self.protected.cmp(&other.protected),
+            8 => self.checks.cmp(&other.checks),
+            9 => a.launch_time.cmp(&b.launch_time),
+            10 => self.protected.cmp(&other.protected),
             _ => Ordering::Equal,
         }
     }

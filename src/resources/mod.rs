@@ -2,6 +2,7 @@
 //! generic table (`app::table::Collection`) and one generic table widget.
 
 pub mod amis;
+pub mod events;
 pub mod instances;
 pub mod journal;
 pub mod volumes;

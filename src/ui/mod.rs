@@ -131,30 +131,31 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 /// Fits preferred column widths into `avail` cells: shrink the columns with the most slack,
 /// then drop columns from the right. Returns (column index, width) of the columns shown.
 pub fn fit_columns(cols: &[Column], avail: u16) -> Vec<(usize, u16)> {
-    let mut shown: Vec<(usize, u16)> = cols.iter().enumerate().map(|(i, c)| (i, c.width)).collect();
+    let mut shown: Vec<usize> = (0..cols.len()).collect();
+    let need = |s: &[usize]| -> u32 { s.iter().map(|i| cols[*i].min as u32 + 1).sum() };
+    // drop columns from the right (keeping the first two and the last) until the minimums fit
+    while need(&shown) > avail as u32 && shown.len() > 2 {
+        let drop = if shown.len() > 3 {
+            shown.len() - 2
+        } else {
+            shown.len() - 1
+        };
+        shown.remove(drop);
+    }
+    let mut fitted: Vec<(usize, u16)> = shown.iter().map(|i| (*i, cols[*i].width)).collect();
     let total = |s: &[(usize, u16)]| -> u32 { s.iter().map(|(_, w)| *w as u32 + 1).sum() };
-    while total(&shown) > avail as u32 {
-        let slack = shown
+    // then shrink the columns with the most slack, one cell at a time
+    while total(&fitted) > avail as u32 {
+        let slack = fitted
             .iter_mut()
             .filter(|(i, w)| *w > cols[*i].min)
             .max_by_key(|(i, w)| *w - cols[*i].min);
         match slack {
             Some((_, w)) => *w -= 1,
-            None => {
-                if shown.len() <= 2 {
-                    break;
-                }
-                // drop the rightmost column but the last (protection) one first, keeping id and name
-                let drop = if shown.len() > 3 {
-                    shown.len() - 2
-                } else {
-                    shown.len() - 1
-                };
-                shown.remove(drop);
-            }
+            None => break,
         }
     }
-    shown
+    fitted
 }
 
 fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
@@ -216,6 +217,18 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                 empty: &format!("No snapshots of yours in {}.", app.ctx.region),
             },
         ),
+        Pane::Events => draw_table(
+            f,
+            area,
+            app,
+            theme,
+            &app.events,
+            Labels {
+                name: "Status & events (Tab: journal)",
+                noun: "instance status",
+                empty: "No instances, so no status checks or events.",
+            },
+        ),
         Pane::Journal => draw_table(
             f,
             area,
@@ -223,7 +236,7 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             theme,
             &app.journal,
             Labels {
-                name: "Journal (this session)",
+                name: "Journal of this session (Tab: events)",
                 noun: "journal entries",
                 empty: "No changes yet in this session. Every mutating request is recorded here and in the journal file.",
             },
@@ -811,6 +824,7 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
             Pane::Journal => "Journal pane",
             Pane::Volumes => "Volumes pane",
             Pane::Snapshots => "Snapshots pane",
+            Pane::Events => "Status & events pane",
             Pane::Instances => "Instances pane",
         },
         Style::default()

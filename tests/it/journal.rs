@@ -76,6 +76,7 @@ async fn every_mutating_call_is_journaled_with_its_outcome() {
 
     // the session's entries are listed in the journal pane
     d.keys("5").await;
+    d.key(Key::plain(KeyCode::Tab)).await;
     assert_eq!(d.app.pane, Pane::Journal);
     d.app.journal.refresh_view();
     assert_eq!(d.app.journal.len(), 4);

@@ -7,6 +7,7 @@ mod emulator;
 mod journal;
 mod moto_amis;
 mod moto_api;
+mod moto_events;
 mod moto_storage;
 mod svg;
 mod ui;

@@ -351,3 +351,10 @@ mod storage {
         insta::assert_snapshot!(text(&render(&mut d.app, 110, 20)));
     }
 }
+
+#[tokio::test]
+async fn events_pane_with_an_event_due_tomorrow() {
+    let mut d = demo_app(60).await;
+    d.keys("5").await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 160, 16)));
+}

@@ -37,6 +37,47 @@ def tag_image_snapshots() -> None:
     AmiBackend.create_image = create_image
 
 
+def status_and_events_from_tags() -> None:
+    """moto 5.2.5 has no scheduled events and never impairs a status check. Tests inject them
+    through reserved tags on the instance:
+
+    - `ec2tui:test:instance-status` = `impaired` (or any status) for the instance check;
+    - `ec2tui:test:event` = `code|description|not-before|not-after|deadline` (ISO 8601 times,
+      empty for none).
+    """
+    from datetime import datetime
+
+    from moto.ec2.models.instances import Instance
+
+    def tag(self, key):
+        for t in self.get_tags():
+            if t.get("key", t.get("Key")) == key:
+                return t.get("value", t.get("Value"))
+        return None
+
+    original_status = Instance.instance_status
+
+    def instance_status(self):
+        wanted = tag(self, "ec2tui:test:instance-status")
+        if wanted is None or self.state_code != 16:
+            return original_status.fget(self)
+        return {"Details": [{"Name": "reachability", "Status": "failed"}], "Status": wanted}
+
+    def events(self):
+        spec = tag(self, "ec2tui:test:event")
+        if not spec:
+            return []
+        code, description, not_before, not_after, deadline = (spec.split("|") + [""] * 5)[:5]
+        event = {"Code": code, "Description": description}
+        for key, value in (("NotBefore", not_before), ("NotAfter", not_after), ("NotBeforeDeadline", deadline)):
+            if value:
+                event[key] = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return [event]
+
+    Instance.instance_status = property(instance_status)
+    Instance.events = property(events)
+
+
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -54,6 +95,7 @@ def escape_controls(app):
 
 def main() -> None:
     tag_image_snapshots()
+    status_and_events_from_tags()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)
