@@ -480,6 +480,20 @@ pub async fn run_effect<A: Ec2Api>(
                 )
                 .await
                 .map(Some),
+                StorageOp::CopySnapshot {
+                    snapshot,
+                    region,
+                    description,
+                } => journaled(
+                    journal,
+                    sink,
+                    "CopySnapshot",
+                    vec![snapshot.clone()],
+                    vec![("targetRegion".into(), region.clone())],
+                    api.copy_snapshot(snapshot.clone(), description.clone(), region.clone()),
+                )
+                .await
+                .map(Some),
                 StorageOp::DeleteSnapshot(s) => journaled(
                     journal,
                     sink,

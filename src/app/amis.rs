@@ -569,14 +569,14 @@ impl AppState {
         }
     }
 
-    fn fill_regions(&mut self) {
+    pub(crate) fn fill_regions(&mut self) {
         let Some(regions) = self.regions.clone() else {
             return;
         };
         let ours = self.ctx.region.clone();
         let Some(Dialog::Form {
             form,
-            kind: FormKind::CopyImage { .. },
+            kind: FormKind::CopyImage { .. } | FormKind::CopySnapshot { .. },
         }) = &mut self.dialog
         else {
             return;
@@ -800,6 +800,7 @@ impl AppState {
             | FormKind::Detach { .. }
             | FormKind::Snapshot { .. }
             | FormKind::DeleteVolume { .. }
+            | FormKind::CopySnapshot { .. }
             | FormKind::DeleteSnapshot { .. }) => self.submit_storage(form, kind),
             FormKind::CopyImage { image } => {
                 let region = form.field(F_REGION).get();

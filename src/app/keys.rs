@@ -180,6 +180,7 @@ pub enum Action {
     DeleteVolume,
     VolumeFromSnapshot,
     DeleteSnapshot,
+    CopySnapshot,
 }
 
 impl Action {
@@ -204,6 +205,7 @@ impl Action {
             Self::DeleteVolume => "delete the volume",
             Self::VolumeFromSnapshot => "create a volume from the snapshot (any AZ)",
             Self::DeleteSnapshot => "delete the snapshot",
+            Self::CopySnapshot => "copy the snapshot to another region",
             Self::CreateImage => "create an image (AMI) of the instance",
             Self::LaunchMore => "launch more like this",
             Self::CycleScope => "cycle scope: mine, Amazon's, shared with me",
@@ -260,6 +262,7 @@ impl Action {
             Self::SnapshotVolume => "snapshot",
             Self::DeleteVolume | Self::DeleteSnapshot => "delete",
             Self::VolumeFromSnapshot => "volume",
+            Self::CopySnapshot => "copy",
             _ => self.describe(),
         }
     }
@@ -286,6 +289,7 @@ impl Action {
                 | Self::DeleteVolume
                 | Self::VolumeFromSnapshot
                 | Self::DeleteSnapshot
+                | Self::CopySnapshot
         )
     }
 }

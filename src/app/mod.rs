@@ -378,6 +378,9 @@ pub enum FormKind {
     DeleteSnapshot {
         snapshot: String,
     },
+    CopySnapshot {
+        snapshot: String,
+    },
 }
 
 /// The focused pane.
@@ -632,6 +635,29 @@ impl AppState {
         }
     }
 
+    /// Event rows that arrived before their instance get its name.
+    fn name_event_rows(&mut self, named: &[(String, String)]) {
+        if self.events.is_empty() || named.is_empty() {
+            return;
+        }
+        let names: std::collections::HashMap<&str, &str> = named
+            .iter()
+            .map(|(i, n)| (i.as_str(), n.as_str()))
+            .collect();
+        let keys: Vec<(String, String)> = self
+            .events
+            .ids()
+            .filter_map(|k| {
+                let row = self.events.get(k)?;
+                let name = names.get(row.instance_id.as_str())?;
+                (row.name.is_empty()).then(|| (k.to_string(), name.to_string()))
+            })
+            .collect();
+        for (k, name) in keys {
+            self.events.update(&k, |r| r.name = name);
+        }
+    }
+
     /// Lists status checks and scheduled events unless that is in flight.
     fn refresh_statuses(&mut self) -> Vec<Effect> {
         if self.events.is_loading() {
@@ -737,6 +763,12 @@ impl AppState {
                         }
                     });
                     let rows: Vec<InstanceRow> = rows.collect();
+                    let named: Vec<(String, String)> = rows
+                        .iter()
+                        .filter(|r| !r.inst.name.is_empty())
+                        .map(|r| (r.inst.id.clone(), r.inst.name.clone()))
+                        .collect();
+                    self.name_event_rows(&named);
                     if self.instances.apply_page(req, rows, last)
                         && last
                         && matches!(self.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
@@ -1097,6 +1129,7 @@ impl AppState {
             Action::DeleteVolume => return self.propose_delete_volume(),
             Action::VolumeFromSnapshot => return self.propose_volume_from_snapshot(),
             Action::DeleteSnapshot => return self.propose_delete_snapshot(),
+            Action::CopySnapshot => return self.propose_copy_snapshot(),
             Action::Details if self.pane == Pane::Volumes => {
                 if let Some(v) = self.volumes.selected().cloned() {
                     let lines = storage::volume_lines(&v, |id| match self.instances.get(id) {

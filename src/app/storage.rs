@@ -25,6 +25,11 @@ pub enum StorageOp {
         tags: Vec<(String, String)>,
     },
     DeleteSnapshot(String),
+    CopySnapshot {
+        snapshot: String,
+        region: String,
+        description: String,
+    },
 }
 
 impl StorageOp {
@@ -52,6 +57,9 @@ impl StorageOp {
             Self::DeleteVolume(v) => format!("delete {v}"),
             Self::Snapshot { volume, .. } => format!("snapshot {volume}"),
             Self::DeleteSnapshot(s) => format!("delete {s}"),
+            Self::CopySnapshot {
+                snapshot, region, ..
+            } => format!("copy {snapshot} to {region}"),
         }
     }
 }
@@ -485,6 +493,43 @@ impl AppState {
         vec![]
     }
 
+    pub(crate) fn propose_copy_snapshot(&mut self) -> Vec<Effect> {
+        let Some(s) = self.selected_snapshot() else {
+            self.error("no snapshot selected to copy");
+            return vec![];
+        };
+        let form = Form::new(
+            format!("Copy {} to another region", s.id),
+            vec![
+                Field {
+                    label: super::amis::F_REGION,
+                    value: FieldValue::Choice {
+                        list: form::ListState::loading(),
+                        selected: None,
+                    },
+                    help: None,
+                },
+                Field::text(
+                    F_SDESC,
+                    &format!("Copy of {} from {}", s.id, self.ctx.region),
+                ),
+            ],
+        );
+        self.open_form(
+            form,
+            FormKind::CopySnapshot {
+                snapshot: s.id.clone(),
+            },
+        );
+        match &self.regions {
+            Some(_) => {
+                self.fill_regions();
+                vec![]
+            }
+            None => vec![Effect::LoadRegions],
+        }
+    }
+
     pub(crate) fn propose_delete_snapshot(&mut self) -> Vec<Effect> {
         let Some(s) = self.selected_snapshot() else {
             self.error("no snapshot selected to delete");
@@ -598,6 +643,17 @@ impl AppState {
                     vec![]
                 },
             },
+            FormKind::CopySnapshot { snapshot } => {
+                let region = form.field(super::amis::F_REGION).get();
+                if region.is_empty() {
+                    return self.form_error("choose a target region (the list is still loading?)");
+                }
+                StorageOp::CopySnapshot {
+                    snapshot,
+                    region,
+                    description: form.field(F_SDESC).get(),
+                }
+            }
             FormKind::DeleteVolume { volume } | FormKind::DeleteSnapshot { snapshot: volume } => {
                 if form.field(F_DELETE).get() != "delete" {
                     return self.form_error("type delete and press Enter to confirm; Esc cancels");
@@ -627,7 +683,21 @@ impl AppState {
             ApiEvent::VolumesPage { req, result } => match result {
                 Ok(p) => {
                     let last = p.next_token.is_none();
-                    self.volumes.apply_page(req, p.items, last);
+                    let items = p
+                        .items
+                        .into_iter()
+                        .map(|mut v| {
+                            if let Some(a) = v.attachments.first() {
+                                v.attached_name = self
+                                    .instances
+                                    .get(&a.instance_id)
+                                    .map(|r| r.inst.name.clone())
+                                    .unwrap_or_default();
+                            }
+                            v
+                        })
+                        .collect();
+                    self.volumes.apply_page(req, items, last);
                 }
                 Err(e) => {
                     if self.volumes.fail(req, e.clone()) {

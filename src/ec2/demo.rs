@@ -283,6 +283,7 @@ impl DemoRegion {
                     encrypted: true,
                     created: d.inst.launch_time,
                     snapshot_id: String::new(),
+                    attached_name: String::new(),
                     tags: vec![(
                         "Name".into(),
                         format!(
@@ -1427,5 +1428,23 @@ impl Ec2Api for DemoRegion {
         }
         let next_token = (end < inner.fleet.len()).then(|| end.to_string());
         Ok(Page { items, next_token })
+    }
+
+    async fn copy_snapshot(
+        &self,
+        id: String,
+        _description: String,
+        target_region: String,
+    ) -> ApiResult<String> {
+        self.delay().await;
+        let mut inner = self.inner.lock().expect("demo region lock");
+        if !inner.snaps.iter().any(|s| s.snap.id == id) {
+            return Err(ApiError::service(
+                "InvalidSnapshot.NotFound",
+                format!("The snapshot '{id}' does not exist."),
+            ));
+        }
+        let _ = target_region;
+        Ok(Self::fresh_id(&mut inner, "snap"))
     }
 }

@@ -294,6 +294,8 @@ pub struct Volume {
     pub created: Option<i64>,
     pub snapshot_id: String,
     pub tags: Vec<(String, String)>,
+    /// The Name of the instance it is attached to, filled in by the console.
+    pub attached_name: String,
 }
 
 /// An EBS snapshot.
@@ -633,6 +635,13 @@ pub trait Ec2Api: Send + Sync + 'static {
         ids: Vec<String>,
     ) -> impl Future<Output = ApiResult<Vec<Snapshot>>> + Send;
     fn availability_zones(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
+    /// Copies a snapshot of this region into `target_region`; returns the new snapshot id.
+    fn copy_snapshot(
+        &self,
+        id: String,
+        description: String,
+        target_region: String,
+    ) -> impl Future<Output = ApiResult<String>> + Send;
     /// `DescribeInstanceStatus` with `IncludeAllInstances`, one page.
     fn instance_statuses(
         &self,

@@ -343,6 +343,7 @@ fn to_volume(v: &aws_sdk_ec2::types::Volume) -> Volume {
             .iter()
             .map(|t| (s(t.key()), s(t.value())))
             .collect(),
+        attached_name: String::new(),
     };
     clean_volume(&mut out);
     out
@@ -1019,5 +1020,24 @@ impl Ec2Api for SdkEc2 {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string),
         })
+    }
+
+    async fn copy_snapshot(
+        &self,
+        id: String,
+        description: String,
+        target_region: String,
+    ) -> ApiResult<String> {
+        let source = self.region.clone().unwrap_or_default();
+        let out = self
+            .in_region(Some(target_region))
+            .copy_snapshot()
+            .source_region(source)
+            .source_snapshot_id(id)
+            .description(description)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(clean(out.snapshot_id().unwrap_or_default()))
     }
 }

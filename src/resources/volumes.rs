@@ -109,6 +109,10 @@ impl Resource for Volume {
             5 => (self.state.clone(), volume_tone(&self.state)),
             6 => (self.az.clone(), Tone::Normal),
             7 => match self.attachments.first() {
+                Some(a) if !self.attached_name.is_empty() => (
+                    format!("{} ({}) {}", self.attached_name, a.instance_id, a.device),
+                    Tone::Normal,
+                ),
                 Some(a) => (format!("{} {}", a.instance_id, a.device), Tone::Normal),
                 None => ("-".into(), Tone::Muted),
             },
@@ -149,7 +153,10 @@ impl Resource for Volume {
             self.size_gib
         );
         for a in &self.attachments {
-            s.push_str(&format!("\u{1f}{} {}", a.instance_id, a.device));
+            s.push_str(&format!(
+                "\u{1f}{} {} {}",
+                self.attached_name, a.instance_id, a.device
+            ));
         }
         for (k, v) in &self.tags {
             s.push_str(&format!("\u{1f}{k}={v}"));

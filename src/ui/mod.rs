@@ -451,6 +451,7 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             Action::Details,
             Action::Filter,
             Action::VolumeFromSnapshot,
+            Action::CopySnapshot,
             Action::DeleteSnapshot,
             Action::PaneVolumes,
             Action::Refresh,

@@ -651,3 +651,45 @@ mod amis {
         assert!(d.status().contains("only your own"));
     }
 }
+
+mod storage {
+    use ec2tui::app::storage::{check_volume, next_free_device};
+
+    #[test]
+    fn volume_sizes_and_iops_are_checked_per_type() {
+        assert!(check_volume("gp3", 8, None).is_ok());
+        assert!(
+            check_volume("gp3", 0, None)
+                .unwrap_err()
+                .contains("1 to 16384")
+        );
+        assert!(check_volume("st1", 100, None).unwrap_err().contains("125"));
+        assert!(
+            check_volume("io2", 100, None)
+                .unwrap_err()
+                .contains("needs IOPS")
+        );
+        assert!(
+            check_volume("io1", 10, Some(1000))
+                .unwrap_err()
+                .contains("50 IOPS per GiB")
+        );
+        assert!(check_volume("io2", 100, Some(5000)).is_ok());
+        assert!(check_volume("standard", 2000, None).is_err());
+    }
+
+    #[test]
+    fn the_next_free_device_skips_used_names() {
+        let used = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            next_free_device(&used(&["/dev/xvda"])).as_deref(),
+            Some("/dev/sdf")
+        );
+        assert_eq!(
+            next_free_device(&used(&["/dev/xvda", "/dev/sdf", "/dev/xvdg"])).as_deref(),
+            Some("/dev/sdh")
+        );
+        let all: Vec<String> = ('f'..='p').map(|c| format!("/dev/sd{c}")).collect();
+        assert_eq!(next_free_device(&all), None);
+    }
+}

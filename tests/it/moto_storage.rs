@@ -182,3 +182,54 @@ async fn volumes_and_snapshots_round_trip() {
         assert!(volume(&c, id).await.is_none(), "{id}: {}", d.status());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_a_snapshot_to_another_region() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let vol = c
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(5)
+        .send()
+        .await
+        .unwrap();
+    let snap = c
+        .create_snapshot()
+        .volume_id(vol.volume_id().unwrap())
+        .description("to copy")
+        .send()
+        .await
+        .unwrap();
+    let snap = snap.snapshot_id().unwrap().to_string();
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    d.keys("4").await;
+    d.app.snapshots.refresh_view();
+    assert_eq!(d.app.snapshots.selected_id(), Some(snap.as_str()));
+    d.keys("C").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    d.keys("us-west-2").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    d.key(Key::ctrl('s')).await;
+    assert!(d.status().contains("us-west-2"), "{}", d.status());
+    let west = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&moto.sdk_config().await)
+            .region(aws_sdk_ec2::config::Region::new("us-west-2"))
+            .build(),
+    );
+    let out = west
+        .describe_snapshots()
+        .owner_ids("self")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        out.snapshots()
+            .iter()
+            .any(|s| s.description().is_some_and(|x| x.contains(&snap))),
+        "{:?} / {}",
+        out.snapshots(),
+        d.status()
+    );
+}
