@@ -11,7 +11,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::{ApiEvent, AppState, Ec2Op, Effect, Event, Key, KeyCode, Target};
-use crate::ec2::{ApiResult, Ec2Api, with_request_ids};
+use crate::ec2::{ApiResult, Ec2Api, Page, with_request_ids};
 use crate::journal::{Entry, Journal};
 use crate::ui;
 use crate::ui::theme::Theme;
@@ -103,6 +103,25 @@ async fn journaled<T, F: std::future::Future<Output = ApiResult<T>>>(
     result
 }
 
+/// Lists every page: fetches page after page, hands each to `emit` (false: stop, nobody
+/// listens), and stops at the last page or the first error.
+async fn paginate<T, F, Fut>(mut fetch: F, emit: impl Fn(ApiResult<Page<T>>) -> bool)
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Page<T>>>,
+{
+    let mut token = None;
+    loop {
+        let result = fetch(token.take()).await;
+        let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+        let end = next.is_none();
+        if !emit(result) || end {
+            break;
+        }
+        token = next;
+    }
+}
+
 fn op_name(op: &Ec2Op) -> (&'static str, Vec<(String, String)>) {
     match op {
         Ec2Op::Start(_) => ("StartInstances", vec![]),
@@ -139,16 +158,11 @@ pub async fn run_effect<A: Ec2Api>(
             sink(ApiEvent::Identity(api.identity().await));
         }
         Effect::ListInstances { req } => {
-            let mut token = None;
-            loop {
-                let result = api.list_instances(token.take()).await;
-                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
-                let end = next.is_none();
-                if !sink(ApiEvent::InstancesPage { req, result }) || end {
-                    break;
-                }
-                token = next;
-            }
+            paginate(
+                |t| api.list_instances(t),
+                |result| sink(ApiEvent::InstancesPage { req, result }),
+            )
+            .await;
         }
         Effect::Watch { ids } => {
             sink(ApiEvent::Watched(api.describe_instances(ids).await));
@@ -197,16 +211,11 @@ pub async fn run_effect<A: Ec2Api>(
             sink(ApiEvent::UserData { id, result });
         }
         Effect::ListImages { req, scope } => {
-            let mut token = None;
-            loop {
-                let result = api.list_images(scope, token.take()).await;
-                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
-                let end = next.is_none();
-                if !sink(ApiEvent::ImagesPage { req, result }) || end {
-                    break;
-                }
-                token = next;
-            }
+            paginate(
+                |t| api.list_images(scope, t),
+                |result| sink(ApiEvent::ImagesPage { req, result }),
+            )
+            .await;
         }
         Effect::WatchImages { region, ids } => {
             let result = api.describe_images(region.clone(), ids).await;
@@ -366,40 +375,25 @@ pub async fn run_effect<A: Ec2Api>(
             });
         }
         Effect::ListVolumes { req } => {
-            let mut token = None;
-            loop {
-                let result = api.list_volumes(token.take()).await;
-                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
-                let end = next.is_none();
-                if !sink(ApiEvent::VolumesPage { req, result }) || end {
-                    break;
-                }
-                token = next;
-            }
+            paginate(
+                |t| api.list_volumes(t),
+                |result| sink(ApiEvent::VolumesPage { req, result }),
+            )
+            .await;
         }
         Effect::ListSnapshots { req, owner } => {
-            let mut token = None;
-            loop {
-                let result = api.list_snapshots(owner.clone(), token.take()).await;
-                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
-                let end = next.is_none();
-                if !sink(ApiEvent::SnapshotsPage { req, result }) || end {
-                    break;
-                }
-                token = next;
-            }
+            paginate(
+                |t| api.list_snapshots(owner.clone(), t),
+                |result| sink(ApiEvent::SnapshotsPage { req, result }),
+            )
+            .await;
         }
         Effect::ListStatuses { req } => {
-            let mut token = None;
-            loop {
-                let result = api.instance_statuses(token.take()).await;
-                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
-                let end = next.is_none();
-                if !sink(ApiEvent::StatusesPage { req, result }) || end {
-                    break;
-                }
-                token = next;
-            }
+            paginate(
+                |t| api.instance_statuses(t),
+                |result| sink(ApiEvent::StatusesPage { req, result }),
+            )
+            .await;
         }
         Effect::LoadZones => {
             sink(ApiEvent::Zones(api.availability_zones().await));

@@ -784,36 +784,51 @@ pub fn fmt_time(t: i64) -> String {
 }
 
 fn draw_details(f: &mut Frame, area: Rect, app: &AppState, d: &Details, theme: &Theme) {
-    let r = popup(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
-    );
     let name = app
         .instances
         .get(&d.id)
         .map(|r| r.inst.name.clone())
         .unwrap_or_default();
+    draw_scrolled(
+        f,
+        area,
+        &format!("{} {name}", d.id),
+        details_lines(app, d, theme),
+        d.scroll,
+        theme,
+    );
+}
+
+/// A full-height, scrollable read-only view (details of a row).
+fn draw_scrolled(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line>,
+    scroll: u16,
+    theme: &Theme,
+) {
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let r = popup(area, area.width.saturating_sub(4).min(110), height);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(details_lines(app, d, theme))
-            .scroll((d.scroll, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_type(BorderType::Rounded)
-                    .border_style(Style::default().fg(theme.accent))
-                    .title(Span::styled(
-                        format!(" {} {} ", d.id, name),
-                        Style::default()
-                            .fg(theme.accent)
-                            .add_modifier(Modifier::BOLD),
-                    ))
-                    .title_bottom(Span::styled(
-                        " j/k scroll · Esc back ",
-                        Style::default().fg(theme.muted),
-                    )),
-            ),
+        Paragraph::new(lines).scroll((scroll, 0)).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    format!(" {title} "),
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " j/k scroll · Esc back ",
+                    Style::default().fg(theme.muted),
+                )),
+        ),
         r,
     );
 }
@@ -915,11 +930,6 @@ fn draw_image_details(
     scroll: u16,
     theme: &Theme,
 ) {
-    let r = popup(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
-    );
     let k = |s: &str| Span::styled(format!("{s:<18}"), Style::default().fg(theme.muted));
     let section = |s: String| {
         Line::styled(
@@ -1009,27 +1019,7 @@ fn draw_image_details(
             format!("{} {}", i.id, i.name)
         }
     };
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    format!(" {title} "),
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title_bottom(Span::styled(
-                    " j/k scroll · Esc back ",
-                    Style::default().fg(theme.muted),
-                )),
-        ),
-        r,
-    );
+    draw_scrolled(f, area, &title, lines, scroll, theme);
 }
 
 /// Draws a form: intro, then each field (label, value, help), an open list under its field,
@@ -1243,37 +1233,12 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
 }
 
 fn draw_text(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
-    let r = popup(
+    draw_scrolled(
+        f,
         area,
-        area.width.saturating_sub(4).min(110),
-        (lines.len() as u16 + 2).min(area.height.saturating_sub(2)),
-    );
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(
-            lines
-                .iter()
-                .map(|l| Line::raw(l.clone()))
-                .collect::<Vec<_>>(),
-        )
-        .scroll((scroll, 0))
-        .block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    format!(" {title} "),
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title_bottom(Span::styled(
-                    " j/k scroll · Esc back ",
-                    Style::default().fg(theme.muted),
-                )),
-        ),
-        r,
+        title,
+        lines.iter().map(|l| Line::raw(l.clone())).collect(),
+        scroll,
+        theme,
     );
 }
