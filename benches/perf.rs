@@ -52,7 +52,10 @@ fn app() -> AppState {
 async fn load<A: Ec2Api>(app: &mut AppState, api: &A) {
     let mut fx = app.start();
     while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
-        if matches!(f, Effect::FetchProtection { .. } | Effect::LoadIdentity) {
+        if matches!(
+            f,
+            Effect::FetchProtection { .. } | Effect::FetchStatuses { .. } | Effect::LoadIdentity
+        ) {
             continue;
         }
         let events = Mutex::new(Vec::<ApiEvent>::new());

@@ -206,6 +206,9 @@ pub async fn run_effect<A: Ec2Api>(
                 .await;
             sink(ApiEvent::Protection(results));
         }
+        Effect::FetchStatuses { ids } => {
+            sink(ApiEvent::Statuses(api.statuses_of(ids).await));
+        }
         Effect::FetchUserData { id } => {
             let result = api.user_data(id.clone()).await;
             sink(ApiEvent::UserData { id, result });

@@ -130,6 +130,10 @@ pub enum Effect {
     FetchProtection {
         ids: Vec<String>,
     },
+    /// Status checks of these instances (the rows on screen).
+    FetchStatuses {
+        ids: Vec<String>,
+    },
     FetchUserData {
         id: String,
     },
@@ -203,6 +207,7 @@ pub enum ApiEvent {
         results: Vec<(Target, ApiResult<()>)>,
     },
     Protection(Vec<(String, ApiResult<bool>)>),
+    Statuses(ApiResult<Vec<crate::ec2::InstanceStatus>>),
     UserData {
         id: String,
         result: ApiResult<Option<String>>,
@@ -430,8 +435,6 @@ pub struct AppState {
     pub zones: Option<Vec<String>>,
     /// Status checks and scheduled events, a row per event.
     pub events: Collection<crate::resources::events::EventRow>,
-    /// Status checks by instance id, for the instances pane's Checks column.
-    pub checks: std::collections::HashMap<String, String>,
     /// Why the journal file cannot be written, if it cannot: shown in the header.
     pub journal_error: Option<String>,
     /// This session's journal entries.
@@ -453,6 +456,7 @@ pub struct AppState {
     watching: BTreeMap<String, Watching>,
     watch_in_flight: bool,
     protection_requested: HashSet<String>,
+    checks_requested: HashSet<String>,
     next_req: u64,
     jobs: Vec<amis::ImageJob>,
     /// The instance a "launch more like this" form was opened from.
@@ -503,7 +507,6 @@ impl AppState {
                 c.set_sort(6, false);
                 c
             },
-            checks: Default::default(),
             ami_scope: ImageScope::Mine,
             pane: Pane::Instances,
             launch_options: None,
@@ -519,6 +522,7 @@ impl AppState {
             watching: BTreeMap::new(),
             watch_in_flight: false,
             protection_requested: HashSet::new(),
+            checks_requested: HashSet::new(),
             next_req: 0,
             jobs: Vec::new(),
             launch_prefill: None,
@@ -676,9 +680,8 @@ impl AppState {
         let req = self.req();
         self.instances.begin(req);
         self.protection_requested.clear();
-        let mut fx = vec![Effect::ListInstances { req }];
-        fx.extend(self.refresh_statuses());
-        fx
+        self.checks_requested.clear();
+        vec![Effect::ListInstances { req }]
     }
 
     pub fn update(&mut self, ev: Event) -> Vec<Effect> {
@@ -716,9 +719,9 @@ impl AppState {
     }
 
     /// Termination protection is not in `DescribeInstances`: fetch it for the rows on screen.
-    fn request_visible_protection(&mut self) -> Option<Effect> {
+    fn request_visible_protection(&mut self) -> Vec<Effect> {
         if self.instances.is_empty() || self.pane != Pane::Instances {
-            return None;
+            return vec![];
         }
         self.instances.refresh_view();
         let h = self.table_rows();
@@ -732,7 +735,19 @@ impl AppState {
             })
             .map(|(_, r)| r.inst.id.clone())
             .collect();
-        self.request_protection(ids)
+        // status checks, like protection, are fetched for the rows on screen only
+        let checks: Vec<String> = self
+            .instances
+            .visible(h)
+            .filter(|(_, r)| r.checks.is_none() && !self.checks_requested.contains(&r.inst.id))
+            .map(|(_, r)| r.inst.id.clone())
+            .collect();
+        let mut fx: Vec<Effect> = self.request_protection(ids).into_iter().collect();
+        if !checks.is_empty() {
+            self.checks_requested.extend(checks.iter().cloned());
+            fx.push(Effect::FetchStatuses { ids: checks });
+        }
+        fx
     }
 
     fn request_protection(&mut self, ids: Vec<String>) -> Option<Effect> {
@@ -755,7 +770,7 @@ impl AppState {
                     let last = page.next_token.is_none();
                     let rows = page.items.into_iter().map(|inst| {
                         let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
-                        let checks = self.checks.get(&inst.id).cloned();
+                        let checks = self.instances.get(&inst.id).and_then(|r| r.checks.clone());
                         InstanceRow {
                             inst,
                             protected,
@@ -794,6 +809,16 @@ impl AppState {
                 op,
                 results,
             } => return self.on_done(op, results),
+            ApiEvent::Statuses(result) => match result {
+                Ok(list) => {
+                    for st in list {
+                        let checks = st.checks();
+                        self.instances
+                            .update(&st.id, |r| r.checks = Some(checks.clone()));
+                    }
+                }
+                Err(e) => tracing::warn!("status checks: {e}"),
+            },
             ApiEvent::Protection(results) => {
                 for (id, r) in results {
                     match r {
@@ -818,7 +843,6 @@ impl AppState {
                         let checks = st.checks();
                         self.instances
                             .update(&st.id, |r| r.checks = Some(checks.clone()));
-                        self.checks.insert(st.id.clone(), checks);
                         let name = self
                             .instances
                             .get(&st.id)
@@ -900,7 +924,7 @@ impl AppState {
 
     pub(crate) fn upsert_instance(&mut self, inst: Instance) {
         let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
-        let checks = self.checks.get(&inst.id).cloned();
+        let checks = self.instances.get(&inst.id).and_then(|r| r.checks.clone());
         self.instances.upsert(InstanceRow {
             inst,
             protected,

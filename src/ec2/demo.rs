@@ -1447,4 +1447,18 @@ impl Ec2Api for DemoRegion {
         let _ = target_region;
         Ok(Self::fresh_id(&mut inner, "snap"))
     }
+
+    async fn statuses_of(&self, ids: Vec<String>) -> ApiResult<Vec<InstanceStatus>> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            let page = self.instance_statuses(token).await?;
+            out.extend(page.items.into_iter().filter(|s| ids.contains(&s.id)));
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
 }

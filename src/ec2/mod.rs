@@ -642,6 +642,11 @@ pub trait Ec2Api: Send + Sync + 'static {
         description: String,
         target_region: String,
     ) -> impl Future<Output = ApiResult<String>> + Send;
+    /// `DescribeInstanceStatus` of these instances.
+    fn statuses_of(
+        &self,
+        ids: Vec<String>,
+    ) -> impl Future<Output = ApiResult<Vec<InstanceStatus>>> + Send;
     /// `DescribeInstanceStatus` with `IncludeAllInstances`, one page.
     fn instance_statuses(
         &self,

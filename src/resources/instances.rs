@@ -32,7 +32,7 @@ const COLUMNS: &[Column] = &[
     Column {
         title: "Name",
         width: 24,
-        min: 16,
+        min: 12,
     },
     Column {
         title: "Instance ID",
@@ -67,12 +67,12 @@ const COLUMNS: &[Column] = &[
     Column {
         title: "Key",
         width: 10,
-        min: 6,
+        min: 4,
     },
     Column {
         title: "Checks",
         width: 12,
-        min: 8,
+        min: 6,
     },
     Column {
         title: "Launched",
