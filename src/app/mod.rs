@@ -768,22 +768,19 @@ impl AppState {
             ApiEvent::InstancesPage { req, result } => match result {
                 Ok(page) => {
                     let last = page.next_token.is_none();
-                    let rows = page.items.into_iter().map(|inst| {
-                        let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
-                        let checks = self.instances.get(&inst.id).and_then(|r| r.checks.clone());
-                        InstanceRow {
-                            inst,
-                            protected,
-                            checks,
-                        }
-                    });
-                    let rows: Vec<InstanceRow> = rows.collect();
-                    let named: Vec<(String, String)> = rows
-                        .iter()
-                        .filter(|r| !r.inst.name.is_empty())
-                        .map(|r| (r.inst.id.clone(), r.inst.name.clone()))
+                    let rows: Vec<InstanceRow> = page
+                        .items
+                        .into_iter()
+                        .map(|inst| self.row_for(inst))
                         .collect();
-                    self.name_event_rows(&named);
+                    if !self.events.is_empty() {
+                        let named: Vec<(String, String)> = rows
+                            .iter()
+                            .filter(|r| !r.inst.name.is_empty())
+                            .map(|r| (r.inst.id.clone(), r.inst.name.clone()))
+                            .collect();
+                        self.name_event_rows(&named);
+                    }
                     if self.instances.apply_page(req, rows, last)
                         && last
                         && matches!(self.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
@@ -922,14 +919,21 @@ impl AppState {
         fx
     }
 
+    /// A row for a fresh copy of an instance, keeping what was fetched separately.
+    fn row_for(&self, inst: Instance) -> InstanceRow {
+        match self.instances.get(&inst.id) {
+            Some(old) => InstanceRow {
+                inst,
+                protected: old.protected,
+                checks: old.checks.clone(),
+            },
+            None => InstanceRow::from(inst),
+        }
+    }
+
     pub(crate) fn upsert_instance(&mut self, inst: Instance) {
-        let protected = self.instances.get(&inst.id).and_then(|r| r.protected);
-        let checks = self.instances.get(&inst.id).and_then(|r| r.checks.clone());
-        self.instances.upsert(InstanceRow {
-            inst,
-            protected,
-            checks,
-        });
+        let row = self.row_for(inst);
+        self.instances.upsert(row);
     }
 
     fn on_done(&mut self, op: Ec2Op, results: Vec<(Target, ApiResult<()>)>) -> Vec<Effect> {

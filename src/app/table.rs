@@ -85,6 +85,12 @@ impl Haystack {
         }
     }
 
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        self.starts.shrink_to_fit();
+    }
+
     fn bytes(&self) -> usize {
         self.text.capacity() + (self.spans.capacity() + self.starts.capacity()) * 8
     }
@@ -193,6 +199,8 @@ impl<R: Resource> Collection<R> {
         self.seen.clear();
         // growth slack of a big load is a third of the memory held: give it back
         self.items.shrink_to_fit();
+        self.index.shrink_to_fit();
+        self.hay.shrink_to_fit();
         self.load = Load::Loaded;
     }
 

@@ -222,59 +222,79 @@ fn s(x: Option<&str>) -> String {
     x.unwrap_or_default().to_string()
 }
 
-fn to_instance(i: &aws_sdk_ec2::types::Instance) -> Instance {
+/// Moves an SDK instance into ours: the strings are taken, not copied (this runs for every
+/// instance of every page).
+fn to_instance(i: aws_sdk_ec2::types::Instance) -> Instance {
+    let o = |x: Option<String>| x.unwrap_or_default();
+    let e = |x: Option<&str>| x.unwrap_or_default().to_string();
     let mut out = Instance {
-        id: s(i.instance_id()),
+        id: o(i.instance_id),
         name: String::new(),
         state: InstanceState::parse(
-            i.state()
+            i.state
+                .as_ref()
                 .and_then(|st| st.name())
                 .map(|n| n.as_str())
                 .unwrap_or(""),
         ),
-        state_reason: s(i.state_reason().and_then(|r| r.message())),
-        instance_type: s(i.instance_type().map(|t| t.as_str())),
-        az: s(i.placement().and_then(|p| p.availability_zone())),
-        private_ip: s(i.private_ip_address()),
-        public_ip: s(i.public_ip_address()),
-        key_name: s(i.key_name()),
-        launch_time: i.launch_time().map(|t| t.secs()),
-        image_id: s(i.image_id()),
-        vpc_id: s(i.vpc_id()),
-        subnet_id: s(i.subnet_id()),
-        architecture: s(i.architecture().map(|a| a.as_str())),
-        platform: s(i.platform_details()),
-        root_device_name: s(i.root_device_name()),
-        root_device_type: s(i.root_device_type().map(|d| d.as_str())),
-        private_dns: s(i.private_dns_name()),
-        public_dns: s(i.public_dns_name()),
-        lifecycle: s(i.instance_lifecycle().map(|l| l.as_str())),
-        iam_profile: s(i.iam_instance_profile().and_then(|p| p.arn())),
+        state_reason: o(i.state_reason.and_then(|r| r.message)),
+        instance_type: e(i.instance_type.as_ref().map(|t| t.as_str())),
+        az: o(i.placement.and_then(|p| p.availability_zone)),
+        private_ip: o(i.private_ip_address),
+        public_ip: o(i.public_ip_address),
+        key_name: o(i.key_name),
+        launch_time: i.launch_time.map(|t| t.secs()),
+        image_id: o(i.image_id),
+        vpc_id: o(i.vpc_id),
+        subnet_id: o(i.subnet_id),
+        architecture: e(i.architecture.as_ref().map(|a| a.as_str())),
+        platform: o(i.platform_details),
+        root_device_name: o(i.root_device_name),
+        root_device_type: e(i.root_device_type.as_ref().map(|d| d.as_str())),
+        private_dns: o(i.private_dns_name),
+        public_dns: o(i.public_dns_name),
+        lifecycle: e(i.instance_lifecycle.as_ref().map(|l| l.as_str())),
+        iam_profile: o(i.iam_instance_profile.and_then(|p| p.arn)),
         security_groups: i
-            .security_groups()
-            .iter()
-            .map(|g| (s(g.group_id()), s(g.group_name())))
+            .security_groups
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| (o(g.group_id), o(g.group_name)))
             .collect(),
         block_devices: i
-            .block_device_mappings()
-            .iter()
-            .map(|b| BlockDevice {
-                device: s(b.device_name()),
-                volume_id: s(b.ebs().and_then(|e| e.volume_id())),
-                delete_on_termination: b
-                    .ebs()
-                    .and_then(|e| e.delete_on_termination())
-                    .unwrap_or(false),
+            .block_device_mappings
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| {
+                let ebs = b.ebs;
+                BlockDevice {
+                    device: o(b.device_name),
+                    delete_on_termination: ebs
+                        .as_ref()
+                        .and_then(|e| e.delete_on_termination)
+                        .unwrap_or(false),
+                    volume_id: o(ebs.and_then(|e| e.volume_id)),
+                }
             })
             .collect(),
         tags: i
-            .tags()
-            .iter()
-            .map(|t| (s(t.key()), s(t.value())))
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (o(t.key), o(t.value)))
             .collect(),
     };
     clean_instance(&mut out);
     out
+}
+
+fn instances_of(reservations: Option<Vec<aws_sdk_ec2::types::Reservation>>) -> Vec<Instance> {
+    reservations
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|r| r.instances.unwrap_or_default())
+        .map(to_instance)
+        .collect()
 }
 
 fn to_image(i: &aws_sdk_ec2::types::Image) -> Image {
@@ -476,18 +496,10 @@ impl Ec2Api for SdkEc2 {
             .send()
             .await
             .map_err(map_err)?;
-        let items = out
-            .reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .map(to_instance)
-            .collect();
+        let next_token = out.next_token.filter(|t| !t.is_empty());
         Ok(Page {
-            items,
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            items: instances_of(out.reservations),
+            next_token,
         })
     }
 
@@ -501,12 +513,7 @@ impl Ec2Api for SdkEc2 {
                 .send()
                 .await
                 .map_err(map_err)?;
-            all.extend(
-                out.reservations()
-                    .iter()
-                    .flat_map(|r| r.instances())
-                    .map(to_instance),
-            );
+            all.extend(instances_of(out.reservations));
         }
         Ok(all)
     }
@@ -825,7 +832,12 @@ impl Ec2Api for SdkEc2 {
             req = req.user_data(base64::engine::general_purpose::STANDARD.encode(u));
         }
         match req.send().await {
-            Ok(out) => Ok(out.instances().iter().map(to_instance).collect()),
+            Ok(out) => Ok(out
+                .instances
+                .unwrap_or_default()
+                .into_iter()
+                .map(to_instance)
+                .collect()),
             Err(e) => {
                 let e = map_err(e);
                 if dry_run && e.code.as_deref() == Some("DryRunOperation") {
