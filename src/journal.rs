@@ -98,10 +98,6 @@ impl Journal {
         }
     }
 
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
     /// A new entry of this session, stamped now.
     pub fn entry(
         &self,

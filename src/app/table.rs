@@ -90,10 +90,6 @@ impl Haystack {
         self.spans.shrink_to_fit();
         self.starts.shrink_to_fit();
     }
-
-    fn bytes(&self) -> usize {
-        self.text.capacity() + (self.spans.capacity() + self.starts.capacity()) * 8
-    }
 }
 
 pub struct Collection<R: Resource> {
@@ -440,13 +436,6 @@ impl<R: Resource> Collection<R> {
     pub fn visible(&self, height: usize) -> impl Iterator<Item = (usize, &R)> {
         let end = (self.offset + height).min(self.view.len());
         (self.offset.min(end)..end).map(move |p| (p, &self.items[self.view[p] as usize]))
-    }
-
-    /// Approximate heap bytes held, for the benchmark.
-    pub fn heap_estimate(&self) -> usize {
-        self.hay.bytes()
-            + self.items.capacity() * std::mem::size_of::<R>()
-            + (self.order.capacity() + self.view.capacity()) * 4
     }
 }
 

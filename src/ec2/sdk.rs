@@ -68,11 +68,6 @@ impl SdkEc2 {
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
-
-    /// The raw client, for tests and benchmarks that compare against the bare SDK.
-    pub fn client(&self) -> &aws_sdk_ec2::Client {
-        &self.ec2
-    }
 }
 
 /// Hands each response's `x-amzn-requestid` to the journal (see `with_request_ids`).

@@ -15,7 +15,7 @@ use crate::app::{
     MIN_HEIGHT, MIN_WIDTH, Mode, Pane,
 };
 use crate::resources::instances::state_tone;
-use crate::resources::{Column, Resource, Tone, age};
+use crate::resources::{Column, Resource, age};
 use theme::Theme;
 
 /// Draws the whole screen.
@@ -915,11 +915,6 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
         ),
         r,
     );
-}
-
-/// Tones as used by other modules that render cells.
-pub fn tone_style(theme: &Theme, t: Tone) -> Style {
-    theme.tone(t)
 }
 
 fn draw_image_details(
