@@ -437,7 +437,16 @@ impl DemoRegion {
                 String::new()
             },
             iam_profile: String::new(),
-            security_groups: vec![(format!("sg-0{role}00001"), format!("{role}-sg"))],
+            security_groups: {
+                // the same groups the demo's DescribeSecurityGroups lists
+                let (n, name) = match role {
+                    "web" => (1, "web-sg"),
+                    "db" => (2, "db-sg"),
+                    "bastion" => (3, "bastion-sg"),
+                    _ => (0, "default"),
+                };
+                vec![(format!("sg-0demo{n:08}"), name.to_string())]
+            },
             block_devices: if state == InstanceState::Terminated {
                 vec![]
             } else {

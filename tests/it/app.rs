@@ -693,3 +693,63 @@ mod storage {
         assert_eq!(next_free_device(&all), None);
     }
 }
+
+mod launch_more {
+    use super::*;
+    use ec2tui::app::Dialog;
+
+    #[tokio::test]
+    async fn launch_more_like_this_is_prefilled_from_the_instance() {
+        let mut d = loaded(60, false).await;
+        let id = select_where(&mut d, |i| {
+            i.state == InstanceState::Running
+                && !i.key_name.is_empty()
+                && i.instance_type.starts_with("t3")
+        })
+        .await;
+        let inst = d.app.instances.get(&id).unwrap().inst.clone();
+        d.keys("L").await;
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!("{}", d.status())
+        };
+        assert!(form.title.contains(&id), "{}", form.title);
+        assert_eq!(form.field("Instance type").get(), inst.instance_type);
+        assert_eq!(form.field("Key pair").get(), inst.key_name);
+        assert_eq!(form.field("Subnet").get(), inst.subnet_id);
+        assert_eq!(form.field("Name").get(), inst.name);
+        let tags = form.field("Tags (k=v, k=v)").get();
+        assert!(
+            tags.contains("Team=") && tags.contains("Environment="),
+            "{tags}"
+        );
+        assert!(
+            !tags.contains("Name="),
+            "the Name has its own field: {tags}"
+        );
+        // the groups of the instance are chosen, when the region knows them
+        let groups = form.field("Security groups").get();
+        let known: Vec<String> = d
+            .app
+            .launch_options
+            .as_ref()
+            .unwrap()
+            .groups
+            .iter()
+            .map(|g| g.id.clone())
+            .collect();
+        for (g, _) in &inst.security_groups {
+            assert_eq!(
+                groups.contains(g.as_str()),
+                known.contains(g),
+                "{g} in {groups}"
+            );
+        }
+        d.key(Key::ctrl('s')).await;
+        assert!(d.app.dialog.is_none(), "{}", d.status());
+        let new = d.app.instances.selected().unwrap().inst.clone();
+        assert_ne!(new.id, id);
+        assert_eq!(new.image_id, inst.image_id);
+        assert_eq!(new.instance_type, inst.instance_type);
+        assert!(new.tags.iter().any(|(k, v)| k == "Name" && *v == inst.name));
+    }
+}
