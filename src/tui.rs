@@ -398,6 +398,19 @@ pub async fn run_effect<A: Ec2Api>(
             )
             .await;
         }
+        Effect::WatchStorage { volumes, snapshots } => {
+            let volumes = if volumes.is_empty() {
+                Ok(Vec::new())
+            } else {
+                api.describe_volumes(volumes).await
+            };
+            let snapshots = if snapshots.is_empty() {
+                Ok(Vec::new())
+            } else {
+                api.describe_snapshots(snapshots).await
+            };
+            sink(ApiEvent::StorageWatched { volumes, snapshots });
+        }
         Effect::LoadZones => {
             sink(ApiEvent::Zones(api.availability_zones().await));
         }

@@ -174,6 +174,11 @@ pub enum Effect {
     ListVolumes {
         req: u64,
     },
+    /// Describe these volumes and snapshots (watching them settle).
+    WatchStorage {
+        volumes: Vec<String>,
+        snapshots: Vec<String>,
+    },
     /// `DescribeInstanceStatus` for every instance, page by page.
     ListStatuses {
         req: u64,
@@ -251,6 +256,10 @@ pub enum ApiEvent {
         result: ApiResult<Page<crate::ec2::Snapshot>>,
     },
     Zones(ApiResult<Vec<String>>),
+    StorageWatched {
+        volumes: ApiResult<Vec<crate::ec2::Volume>>,
+        snapshots: ApiResult<Vec<crate::ec2::Snapshot>>,
+    },
     StatusesPage {
         req: u64,
         result: ApiResult<Page<crate::ec2::InstanceStatus>>,
@@ -466,6 +475,7 @@ pub struct AppState {
     /// Images watched until they leave `pending`: id -> region (None: ours).
     image_watch: BTreeMap<String, Option<String>>,
     image_watch_in_flight: bool,
+    storage_watch_in_flight: bool,
 }
 
 const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
@@ -529,6 +539,7 @@ impl AppState {
             pending_select: None,
             image_watch: BTreeMap::new(),
             image_watch_in_flight: false,
+            storage_watch_in_flight: false,
         }
     }
 
@@ -860,6 +871,7 @@ impl AppState {
             ApiEvent::VolumesPage { .. }
             | ApiEvent::SnapshotsPage { .. }
             | ApiEvent::Zones(_)
+            | ApiEvent::StorageWatched { .. }
             | ApiEvent::StorageDone { .. } => return self.on_storage_api(a),
             ApiEvent::Journal { entry, error } => {
                 let seq = (self.journal.len() + 1).to_string();

@@ -155,36 +155,47 @@ impl AppState {
         fx
     }
 
-    /// Re-lists volumes and snapshots while any is in transition (creating, attaching,
-    /// pending...), so states and progress move on screen.
+    /// Describes, by id, the volumes in transition (creating, attaching...) and the pending
+    /// snapshots, so their state and progress move on screen until they settle.
     pub(crate) fn watch_storage(&mut self) -> Vec<Effect> {
-        let busy_volume = self.volumes_in_transition();
-        let busy_snapshot = self.snapshots_pending();
-        let mut fx = Vec::new();
-        if busy_volume {
-            fx.extend(self.refresh_volumes());
+        if self.storage_watch_in_flight {
+            return vec![];
         }
-        if busy_snapshot {
-            fx.extend(self.refresh_snapshots());
-        }
-        fx
-    }
-
-    fn volumes_in_transition(&self) -> bool {
-        self.volumes.ids().any(|id| {
-            self.volumes.get(id).is_some_and(|v| {
-                matches!(v.state.as_str(), "creating" | "deleting")
-                    || v.attachments
-                        .iter()
-                        .any(|a| matches!(a.state.as_str(), "attaching" | "detaching"))
-            })
-        })
-    }
-
-    fn snapshots_pending(&self) -> bool {
-        self.snapshots
+        let volumes: Vec<String> = self
+            .volumes
             .ids()
-            .any(|id| self.snapshots.get(id).is_some_and(|s| s.state == "pending"))
+            .filter(|id| {
+                self.volumes.get(id).is_some_and(|v| {
+                    matches!(v.state.as_str(), "creating" | "deleting")
+                        || v.attachments
+                            .iter()
+                            .any(|a| matches!(a.state.as_str(), "attaching" | "detaching"))
+                })
+            })
+            .map(str::to_string)
+            .collect();
+        let snapshots: Vec<String> = self
+            .snapshots
+            .ids()
+            .filter(|id| self.snapshots.get(id).is_some_and(|s| s.state == "pending"))
+            .map(str::to_string)
+            .collect();
+        if volumes.is_empty() && snapshots.is_empty() {
+            return vec![];
+        }
+        self.storage_watch_in_flight = true;
+        vec![Effect::WatchStorage { volumes, snapshots }]
+    }
+
+    fn with_attached_name(&self, mut v: Volume) -> Volume {
+        if let Some(a) = v.attachments.first() {
+            v.attached_name = self
+                .instances
+                .get(&a.instance_id)
+                .map(|r| r.inst.name.clone())
+                .unwrap_or_default();
+        }
+        v
     }
 
     fn selected_volume(&mut self) -> Option<Volume> {
@@ -686,16 +697,7 @@ impl AppState {
                     let items = p
                         .items
                         .into_iter()
-                        .map(|mut v| {
-                            if let Some(a) = v.attachments.first() {
-                                v.attached_name = self
-                                    .instances
-                                    .get(&a.instance_id)
-                                    .map(|r| r.inst.name.clone())
-                                    .unwrap_or_default();
-                            }
-                            v
-                        })
+                        .map(|v| self.with_attached_name(v))
                         .collect();
                     self.volumes.apply_page(req, items, last);
                 }
@@ -716,6 +718,29 @@ impl AppState {
                     }
                 }
             },
+            ApiEvent::StorageWatched { volumes, snapshots } => {
+                self.storage_watch_in_flight = false;
+                match volumes {
+                    Ok(list) => {
+                        for v in list {
+                            let v = self.with_attached_name(v);
+                            self.volumes.upsert(v);
+                        }
+                    }
+                    Err(e) => self.error_with_hint("cannot check volumes", &e),
+                }
+                match snapshots {
+                    Ok(list) => {
+                        for snap in list {
+                            if snap.state == "completed" {
+                                self.ok(format!("snapshot {} is completed", snap.id));
+                            }
+                            self.snapshots.upsert(snap);
+                        }
+                    }
+                    Err(e) => self.error_with_hint("cannot check snapshots", &e),
+                }
+            }
             ApiEvent::Zones(result) => match result {
                 Ok(z) => {
                     self.zones = Some(z);

@@ -753,3 +753,43 @@ mod launch_more {
         assert!(new.tags.iter().any(|(k, v)| k == "Name" && *v == inst.name));
     }
 }
+
+mod storage_watch {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_pending_snapshot_is_followed_until_completed() {
+        let mut d = Driver::new(
+            DemoRegion::new(20, Duration::from_millis(100), Duration::ZERO),
+            false,
+        );
+        d.start().await;
+        d.keys("3").await;
+        d.filter("spare-a").await;
+        d.keys("x").await;
+        d.key(Key::ctrl('s')).await;
+        d.keys("4").await;
+        d.app.snapshots.refresh_view();
+        let pending: Vec<String> = (0..d.app.snapshots.rows())
+            .filter_map(|p| d.app.snapshots.row(p))
+            .filter(|s| s.state == "pending")
+            .map(|s| s.id.clone())
+            .collect();
+        assert_eq!(pending.len(), 1, "the new snapshot is pending");
+        let id = pending[0].clone();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while d.app.snapshots.get(&id).unwrap().state == "pending" {
+            assert!(std::time::Instant::now() < deadline, "never completed");
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let fx = d.app.update(Event::WatchDue);
+            assert!(
+                fx.iter()
+                    .all(|f| !matches!(f, Effect::ListSnapshots { .. })),
+                "followed by id, not by listing every snapshot"
+            );
+            d.run(fx).await;
+        }
+        assert_eq!(d.app.snapshots.get(&id).unwrap().progress, "100%");
+        assert!(d.status().contains("completed"), "{}", d.status());
+    }
+}
