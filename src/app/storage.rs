@@ -665,16 +665,13 @@ impl AppState {
                     description: form.field(F_SDESC).get(),
                 }
             }
-            FormKind::DeleteVolume { volume } | FormKind::DeleteSnapshot { snapshot: volume } => {
-                if form.field(F_DELETE).get() != "delete" {
-                    return self.form_error("type delete and press Enter to confirm; Esc cancels");
-                }
-                if volume.starts_with("snap-") {
-                    StorageOp::DeleteSnapshot(volume)
-                } else {
-                    StorageOp::DeleteVolume(volume)
-                }
+            FormKind::DeleteVolume { .. } | FormKind::DeleteSnapshot { .. }
+                if form.field(F_DELETE).get() != "delete" =>
+            {
+                return self.form_error("type delete and press Enter to confirm; Esc cancels");
             }
+            FormKind::DeleteVolume { volume } => StorageOp::DeleteVolume(volume),
+            FormKind::DeleteSnapshot { snapshot } => StorageOp::DeleteSnapshot(snapshot),
             _ => return vec![],
         };
         self.dialog = None;
