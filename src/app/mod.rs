@@ -1112,6 +1112,47 @@ impl AppState {
         }
     }
 
+    /// About how many lines a read-only dialog has, so scrolling stops at its last line.
+    fn dialog_lines(&self) -> usize {
+        match &self.dialog {
+            Some(Dialog::Text { lines, .. }) => lines.len(),
+            Some(Dialog::Help { .. }) => self.keymap.help(self.scopes()).len() + 10,
+            Some(Dialog::ImageDetails { id, .. }) => self
+                .amis
+                .get(id)
+                .map(|i| 17 + i.devices.len() + i.tags.len())
+                .unwrap_or(1),
+            Some(Dialog::Details(d)) => self
+                .instances
+                .get(&d.id)
+                .map(|r| {
+                    let user_data = match &d.user_data {
+                        Fetch::Ready(Some(u)) => u.lines().count(),
+                        _ => 1,
+                    };
+                    30 + r.inst.security_groups.len()
+                        + r.inst.block_devices.len()
+                        + r.inst.tags.len()
+                        + user_data
+                })
+                .unwrap_or(1),
+            _ => 0,
+        }
+    }
+
+    fn clamp_dialog_scroll(&mut self) {
+        let max = self.dialog_lines().saturating_sub(1).min(u16::MAX as usize) as u16;
+        if let Some(
+            Dialog::Help { scroll }
+            | Dialog::ImageDetails { scroll, .. }
+            | Dialog::Text { scroll, .. }
+            | Dialog::Details(Details { scroll, .. }),
+        ) = &mut self.dialog
+        {
+            *scroll = (*scroll).min(max);
+        }
+    }
+
     /// Runs one action from the keymap.
     pub fn action(&mut self, a: Action) -> Vec<Effect> {
         let h = self.table_rows();
@@ -1403,6 +1444,7 @@ impl AppState {
                     KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
                     _ => {}
                 }
+                self.clamp_dialog_scroll();
                 vec![]
             }
             Dialog::Confirm(c) => {

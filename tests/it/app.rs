@@ -793,3 +793,27 @@ mod storage_watch {
         assert!(d.status().contains("completed"), "{}", d.status());
     }
 }
+
+#[tokio::test]
+async fn details_stop_scrolling_at_their_last_line() {
+    let mut d = loaded(20, false).await;
+    d.keys("3").await;
+    d.app.volumes.refresh_view();
+    d.key(Key::plain(KeyCode::Enter)).await;
+    let Some(Dialog::Text { lines, .. }) = &d.app.dialog else {
+        panic!("no details")
+    };
+    let n = lines.len() as u16;
+    for _ in 0..100 {
+        d.keys("j").await;
+    }
+    let Some(Dialog::Text { scroll, .. }) = &d.app.dialog else {
+        panic!()
+    };
+    assert_eq!(*scroll, n - 1);
+    d.keys("k").await;
+    let Some(Dialog::Text { scroll, .. }) = &d.app.dialog else {
+        panic!()
+    };
+    assert_eq!(*scroll, n - 2, "one k goes back up at once");
+}
