@@ -564,7 +564,16 @@ pub async fn run<A: Ec2Api>(
     app: AppState,
     theme: Theme,
 ) -> io::Result<()> {
-    let mut terminal = ratatui::init();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(io::Error::new(
+                e.kind(),
+                format!("ec2tui needs an interactive terminal ({e})"),
+            ));
+        }
+    };
     install_panic_hook();
     let result = event_loop(&mut terminal, api, journal, app, &theme).await;
     drop(terminal);

@@ -726,7 +726,7 @@ impl Ec2Api for SdkEc2 {
             let page = page.map_err(map_err)?;
             out.extend(page.instance_types().iter().map(|t| {
                 InstanceTypeInfo {
-                    name: s(t.instance_type().map(|x| x.as_str())),
+                    name: clean(t.instance_type().map(|x| x.as_str()).unwrap_or_default()),
                     vcpus: t.v_cpu_info().and_then(|v| v.default_v_cpus()).unwrap_or(0),
                     memory_mib: t.memory_info().and_then(|m| m.size_in_mib()).unwrap_or(0),
                     current_generation: t.current_generation().unwrap_or(false),
@@ -735,7 +735,7 @@ impl Ec2Api for SdkEc2 {
                         .map(|p| {
                             p.supported_architectures()
                                 .iter()
-                                .map(|a| a.as_str().to_string())
+                                .map(|a| clean(a.as_str()))
                                 .collect()
                         })
                         .unwrap_or_default(),
