@@ -440,6 +440,11 @@ fn statuses(
         .collect()
 }
 
+/// EC2's pagination token, where an empty one means the last page.
+fn page_token(t: Option<&str>) -> Option<String> {
+    t.filter(|t| !t.is_empty()).map(str::to_string)
+}
+
 fn tag_spec(
     kind: aws_sdk_ec2::types::ResourceType,
     tags: &[(String, String)],
@@ -621,10 +626,7 @@ impl Ec2Api for SdkEc2 {
         let out = req.send().await.map_err(map_err)?;
         Ok(Page {
             items: out.images().iter().map(to_image).collect(),
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next_token: page_token(out.next_token()),
         })
     }
 
@@ -855,10 +857,7 @@ impl Ec2Api for SdkEc2 {
             .map_err(map_err)?;
         Ok(Page {
             items: out.volumes().iter().map(to_volume).collect(),
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next_token: page_token(out.next_token()),
         })
     }
 
@@ -975,10 +974,7 @@ impl Ec2Api for SdkEc2 {
             .map_err(map_err)?;
         Ok(Page {
             items: out.snapshots().iter().map(to_snapshot).collect(),
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next_token: page_token(out.next_token()),
         })
     }
 
@@ -1025,10 +1021,7 @@ impl Ec2Api for SdkEc2 {
             .map_err(map_err)?;
         Ok(Page {
             items: statuses(&out),
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next_token: page_token(out.next_token()),
         })
     }
 
