@@ -398,6 +398,10 @@ pub async fn run_effect<A: Ec2Api>(
             )
             .await;
         }
+        Effect::WatchSnapshotCopies { region, ids } => {
+            let result = api.describe_snapshots(Some(region.clone()), ids).await;
+            sink(ApiEvent::SnapshotCopiesWatched { region, result });
+        }
         Effect::WatchStorage { volumes, snapshots } => {
             let volumes = if volumes.is_empty() {
                 Ok(Vec::new())
@@ -407,7 +411,7 @@ pub async fn run_effect<A: Ec2Api>(
             let snapshots = if snapshots.is_empty() {
                 Ok(Vec::new())
             } else {
-                api.describe_snapshots(snapshots).await
+                api.describe_snapshots(None, snapshots).await
             };
             sink(ApiEvent::StorageWatched { volumes, snapshots });
         }

@@ -174,6 +174,11 @@ pub enum Effect {
     ListVolumes {
         req: u64,
     },
+    /// Describe snapshot copies in another region until they complete.
+    WatchSnapshotCopies {
+        region: String,
+        ids: Vec<String>,
+    },
     /// Describe these volumes and snapshots (watching them settle).
     WatchStorage {
         volumes: Vec<String>,
@@ -256,6 +261,10 @@ pub enum ApiEvent {
         result: ApiResult<Page<crate::ec2::Snapshot>>,
     },
     Zones(ApiResult<Vec<String>>),
+    SnapshotCopiesWatched {
+        region: String,
+        result: ApiResult<Vec<crate::ec2::Snapshot>>,
+    },
     StorageWatched {
         volumes: ApiResult<Vec<crate::ec2::Volume>>,
         snapshots: ApiResult<Vec<crate::ec2::Snapshot>>,
@@ -476,6 +485,9 @@ pub struct AppState {
     image_watch: BTreeMap<String, Option<String>>,
     image_watch_in_flight: bool,
     storage_watch_in_flight: bool,
+    /// Snapshot copies followed in their target region: id -> region.
+    snapshot_copies: BTreeMap<String, String>,
+    copies_watch_in_flight: bool,
 }
 
 const SCOPES: &[Scope] = &[Scope::Instances, Scope::Table, Scope::Global];
@@ -540,6 +552,8 @@ impl AppState {
             image_watch: BTreeMap::new(),
             image_watch_in_flight: false,
             storage_watch_in_flight: false,
+            snapshot_copies: BTreeMap::new(),
+            copies_watch_in_flight: false,
         }
     }
 
@@ -713,6 +727,7 @@ impl AppState {
             Event::WatchDue => {
                 let mut fx = self.watch_images();
                 fx.extend(self.watch_storage());
+                fx.extend(self.watch_snapshot_copies());
                 if !self.watching.is_empty() && !self.watch_in_flight {
                     self.watch_in_flight = true;
                     fx.push(Effect::Watch {
@@ -872,6 +887,7 @@ impl AppState {
             | ApiEvent::SnapshotsPage { .. }
             | ApiEvent::Zones(_)
             | ApiEvent::StorageWatched { .. }
+            | ApiEvent::SnapshotCopiesWatched { .. }
             | ApiEvent::StorageDone { .. } => return self.on_storage_api(a),
             ApiEvent::Journal { entry, error } => {
                 let seq = (self.journal.len() + 1).to_string();

@@ -187,6 +187,25 @@ impl AppState {
         vec![Effect::WatchStorage { volumes, snapshots }]
     }
 
+    /// Follows snapshot copies in their target regions until they complete.
+    pub(crate) fn watch_snapshot_copies(&mut self) -> Vec<Effect> {
+        if self.snapshot_copies.is_empty() || self.copies_watch_in_flight {
+            return vec![];
+        }
+        self.copies_watch_in_flight = true;
+        let mut by_region: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (id, region) in &self.snapshot_copies {
+            by_region
+                .entry(region.clone())
+                .or_default()
+                .push(id.clone());
+        }
+        by_region
+            .into_iter()
+            .map(|(region, ids)| Effect::WatchSnapshotCopies { region, ids })
+            .collect()
+    }
+
     fn with_attached_name(&self, mut v: Volume) -> Volume {
         if let Some(a) = v.attachments.first() {
             v.attached_name = self
@@ -738,6 +757,38 @@ impl AppState {
                     Err(e) => self.error_with_hint("cannot check snapshots", &e),
                 }
             }
+            ApiEvent::SnapshotCopiesWatched { region, result } => {
+                self.copies_watch_in_flight = false;
+                match result {
+                    Ok(list) => {
+                        for snap in list {
+                            match snap.state.as_str() {
+                                "completed" => {
+                                    self.snapshot_copies.remove(&snap.id);
+                                    self.ok(format!(
+                                        "snapshot copy {} in {region} is completed",
+                                        snap.id
+                                    ));
+                                }
+                                "error" => {
+                                    self.snapshot_copies.remove(&snap.id);
+                                    self.error(format!(
+                                        "snapshot copy {} in {region} failed",
+                                        snap.id
+                                    ));
+                                }
+                                _ => self.info(format!(
+                                    "snapshot copy {} in {region}: {}",
+                                    snap.id, snap.progress
+                                )),
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        self.error_with_hint(&format!("cannot check the copy in {region}"), &e)
+                    }
+                }
+            }
             ApiEvent::Zones(result) => match result {
                 Ok(z) => {
                     self.zones = Some(z);
@@ -773,6 +824,10 @@ impl AppState {
                             ids: vec![instance.clone()],
                         });
                     }
+                }
+                if let (Ok(Some(id)), StorageOp::CopySnapshot { region, .. }) = (&result, &op) {
+                    self.snapshot_copies.insert(id.clone(), region.clone());
+                    fx.extend(self.watch_snapshot_copies());
                 }
                 if let (Ok(Some(id)), StorageOp::CreateVolume(_)) = (&result, &op) {
                     self.pane = Pane::Volumes;

@@ -44,6 +44,7 @@ struct DemoVolume {
 struct DemoSnapshot {
     snap: Snapshot,
     started: Instant,
+    region: String,
 }
 
 struct Inner {
@@ -333,6 +334,7 @@ impl DemoRegion {
                 tags: vec![("Name".into(), "golden-web-root".into())],
             },
             started: Instant::now(),
+            region: DEMO_REGION.into(),
         }];
         Self {
             epoch: DEMO_EPOCH,
@@ -1317,6 +1319,7 @@ impl Ec2Api for DemoRegion {
         inner.snaps.push(DemoSnapshot {
             snap,
             started: Instant::now(),
+            region: DEMO_REGION.into(),
         });
         Ok(id)
     }
@@ -1333,15 +1336,20 @@ impl Ec2Api for DemoRegion {
             items: inner
                 .snaps
                 .iter()
-                .filter(|s| s.snap.owner_id == owner_id)
+                .filter(|s| s.snap.owner_id == owner_id && s.region == DEMO_REGION)
                 .map(|s| s.snap.clone())
                 .collect(),
             next_token: None,
         })
     }
 
-    async fn describe_snapshots(&self, ids: Vec<String>) -> ApiResult<Vec<Snapshot>> {
+    async fn describe_snapshots(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> ApiResult<Vec<Snapshot>> {
         self.delay().await;
+        let region = region.unwrap_or_else(|| DEMO_REGION.to_string());
         let mut inner = self.inner.lock().expect("demo region lock");
         self.settle_snapshots(&mut inner);
         ids.iter()
@@ -1349,7 +1357,7 @@ impl Ec2Api for DemoRegion {
                 inner
                     .snaps
                     .iter()
-                    .find(|s| &s.snap.id == id)
+                    .find(|s| &s.snap.id == id && s.region == region)
                     .map(|s| s.snap.clone())
                     .ok_or_else(|| {
                         ApiError::service(
@@ -1453,8 +1461,41 @@ impl Ec2Api for DemoRegion {
                 format!("The snapshot '{id}' does not exist."),
             ));
         }
-        let _ = target_region;
-        Ok(Self::fresh_id(&mut inner, "snap"))
+        let Some(src) = inner
+            .snaps
+            .iter()
+            .find(|s| s.snap.id == id)
+            .map(|s| s.snap.clone())
+        else {
+            return Err(ApiError::service(
+                "InvalidSnapshot.NotFound",
+                format!("The snapshot '{id}' does not exist."),
+            ));
+        };
+        let new_id = Self::fresh_id(&mut inner, "snap");
+        let snap = Snapshot {
+            id: new_id.clone(),
+            description: format!("Copied for {id} from {DEMO_REGION}"),
+            state: if self.transition.is_zero() {
+                "completed".into()
+            } else {
+                "pending".into()
+            },
+            progress: if self.transition.is_zero() {
+                "100%".into()
+            } else {
+                "0%".into()
+            },
+            started: Some(now_epoch()),
+            ..src
+        };
+        inner.snapshots.push(new_id.clone());
+        inner.snaps.push(DemoSnapshot {
+            snap,
+            started: Instant::now(),
+            region: target_region,
+        });
+        Ok(new_id)
     }
 
     async fn statuses_of(&self, ids: Vec<String>) -> ApiResult<Vec<InstanceStatus>> {

@@ -630,8 +630,10 @@ pub trait Ec2Api: Send + Sync + 'static {
         owner_id: String,
         next_token: Option<String>,
     ) -> impl Future<Output = ApiResult<Page<Snapshot>>> + Send;
+    /// Snapshots by id, in `region` (None: the console's region).
     fn describe_snapshots(
         &self,
+        region: Option<String>,
         ids: Vec<String>,
     ) -> impl Future<Output = ApiResult<Vec<Snapshot>>> + Send;
     fn availability_zones(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;

@@ -978,9 +978,13 @@ impl Ec2Api for SdkEc2 {
         })
     }
 
-    async fn describe_snapshots(&self, ids: Vec<String>) -> ApiResult<Vec<Snapshot>> {
+    async fn describe_snapshots(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> ApiResult<Vec<Snapshot>> {
         let out = self
-            .ec2
+            .in_region(region)
             .describe_snapshots()
             .set_snapshot_ids(Some(ids))
             .send()

@@ -817,3 +817,36 @@ async fn details_stop_scrolling_at_their_last_line() {
     };
     assert_eq!(*scroll, n - 2, "one k goes back up at once");
 }
+
+#[tokio::test]
+async fn a_snapshot_copy_is_followed_in_its_region() {
+    let mut d = Driver::new(
+        DemoRegion::new(20, Duration::from_millis(100), Duration::ZERO),
+        false,
+    );
+    d.start().await;
+    d.keys("4").await;
+    d.app.snapshots.refresh_view();
+    d.keys("C").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    d.keys("us-west-2").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    d.key(Key::ctrl('s')).await;
+    assert!(d.status().contains("us-west-2"), "{}", d.status());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !d.status().contains("is completed") {
+        assert!(std::time::Instant::now() < deadline, "{}", d.status());
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert!(
+        d.status().contains("in us-west-2 is completed"),
+        "{}",
+        d.status()
+    );
+    // the copy lives in the other region, not in this one's list
+    let fx = d.app.update(Event::Key(Key::ctrl('r')));
+    d.run(fx).await;
+    assert_eq!(d.app.snapshots.len(), 1);
+}

@@ -213,6 +213,13 @@ async fn copy_a_snapshot_to_another_region() {
     d.key(Key::plain(KeyCode::Enter)).await;
     d.key(Key::ctrl('s')).await;
     assert!(d.status().contains("us-west-2"), "{}", d.status());
+    // the copy is followed in its region until it completes
+    assert!(
+        d.status().contains("completed in us-west-2")
+            || d.status().contains("in us-west-2 is completed"),
+        "{}",
+        d.status()
+    );
     let west = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&moto.sdk_config().await)
             .region(aws_sdk_ec2::config::Region::new("us-west-2"))
