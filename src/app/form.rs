@@ -350,6 +350,8 @@ impl Form {
                 list.cursor = list.cursor.saturating_sub(10);
                 FormOutcome::Edited
             }
+            // nothing matches the filter: the list stays open, saying so
+            (KeyCode::Enter, _) if !is_multi && visible.is_empty() => FormOutcome::Edited,
             (KeyCode::Enter, _) if !is_multi => {
                 if let (Some(&i), Some(sel)) = (visible.get(list.cursor), picked) {
                     *sel = Some(i);

@@ -850,3 +850,26 @@ async fn a_snapshot_copy_is_followed_in_its_region() {
     d.run(fx).await;
     assert_eq!(d.app.snapshots.len(), 1);
 }
+
+#[tokio::test]
+async fn enter_on_a_list_filtered_to_nothing_keeps_it_open() {
+    let mut d = loaded(10, false).await;
+    d.keys("2").await;
+    d.app.amis.refresh_view();
+    d.keys("l").await;
+    d.key(Key::plain(KeyCode::Enter)).await; // open the type list
+    d.keys("zzz").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+        panic!()
+    };
+    assert!(
+        form.fields[0].list().unwrap().open,
+        "still open: nothing was picked"
+    );
+    d.key(Key::plain(KeyCode::Esc)).await; // closes the list, not the form
+    let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+        panic!("the form stays")
+    };
+    assert!(!form.fields[0].list().unwrap().open);
+}
