@@ -192,6 +192,21 @@ impl AppState {
         self.amis.selected().cloned()
     }
 
+    /// A form's list options: filled at once from what was loaded before, or fetched.
+    pub(crate) fn fill_or_load(
+        &mut self,
+        loaded: bool,
+        fill: fn(&mut Self),
+        load: Effect,
+    ) -> Vec<Effect> {
+        if loaded {
+            fill(self);
+            vec![]
+        } else {
+            vec![load]
+        }
+    }
+
     pub(crate) fn open_form(&mut self, form: Form, kind: FormKind) {
         self.dialog = Some(Dialog::Form { form, kind });
     }
@@ -324,14 +339,6 @@ impl AppState {
         arch: String,
         like: Option<Instance>,
     ) -> Vec<Effect> {
-        let loading = |label| Field {
-            label,
-            value: FieldValue::Choice {
-                list: form::ListState::loading(),
-                selected: None,
-            },
-            help: None,
-        };
         let (name, tags) = match &like {
             Some(i) => (
                 i.name.clone(),
@@ -347,17 +354,10 @@ impl AppState {
         let mut form = Form::new(
             title,
             vec![
-                loading(F_TYPE),
-                loading(F_KEY),
-                loading(F_SUBNET),
-                Field {
-                    label: F_GROUPS,
-                    value: FieldValue::Multi {
-                        list: form::ListState::loading(),
-                        chosen: Default::default(),
-                    },
-                    help: None,
-                },
+                Field::loading_choice(F_TYPE),
+                Field::loading_choice(F_KEY),
+                Field::loading_choice(F_SUBNET),
+                Field::loading_multi(F_GROUPS),
                 Field::text(F_COUNT, "1"),
                 Field::text(F_NAME, &name),
                 Field::text(F_TAGS, &tags),
@@ -368,13 +368,11 @@ impl AppState {
         form.intro.push(format!("AMI {image_id} ({arch})"));
         self.open_form(form, FormKind::Launch { image_id, arch });
         self.launch_prefill = like;
-        match &self.launch_options {
-            Some(_) => {
-                self.fill_launch_form();
-                vec![]
-            }
-            None => vec![Effect::LoadLaunchOptions],
-        }
+        self.fill_or_load(
+            self.launch_options.is_some(),
+            Self::fill_launch_form,
+            Effect::LoadLaunchOptions,
+        )
     }
 
     /// Puts the loaded options into an open launch form, with its defaults.
@@ -546,27 +544,18 @@ impl AppState {
         let mut form = Form::new(
             format!("Copy {} to another region", target.label()),
             vec![
-                Field {
-                    label: F_REGION,
-                    value: FieldValue::Choice {
-                        list: form::ListState::loading(),
-                        selected: None,
-                    },
-                    help: None,
-                },
+                Field::loading_choice(F_REGION),
                 Field::text(F_NAME, &img.name),
             ],
         );
         form.intro
             .push(format!("From {} ({}).", self.ctx.region, img.architecture));
         self.open_form(form, FormKind::CopyImage { image: target });
-        match &self.regions {
-            Some(_) => {
-                self.fill_regions();
-                vec![]
-            }
-            None => vec![Effect::LoadRegions],
-        }
+        self.fill_or_load(
+            self.regions.is_some(),
+            Self::fill_regions,
+            Effect::LoadRegions,
+        )
     }
 
     pub(crate) fn fill_regions(&mut self) {

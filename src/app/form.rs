@@ -129,6 +129,27 @@ impl Field {
             help: None,
         }
     }
+    /// A list field whose options are still being fetched.
+    pub fn loading_choice(label: &'static str) -> Self {
+        Self {
+            label,
+            value: FieldValue::Choice {
+                list: ListState::loading(),
+                selected: None,
+            },
+            help: None,
+        }
+    }
+    pub fn loading_multi(label: &'static str) -> Self {
+        Self {
+            label,
+            value: FieldValue::Multi {
+                list: ListState::loading(),
+                chosen: BTreeSet::new(),
+            },
+            help: None,
+        }
+    }
     pub fn with_help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
         self

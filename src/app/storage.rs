@@ -253,14 +253,7 @@ impl AppState {
                 Field::text(F_SIZE, &size),
                 Field::choice(F_VTYPE, types, Some(0)),
                 Field::text(F_IOPS, ""),
-                Field {
-                    label: F_AZ,
-                    value: FieldValue::Choice {
-                        list: form::ListState::loading(),
-                        selected: None,
-                    },
-                    help: None,
-                },
+                Field::loading_choice(F_AZ),
                 Field::text(F_SOURCE, &source),
                 Field::toggle(F_ENCRYPTED, true),
                 Field::text(F_VNAME, &name),
@@ -271,13 +264,7 @@ impl AppState {
                 .push("Pick any availability zone: this is how data moves between zones.".into());
         }
         self.open_form(form, FormKind::CreateVolume);
-        match &self.zones {
-            Some(_) => {
-                self.fill_zones();
-                vec![]
-            }
-            None => vec![Effect::LoadZones],
-        }
+        self.fill_or_load(self.zones.is_some(), Self::fill_zones, Effect::LoadZones)
     }
 
     fn fill_zones(&mut self) {
@@ -531,14 +518,7 @@ impl AppState {
         let form = Form::new(
             format!("Copy {} to another region", s.id),
             vec![
-                Field {
-                    label: super::amis::F_REGION,
-                    value: FieldValue::Choice {
-                        list: form::ListState::loading(),
-                        selected: None,
-                    },
-                    help: None,
-                },
+                Field::loading_choice(super::amis::F_REGION),
                 Field::text(
                     F_SDESC,
                     &format!("Copy of {} from {}", s.id, self.ctx.region),
@@ -551,13 +531,11 @@ impl AppState {
                 snapshot: s.id.clone(),
             },
         );
-        match &self.regions {
-            Some(_) => {
-                self.fill_regions();
-                vec![]
-            }
-            None => vec![Effect::LoadRegions],
-        }
+        self.fill_or_load(
+            self.regions.is_some(),
+            Self::fill_regions,
+            Effect::LoadRegions,
+        )
     }
 
     pub(crate) fn propose_delete_snapshot(&mut self) -> Vec<Effect> {

@@ -1046,14 +1046,15 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             format!("{marker}{:<label_w$}  ", truncate(field.label, label_w)),
             label_style,
         );
+        let value_style = if focused {
+            bold.fg(theme.warn)
+        } else {
+            Style::default()
+        };
         let value: Vec<Span> = match &field.value {
             FieldValue::Text(input) => vec![Span::styled(
                 format!("{}{}", input.value(), if focused { "█" } else { "" }),
-                if focused {
-                    bold.fg(theme.warn)
-                } else {
-                    Style::default()
-                },
+                value_style,
             )],
             FieldValue::Area(text) => {
                 let n = text.lines().count().max(1);
@@ -1069,20 +1070,12 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                             String::new()
                         }
                     ),
-                    if focused {
-                        bold.fg(theme.warn)
-                    } else {
-                        Style::default()
-                    },
+                    value_style,
                 )]
             }
             FieldValue::Toggle(on) => vec![Span::styled(
                 if *on { "[x] yes" } else { "[ ] no" },
-                if focused {
-                    bold.fg(theme.warn)
-                } else {
-                    Style::default()
-                },
+                value_style,
             )],
             FieldValue::Choice { list, selected } => {
                 let text = if list.loading {
@@ -1093,14 +1086,7 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                         .map(|o| o.label.clone())
                         .unwrap_or_else(|| "(choose)".into())
                 };
-                vec![Span::styled(
-                    format!("{text} ▾"),
-                    if focused {
-                        bold.fg(theme.warn)
-                    } else {
-                        Style::default()
-                    },
-                )]
+                vec![Span::styled(format!("{text} ▾"), value_style)]
             }
             FieldValue::Multi { list, chosen } => {
                 let text = if list.loading {
@@ -1115,14 +1101,7 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                vec![Span::styled(
-                    format!("{text} ▾"),
-                    if focused {
-                        bold.fg(theme.warn)
-                    } else {
-                        Style::default()
-                    },
-                )]
+                vec![Span::styled(format!("{text} ▾"), value_style)]
             }
         };
         lines.push(Line::from(
