@@ -580,6 +580,15 @@ impl DemoRegion {
         }
     }
 
+    /// State and progress of a snapshot just started: done at once when transitions are off.
+    fn new_snapshot_state(&self) -> (String, String) {
+        if self.transition.is_zero() {
+            ("completed".into(), "100%".into())
+        } else {
+            ("pending".into(), "0%".into())
+        }
+    }
+
     fn settle_snapshots(&self, inner: &mut Inner) {
         let total = self.transition * 3;
         // a snapshot deleted through delete_snapshot leaves the id list: drop it here too
@@ -1293,21 +1302,14 @@ impl Ec2Api for DemoRegion {
             (v.vol.size_gib, v.vol.encrypted)
         };
         let id = Self::fresh_id(&mut inner, "snap");
+        let (state, progress) = self.new_snapshot_state();
         let mut snap = Snapshot {
             id: id.clone(),
             description,
             volume_id,
             size_gib: size,
-            state: if self.transition.is_zero() {
-                "completed".into()
-            } else {
-                "pending".into()
-            },
-            progress: if self.transition.is_zero() {
-                "100%".into()
-            } else {
-                "0%".into()
-            },
+            state,
+            progress,
             started: Some(now_epoch()),
             encrypted,
             owner_id: DEMO_ACCOUNT.into(),
@@ -1473,19 +1475,12 @@ impl Ec2Api for DemoRegion {
             ));
         };
         let new_id = Self::fresh_id(&mut inner, "snap");
+        let (state, progress) = self.new_snapshot_state();
         let snap = Snapshot {
             id: new_id.clone(),
             description: format!("Copied for {id} from {DEMO_REGION}"),
-            state: if self.transition.is_zero() {
-                "completed".into()
-            } else {
-                "pending".into()
-            },
-            progress: if self.transition.is_zero() {
-                "100%".into()
-            } else {
-                "0%".into()
-            },
+            state,
+            progress,
             started: Some(now_epoch()),
             ..src
         };
