@@ -12,9 +12,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ec2tui::app::{ApiEvent, AppState, Context, Effect, Event, Key, KeyCode, Keymap};
+use ec2tui::aws::Ec2Api;
+use ec2tui::aws::demo::DemoRegion;
 use ec2tui::config::DEFAULT_KEYMAP;
-use ec2tui::ec2::Ec2Api;
-use ec2tui::ec2::demo::DemoRegion;
 use ec2tui::tui::run_effect;
 use ec2tui::ui::{self, theme::Theme};
 use ratatui::Terminal;

@@ -47,7 +47,7 @@ pub struct Journal {
 pub fn rfc3339(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;
-    let day = crate::ui::fmt_time(secs); // "YYYY-MM-DD HH:MM UTC"
+    let day = crate::aws::fmt_time(secs); // "YYYY-MM-DD HH:MM UTC"
     format!(
         "{}T{}:{:02}.{:03}Z",
         &day[0..10],

@@ -1,12 +1,12 @@
 //! ec2tui: a terminal console for Amazon EC2.
 //!
 //! A pure core (`app`: state, `update` returning effects; `ui`: `draw`) inside a thin async
-//! shell (`tui`) that owns the terminal and runs effects against an [`ec2::Ec2Api`].
+//! shell (`tui`) that owns the terminal and runs effects against an [`aws::Ec2Api`].
 
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod config;
-pub mod ec2;
 pub mod journal;
 pub mod resources;
 pub mod tui;

@@ -4,10 +4,10 @@ use std::sync::Arc;
 use clap::Parser;
 
 use ec2tui::app::{AppState, Context};
+use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::sdk::{ConnectOptions, SdkEc2};
 use ec2tui::cli::Cli;
 use ec2tui::config;
-use ec2tui::ec2::demo::DemoRegion;
-use ec2tui::ec2::sdk::{ConnectOptions, SdkEc2};
 use ec2tui::journal::Journal;
 
 fn main() -> ExitCode {

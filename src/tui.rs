@@ -11,7 +11,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::{ApiEvent, AppState, Ec2Op, Effect, Event, Key, KeyCode, Target};
-use crate::ec2::{ApiResult, Ec2Api, Page, with_request_ids};
+use crate::aws::{ApiResult, Ec2Api, Page, with_request_ids};
 use crate::journal::{Entry, Journal};
 use crate::ui;
 use crate::ui::theme::Theme;
@@ -343,8 +343,8 @@ pub async fn run_effect<A: Ec2Api>(
                 match std::fs::read_to_string(&path) {
                     Ok(text) => spec.user_data = Some(text),
                     Err(e) => {
-                        let err = crate::ec2::ApiError::other(
-                            crate::ec2::ErrorKind::Other,
+                        let err = crate::aws::ApiError::other(
+                            crate::aws::ErrorKind::Other,
                             format!("cannot read the user data file {path}: {e}"),
                         );
                         sink(ApiEvent::Launched {

@@ -2,7 +2,7 @@
 //! launch from an AMI, deregister, copy to another region.
 
 use super::*;
-use crate::ec2::ImageConsistency;
+use crate::aws::ImageConsistency;
 use crate::resources::amis::COL_CREATED;
 
 /// A create-image run that spans several calls (stop, wait, create, wait, start).
@@ -92,7 +92,7 @@ pub fn check_architecture(
 
 /// `Name-YYYYMMDD-HHMM` (UTC), the default image name.
 pub fn default_image_name(base: &str, now: i64) -> String {
-    let t = crate::ui::fmt_time(now); // "2026-11-22 10:04 UTC"
+    let t = crate::aws::fmt_time(now); // "2026-11-22 10:04 UTC"
     let stamp = format!(
         "{}{}{}-{}{}",
         &t[0..4],

@@ -15,7 +15,7 @@ pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, Key, KeyCode, Keymap, Scope};
 pub use table::{Collection, Load, TableOps};
 
-use crate::ec2::{
+use crate::aws::{
     ApiError, ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceState,
     InstanceTypeInfo, LaunchSpec, Page, SecurityGroup, Subnet,
 };
@@ -217,7 +217,7 @@ pub enum ApiEvent {
         results: Vec<(Target, ApiResult<()>)>,
     },
     Protection(Vec<(String, ApiResult<bool>)>),
-    Statuses(ApiResult<Vec<crate::ec2::InstanceStatus>>),
+    Statuses(ApiResult<Vec<crate::aws::InstanceStatus>>),
     UserData {
         id: String,
         result: ApiResult<Option<String>>,
@@ -254,24 +254,24 @@ pub enum ApiEvent {
     },
     VolumesPage {
         req: u64,
-        result: ApiResult<Page<crate::ec2::Volume>>,
+        result: ApiResult<Page<crate::aws::Volume>>,
     },
     SnapshotsPage {
         req: u64,
-        result: ApiResult<Page<crate::ec2::Snapshot>>,
+        result: ApiResult<Page<crate::aws::Snapshot>>,
     },
     Zones(ApiResult<Vec<String>>),
     SnapshotCopiesWatched {
         region: String,
-        result: ApiResult<Vec<crate::ec2::Snapshot>>,
+        result: ApiResult<Vec<crate::aws::Snapshot>>,
     },
     StorageWatched {
-        volumes: ApiResult<Vec<crate::ec2::Volume>>,
-        snapshots: ApiResult<Vec<crate::ec2::Snapshot>>,
+        volumes: ApiResult<Vec<crate::aws::Volume>>,
+        snapshots: ApiResult<Vec<crate::aws::Snapshot>>,
     },
     StatusesPage {
         req: u64,
-        result: ApiResult<Page<crate::ec2::InstanceStatus>>,
+        result: ApiResult<Page<crate::aws::InstanceStatus>>,
     },
     /// A storage call finished; `Ok(Some(id))` names what it created.
     StorageDone {
@@ -448,8 +448,8 @@ pub struct AppState {
     pub keymap: Keymap,
     pub instances: Collection<InstanceRow>,
     pub amis: Collection<AmiRow>,
-    pub volumes: Collection<crate::ec2::Volume>,
-    pub snapshots: Collection<crate::ec2::Snapshot>,
+    pub volumes: Collection<crate::aws::Volume>,
+    pub snapshots: Collection<crate::aws::Snapshot>,
     pub zones: Option<Vec<String>>,
     /// Status checks and scheduled events, a row per event.
     pub events: Collection<crate::resources::events::EventRow>,

@@ -2,7 +2,7 @@
 //! snapshot, delete, create a volume from a snapshot.
 
 use super::*;
-use crate::ec2::{Snapshot, Volume, VolumeSpec};
+use crate::aws::{Snapshot, Volume, VolumeSpec};
 
 /// A mutating call on volumes or snapshots, carried as data.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ec2::ApiError;
+use crate::aws::ApiError;
 use crate::resources::Resource;
 
 /// Where a collection's load stands.

@@ -9,7 +9,7 @@ use crate::app::Keymap;
 use crate::ui::theme::Theme;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
-pub const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
+pub use crate::ui::theme::DEFAULT_THEME;
 
 fn project() -> Option<ProjectDirs> {
     ProjectDirs::from("", "", "ec2tui")

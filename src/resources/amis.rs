@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::{Column, Resource, Tone, age};
-use crate::ec2::Image;
+use crate::aws::Image;
 
 pub type AmiRow = Image;
 

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::{Column, Resource, Tone, instances::state_tone};
-use crate::ec2::{InstanceState, InstanceStatus, ScheduledEvent};
+use crate::aws::{InstanceState, InstanceStatus, ScheduledEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
@@ -120,7 +120,7 @@ const COLUMNS: &[Column] = &[
 
 fn when(t: Option<i64>, now: i64) -> String {
     let Some(t) = t else { return String::new() };
-    let stamp = crate::ui::fmt_time(t);
+    let stamp = crate::aws::fmt_time(t);
     let d = t - now;
     let rel = if d < 0 {
         "past".to_string()
@@ -133,7 +133,7 @@ fn when(t: Option<i64>, now: i64) -> String {
 }
 
 fn stamp(t: Option<i64>) -> String {
-    t.map(|t| crate::ui::fmt_time(t)[..16].to_string())
+    t.map(|t| crate::aws::fmt_time(t)[..16].to_string())
         .unwrap_or_default()
 }
 

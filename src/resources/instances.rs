@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::{Column, Resource, Tone, age, cmp_ip};
-use crate::ec2::{Instance, InstanceState};
+use crate::aws::{Instance, InstanceState};
 
 /// An instance row: the instance plus what the console learned about it separately.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::{Column, Resource, Tone, age};
-use crate::ec2::{Snapshot, Volume};
+use crate::aws::{Snapshot, Volume};
 
 const VOLUME_COLUMNS: &[Column] = &[
     Column {

@@ -7,6 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::resources::Tone;
 
+/// The default colours, embedded; a user's `theme.toml` is merged over them by `config`.
+pub const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
+
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub accent: Color,
@@ -22,7 +25,7 @@ pub struct Theme {
 
 impl Default for Theme {
     fn default() -> Self {
-        Self::parse(crate::config::DEFAULT_THEME).expect("the embedded theme parses")
+        Self::parse(DEFAULT_THEME).expect("the embedded theme parses")
     }
 }
 

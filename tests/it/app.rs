@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use ec2tui::app::Action;
 use ec2tui::app::{ApiEvent, Dialog, Ec2Op, Effect, Event, Key, KeyCode, Keymap, Mode, Scope};
+use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::{ErrorKind, Instance, InstanceState, Page, clean};
 use ec2tui::config::DEFAULT_KEYMAP;
-use ec2tui::ec2::demo::DemoRegion;
-use ec2tui::ec2::{ErrorKind, Instance, InstanceState, Page, clean};
 
 use crate::driver::{Driver, state};
 
@@ -420,7 +420,7 @@ fn hostile_strings_are_cleaned() {
 
 #[test]
 fn api_errors_read_well() {
-    let e = ec2tui::ec2::ApiError::service(
+    let e = ec2tui::aws::ApiError::service(
         "IncorrectInstanceState",
         "The instance 'i-1' is not in a state from which it can be stopped.",
     );
@@ -428,7 +428,7 @@ fn api_errors_read_well() {
         e.describe(),
         "The instance 'i-1' is not in a state from which it can be stopped. [IncorrectInstanceState]"
     );
-    let sso = ec2tui::ec2::ApiError::other(
+    let sso = ec2tui::aws::ApiError::other(
         ErrorKind::Credentials,
         "the SSO session has expired or is invalid",
     );
@@ -442,7 +442,7 @@ mod amis {
     use super::*;
     use ec2tui::app::amis::{check_architecture, default_image_name, valid_ami_name};
     use ec2tui::app::{Dialog, Pane};
-    use ec2tui::ec2::InstanceTypeInfo;
+    use ec2tui::aws::InstanceTypeInfo;
 
     #[test]
     fn ami_names_follow_ec2_rules() {
@@ -633,7 +633,7 @@ mod amis {
         let mut d = amis_pane().await;
         assert_eq!(d.app.amis.len(), 2);
         d.keys("o").await;
-        assert_eq!(d.app.ami_scope, ec2tui::ec2::ImageScope::Amazon);
+        assert_eq!(d.app.ami_scope, ec2tui::aws::ImageScope::Amazon);
         d.app.amis.refresh_view();
         assert_eq!(d.app.amis.len(), 3);
         assert_eq!(
@@ -643,7 +643,7 @@ mod amis {
         );
         d.keys("o").await;
         d.keys("o").await;
-        assert_eq!(d.app.ami_scope, ec2tui::ec2::ImageScope::Mine);
+        assert_eq!(d.app.ami_scope, ec2tui::aws::ImageScope::Mine);
         // deregistering someone else's image is refused before any call
         d.keys("o").await;
         d.key(Key::ctrl('d')).await;

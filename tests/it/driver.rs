@@ -5,8 +5,8 @@
 use std::sync::Mutex;
 
 use ec2tui::app::{ApiEvent, AppState, Context, Effect, Event, Key, KeyCode, Keymap};
+use ec2tui::aws::Ec2Api;
 use ec2tui::config::DEFAULT_KEYMAP;
-use ec2tui::ec2::Ec2Api;
 use ec2tui::tui::run_effect;
 
 pub fn state(read_only: bool) -> AppState {

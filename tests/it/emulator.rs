@@ -146,8 +146,8 @@ impl Moto {
     }
 
     /// Our adapter over this server.
-    pub async fn adapter(&self) -> ec2tui::ec2::sdk::SdkEc2 {
-        ec2tui::ec2::sdk::SdkEc2::from_conf(&self.sdk_config().await)
+    pub async fn adapter(&self) -> ec2tui::aws::sdk::SdkEc2 {
+        ec2tui::aws::sdk::SdkEc2::from_conf(&self.sdk_config().await)
     }
 }
 

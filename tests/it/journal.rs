@@ -87,7 +87,7 @@ async fn an_unwritable_journal_is_reported_in_the_ui() {
     let base = scratch("unwritable");
     std::fs::write(base.join("file"), "not a directory").unwrap();
     let dir = base.join("file").join("ec2tui");
-    let demo = ec2tui::ec2::demo::DemoRegion::new(
+    let demo = ec2tui::aws::demo::DemoRegion::new(
         10,
         std::time::Duration::ZERO,
         std::time::Duration::ZERO,

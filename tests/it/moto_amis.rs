@@ -6,7 +6,7 @@ use ec2tui::app::{Dialog, Key, KeyCode, Pane};
 use crate::driver::Driver;
 use crate::emulator::{Moto, launch, some_ami, state_of};
 
-type D = Driver<ec2tui::ec2::sdk::SdkEc2>;
+type D = Driver<ec2tui::aws::sdk::SdkEc2>;
 
 async fn setup(moto: &Moto, name: &str) -> (aws_sdk_ec2::Client, String, D) {
     let c = moto.client().await;

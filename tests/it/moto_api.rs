@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use ec2tui::app::{Key, KeyCode};
-use ec2tui::ec2::{Ec2Api, ErrorKind};
+use ec2tui::aws::{Ec2Api, ErrorKind};
 use futures::StreamExt;
 
 use crate::driver::Driver;
@@ -149,7 +149,7 @@ async fn errors_map_to_plain_words() {
         .retry_config(aws_config::retry::RetryConfig::disabled())
         .load()
         .await;
-    let down = ec2tui::ec2::sdk::SdkEc2::from_conf(&conf);
+    let down = ec2tui::aws::sdk::SdkEc2::from_conf(&conf);
     let e = down.list_instances(None).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Network, "{e:?}");
     assert!(e.hint("p").unwrap().contains("endpoint"));

@@ -7,7 +7,7 @@ use crate::driver::Driver;
 use crate::emulator::{Moto, launch, some_ami};
 
 fn iso(t: i64) -> String {
-    let s = ec2tui::ui::fmt_time(t); // "YYYY-MM-DD HH:MM UTC"
+    let s = ec2tui::aws::fmt_time(t); // "YYYY-MM-DD HH:MM UTC"
     format!("{}T{}:00Z", &s[..10], &s[11..16])
 }
 

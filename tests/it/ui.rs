@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use ec2tui::app::{ApiEvent, AppState, Event, Key, KeyCode};
-use ec2tui::ec2::demo::DemoRegion;
-use ec2tui::ec2::{ApiError, ErrorKind};
+use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::{ApiError, ErrorKind};
 use ec2tui::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -342,7 +342,7 @@ mod storage {
             .collect();
         for id in ids {
             d.app.instances.update(&id, |r| {
-                r.inst.state = ec2tui::ec2::InstanceState::Terminated
+                r.inst.state = ec2tui::aws::InstanceState::Terminated
             });
         }
         d.keys("3").await;
