@@ -402,7 +402,9 @@ async fn the_golden_image_loop() {
         t.send("\x04");
         t.wait_for("Terminate 2 instances", 10);
         t.send("terminate\r");
-        t.wait_for("terminating", 20);
+        // moto terminates at once: "terminating…" may be replaced by the settled state
+        // before the screen is read, so wait for the outcome, not the transient
+        t.wait_for("terminated", 20);
     });
     for id in [&src, &new] {
         let (c, id) = (c.clone(), id.clone());
