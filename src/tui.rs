@@ -135,7 +135,7 @@ fn op_name(op: &Ec2Op) -> (&'static str, Vec<(String, String)>) {
     }
 }
 
-async fn call_one<A: Ec2Api>(api: &A, op: &Ec2Op, id: String) -> ApiResult<()> {
+async fn call_one<A: Ec2Api + ?Sized>(api: &A, op: &Ec2Op, id: String) -> ApiResult<()> {
     match op {
         Ec2Op::Start(_) => api.start_instance(id).await,
         Ec2Op::Stop { force, .. } => api.stop_instance(id, *force).await,
@@ -147,7 +147,7 @@ async fn call_one<A: Ec2Api>(api: &A, op: &Ec2Op, id: String) -> ApiResult<()> {
 
 /// Runs one effect to completion, reporting each result through `sink`. The shell spawns
 /// this; tests await it inline for determinism.
-pub async fn run_effect<A: Ec2Api>(
+pub async fn run_effect<A: Ec2Api + ?Sized>(
     api: &A,
     journal: &Journal,
     fx: Effect,
@@ -525,7 +525,7 @@ pub async fn run_effect<A: Ec2Api>(
     }
 }
 
-fn spawn_effect<A: Ec2Api>(
+fn spawn_effect<A: Ec2Api + ?Sized>(
     api: &Arc<A>,
     journal: &Arc<Journal>,
     tx: &mpsc::UnboundedSender<ApiEvent>,
@@ -562,7 +562,7 @@ fn install_panic_hook() {
 }
 
 /// Runs the UI until the user quits. The terminal is restored on every exit path.
-pub async fn run<A: Ec2Api>(
+pub async fn run<A: Ec2Api + ?Sized>(
     api: Arc<A>,
     journal: Arc<Journal>,
     app: AppState,
@@ -585,7 +585,7 @@ pub async fn run<A: Ec2Api>(
     result
 }
 
-async fn event_loop<A: Ec2Api>(
+async fn event_loop<A: Ec2Api + ?Sized>(
     terminal: &mut DefaultTerminal,
     api: Arc<A>,
     journal: Arc<Journal>,

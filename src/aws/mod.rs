@@ -1,10 +1,19 @@
-//! The `Ec2Api` port: domain types (ours, not the SDK's), errors, and the adapters.
+//! The EC2 ports (one trait per resource family, [`Ec2Api`] for all of them), the domain types
+//! (ours, not the SDK's), errors, and the adapters.
 //!
-//! Only `sdk.rs` knows aws-sdk-ec2. Every string that enters a domain type passes through
+//! Only `sdk/` knows aws-sdk-ec2. Every string that enters a domain type passes through
 //! [`clean`], so nothing from AWS can reach the terminal with control characters in it.
 
 pub mod demo;
+mod ports;
 pub mod sdk;
+
+pub use ports::{AccountApi, Ec2Api, ImagesApi, InstancesApi, StatusApi, StorageApi};
+
+/// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
+pub mod prelude {
+    pub use super::{AccountApi, Ec2Api, ImagesApi, InstancesApi, StatusApi, StorageApi};
+}
 
 use std::fmt;
 use std::future::Future;
@@ -541,126 +550,6 @@ impl ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
-
-/// The port. Both the SDK adapter and the demo region implement it; the shell runs these calls
-/// in spawned tasks and never awaits them in the event loop.
-pub trait Ec2Api: Send + Sync + 'static {
-    fn identity(&self) -> impl Future<Output = ApiResult<Identity>> + Send;
-    fn list_instances(
-        &self,
-        next_token: Option<String>,
-    ) -> impl Future<Output = ApiResult<Page<Instance>>> + Send;
-    fn describe_instances(
-        &self,
-        ids: Vec<String>,
-    ) -> impl Future<Output = ApiResult<Vec<Instance>>> + Send;
-    fn start_instance(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
-    fn stop_instance(&self, id: String, force: bool) -> impl Future<Output = ApiResult<()>> + Send;
-    fn reboot_instance(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
-    fn terminate_instance(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
-    fn termination_protection(&self, id: String) -> impl Future<Output = ApiResult<bool>> + Send;
-    fn set_termination_protection(
-        &self,
-        id: String,
-        on: bool,
-    ) -> impl Future<Output = ApiResult<()>> + Send;
-    /// The decoded user data, `None` when the instance has none.
-    fn user_data(&self, id: String) -> impl Future<Output = ApiResult<Option<String>>> + Send;
-
-    fn list_images(
-        &self,
-        scope: ImageScope,
-        next_token: Option<String>,
-    ) -> impl Future<Output = ApiResult<Page<Image>>> + Send;
-    /// Images by id, in `region` (None: the console's region).
-    fn describe_images(
-        &self,
-        region: Option<String>,
-        ids: Vec<String>,
-    ) -> impl Future<Output = ApiResult<Vec<Image>>> + Send;
-    /// Returns the new image id.
-    fn create_image(&self, spec: ImageSpec) -> impl Future<Output = ApiResult<String>> + Send;
-    fn deregister_image(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
-    fn delete_snapshot(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
-    /// Copies an image of this region into `target_region`; returns the new image id there.
-    fn copy_image(
-        &self,
-        id: String,
-        name: String,
-        target_region: String,
-    ) -> impl Future<Output = ApiResult<String>> + Send;
-    fn regions(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
-    fn instance_types(&self) -> impl Future<Output = ApiResult<Vec<InstanceTypeInfo>>> + Send;
-    fn key_pairs(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
-    fn subnets(&self) -> impl Future<Output = ApiResult<Vec<Subnet>>> + Send;
-    fn security_groups(&self) -> impl Future<Output = ApiResult<Vec<SecurityGroup>>> + Send;
-    fn list_volumes(
-        &self,
-        next_token: Option<String>,
-    ) -> impl Future<Output = ApiResult<Page<Volume>>> + Send;
-    fn describe_volumes(
-        &self,
-        ids: Vec<String>,
-    ) -> impl Future<Output = ApiResult<Vec<Volume>>> + Send;
-    /// Returns the new volume id.
-    fn create_volume(&self, spec: VolumeSpec) -> impl Future<Output = ApiResult<String>> + Send;
-    fn attach_volume(
-        &self,
-        volume_id: String,
-        instance_id: String,
-        device: String,
-    ) -> impl Future<Output = ApiResult<()>> + Send;
-    fn detach_volume(
-        &self,
-        volume_id: String,
-        instance_id: String,
-        force: bool,
-    ) -> impl Future<Output = ApiResult<()>> + Send;
-    fn delete_volume(&self, id: String) -> impl Future<Output = ApiResult<()>> + Send;
-    /// Returns the new snapshot id.
-    fn create_snapshot(
-        &self,
-        volume_id: String,
-        description: String,
-        tags: Vec<(String, String)>,
-    ) -> impl Future<Output = ApiResult<String>> + Send;
-    /// The snapshots owned by `owner_id` (an `owner-id` filter: moto ignores `OwnerIds=self`).
-    fn list_snapshots(
-        &self,
-        owner_id: String,
-        next_token: Option<String>,
-    ) -> impl Future<Output = ApiResult<Page<Snapshot>>> + Send;
-    /// Snapshots by id, in `region` (None: the console's region).
-    fn describe_snapshots(
-        &self,
-        region: Option<String>,
-        ids: Vec<String>,
-    ) -> impl Future<Output = ApiResult<Vec<Snapshot>>> + Send;
-    fn availability_zones(&self) -> impl Future<Output = ApiResult<Vec<String>>> + Send;
-    /// Copies a snapshot of this region into `target_region`; returns the new snapshot id.
-    fn copy_snapshot(
-        &self,
-        id: String,
-        description: String,
-        target_region: String,
-    ) -> impl Future<Output = ApiResult<String>> + Send;
-    /// `DescribeInstanceStatus` of these instances.
-    fn statuses_of(
-        &self,
-        ids: Vec<String>,
-    ) -> impl Future<Output = ApiResult<Vec<InstanceStatus>>> + Send;
-    /// `DescribeInstanceStatus` with `IncludeAllInstances`, one page.
-    fn instance_statuses(
-        &self,
-        next_token: Option<String>,
-    ) -> impl Future<Output = ApiResult<Page<InstanceStatus>>> + Send;
-    /// Launches instances; with `dry_run`, only checks and returns no instances.
-    fn run_instances(
-        &self,
-        spec: LaunchSpec,
-        dry_run: bool,
-    ) -> impl Future<Output = ApiResult<Vec<Instance>>> + Send;
-}
 
 /// Parses an EC2 timestamp (`2024-05-01T12:34:56.000Z`) to seconds since the epoch.
 pub fn parse_time(s: &str) -> Option<i64> {

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use ec2tui::app::{Key, KeyCode};
-use ec2tui::aws::{Ec2Api, ErrorKind};
+use ec2tui::aws::ErrorKind;
+use ec2tui::aws::prelude::*;
 use futures::StreamExt;
 
 use crate::driver::Driver;

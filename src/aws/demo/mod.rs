@@ -1,0 +1,340 @@
+//! An in-process simulated region for `--demo`, screenshots, UI tests and benchmarks.
+//!
+//! Actions behave as EC2's do: transitions take time, a wrong-state action is refused with
+//! `IncorrectInstanceState`, termination protection refuses terminate with
+//! `OperationNotPermitted`. It never stands in for the SDK path in tests of AWS behaviour.
+//!
+//! This file holds the region's state, its constructors and the helpers every family uses;
+//! each family's port is implemented in its own file, with the data and helpers only it uses.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+mod account;
+mod images;
+mod instances;
+mod status;
+mod storage;
+
+use super::{ApiError, ApiResult, BlockDevice, Image, ImageScope, Instance, InstanceState};
+use super::{Snapshot, Volume, clean_instance};
+use images::demo_images;
+use storage::{demo_snapshots, demo_volumes};
+
+/// The demo account id shown in the header.
+pub const DEMO_ACCOUNT: &str = "000000000000";
+
+struct DemoInstance {
+    inst: Instance,
+    protected: bool,
+    user_data: Option<String>,
+    /// A transition in progress: the state it reaches, and when.
+    next: Option<(Instant, InstanceState)>,
+}
+
+struct DemoImage {
+    img: Image,
+    scope: ImageScope,
+    region: String,
+    /// When a pending image becomes available.
+    ready_at: Option<Instant>,
+}
+
+struct DemoVolume {
+    vol: Volume,
+    /// A transition in progress: the state it reaches, and when.
+    next: Option<(Instant, String)>,
+}
+
+struct DemoSnapshot {
+    snap: Snapshot,
+    started: Instant,
+    region: String,
+}
+
+struct Inner {
+    volumes: Vec<DemoVolume>,
+    snaps: Vec<DemoSnapshot>,
+    fleet: Vec<DemoInstance>,
+    index: HashMap<String, usize>,
+    images: Vec<DemoImage>,
+    snapshots: Vec<String>,
+    counter: u64,
+}
+
+fn now_epoch() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(DEMO_EPOCH)
+}
+
+/// The demo's own region.
+pub const DEMO_REGION: &str = "eu-west-1";
+
+/// The simulated region.
+pub struct DemoRegion {
+    /// "Now" for the scheduled events (fixed for tests and screenshots, the clock for --demo).
+    epoch: i64,
+    inner: Mutex<Inner>,
+    transition: Duration,
+    latency: Duration,
+    page_size: usize,
+}
+
+/// A small deterministic generator, so every demo fleet (and every screenshot) is the same.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() as usize) % xs.len()]
+    }
+}
+
+const ROLES: &[&str] = &[
+    "web", "api", "worker", "db", "cache", "bastion", "search", "queue", "etl", "ml-train",
+];
+const ENVS: &[&str] = &["prod", "staging", "dev"];
+const TEAMS: &[&str] = &["payments", "platform", "growth", "data", "identity"];
+const TYPES: &[&str] = &[
+    "t3.micro",
+    "t3.small",
+    "t3.medium",
+    "m6i.large",
+    "m6i.xlarge",
+    "c6g.large",
+    "r6i.2xlarge",
+    "t4g.small",
+    "g5.xlarge",
+];
+const AZS: &[&str] = &["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const KEYS: &[&str] = &["ops-2024", "deploy", "alice", ""];
+
+/// The epoch second the demo fleet treats as "now" when it dates launches.
+const DEMO_EPOCH: i64 = 1_795_000_000;
+
+impl DemoRegion {
+    /// The interactive demo: about 60 instances, realistic delays.
+    pub fn interactive(size: usize) -> Self {
+        let mut d = Self::new(size, Duration::from_secs(4), Duration::from_millis(150));
+        d.epoch = now_epoch();
+        d
+    }
+
+    /// A fleet of `size` instances; `transition` is how long pending/stopping/shutting-down
+    /// last, `latency` how long every call takes.
+    pub fn new(size: usize, transition: Duration, latency: Duration) -> Self {
+        let mut rng = Lcg(0x05ee_dec2);
+        let mut fleet = Vec::with_capacity(size);
+        for n in 0..size {
+            fleet.push(Self::generate(n, &mut rng));
+        }
+        let index = fleet
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.inst.id.clone(), i))
+            .collect();
+        let volumes = demo_volumes(&fleet);
+        let snaps = demo_snapshots();
+        Self {
+            epoch: DEMO_EPOCH,
+            inner: Mutex::new(Inner {
+                volumes,
+                snaps,
+                fleet,
+                index,
+                images: demo_images(),
+                snapshots: vec![
+                    "snap-0aa11bb22cc33dd44".into(),
+                    "snap-0bb22cc33dd44ee55".into(),
+                ],
+                counter: 0,
+            }),
+            transition,
+            latency,
+            page_size: 1000,
+        }
+    }
+
+    fn generate(n: usize, rng: &mut Lcg) -> DemoInstance {
+        let role = rng.pick(ROLES);
+        let env = rng.pick(ENVS);
+        let team = rng.pick(TEAMS);
+        let az = rng.pick(AZS);
+        let ty = rng.pick(TYPES);
+        let state = match rng.next() % 10 {
+            0..=5 => InstanceState::Running,
+            6 | 7 => InstanceState::Stopped,
+            8 => InstanceState::Terminated,
+            _ => InstanceState::Running,
+        };
+        let id = format!(
+            "i-0{:016x}",
+            (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 4
+        );
+        let running = state == InstanceState::Running;
+        let subnet_octet = AZS.iter().position(|a| *a == az).unwrap_or(0) * 16;
+        let family = ty.split('.').next().unwrap_or(ty);
+        let arch = if family.ends_with('g') {
+            "arm64"
+        } else {
+            "x86_64"
+        };
+        let mut tags = vec![
+            ("Name".to_string(), format!("{role}-{env}-{}", n + 1)),
+            ("Environment".to_string(), env.to_string()),
+            ("Team".to_string(), team.to_string()),
+        ];
+        if n == 7 {
+            // A hostile tag value: it must never reach the terminal as an escape sequence.
+            tags.push((
+                "Owner".to_string(),
+                "\u{1b}]0;pwned\u{7}mallory\u{1b}[2J".to_string(),
+            ));
+        }
+        let mut inst = Instance {
+            id: id.clone(),
+            name: String::new(),
+            state,
+            state_reason: if state == InstanceState::Stopped {
+                "Client.UserInitiatedShutdown: User initiated shutdown".into()
+            } else {
+                String::new()
+            },
+            instance_type: ty.to_string(),
+            az: az.to_string(),
+            private_ip: if state == InstanceState::Terminated {
+                String::new()
+            } else {
+                format!("10.0.{}.{}", subnet_octet + (n / 250) % 16, n % 250 + 4)
+            },
+            public_ip: if running && (role == "web" || role == "bastion") {
+                format!(
+                    "54.{}.{}.{}",
+                    170 + n % 60,
+                    (n * 7) % 256,
+                    (n * 13) % 250 + 1
+                )
+            } else {
+                String::new()
+            },
+            key_name: rng.pick(KEYS).to_string(),
+            launch_time: Some(DEMO_EPOCH - (rng.next() % (400 * 86_400)) as i64),
+            image_id: if arch == "arm64" {
+                "ami-0a1b2c3d4e5f60718".into()
+            } else {
+                "ami-0f9e8d7c6b5a49382".into()
+            },
+            vpc_id: "vpc-0demo1234".into(),
+            subnet_id: format!("subnet-0demo{}", &az[az.len() - 1..]),
+            architecture: arch.to_string(),
+            platform: "Linux/UNIX".into(),
+            root_device_name: "/dev/xvda".into(),
+            root_device_type: "ebs".into(),
+            private_dns: format!("ip-10-0-{}-{}.ec2.internal", subnet_octet, n % 250 + 4),
+            public_dns: String::new(),
+            lifecycle: if n % 11 == 3 {
+                "spot".into()
+            } else {
+                String::new()
+            },
+            iam_profile: String::new(),
+            security_groups: {
+                // the same groups the demo's DescribeSecurityGroups lists
+                let (n, name) = match role {
+                    "web" => (1, "web-sg"),
+                    "db" => (2, "db-sg"),
+                    "bastion" => (3, "bastion-sg"),
+                    _ => (0, "default"),
+                };
+                vec![(format!("sg-0demo{n:08}"), name.to_string())]
+            },
+            block_devices: if state == InstanceState::Terminated {
+                vec![]
+            } else {
+                let mut v = vec![BlockDevice {
+                    device: "/dev/xvda".into(),
+                    volume_id: format!("vol-0{:016x}", n as u64 * 31 + 1),
+                    delete_on_termination: true,
+                }];
+                if role == "db" || role == "search" {
+                    v.push(BlockDevice {
+                        device: "/dev/sdf".into(),
+                        volume_id: format!("vol-0{:016x}", n as u64 * 31 + 2),
+                        delete_on_termination: false,
+                    });
+                }
+                v
+            },
+            tags,
+        };
+        clean_instance(&mut inst);
+        DemoInstance {
+            inst,
+            protected: role == "db" && env == "prod" || n % 17 == 5,
+            user_data: (role == "web").then(|| {
+                "#!/bin/bash\nyum install -y httpd\nsystemctl enable --now httpd\n".to_string()
+            }),
+            next: None,
+        }
+    }
+
+    async fn delay(&self) {
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+    }
+
+    fn settle(&self, d: &mut DemoInstance, now: Instant) {
+        if let Some((at, to)) = d.next
+            && now >= at
+        {
+            d.inst.state = to;
+            d.next = None;
+            // A stop that has settled is followed by nothing; a start needs nothing more.
+        }
+    }
+
+    fn with<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut DemoInstance, Instant, Duration) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        let mut inner = self.inner.lock().expect("demo region lock");
+        let now = Instant::now();
+        let Some(&i) = inner.index.get(id) else {
+            return Err(ApiError::service(
+                "InvalidInstanceID.NotFound",
+                format!("The instance ID '{id}' does not exist"),
+            ));
+        };
+        let d = &mut inner.fleet[i];
+        self.settle(d, now);
+        f(d, now, self.transition)
+    }
+
+    fn fresh_id(inner: &mut Inner, prefix: &str) -> String {
+        inner.counter += 1;
+        format!(
+            "{prefix}-0d{:015x}",
+            inner.counter.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 4
+        )
+    }
+
+    fn wrong_state(d: &DemoInstance, verb: &str) -> ApiError {
+        ApiError::service(
+            "IncorrectInstanceState",
+            format!(
+                "The instance '{}' is not in a state from which it can be {verb}.",
+                d.inst.id
+            ),
+        )
+    }
+}

@@ -1,0 +1,103 @@
+//! `StatusApi` of the demo region: a couple of impaired or initializing instances and
+//! scheduled events, at fixed places in the fleet.
+
+use std::time::Instant;
+
+use futures::future::BoxFuture;
+
+use super::DemoRegion;
+use crate::aws::{ApiResult, InstanceState, InstanceStatus, Page, ScheduledEvent, StatusApi};
+
+impl StatusApi for DemoRegion {
+    fn statuses_of(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<InstanceStatus>>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            let mut token = None;
+            loop {
+                let page = self.instance_statuses(token).await?;
+                out.extend(page.items.into_iter().filter(|s| ids.contains(&s.id)));
+                match page.next_token {
+                    Some(t) => token = Some(t),
+                    None => break,
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn instance_statuses(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<InstanceStatus>>> {
+        Box::pin(async move {
+            self.delay().await;
+            let start: usize = next_token
+                .as_deref()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            let mut inner = self.inner.lock().expect("demo region lock");
+            let now = Instant::now();
+            let end = (start + self.page_size).min(inner.fleet.len());
+            let mut items = Vec::new();
+            for (n, d) in inner.fleet[start.min(end)..end].iter_mut().enumerate() {
+                self.settle(d, now);
+                let n = start + n;
+                let running = d.inst.state == InstanceState::Running;
+                let (sys, inst) = match (running, n) {
+                    (false, _) => ("not-applicable", "not-applicable"),
+                    (true, 9) => ("ok", "impaired"),
+                    (true, 14) => ("initializing", "initializing"),
+                    _ => ("ok", "ok"),
+                };
+                let day = 86_400;
+                let events = match n {
+                    3 if running => vec![ScheduledEvent {
+                        code: "system-reboot".into(),
+                        description: "scheduled reboot for host maintenance".into(),
+                        not_before: Some(self.epoch + day),
+                        not_after: Some(self.epoch + day + 2 * 3600),
+                        deadline: Some(self.epoch + 5 * day),
+                    }],
+                    11 if running => vec![ScheduledEvent {
+                        code: "instance-retirement".into(),
+                        description: "The instance is running on degraded hardware".into(),
+                        not_before: Some(self.epoch + 12 * day),
+                        not_after: None,
+                        deadline: None,
+                    }],
+                    _ => vec![],
+                };
+                items.push(InstanceStatus {
+                    id: d.inst.id.clone(),
+                    az: d.inst.az.clone(),
+                    state: d.inst.state,
+                    system_status: sys.into(),
+                    instance_status: inst.into(),
+                    reachability: vec![
+                        (
+                            "system reachability".into(),
+                            if sys == "ok" {
+                                "passed".into()
+                            } else {
+                                sys.into()
+                            },
+                        ),
+                        (
+                            "instance reachability".into(),
+                            if inst == "ok" {
+                                "passed".into()
+                            } else if inst == "impaired" {
+                                "failed".into()
+                            } else {
+                                inst.into()
+                            },
+                        ),
+                    ],
+                    events,
+                });
+            }
+            let next_token = (end < inner.fleet.len()).then(|| end.to_string());
+            Ok(Page { items, next_token })
+        })
+    }
+}

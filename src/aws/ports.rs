@@ -1,0 +1,148 @@
+//! The ports, one trait per resource family. Both the SDK adapter and the demo region
+//! implement every one; [`Ec2Api`] is all of them at once. The shell runs these calls in
+//! spawned tasks and never awaits them in the event loop.
+//!
+//! Every method returns a boxed future, so the traits are dyn-compatible: `Arc<dyn Ec2Api>`
+//! is a port like any adapter. A new family is one more trait here and one more supertrait
+//! on the [`Ec2Api`] line.
+
+use futures::future::BoxFuture;
+
+use super::{
+    ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceStatus, InstanceTypeInfo,
+    LaunchSpec, Page, SecurityGroup, Snapshot, Subnet, Volume, VolumeSpec,
+};
+
+/// Who is calling, and where: STS and the region/zone catalogue.
+pub trait AccountApi: Send + Sync {
+    fn identity(&self) -> BoxFuture<'_, ApiResult<Identity>>;
+    fn regions(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
+    fn availability_zones(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
+}
+
+/// Instances: listing, lifecycle actions, their attributes, and launching (with what the
+/// launch form offers).
+pub trait InstancesApi: Send + Sync {
+    fn list_instances(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>>;
+    fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>>;
+    fn start_instance(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
+    fn stop_instance(&self, id: String, force: bool) -> BoxFuture<'_, ApiResult<()>>;
+    fn reboot_instance(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
+    fn terminate_instance(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
+    fn termination_protection(&self, id: String) -> BoxFuture<'_, ApiResult<bool>>;
+    fn set_termination_protection(&self, id: String, on: bool) -> BoxFuture<'_, ApiResult<()>>;
+    /// The decoded user data, `None` when the instance has none.
+    fn user_data(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
+    /// Launches instances; with `dry_run`, only checks and returns no instances.
+    fn run_instances(
+        &self,
+        spec: LaunchSpec,
+        dry_run: bool,
+    ) -> BoxFuture<'_, ApiResult<Vec<Instance>>>;
+    fn instance_types(&self) -> BoxFuture<'_, ApiResult<Vec<InstanceTypeInfo>>>;
+    fn subnets(&self) -> BoxFuture<'_, ApiResult<Vec<Subnet>>>;
+    fn security_groups(&self) -> BoxFuture<'_, ApiResult<Vec<SecurityGroup>>>;
+    fn key_pairs(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
+}
+
+/// AMIs.
+pub trait ImagesApi: Send + Sync {
+    fn list_images(
+        &self,
+        scope: ImageScope,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Image>>>;
+    /// Images by id, in `region` (None: the console's region).
+    fn describe_images(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> BoxFuture<'_, ApiResult<Vec<Image>>>;
+    /// Returns the new image id.
+    fn create_image(&self, spec: ImageSpec) -> BoxFuture<'_, ApiResult<String>>;
+    fn deregister_image(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
+    /// Copies an image of this region into `target_region`; returns the new image id there.
+    fn copy_image(
+        &self,
+        id: String,
+        name: String,
+        target_region: String,
+    ) -> BoxFuture<'_, ApiResult<String>>;
+}
+
+/// EBS: volumes and snapshots.
+pub trait StorageApi: Send + Sync {
+    fn list_volumes(&self, next_token: Option<String>) -> BoxFuture<'_, ApiResult<Page<Volume>>>;
+    fn describe_volumes(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Volume>>>;
+    /// Returns the new volume id.
+    fn create_volume(&self, spec: VolumeSpec) -> BoxFuture<'_, ApiResult<String>>;
+    fn attach_volume(
+        &self,
+        volume_id: String,
+        instance_id: String,
+        device: String,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    fn detach_volume(
+        &self,
+        volume_id: String,
+        instance_id: String,
+        force: bool,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    fn delete_volume(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
+    /// Returns the new snapshot id.
+    fn create_snapshot(
+        &self,
+        volume_id: String,
+        description: String,
+        tags: Vec<(String, String)>,
+    ) -> BoxFuture<'_, ApiResult<String>>;
+    /// The snapshots owned by `owner_id` (an `owner-id` filter: moto ignores `OwnerIds=self`).
+    fn list_snapshots(
+        &self,
+        owner_id: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Snapshot>>>;
+    /// Snapshots by id, in `region` (None: the console's region).
+    fn describe_snapshots(
+        &self,
+        region: Option<String>,
+        ids: Vec<String>,
+    ) -> BoxFuture<'_, ApiResult<Vec<Snapshot>>>;
+    /// Copies a snapshot of this region into `target_region`; returns the new snapshot id.
+    fn copy_snapshot(
+        &self,
+        id: String,
+        description: String,
+        target_region: String,
+    ) -> BoxFuture<'_, ApiResult<String>>;
+    fn delete_snapshot(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
+}
+
+/// Status checks and scheduled events.
+pub trait StatusApi: Send + Sync {
+    /// `DescribeInstanceStatus` of these instances.
+    fn statuses_of(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<InstanceStatus>>>;
+    /// `DescribeInstanceStatus` with `IncludeAllInstances`, one page.
+    fn instance_statuses(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<InstanceStatus>>>;
+}
+
+/// The whole port: every family. Implemented for anything that implements them all, so an
+/// adapter never names it, and `Arc<dyn Ec2Api>` works.
+pub trait Ec2Api:
+    AccountApi + InstancesApi + ImagesApi + StorageApi + StatusApi + Send + Sync + 'static
+{
+}
+
+impl<T: AccountApi + InstancesApi + ImagesApi + StorageApi + StatusApi + Send + Sync + 'static>
+    Ec2Api for T
+{
+}
+
+/// Fails to compile if a port stops being dyn-compatible.
+const _: Option<&dyn Ec2Api> = None;
