@@ -8,14 +8,14 @@
 #[path = "../tests/it/emulator.rs"]
 mod emulator;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ec2tui::app::{ApiEvent, AppState, Context, Effect, Event, Key, KeyCode, Keymap};
+use ec2tui::app::{ApiEvent, AppState, Collection, Context, Effect, Event, Key, KeyCode};
 use ec2tui::aws::Ec2Api;
 use ec2tui::aws::demo::DemoRegion;
-use ec2tui::config::DEFAULT_KEYMAP;
-use ec2tui::tui::run_effect;
+use ec2tui::panes::instances::{InstanceRow, InstancesPane};
+use ec2tui::tui::{Sink, run_effect};
 use ec2tui::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -39,7 +39,7 @@ fn app() -> AppState {
         demo: true,
         ..Default::default()
     };
-    let mut app = AppState::new(ctx, Keymap::parse(DEFAULT_KEYMAP).unwrap());
+    let mut app = ec2tui::panes::app(ctx, ec2tui::panes::default_keymap());
     app.refresh_secs = 0;
     app.update(Event::Resize {
         width: 200,
@@ -49,31 +49,37 @@ fn app() -> AppState {
 }
 
 /// Loads everything the app's start-up asks for, effects run inline.
-async fn load<A: Ec2Api>(app: &mut AppState, api: &A) {
+async fn load(app: &mut AppState, api: Arc<dyn Ec2Api>) {
     let mut fx = app.start();
     while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
-        if matches!(
-            f,
-            Effect::FetchProtection { .. } | Effect::FetchStatuses { .. } | Effect::LoadIdentity
-        ) {
+        // the listing only: not the protection and status look-ups of the rows on screen
+        let listing = matches!(&f, Effect::Fetch { job, .. } if job.what == "DescribeInstances");
+        if !listing {
             continue;
         }
-        let events = Mutex::new(Vec::<ApiEvent>::new());
+        let events = Arc::new(Mutex::new(Vec::<ApiEvent>::new()));
+        let to = events.clone();
+        let sink: Sink = Arc::new(move |e| {
+            to.lock().unwrap().push(e);
+            true
+        });
         Box::pin(run_effect(
-            api,
+            api.clone(),
             &ec2tui::journal::Journal::none(),
             f,
-            &|e| {
-                events.lock().unwrap().push(e);
-                true
-            },
+            sink,
         ))
         .await;
-        for e in events.into_inner().unwrap() {
+        let events = std::mem::take(&mut *events.lock().unwrap());
+        for e in events {
             fx.extend(app.update(Event::Api(e)));
         }
     }
-    app.instances.refresh_view();
+    instances(app).refresh_view();
+}
+
+fn instances(app: &mut AppState) -> &mut Collection<InstanceRow> {
+    &mut app.pane_mut::<InstancesPane>().unwrap().list
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -97,9 +103,9 @@ async fn main() {
     let demo = DemoRegion::new(n, Duration::ZERO, Duration::ZERO);
     let mut a = app();
     let before = rss_kib();
-    load(&mut a, &demo).await;
+    load(&mut a, Arc::new(demo)).await;
     let after = rss_kib();
-    assert_eq!(a.instances.len(), n);
+    assert_eq!(instances(&mut a).len(), n);
     let per = (after.saturating_sub(before) as f64 * 1024.0) / n as f64;
 
     // one frame
@@ -109,7 +115,7 @@ async fn main() {
     for i in 0..300 {
         // scroll a little each frame, as a user would
         a.update(Event::Key(Key::char(if i % 2 == 0 { 'j' } else { 'k' })));
-        a.instances.refresh_view();
+        instances(&mut a).refresh_view();
         let t = Instant::now();
         term.draw(|f| ui::draw(f, &a, &theme)).unwrap();
         frames.push(t.elapsed());
@@ -127,13 +133,13 @@ async fn main() {
         for c in "web-prod".chars() {
             let t = Instant::now();
             a.update(Event::Key(Key::char(c)));
-            a.instances.refresh_view();
+            instances(&mut a).refresh_view();
             keys.push(t.elapsed());
         }
         for _ in 0..8 {
             let t = Instant::now();
             a.update(Event::Key(Key::plain(KeyCode::Backspace)));
-            a.instances.refresh_view();
+            instances(&mut a).refresh_view();
             keys.push(t.elapsed());
         }
     }
@@ -159,7 +165,7 @@ async fn main() {
     let total = 10_000;
     let canned = emulator::Moto::start_script("canned.py", &[&total.to_string()]);
     let c = canned.client().await;
-    let adapter = canned.adapter().await;
+    let adapter: Arc<dyn Ec2Api> = Arc::new(canned.adapter().await);
     let mut ours = Vec::new();
     let mut bare = Vec::new();
     for round in 0..9 {
@@ -178,8 +184,8 @@ async fn main() {
         }
         let t = Instant::now();
         let mut a = app();
-        load(&mut a, &adapter).await;
-        assert_eq!(a.instances.len(), total);
+        load(&mut a, adapter.clone()).await;
+        assert_eq!(instances(&mut a).len(), total);
         ours.push(t.elapsed());
 
         let t = Instant::now();

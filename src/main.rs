@@ -4,6 +4,7 @@ use std::sync::Arc;
 use clap::Parser;
 
 use ec2tui::app::{AppState, Context};
+use ec2tui::aws::Ec2Api;
 use ec2tui::aws::demo::DemoRegion;
 use ec2tui::aws::sdk::{ConnectOptions, SdkEc2};
 use ec2tui::cli::Cli;
@@ -55,7 +56,7 @@ fn init_logging() -> Option<String> {
 
 async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     let cfg_dir = config::config_dir();
-    let (keymap, km_warning) = config::load_keymap(cfg_dir.as_deref());
+    let (keymap, km_warning) = config::load_keymap(cfg_dir.as_deref(), ec2tui::panes::keys());
     let (theme, theme_warning) = config::load_theme(cfg_dir.as_deref());
     let warning = [log_warning, km_warning, theme_warning]
         .into_iter()
@@ -76,7 +77,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             demo: true,
             account: None,
         };
-        let api = Arc::new(DemoRegion::interactive(cli.demo_size));
+        let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
         ec2tui::tui::run(api, journal, state(ctx, keymap, &cli, warning), theme).await
@@ -114,7 +115,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
         ec2tui::tui::run(
-            Arc::new(api),
+            Arc::new(api) as Arc<dyn Ec2Api>,
             journal,
             state(ctx, keymap, &cli, warning),
             theme,
@@ -136,7 +137,7 @@ fn state(
     cli: &Cli,
     warning: Option<String>,
 ) -> AppState {
-    let mut app = AppState::new(ctx, keymap);
+    let mut app = ec2tui::panes::app(ctx, keymap);
     app.refresh_secs = cli.refresh;
     if let Some(w) = warning {
         app.status = Some(ec2tui::app::Status {

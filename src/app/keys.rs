@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
-
 /// A key press, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key {
@@ -132,22 +130,19 @@ impl fmt::Display for Key {
     }
 }
 
-/// A user intent, named in keymap files in `snake_case`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// A pane's name: its keymap section, its `pane_<id>` action and its registry entry.
+pub type PaneId = &'static str;
+
+/// A user intent, named in keymap files in `snake_case`. The shared ones are listed here;
+/// every pane adds its own (`Pane`) and a focus action (`pane_<id>`) through the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     Quit,
     Command,
     Help,
     Refresh,
-    PaneInstances,
-    PaneAmis,
-    PaneJournal,
-    PaneVolumes,
-    PaneSnapshots,
-    PaneEvents,
-    SwitchView,
-    JumpToInstance,
+    /// Focus the pane at this position of the registry (`pane_<id>`).
+    Focus(usize),
     Down,
     Up,
     PageDown,
@@ -161,221 +156,194 @@ pub enum Action {
     Details,
     Mark,
     ClearMarks,
-    Start,
-    Stop,
-    ForceStop,
-    Reboot,
-    Terminate,
-    ToggleProtection,
-    CreateImage,
-    LaunchMore,
-    CycleScope,
-    Launch,
-    Deregister,
-    CopyImage,
-    CreateVolume,
-    Attach,
-    Detach,
-    SnapshotVolume,
-    DeleteVolume,
-    VolumeFromSnapshot,
-    DeleteSnapshot,
-    CopySnapshot,
+    /// An action a pane offers: the pane's position in the registry, and the action's in
+    /// the pane's list.
+    Pane(usize, usize),
 }
 
-impl Action {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Quit => "quit",
-            Self::Command => "command line (:instances, :q)",
-            Self::Help => "this help",
-            Self::Refresh => "refresh now",
-            Self::PaneInstances => "instances pane",
-            Self::PaneAmis => "AMIs pane",
-            Self::PaneJournal => "journal of this session's changes",
-            Self::PaneVolumes => "EBS volumes pane",
-            Self::PaneSnapshots => "snapshots pane",
-            Self::PaneEvents => "status checks and scheduled events",
-            Self::SwitchView => "switch between events and the journal",
-            Self::JumpToInstance => "go to the instance in the instances pane",
-            Self::CreateVolume => "create a volume",
-            Self::Attach => "attach the volume to an instance in its AZ",
-            Self::Detach => "detach the volume",
-            Self::SnapshotVolume => "snapshot the volume",
-            Self::DeleteVolume => "delete the volume",
-            Self::VolumeFromSnapshot => "create a volume from the snapshot (any AZ)",
-            Self::DeleteSnapshot => "delete the snapshot",
-            Self::CopySnapshot => "copy the snapshot to another region",
-            Self::CreateImage => "create an image (AMI) of the instance",
-            Self::LaunchMore => "launch more like this",
-            Self::CycleScope => "cycle scope: mine, Amazon's, shared with me",
-            Self::Launch => "launch instances from this AMI",
-            Self::Deregister => "deregister the AMI",
-            Self::CopyImage => "copy the AMI to another region",
-            Self::Down => "move down",
-            Self::Up => "move up",
-            Self::PageDown => "page down",
-            Self::PageUp => "page up",
-            Self::Top => "first row",
-            Self::Bottom => "last row",
-            Self::Filter => "filter (Enter keeps, Esc clears)",
-            Self::SortPrev => "sort by previous column",
-            Self::SortNext => "sort by next column",
-            Self::SortReverse => "reverse sort order",
-            Self::Details => "details",
-            Self::Mark => "mark / unmark row",
-            Self::ClearMarks => "clear marks, then the filter",
-            Self::Start => "start",
-            Self::Stop => "stop",
-            Self::ForceStop => "force stop",
-            Self::Reboot => "reboot",
-            Self::Terminate => "terminate",
-            Self::ToggleProtection => "toggle termination protection",
+/// The shared actions: name in keymap files, help text, footer label.
+const SHARED: &[(Action, &str, &str, &str)] = &[
+    (Action::Quit, "quit", "quit", "quit"),
+    (
+        Action::Command,
+        "command",
+        "command line (:instances, :q)",
+        "cmd",
+    ),
+    (Action::Help, "help", "this help", "help"),
+    (Action::Refresh, "refresh", "refresh now", "refresh"),
+    (Action::Down, "down", "move down", "move down"),
+    (Action::Up, "up", "move up", "move up"),
+    (Action::PageDown, "page_down", "page down", "page down"),
+    (Action::PageUp, "page_up", "page up", "page up"),
+    (Action::Top, "top", "first row", "first row"),
+    (Action::Bottom, "bottom", "last row", "last row"),
+    (
+        Action::Filter,
+        "filter",
+        "filter (Enter keeps, Esc clears)",
+        "filter",
+    ),
+    (
+        Action::SortPrev,
+        "sort_prev",
+        "sort by previous column",
+        "sort by previous column",
+    ),
+    (
+        Action::SortNext,
+        "sort_next",
+        "sort by next column",
+        "sort by next column",
+    ),
+    (
+        Action::SortReverse,
+        "sort_reverse",
+        "reverse sort order",
+        "reverse sort order",
+    ),
+    (Action::Details, "details", "details", "details"),
+    (Action::Mark, "mark", "mark / unmark row", "mark"),
+    (
+        Action::ClearMarks,
+        "clear_marks",
+        "clear marks, then the filter",
+        "clear marks, then the filter",
+    ),
+];
+
+/// An action a pane offers: its name in keymap files, help text, footer label, and whether
+/// it leads to a call that changes something in AWS (disabled in read-only mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionSpec {
+    pub name: &'static str,
+    pub describe: &'static str,
+    pub label: &'static str,
+    pub mutating: bool,
+}
+
+impl ActionSpec {
+    pub const fn new(name: &'static str, describe: &'static str, label: &'static str) -> Self {
+        Self {
+            name,
+            describe,
+            label,
+            mutating: false,
         }
     }
-
-    /// A short label for the footer.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Details => "details",
-            Self::Mark => "mark",
-            Self::Filter => "filter",
-            Self::Start => "start",
-            Self::Stop => "stop",
-            Self::ForceStop => "force-stop",
-            Self::Reboot => "reboot",
-            Self::Terminate => "terminate",
-            Self::ToggleProtection => "protect",
-            Self::Help => "help",
-            Self::Quit => "quit",
-            Self::Command => "cmd",
-            Self::Refresh => "refresh",
-            Self::CreateImage => "image",
-            Self::LaunchMore => "launch-more",
-            Self::CycleScope => "scope",
-            Self::Launch => "launch",
-            Self::Deregister => "deregister",
-            Self::CopyImage => "copy",
-            Self::CreateVolume => "new",
-            Self::Attach => "attach",
-            Self::Detach => "detach",
-            Self::SnapshotVolume => "snapshot",
-            Self::DeleteVolume | Self::DeleteSnapshot => "delete",
-            Self::VolumeFromSnapshot => "volume",
-            Self::CopySnapshot => "copy",
-            _ => self.describe(),
+    /// The same action, refused in read-only mode.
+    pub const fn mutating(self) -> Self {
+        Self {
+            mutating: true,
+            ..self
         }
     }
-
-    /// Calls that change something in AWS: refused in read-only mode.
-    pub fn is_mutating(self) -> bool {
-        matches!(
-            self,
-            Self::Start
-                | Self::Stop
-                | Self::ForceStop
-                | Self::Reboot
-                | Self::Terminate
-                | Self::ToggleProtection
-                | Self::CreateImage
-                | Self::LaunchMore
-                | Self::Launch
-                | Self::Deregister
-                | Self::CopyImage
-                | Self::CreateVolume
-                | Self::Attach
-                | Self::Detach
-                | Self::SnapshotVolume
-                | Self::DeleteVolume
-                | Self::VolumeFromSnapshot
-                | Self::DeleteSnapshot
-                | Self::CopySnapshot
-        )
-    }
 }
 
-/// Sections of the keymap, looked up from the most specific to the most general.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
-    Global,
-    Table,
-    Instances,
-    Amis,
-    Volumes,
-    Snapshots,
-    Events,
-    Journal,
+/// What the keymap knows about one pane: its section, focus action and number key, and the
+/// actions it offers. Built from the pane registry.
+#[derive(Debug, Clone)]
+pub struct PaneKeys {
+    pub id: PaneId,
+    /// Help text of `pane_<id>` ("AMIs pane").
+    pub focus: &'static str,
+    pub number: Option<char>,
+    pub actions: &'static [ActionSpec],
 }
 
-impl Scope {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Global => "global",
-            Self::Table => "table",
-            Self::Instances => "instances",
-            Self::Amis => "amis",
-            Self::Volumes => "volumes",
-            Self::Snapshots => "snapshots",
-            Self::Events => "events",
-            Self::Journal => "journal",
-        }
-    }
-    const ALL: [Scope; 8] = [
-        Scope::Global,
-        Scope::Table,
-        Scope::Instances,
-        Scope::Amis,
-        Scope::Volumes,
-        Scope::Snapshots,
-        Scope::Events,
-        Scope::Journal,
-    ];
-}
-
-/// Key bindings per scope.
+/// Key bindings per section (`global`, `table`, then one per pane), and what every action
+/// is called: the one table that both handles keys and documents them.
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    bindings: BTreeMap<Scope, BTreeMap<Key, Action>>,
+    panes: Vec<PaneKeys>,
+    bindings: BTreeMap<String, BTreeMap<Key, Action>>,
 }
 
-type RawKeymap = BTreeMap<String, BTreeMap<String, Action>>;
+type RawKeymap = BTreeMap<String, BTreeMap<String, String>>;
 
 impl Keymap {
-    /// Parses a keymap file (TOML: `[section] "key" = "action"`).
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut km = Self::default();
-        km.merge(text)?;
-        Ok(km)
-    }
-
-    /// Merges a keymap file over this one: each binding replaces the same key in its section.
-    pub fn merge(&mut self, text: &str) -> Result<(), String> {
-        let raw: RawKeymap = toml::from_str(text).map_err(|e| e.message().to_string())?;
-        for (section, keys) in raw {
-            let scope = Scope::ALL
-                .into_iter()
-                .find(|s| s.name() == section)
-                .ok_or_else(|| format!("unknown keymap section [{section}]"))?;
-            let map = self.bindings.entry(scope).or_default();
-            for (k, a) in keys {
-                map.insert(Key::parse(&k)?, a);
+    /// An empty keymap that knows these panes; each pane's number key focuses it.
+    pub fn new(panes: Vec<PaneKeys>) -> Self {
+        let mut km = Self {
+            panes,
+            bindings: BTreeMap::new(),
+        };
+        for (i, p) in km.panes.iter().enumerate() {
+            if let Some(c) = p.number {
+                km.bindings
+                    .entry("global".into())
+                    .or_default()
+                    .insert(Key::char(c), Action::Focus(i));
             }
         }
+        km
+    }
+
+    /// The panes this keymap knows, in registry order.
+    pub fn panes(&self) -> &[PaneKeys] {
+        &self.panes
+    }
+
+    fn section_known(&self, section: &str) -> bool {
+        section == "global" || section == "table" || self.panes.iter().any(|p| p.id == section)
+    }
+
+    /// Resolves an action name as written in a keymap file, in a section.
+    fn resolve(&self, section: &str, name: &str) -> Result<Action, String> {
+        if let Some((a, ..)) = SHARED.iter().find(|(_, n, ..)| *n == name) {
+            return Ok(*a);
+        }
+        if let Some(id) = name.strip_prefix("pane_")
+            && let Some(i) = self.panes.iter().position(|p| p.id == id)
+        {
+            return Ok(Action::Focus(i));
+        }
+        if let Some(pi) = self.panes.iter().position(|p| p.id == section)
+            && let Some(i) = self.panes[pi].actions.iter().position(|a| a.name == name)
+        {
+            return Ok(Action::Pane(pi, i));
+        }
+        Err(format!("unknown action {name:?} in [{section}]"))
+    }
+
+    /// Merges a keymap file over this one (TOML: `[section] "key" = "action"`): each binding
+    /// replaces the same key in its section.
+    pub fn merge(&mut self, text: &str) -> Result<(), String> {
+        let raw: RawKeymap = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let mut next = self.bindings.clone();
+        for (section, keys) in raw {
+            if !self.section_known(&section) {
+                return Err(format!("unknown keymap section [{section}]"));
+            }
+            for (k, a) in keys {
+                let action = self.resolve(&section, &a)?;
+                next.entry(section.clone())
+                    .or_default()
+                    .insert(Key::parse(&k)?, action);
+            }
+        }
+        self.bindings = next;
         Ok(())
     }
 
-    /// The action of a key in a pane: the pane's own section, then the table, then global.
-    pub fn lookup(&self, scopes: &[Scope], key: Key) -> Option<Action> {
-        scopes
-            .iter()
-            .find_map(|s| self.bindings.get(s).and_then(|m| m.get(&key)).copied())
+    /// The sections a key is looked up in for a pane, most specific first.
+    pub fn scopes(pane: PaneId) -> [&'static str; 3] {
+        [pane, "table", "global"]
     }
 
-    /// Every action reachable in these scopes with its keys, in keymap order of scopes.
-    pub fn help(&self, scopes: &[Scope]) -> Vec<(Vec<Key>, Action)> {
+    /// The action of a key in a pane: the pane's own section, then the table, then global.
+    pub fn lookup(&self, scopes: &[&str], key: Key) -> Option<Action> {
+        scopes
+            .iter()
+            .find_map(|s| self.bindings.get(*s).and_then(|m| m.get(&key)).copied())
+    }
+
+    /// Every action reachable in these scopes with its keys, shared actions first, then the
+    /// pane's own in the order it lists them.
+    pub fn help(&self, scopes: &[&str]) -> Vec<(Vec<Key>, Action)> {
         let mut out: Vec<(Vec<Key>, Action)> = Vec::new();
         for s in scopes.iter().rev() {
-            let Some(map) = self.bindings.get(s) else {
+            let Some(map) = self.bindings.get(*s) else {
                 continue;
             };
             for (k, a) in map {
@@ -394,13 +362,55 @@ impl Keymap {
     }
 
     /// The first key bound to an action in these scopes, for footer hints.
-    pub fn key_for(&self, scopes: &[Scope], action: Action) -> Option<Key> {
+    pub fn key_for(&self, scopes: &[&str], action: Action) -> Option<Key> {
         scopes.iter().find_map(|s| {
-            self.bindings.get(s).and_then(|m| {
+            self.bindings.get(*s).and_then(|m| {
                 m.iter()
                     .find(|(k, a)| **a == action && self.lookup(scopes, **k) == Some(action))
                     .map(|(k, _)| *k)
             })
         })
+    }
+
+    /// The action a footer or help names: a shared action, `pane_<id>`, or one of the pane's.
+    pub fn named(&self, pane: PaneId, name: &str) -> Option<Action> {
+        self.resolve(pane, name).ok()
+    }
+
+    /// The spec of a pane's action.
+    pub fn pane_action(&self, a: Action) -> Option<&'static ActionSpec> {
+        let Action::Pane(p, i) = a else {
+            return None;
+        };
+        self.panes.get(p).and_then(|p| p.actions.get(i))
+    }
+
+    /// The help text of an action.
+    pub fn describe(&self, a: Action) -> &'static str {
+        match a {
+            Action::Focus(i) => self.panes.get(i).map_or("a pane", |p| p.focus),
+            Action::Pane(..) => self.pane_action(a).map_or("?", |s| s.describe),
+            _ => SHARED
+                .iter()
+                .find(|(x, ..)| *x == a)
+                .map_or("?", |(_, _, d, _)| d),
+        }
+    }
+
+    /// A short label for the footer.
+    pub fn label(&self, a: Action) -> &'static str {
+        match a {
+            Action::Focus(_) => self.describe(a),
+            Action::Pane(..) => self.pane_action(a).map_or("?", |s| s.label),
+            _ => SHARED
+                .iter()
+                .find(|(x, ..)| *x == a)
+                .map_or("?", |(_, _, _, l)| l),
+        }
+    }
+
+    /// Calls that change something in AWS: refused in read-only mode.
+    pub fn is_mutating(&self, a: Action) -> bool {
+        self.pane_action(a).is_some_and(|s| s.mutating)
     }
 }

@@ -1,10 +1,82 @@
 //! A generic collection behind every resource table: items streamed in pages, load state,
 //! newest-request-wins, sort, filter, marks, and a selection kept by resource id.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use crate::aws::ApiError;
-use crate::resources::Resource;
+
+/// How a cell or a line should look; the theme decides the colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Good,
+    Warn,
+    Bad,
+    Muted,
+    Accent,
+    /// A section heading in a details view.
+    Heading,
+}
+
+/// A column of a resource table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub title: &'static str,
+    /// Preferred width in cells; the table shrinks the widest columns first when short of room.
+    pub width: u16,
+    /// Lowest width before the column is dropped.
+    pub min: u16,
+}
+
+impl Column {
+    pub const fn new(title: &'static str, width: u16, min: u16) -> Self {
+        Self { title, width, min }
+    }
+}
+
+/// A row type of the generic table. Columns are named by the row's own `Col` type (an
+/// enum), never by position.
+pub trait Resource: Clone + Send + 'static {
+    type Col: Copy + PartialEq + std::fmt::Debug + Send + 'static;
+    fn id(&self) -> &str;
+    /// Every column, in display order.
+    fn columns() -> &'static [(Self::Col, Column)];
+    /// The text of one cell; `now` is seconds since the epoch, for ages.
+    fn cell(&self, col: Self::Col, now: i64) -> (String, Tone);
+    /// Orders two rows by a column (ties are broken by id by the caller).
+    fn compare(&self, other: &Self, col: Self::Col) -> Ordering;
+    /// Lower-case text that the filter searches: every column and every tag key and value.
+    fn filter_text(&self) -> String;
+}
+
+/// "3d", "5h", "12m", "40s": how long ago, compactly.
+pub fn age(then: Option<i64>, now: i64) -> String {
+    let Some(then) = then else {
+        return String::new();
+    };
+    let d = (now - then).max(0);
+    match d {
+        0..60 => format!("{d}s"),
+        60..3600 => format!("{}m", d / 60),
+        3600..86_400 => format!("{}h", d / 3600),
+        86_400..31_536_000 => format!("{}d", d / 86_400),
+        _ => format!("{}y{}d", d / 31_536_000, (d % 31_536_000) / 86_400),
+    }
+}
+
+/// Compares dotted IPv4 addresses numerically; empty sorts last.
+pub fn cmp_ip(a: &str, b: &str) -> Ordering {
+    fn key(s: &str) -> Option<u32> {
+        s.parse::<std::net::Ipv4Addr>().ok().map(u32::from)
+    }
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
 
 /// Where a collection's load stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,8 +174,8 @@ pub struct Collection<R: Resource> {
     pub latest_req: u64,
     /// Ids seen by the load in progress, to drop vanished ones when it completes.
     seen: HashSet<String>,
-    /// The column sorted by, and whether descending.
-    pub sort: (usize, bool),
+    /// The position of the column sorted by (in `R::columns()`), and whether descending.
+    sort: (usize, bool),
     filter: String,
     /// All item indices, sorted.
     order: Vec<u32>,
@@ -286,16 +358,44 @@ impl<R: Resource> Collection<R> {
         }
     }
 
-    pub fn set_sort(&mut self, col: usize, desc: bool) {
-        self.sort = (col, desc);
+    /// Sorts by a column, named by the row type's column enum.
+    pub fn set_sort(&mut self, col: R::Col, desc: bool) {
+        let pos = R::columns()
+            .iter()
+            .position(|(c, _)| *c == col)
+            .unwrap_or(0);
+        self.set_sort_pos(pos, desc);
+    }
+
+    fn set_sort_pos(&mut self, pos: usize, desc: bool) {
+        self.sort = (pos, desc);
         self.order_dirty = true;
+    }
+
+    /// The column sorted by, and whether descending.
+    pub fn sort_by(&self) -> (R::Col, bool) {
+        (R::columns()[self.sort.0].0, self.sort.1)
+    }
+
+    /// The cells of the visible rows for the columns at `cols` (positions): what the table
+    /// widget draws.
+    pub fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells> {
+        let all = R::columns();
+        self.visible(height)
+            .map(|(pos, r)| RowCells {
+                pos,
+                marked: self.is_marked(r.id()),
+                cells: cols.iter().map(|&c| r.cell(all[c].0, now)).collect(),
+            })
+            .collect()
     }
 
     /// Brings order, view and cursor up to date. Cheap when nothing changed; call before
     /// reading rows.
     pub fn refresh_view(&mut self) {
         if self.order_dirty {
-            let (col, desc) = self.sort;
+            let (pos, desc) = self.sort;
+            let col = R::columns()[pos].0;
             let items = &self.items;
             let mut order: Vec<u32> = (0..items.len() as u32).collect();
             order.sort_by(|&a, &b| {
@@ -439,22 +539,38 @@ impl<R: Resource> Collection<R> {
     }
 }
 
-/// What every pane's table can do, whatever its rows: lets keys work on the focused pane
-/// without knowing its resource type.
+/// One drawn row: its position in the view, whether it is marked, and its cells.
+pub struct RowCells {
+    pub pos: usize,
+    pub marked: bool,
+    pub cells: Vec<(String, Tone)>,
+}
+
+/// What every pane's table can do, whatever its rows: lets keys and the table widget work
+/// on the focused pane without knowing its resource type.
 pub trait TableOps {
     fn refresh_view(&mut self);
     fn move_by(&mut self, delta: isize, height: usize);
     fn scroll_into_view(&mut self, height: usize);
     fn filter(&self) -> &str;
     fn set_filter(&mut self, f: &str);
+    /// Position of the sorted column, and whether descending.
     fn sort(&self) -> (usize, bool);
-    fn set_sort(&mut self, col: usize, desc: bool);
-    fn columns(&self) -> &'static [crate::resources::Column];
+    fn set_sort_pos(&mut self, pos: usize, desc: bool);
+    fn columns(&self) -> Vec<Column>;
     fn toggle_mark(&mut self);
     fn clear_marks(&mut self);
     fn marks_len(&self) -> usize;
     fn is_loading(&self) -> bool;
+    fn load(&self) -> &Load;
     fn selected_id(&self) -> Option<&str>;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn rows(&self) -> usize;
+    fn cursor(&self) -> usize;
+    fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells>;
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -476,11 +592,11 @@ impl<R: Resource> TableOps for Collection<R> {
     fn sort(&self) -> (usize, bool) {
         self.sort
     }
-    fn set_sort(&mut self, col: usize, desc: bool) {
-        Collection::set_sort(self, col, desc)
+    fn set_sort_pos(&mut self, pos: usize, desc: bool) {
+        Collection::set_sort_pos(self, pos, desc)
     }
-    fn columns(&self) -> &'static [crate::resources::Column] {
-        R::columns()
+    fn columns(&self) -> Vec<Column> {
+        R::columns().iter().map(|(_, c)| *c).collect()
     }
     fn toggle_mark(&mut self) {
         Collection::toggle_mark(self)
@@ -494,7 +610,22 @@ impl<R: Resource> TableOps for Collection<R> {
     fn is_loading(&self) -> bool {
         Collection::is_loading(self)
     }
+    fn load(&self) -> &Load {
+        &self.load
+    }
     fn selected_id(&self) -> Option<&str> {
         Collection::selected_id(self)
+    }
+    fn len(&self) -> usize {
+        Collection::len(self)
+    }
+    fn rows(&self) -> usize {
+        Collection::rows(self)
+    }
+    fn cursor(&self) -> usize {
+        Collection::cursor(self)
+    }
+    fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells> {
+        Collection::visible_cells(self, height, cols, now)
     }
 }

@@ -5,6 +5,7 @@
 //! [`clean`], so nothing from AWS can reach the terminal with control characters in it.
 
 pub mod demo;
+pub mod op;
 mod ports;
 pub mod sdk;
 
@@ -16,6 +17,8 @@ pub mod prelude {
 }
 
 use std::fmt;
+
+pub use op::{Mutation, Op, Outcome, Record};
 use std::future::Future;
 
 /// The lifecycle state of an instance, as EC2 names it.

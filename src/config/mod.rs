@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use directories::ProjectDirs;
 
-use crate::app::Keymap;
+use crate::app::{Keymap, PaneKeys};
 use crate::ui::theme::Theme;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
@@ -27,8 +27,10 @@ pub fn data_dir() -> Option<PathBuf> {
 
 /// The keymap: defaults, then `<config dir>/keymap.toml` over them. A broken user file is
 /// reported and ignored, never fatal.
-pub fn load_keymap(dir: Option<&Path>) -> (Keymap, Option<String>) {
-    let mut km = Keymap::parse(DEFAULT_KEYMAP).expect("the embedded keymap parses");
+pub fn load_keymap(dir: Option<&Path>, panes: Vec<PaneKeys>) -> (Keymap, Option<String>) {
+    let mut km = Keymap::new(panes);
+    km.merge(DEFAULT_KEYMAP)
+        .expect("the embedded keymap parses");
     let Some(path) = dir.map(|d| d.join("keymap.toml")) else {
         return (km, None);
     };

@@ -11,12 +11,9 @@ use ratatui::widgets::{
 };
 
 use crate::app::{
-    Action, AppState, Collection, Confirm, Details, Dialog, Fetch, FieldValue, Form, Level, Load,
-    MIN_HEIGHT, MIN_WIDTH, Mode, Pane,
+    AppState, Column, Confirm, Dialog, FieldValue, Form, Level, Line as Spans, Load, MIN_HEIGHT,
+    MIN_WIDTH, Mode,
 };
-use crate::aws::fmt_time;
-use crate::resources::instances::state_tone;
-use crate::resources::{Column, Resource, age};
 use theme::Theme;
 
 /// Draws the whole screen.
@@ -49,17 +46,14 @@ pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
     draw_status(f, status, app, theme);
     match &app.dialog {
         Some(Dialog::Confirm(c)) => draw_confirm(f, area, app, c, theme),
-        Some(Dialog::Details(d)) => draw_details(f, area, app, d, theme),
-        Some(Dialog::Help { scroll }) => draw_help(f, area, app, *scroll, theme),
-        Some(Dialog::ImageDetails { id, scroll }) => {
-            draw_image_details(f, area, app, id, *scroll, theme)
+        Some(Dialog::Details { scroll, .. }) => {
+            if let Some(d) = app.details() {
+                let lines = d.lines.iter().map(|l| styled(l, theme)).collect();
+                draw_scrolled(f, area, &d.title, lines, *scroll, theme);
+            }
         }
+        Some(Dialog::Help { scroll }) => draw_help(f, area, app, *scroll, theme),
         Some(Dialog::Form { form, .. }) => draw_form(f, area, form, theme),
-        Some(Dialog::Text {
-            title,
-            lines,
-            scroll,
-        }) => draw_text(f, area, title, lines, *scroll, theme),
         None => {}
     }
 }
@@ -159,108 +153,19 @@ pub fn fit_columns(cols: &[Column], avail: u16) -> Vec<(usize, u16)> {
     fitted
 }
 
+/// One line of spans with their tones, styled by the theme.
+fn styled<'a>(l: &Spans, theme: &Theme) -> Line<'a> {
+    Line::from(
+        l.iter()
+            .map(|(t, tone)| Span::styled(t.clone(), theme.tone(*tone)))
+            .collect::<Vec<_>>(),
+    )
+}
+
 fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
-    match app.pane {
-        Pane::Instances => draw_table(
-            f,
-            area,
-            app,
-            theme,
-            &app.instances,
-            Labels {
-                name: "Instances",
-                noun: "instances",
-                empty: &format!("No instances in {}.", app.ctx.region),
-            },
-        ),
-        Pane::Amis => {
-            let scope = app.ami_scope.label();
-            draw_table(
-                f,
-                area,
-                app,
-                theme,
-                &app.amis,
-                Labels {
-                    name: &format!("AMIs: {scope}"),
-                    noun: "AMIs",
-                    empty: &format!(
-                        "No AMIs ({scope}) in {}. Press o for another scope.",
-                        app.ctx.region
-                    ),
-                },
-            )
-        }
-        Pane::Volumes => draw_table(
-            f,
-            area,
-            app,
-            theme,
-            &app.volumes,
-            Labels {
-                name: "Volumes",
-                noun: "volumes",
-                empty: &format!(
-                    "No EBS volumes in {}. Press n to create one.",
-                    app.ctx.region
-                ),
-            },
-        ),
-        Pane::Snapshots => draw_table(
-            f,
-            area,
-            app,
-            theme,
-            &app.snapshots,
-            Labels {
-                name: "Snapshots: mine",
-                noun: "snapshots",
-                empty: &format!("No snapshots of yours in {}.", app.ctx.region),
-            },
-        ),
-        Pane::Events => draw_table(
-            f,
-            area,
-            app,
-            theme,
-            &app.events,
-            Labels {
-                name: "Status & events (Tab: journal)",
-                noun: "instance status",
-                empty: "No instances, so no status checks or events.",
-            },
-        ),
-        Pane::Journal => draw_table(
-            f,
-            area,
-            app,
-            theme,
-            &app.journal,
-            Labels {
-                name: "Journal of this session (Tab: events)",
-                noun: "journal entries",
-                empty: "No changes yet in this session. Every mutating request is recorded here and in the journal file.",
-            },
-        ),
-    }
-}
-
-/// What a table is called: its title, the noun for messages, and the empty-table message.
-struct Labels<'a> {
-    name: &'a str,
-    noun: &'a str,
-    empty: &'a str,
-}
-
-fn draw_table<R: Resource>(
-    f: &mut Frame,
-    area: Rect,
-    app: &AppState,
-    theme: &Theme,
-    t: &Collection<R>,
-    labels: Labels,
-) {
-    let Labels { name, noun, empty } = labels;
+    let pane = app.focused();
+    let t = pane.table();
+    let noun = pane.noun();
     let total = t.len();
     let rows = t.rows();
     let count = if t.filter().is_empty() {
@@ -270,7 +175,7 @@ fn draw_table<R: Resource>(
     };
     let mut title = vec![
         Span::styled(
-            format!(" {name} "),
+            format!(" {} ", pane.heading(app)),
             Style::default()
                 .fg(theme.accent)
                 .add_modifier(Modifier::BOLD),
@@ -286,13 +191,13 @@ fn draw_table<R: Resource>(
             Style::default().fg(theme.warn),
         ));
     }
-    if !t.marks().is_empty() {
+    if t.marks_len() > 0 {
         title.push(Span::styled(
-            format!("{} marked ", t.marks().len()),
+            format!("{} marked ", t.marks_len()),
             Style::default().fg(theme.marked),
         ));
     }
-    if let Load::Loading { pages, .. } = &t.load {
+    if let Load::Loading { pages, .. } = t.load() {
         title.push(Span::styled(
             format!(
                 "⟳ loading{} ",
@@ -305,7 +210,7 @@ fn draw_table<R: Resource>(
             Style::default().fg(theme.warn),
         ));
     }
-    let watching = app.watching().count();
+    let watching = pane.watching();
     if watching > 0 {
         title.push(Span::styled(
             format!("watching {watching} "),
@@ -321,11 +226,11 @@ fn draw_table<R: Resource>(
     f.render_widget(block, area);
 
     if t.is_empty() {
-        let (msg, style) = match &t.load {
+        let (msg, style) = match t.load() {
             Load::Idle | Load::Loading { .. } => {
                 (format!("Loading {noun}…"), Style::default().fg(theme.warn))
             }
-            Load::Loaded => (empty.to_string(), Style::default().fg(theme.muted)),
+            Load::Loaded => (pane.empty(app), Style::default().fg(theme.muted)),
             Load::Failed(e) => {
                 let mut m = format!("Cannot list {noun}\n\n{}", e.describe());
                 if let Some(h) = e.hint(&app.ctx.profile) {
@@ -352,25 +257,30 @@ fn draw_table<R: Resource>(
         return;
     }
 
-    let cols = R::columns();
-    let fitted = fit_columns(cols, inner.width.saturating_sub(2));
-    let (sort_col, desc) = t.sort;
+    let cols = t.columns();
+    let fitted = fit_columns(&cols, inner.width.saturating_sub(2));
+    let (sort_col, desc) = t.sort();
     let height = inner.height.saturating_sub(1) as usize;
     let cursor = t.cursor();
+    let shown: Vec<usize> = fitted.iter().map(|(i, _)| *i).collect();
     let body: Vec<Row> = t
-        .visible(height)
-        .map(|(pos, r)| {
-            let marked = t.is_marked(r.id());
-            let cells = fitted.iter().map(|(i, w)| {
-                let (text, tone) = r.cell(*i, app.now);
-                Cell::from(Span::styled(truncate(&text, *w as usize), theme.tone(tone)))
-            });
-            let mut row =
-                Row::new(std::iter::once(Cell::from(if marked { "●" } else { " " })).chain(cells));
-            if marked {
+        .visible_cells(height, &shown, app.now)
+        .into_iter()
+        .map(|r| {
+            let cells = r
+                .cells
+                .into_iter()
+                .zip(&fitted)
+                .map(|((text, tone), (_, w))| {
+                    Cell::from(Span::styled(truncate(&text, *w as usize), theme.tone(tone)))
+                });
+            let mut row = Row::new(
+                std::iter::once(Cell::from(if r.marked { "●" } else { " " })).chain(cells),
+            );
+            if r.marked {
                 row = row.style(Style::default().fg(theme.marked));
             }
-            if pos == cursor {
+            if r.pos == cursor {
                 row = row.style(
                     Style::default()
                         .bg(theme.selected_bg)
@@ -383,7 +293,7 @@ fn draw_table<R: Resource>(
     let widths = std::iter::once(Constraint::Length(1))
         .chain(fitted.iter().map(|(_, w)| Constraint::Length(*w)));
     let header = Row::new(
-        std::iter::once(Cell::from(" ")).chain(header_cells(&fitted, cols, sort_col, desc)),
+        std::iter::once(Cell::from(" ")).chain(header_cells(&fitted, &cols, sort_col, desc)),
     )
     .style(
         Style::default()
@@ -433,60 +343,6 @@ pub fn truncate(s: &str, w: usize) -> String {
 }
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
-    let scopes = app.scopes();
-    let hints: &[Action] = match app.mode {
-        Mode::Filter | Mode::Command => &[],
-        Mode::Normal if app.pane == Pane::Volumes => &[
-            Action::Details,
-            Action::Filter,
-            Action::CreateVolume,
-            Action::Attach,
-            Action::Detach,
-            Action::SnapshotVolume,
-            Action::DeleteVolume,
-            Action::PaneSnapshots,
-            Action::Help,
-            Action::Quit,
-        ],
-        Mode::Normal if app.pane == Pane::Snapshots => &[
-            Action::Details,
-            Action::Filter,
-            Action::VolumeFromSnapshot,
-            Action::CopySnapshot,
-            Action::DeleteSnapshot,
-            Action::PaneVolumes,
-            Action::Refresh,
-            Action::Help,
-            Action::Quit,
-        ],
-        Mode::Normal if app.pane == Pane::Amis => &[
-            Action::Details,
-            Action::Filter,
-            Action::CycleScope,
-            Action::Launch,
-            Action::CopyImage,
-            Action::Deregister,
-            Action::PaneInstances,
-            Action::Refresh,
-            Action::Help,
-            Action::Quit,
-        ],
-        Mode::Normal => &[
-            Action::Details,
-            Action::Mark,
-            Action::Filter,
-            Action::Start,
-            Action::Stop,
-            Action::ForceStop,
-            Action::Reboot,
-            Action::Terminate,
-            Action::ToggleProtection,
-            Action::CreateImage,
-            Action::PaneAmis,
-            Action::Help,
-            Action::Quit,
-        ],
-    };
     let mut spans = Vec::new();
     match app.mode {
         Mode::Filter => spans.push(Span::styled(
@@ -498,22 +354,17 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             Style::default().fg(theme.muted),
         )),
         Mode::Normal => {
-            for a in hints {
-                if let Some(k) = app.keymap.key_for(scopes, *a) {
-                    if app.ctx.read_only && a.is_mutating() {
-                        continue;
-                    }
-                    spans.push(Span::styled(
-                        format!(" {k}"),
-                        Style::default()
-                            .fg(theme.accent)
-                            .add_modifier(Modifier::BOLD),
-                    ));
-                    spans.push(Span::styled(
-                        format!(" {}", a.label()),
-                        Style::default().fg(theme.muted),
-                    ));
-                }
+            for (k, label) in app.footer() {
+                spans.push(Span::styled(
+                    format!(" {k}"),
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ));
+                spans.push(Span::styled(
+                    format!(" {label}"),
+                    Style::default().fg(theme.muted),
+                ));
             }
         }
     }
@@ -567,11 +418,11 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &Theme) {
-    let danger = c.op.is_destructive();
+    let danger = c.is_destructive();
     let mut lines: Vec<Line> = app
         .confirm_body(c)
-        .into_iter()
-        .map(|(text, tone)| Line::styled(text, theme.tone(tone)))
+        .iter()
+        .map(|l| styled(l, theme))
         .collect();
     lines.push(Line::raw(""));
     match c.typed {
@@ -619,7 +470,7 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
         + 4;
     let r = popup(area, width, lines.len() as u16 + 2);
     let border = if danger { theme.bad } else { theme.accent };
-    let title = format!(" {} ", capitalise_words(c.op.verb()));
+    let title = format!(" {} ", c.title);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
@@ -638,144 +489,6 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
                 )),
         ),
         r,
-    );
-}
-
-fn capitalise_words(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(x) => x.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-/// The lines of the details view of an instance.
-pub fn details_lines<'a>(app: &AppState, d: &Details, theme: &Theme) -> Vec<Line<'a>> {
-    let Some(row) = app.instances.get(&d.id) else {
-        return vec![Line::raw(format!("{} is no longer listed", d.id))];
-    };
-    let i = &row.inst;
-    let k = |s: &str| Span::styled(format!("{s:<22}"), Style::default().fg(theme.muted));
-    let kv = |key: &str, v: String| {
-        Line::from(vec![
-            k(key),
-            Span::raw(if v.is_empty() { "-".into() } else { v }),
-        ])
-    };
-    let section = |s: &str| {
-        Line::styled(
-            s.to_string(),
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD),
-        )
-    };
-    let mut out = vec![
-        kv("Name", i.name.clone()),
-        kv("Instance ID", i.id.clone()),
-        Line::from(vec![
-            k("State"),
-            Span::styled(i.state.to_string(), theme.tone(state_tone(i.state))),
-        ]),
-        kv("State reason", i.state_reason.clone()),
-        kv("Instance type", i.instance_type.clone()),
-        kv("Availability zone", i.az.clone()),
-        kv("Private IP", i.private_ip.clone()),
-        kv("Private DNS", i.private_dns.clone()),
-        kv("Public IP", i.public_ip.clone()),
-        kv("Public DNS", i.public_dns.clone()),
-        kv("Key pair", i.key_name.clone()),
-        kv(
-            "Launched",
-            i.launch_time
-                .map(|t| format!("{} ({} ago)", fmt_time(t), age(Some(t), app.now)))
-                .unwrap_or_default(),
-        ),
-        kv("AMI", i.image_id.clone()),
-        kv("Architecture", i.architecture.clone()),
-        kv("Platform", i.platform.clone()),
-        kv("VPC", i.vpc_id.clone()),
-        kv("Subnet", i.subnet_id.clone()),
-        kv(
-            "Lifecycle",
-            if i.lifecycle.is_empty() {
-                "on-demand".into()
-            } else {
-                i.lifecycle.clone()
-            },
-        ),
-        kv("IAM profile", i.iam_profile.clone()),
-        kv(
-            "Root device",
-            format!("{} ({})", i.root_device_name, i.root_device_type),
-        ),
-        kv(
-            "Termination protect.",
-            match row.protected {
-                Some(true) => "on".into(),
-                Some(false) => "off".into(),
-                None => "checking…".into(),
-            },
-        ),
-        Line::raw(""),
-        section("Security groups"),
-    ];
-    if i.security_groups.is_empty() {
-        out.push(Line::raw("  none"));
-    }
-    for (id, name) in &i.security_groups {
-        out.push(Line::raw(format!("  {id}  {name}")));
-    }
-    out.push(Line::raw(""));
-    out.push(section("Block devices"));
-    if i.block_devices.is_empty() {
-        out.push(Line::raw("  none"));
-    }
-    for b in &i.block_devices {
-        out.push(Line::from(vec![
-            Span::raw(format!("  {:<12} {:<22} ", b.device, b.volume_id)),
-            if b.delete_on_termination {
-                Span::styled("DeleteOnTermination", Style::default().fg(theme.warn))
-            } else {
-                Span::styled("kept on termination", Style::default().fg(theme.good))
-            },
-        ]));
-    }
-    out.push(Line::raw(""));
-    out.push(section(&format!("Tags ({})", i.tags.len())));
-    for (key, v) in &i.tags {
-        out.push(Line::from(vec![
-            Span::styled(format!("  {key} = "), Style::default().fg(theme.muted)),
-            Span::raw(v.clone()),
-        ]));
-    }
-    out.push(Line::raw(""));
-    out.push(section("User data"));
-    match &d.user_data {
-        Fetch::Loading => out.push(Line::styled("  loading…", Style::default().fg(theme.warn))),
-        Fetch::Failed(e) => out.push(Line::styled(
-            format!("  {e}"),
-            Style::default().fg(theme.bad),
-        )),
-        Fetch::Ready(None) => out.push(Line::styled("  none", Style::default().fg(theme.muted))),
-        Fetch::Ready(Some(u)) => out.extend(u.lines().map(|l| Line::raw(format!("  {l}")))),
-    }
-    out
-}
-
-fn draw_details(f: &mut Frame, area: Rect, app: &AppState, d: &Details, theme: &Theme) {
-    let name = app
-        .instances
-        .get(&d.id)
-        .map(|r| r.inst.name.clone())
-        .unwrap_or_default();
-    draw_scrolled(
-        f,
-        area,
-        &format!("{} {name}", d.id),
-        details_lines(app, d, theme),
-        d.scroll,
-        theme,
     );
 }
 
@@ -814,65 +527,24 @@ fn draw_scrolled(
 }
 
 fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &Theme) {
-    let mut lines = vec![Line::styled(
-        match app.pane {
-            Pane::Amis => "AMIs pane",
-            Pane::Journal => "Journal pane",
-            Pane::Volumes => "Volumes pane",
-            Pane::Snapshots => "Snapshots pane",
-            Pane::Events => "Status & events pane",
-            Pane::Instances => "Instances pane",
-        },
-        Style::default()
-            .fg(theme.accent)
-            .add_modifier(Modifier::BOLD),
-    )];
-    for (keys, action) in app.keymap.help(app.scopes()) {
-        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        let mut style = Style::default();
-        if app.ctx.read_only && action.is_mutating() {
-            style = style.fg(theme.muted);
-        }
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {:<18}", keys.join(" ")),
-                Style::default()
-                    .fg(theme.accent)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(action.describe().to_string(), style),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Dialogs and forms",
-        Style::default()
-            .fg(theme.accent)
-            .add_modifier(Modifier::BOLD),
-    ));
-    for (k, d) in [
-        ("y Enter", "confirm"),
-        ("n Esc", "cancel"),
-        ("Tab Shift-Tab", "next / previous field"),
-        ("Ctrl-s", "submit from any field"),
-    ] {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {k:<18}"),
-                Style::default()
-                    .fg(theme.accent)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(d),
-        ]));
-    }
-    if app.ctx.read_only {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            "READ-ONLY: actions are disabled.",
-            Style::default().fg(theme.warn),
-        ));
-    }
+    let lines: Vec<Line> = app
+        .help()
+        .iter()
+        .map(|l| {
+            // key columns are bold in the accent colour
+            Line::from(
+                l.iter()
+                    .map(|(t, tone)| {
+                        let mut st = theme.tone(*tone);
+                        if *tone == crate::app::Tone::Accent {
+                            st = st.add_modifier(Modifier::BOLD);
+                        }
+                        Span::styled(t.clone(), st)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
     let r = popup(area, 66, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
@@ -895,106 +567,6 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
         ),
         r,
     );
-}
-
-fn draw_image_details(
-    f: &mut Frame,
-    area: Rect,
-    app: &AppState,
-    id: &str,
-    scroll: u16,
-    theme: &Theme,
-) {
-    let k = |s: &str| Span::styled(format!("{s:<18}"), Style::default().fg(theme.muted));
-    let section = |s: String| {
-        Line::styled(
-            s,
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD),
-        )
-    };
-    let mut lines = Vec::new();
-    let title = match app.amis.get(id) {
-        None => {
-            lines.push(Line::raw(format!("{id} is no longer listed")));
-            id.to_string()
-        }
-        Some(i) => {
-            let kv = |key: &str, v: String| {
-                Line::from(vec![
-                    k(key),
-                    Span::raw(if v.is_empty() { "-".into() } else { v }),
-                ])
-            };
-            lines.extend([
-                kv("Name", i.name.clone()),
-                kv("Image ID", i.id.clone()),
-                Line::from(vec![
-                    k("State"),
-                    Span::styled(
-                        i.state.clone(),
-                        theme.tone(crate::resources::amis::state_tone(&i.state)),
-                    ),
-                ]),
-                kv("State reason", i.state_reason.clone()),
-                kv("Description", i.description.clone()),
-                kv("Owner", i.owner_id.clone()),
-                kv(
-                    "Visibility",
-                    if i.public {
-                        "public".into()
-                    } else {
-                        "private".into()
-                    },
-                ),
-                kv("Architecture", i.architecture.clone()),
-                kv("Virtualization", i.virtualization.clone()),
-                kv("Platform", i.platform.clone()),
-                kv(
-                    "Root device",
-                    format!("{} ({})", i.root_device_name, i.root_device_type),
-                ),
-                kv("Size", format!("{} GiB", i.size_gib())),
-                kv(
-                    "Created",
-                    i.created
-                        .map(|t| format!("{} ({} ago)", fmt_time(t), age(Some(t), app.now)))
-                        .unwrap_or_default(),
-                ),
-                Line::raw(""),
-                section(format!("Block device mappings ({})", i.devices.len())),
-            ]);
-            for d in &i.devices {
-                lines.push(Line::raw(format!(
-                    "  {:<12} {:<24} {:>4} GiB  {:<5} {}",
-                    d.device,
-                    if d.snapshot_id.is_empty() {
-                        "-"
-                    } else {
-                        &d.snapshot_id
-                    },
-                    d.size_gib,
-                    d.volume_type,
-                    if d.delete_on_termination {
-                        "DeleteOnTermination"
-                    } else {
-                        "kept on termination"
-                    }
-                )));
-            }
-            lines.push(Line::raw(""));
-            lines.push(section(format!("Tags ({})", i.tags.len())));
-            for (key, v) in &i.tags {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {key} = "), Style::default().fg(theme.muted)),
-                    Span::raw(v.clone()),
-                ]));
-            }
-            format!("{} {}", i.id, i.name)
-        }
-    };
-    draw_scrolled(f, area, &title, lines, scroll, theme);
 }
 
 /// Draws a form: intro, then each field (label, value, help), an open list under its field,
@@ -1183,16 +755,5 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 )),
         ),
         r,
-    );
-}
-
-fn draw_text(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
-    draw_scrolled(
-        f,
-        area,
-        title,
-        lines.iter().map(|l| Line::raw(l.clone())).collect(),
-        scroll,
-        theme,
     );
 }

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::resources::Tone;
+use crate::app::Tone;
 
 /// The default colours, embedded; a user's `theme.toml` is merged over them by `config`.
 pub const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
@@ -75,7 +75,7 @@ impl Theme {
             Tone::Warn => Style::default().fg(self.warn),
             Tone::Bad => Style::default().fg(self.bad),
             Tone::Muted => Style::default().fg(self.muted),
-            Tone::Accent => Style::default()
+            Tone::Accent | Tone::Heading => Style::default()
                 .fg(self.accent)
                 .add_modifier(Modifier::BOLD),
         }

@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use ec2tui::app::Action;
-use ec2tui::app::{ApiEvent, Dialog, Ec2Op, Effect, Event, Key, KeyCode, Keymap, Mode, Scope};
+use ec2tui::app::{Action, Dialog, Event, Key, KeyCode, Keymap, Line, Mode};
 use ec2tui::aws::demo::DemoRegion;
-use ec2tui::aws::{ErrorKind, Instance, InstanceState, Page, clean};
+use ec2tui::aws::{ErrorKind, Instance, InstanceState, Op, Page, clean};
 use ec2tui::config::DEFAULT_KEYMAP;
+use ec2tui::panes::instances::{InstanceCall, Verb};
 
-use crate::driver::{Driver, state};
+use crate::driver::Panes;
+use crate::driver::{Driver, calls, fetch_req, instances_page, state};
 
 fn demo(n: usize) -> DemoRegion {
     DemoRegion::new(n, Duration::ZERO, Duration::ZERO)
@@ -17,29 +18,36 @@ fn demo(n: usize) -> DemoRegion {
 async fn loaded(n: usize, read_only: bool) -> Driver<DemoRegion> {
     let mut d = Driver::new(demo(n), read_only);
     d.start().await;
-    assert_eq!(d.app.instances.len(), n);
+    assert_eq!(d.app.instances().len(), n);
     d
 }
 
-fn calls(fx: &[Effect]) -> Vec<&Ec2Op> {
-    fx.iter()
-        .filter_map(|f| match f {
-            Effect::Call { op, .. } => Some(op),
-            _ => None,
-        })
+/// The instance calls among these ops: (verb, instance id).
+fn instance_calls(ops: &[Op]) -> Vec<(Verb, String)> {
+    ops.iter()
+        .filter_map(|o| o.get::<InstanceCall>())
+        .map(|c| (c.verb, c.target.id.clone()))
+        .collect()
+}
+
+/// The text of a confirmation's lines.
+fn text_of(lines: Vec<Line>) -> Vec<String> {
+    lines
+        .into_iter()
+        .map(|l| l.into_iter().map(|(t, _)| t).collect())
         .collect()
 }
 
 /// Selects the first row whose instance satisfies `pred`, by filtering on its id.
 async fn select_where(d: &mut Driver<DemoRegion>, pred: impl Fn(&Instance) -> bool) -> String {
-    d.app.instances.refresh_view();
-    let id = (0..d.app.instances.rows())
-        .filter_map(|p| d.app.instances.row(p))
+    d.app.instances_mut().refresh_view();
+    let id = (0..d.app.instances().rows())
+        .filter_map(|p| d.app.instances().row(p))
         .find(|r| pred(&r.inst))
         .map(|r| r.inst.id.clone())
         .expect("a matching instance in the demo fleet");
     d.filter(&id).await;
-    assert_eq!(d.app.instances.selected_id(), Some(id.as_str()));
+    assert_eq!(d.app.instances().selected_id(), Some(id.as_str()));
     id
 }
 
@@ -55,7 +63,13 @@ async fn no_selection_means_no_effect() {
         assert!(app.dialog.is_none());
     }
     assert!(app.update(Event::Key(Key::ctrl('d'))).is_empty());
-    assert!(app.status.unwrap().text.contains("no instance selected"));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no instance selected")
+    );
 }
 
 #[tokio::test]
@@ -67,7 +81,7 @@ async fn stop_opens_a_dialog_and_y_sends_it() {
     let Some(Dialog::Confirm(c)) = &d.app.dialog else {
         panic!("no dialog")
     };
-    let body: Vec<String> = d.app.confirm_body(c).into_iter().map(|(t, _)| t).collect();
+    let body = text_of(d.app.confirm_body(c));
     assert!(
         body.iter().any(|l| l.contains(&id)),
         "the dialog lists the target: {body:?}"
@@ -79,10 +93,12 @@ async fn stop_opens_a_dialog_and_y_sends_it() {
     d.key(Key::char('y')).await;
     assert!(d.app.dialog.is_none());
     assert!(
-        matches!(calls(&d.effects).as_slice(), [Ec2Op::Stop { force: false, targets }] if targets[0].id == id)
+        instance_calls(&d.calls) == [(Verb::Stop, id.clone())],
+        "{:?}",
+        d.calls
     );
     assert_eq!(
-        d.app.instances.get(&id).unwrap().inst.state,
+        d.app.instances().get(&id).unwrap().inst.state,
         InstanceState::Stopped
     );
 }
@@ -97,7 +113,7 @@ async fn n_and_esc_cancel() {
         d.key(cancel).await;
         assert!(d.app.dialog.is_none());
     }
-    assert!(calls(&d.effects).is_empty());
+    assert!(d.calls.is_empty());
 }
 
 #[tokio::test]
@@ -109,22 +125,22 @@ async fn terminate_needs_the_typed_word() {
     // y and Enter alone do nothing
     d.key(Key::char('y')).await;
     d.enter().await;
-    assert!(calls(&d.effects).is_empty());
+    assert!(d.calls.is_empty());
     assert!(d.app.dialog.is_some());
     // a wrong word does nothing either
     d.key(Key::plain(KeyCode::Backspace)).await;
     d.keys("terminat").await;
     d.enter().await;
-    assert!(calls(&d.effects).is_empty());
+    assert!(d.calls.is_empty());
     let Some(Dialog::Confirm(c)) = &d.app.dialog else {
         panic!()
     };
     assert!(c.note.as_deref().unwrap_or("").contains("type terminate"));
     d.keys("e").await;
     d.key(Key::ctrl('s')).await;
-    assert!(matches!(calls(&d.effects).as_slice(), [Ec2Op::Terminate(t)] if t[0].id == id));
+    assert_eq!(instance_calls(&d.calls), [(Verb::Terminate, id.clone())]);
     assert_eq!(
-        d.app.instances.get(&id).unwrap().inst.state,
+        d.app.instances().get(&id).unwrap().inst.state,
         InstanceState::Terminated
     );
 }
@@ -141,7 +157,7 @@ async fn terminate_dialog_lists_volumes_and_protection() {
     let Some(Dialog::Confirm(c)) = &d.app.dialog else {
         panic!()
     };
-    let body: Vec<String> = d.app.confirm_body(c).into_iter().map(|(t, _)| t).collect();
+    let body = text_of(d.app.confirm_body(c));
     let text = body.join("\n");
     assert!(text.contains(&id));
     assert!(text.contains("protected: will be refused"), "{text}");
@@ -156,7 +172,7 @@ async fn terminate_dialog_lists_volumes_and_protection() {
         "{s}"
     );
     assert_ne!(
-        d.app.instances.get(&id).unwrap().inst.state,
+        d.app.instances().get(&id).unwrap().inst.state,
         InstanceState::Terminated
     );
 }
@@ -180,7 +196,7 @@ async fn read_only_refuses_every_mutation() {
         );
         assert!(d.status().contains("read-only"), "{}", d.status());
     }
-    assert!(calls(&d.effects).is_empty());
+    assert!(d.calls.is_empty());
 }
 
 #[tokio::test]
@@ -200,13 +216,7 @@ async fn wrong_state_is_refused_in_plain_words() {
 async fn stale_results_are_dropped_and_refreshes_coalesce() {
     let mut app = state(false);
     let fx = app.start();
-    let Some(Effect::ListInstances { req: first }) = fx
-        .iter()
-        .find(|f| matches!(f, Effect::ListInstances { .. }))
-        .cloned()
-    else {
-        panic!()
-    };
+    let first = fetch_req(&fx, "instances", "DescribeInstances").expect("a listing at start");
     // a refresh while one is in flight is coalesced
     assert!(app.update(Event::RefreshDue).is_empty());
     let inst = |id: &str| Instance {
@@ -219,30 +229,19 @@ async fn stale_results_are_dropped_and_refreshes_coalesce() {
         items: ids.iter().map(|i| inst(i)).collect(),
         next_token: None,
     };
-    app.update(Event::Api(ApiEvent::InstancesPage {
-        req: first,
-        result: Ok(page(&["i-a", "i-b"])),
-    }));
-    assert_eq!(app.instances.len(), 2);
+    app.update(instances_page(first, Ok(page(&["i-a", "i-b"]))));
+    assert_eq!(app.instances().len(), 2);
     let fx = app.update(Event::RefreshDue);
-    let Some(Effect::ListInstances { req: second }) = fx.first().cloned() else {
-        panic!("{fx:?}")
-    };
+    let second = fetch_req(&fx, "instances", "DescribeInstances").expect("a second listing");
     // a late answer to the first request arrives: dropped
-    app.update(Event::Api(ApiEvent::InstancesPage {
-        req: first,
-        result: Ok(page(&["i-old"])),
-    }));
-    assert!(app.instances.get("i-old").is_none());
-    app.update(Event::Api(ApiEvent::InstancesPage {
-        req: second,
-        result: Ok(page(&["i-b", "i-c"])),
-    }));
+    app.update(instances_page(first, Ok(page(&["i-old"]))));
+    assert!(app.instances().get("i-old").is_none());
+    app.update(instances_page(second, Ok(page(&["i-b", "i-c"]))));
     assert!(
-        app.instances.get("i-a").is_none(),
+        app.instances().get("i-a").is_none(),
         "vanished instances leave the table"
     );
-    assert!(app.instances.get("i-c").is_some());
+    assert!(app.instances().get("i-c").is_some());
 }
 
 #[tokio::test]
@@ -251,41 +250,41 @@ async fn selection_survives_refresh_sort_and_filter() {
     for _ in 0..7 {
         d.keys("j").await;
     }
-    let id = d.app.instances.selected_id().unwrap().to_string();
-    let name = d.app.instances.selected().unwrap().inst.name.clone();
+    let id = d.app.instances().selected_id().unwrap().to_string();
+    let name = d.app.instances().selected().unwrap().inst.name.clone();
     let fx = d.app.update(Event::RefreshDue);
     d.run(fx).await;
     assert_eq!(
-        d.app.instances.selected_id(),
+        d.app.instances().selected_id(),
         Some(id.as_str()),
         "after refresh"
     );
     d.keys(">").await;
-    d.app.instances.refresh_view();
+    d.app.instances_mut().refresh_view();
     assert_eq!(
-        d.app.instances.selected_id(),
+        d.app.instances().selected_id(),
         Some(id.as_str()),
         "after sort"
     );
     d.keys("=").await;
-    d.app.instances.refresh_view();
+    d.app.instances_mut().refresh_view();
     assert_eq!(
-        d.app.instances.selected_id(),
+        d.app.instances().selected_id(),
         Some(id.as_str()),
         "after reverse"
     );
     d.filter(&name[..name.len() - 1]).await;
     assert_eq!(
-        d.app.instances.selected_id(),
+        d.app.instances().selected_id(),
         Some(id.as_str()),
         "after filter"
     );
-    assert!(d.app.instances.rows() < 60);
+    assert!(d.app.instances().rows() < 60);
     d.key(Key::plain(KeyCode::Esc)).await; // clears the filter
-    d.app.instances.refresh_view();
-    assert_eq!(d.app.instances.rows(), 60);
+    d.app.instances_mut().refresh_view();
+    assert_eq!(d.app.instances().rows(), 60);
     assert_eq!(
-        d.app.instances.selected_id(),
+        d.app.instances().selected_id(),
         Some(id.as_str()),
         "after clearing the filter"
     );
@@ -297,11 +296,11 @@ async fn filter_is_live_case_insensitive_and_searches_tags() {
     d.keys("/").await;
     assert_eq!(d.app.mode, Mode::Filter);
     d.keys("TEAM=PAYMENTS").await;
-    d.app.instances.refresh_view();
-    let n = d.app.instances.rows();
+    d.app.instances_mut().refresh_view();
+    let n = d.app.instances().rows();
     assert!(n > 0 && n < 60, "{n}");
     for p in 0..n {
-        let r = d.app.instances.row(p).unwrap();
+        let r = d.app.instances().row(p).unwrap();
         assert!(
             r.inst
                 .tags
@@ -311,7 +310,7 @@ async fn filter_is_live_case_insensitive_and_searches_tags() {
     }
     d.key(Key::plain(KeyCode::Esc)).await;
     assert_eq!(d.app.mode, Mode::Normal);
-    assert_eq!(d.app.instances.filter(), "");
+    assert_eq!(d.app.instances().filter(), "");
 }
 
 #[tokio::test]
@@ -319,27 +318,27 @@ async fn marks_make_the_targets() {
     let mut d = loaded(20, false).await;
     d.keys(" ").await; // marks row 0 and moves down
     d.keys(" ").await; // marks row 1
-    assert_eq!(d.app.instances.marks().len(), 2);
+    assert_eq!(d.app.instances().marks().len(), 2);
     d.keys("r").await;
     let Some(Dialog::Confirm(c)) = &d.app.dialog else {
         panic!()
     };
-    assert_eq!(c.op.targets().len(), 2);
+    assert_eq!(instance_calls(&c.ops).len(), 2);
     d.key(Key::plain(KeyCode::Esc)).await;
     d.key(Key::plain(KeyCode::Esc)).await;
-    assert!(d.app.instances.marks().is_empty());
+    assert!(d.app.instances().marks().is_empty());
 }
 
 #[tokio::test]
 async fn protection_toggle_round_trip() {
     let mut d = loaded(20, false).await;
     let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
-    let before = d.app.instances.get(&id).unwrap().protected;
+    let before = d.app.instances().get(&id).unwrap().protected;
     assert!(before.is_some(), "protection of visible rows is fetched");
     d.keys("p").await;
     d.keys("y").await;
     assert_eq!(
-        d.app.instances.get(&id).unwrap().protected,
+        d.app.instances().get(&id).unwrap().protected,
         before.map(|b| !b)
     );
 }
@@ -355,19 +354,19 @@ async fn actions_are_watched_until_the_state_settles() {
     d.keys("S").await;
     d.keys("y").await;
     assert_eq!(
-        d.app.instances.get(&id).unwrap().inst.state,
+        d.app.instances().get(&id).unwrap().inst.state,
         InstanceState::Stopping
     );
-    assert!(d.app.watching().any(|w| w == id));
+    assert!(d.app.watching().contains(&id));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while d.app.watching().next().is_some() {
+    while !d.app.watching().is_empty() {
         assert!(std::time::Instant::now() < deadline, "never settled");
         tokio::time::sleep(Duration::from_millis(50)).await;
         let fx = d.app.update(Event::WatchDue);
         d.run(fx).await;
     }
     assert_eq!(
-        d.app.instances.get(&id).unwrap().inst.state,
+        d.app.instances().get(&id).unwrap().inst.state,
         InstanceState::Stopped
     );
     assert!(d.status().contains("is stopped"), "{}", d.status());
@@ -387,27 +386,35 @@ async fn command_line_quits_and_rejects_unknown_commands() {
 
 #[test]
 fn keymap_parses_merges_and_documents_itself() {
-    let mut km = Keymap::parse(DEFAULT_KEYMAP).unwrap();
-    let scopes = [Scope::Instances, Scope::Table, Scope::Global];
-    assert_eq!(km.lookup(&scopes, Key::ctrl('d')), Some(Action::Terminate));
-    assert_eq!(km.lookup(&scopes, Key::char('S')), Some(Action::Stop));
+    let parse = |text: &str| {
+        let mut km = Keymap::new(ec2tui::panes::keys());
+        km.merge(text).map(|()| km)
+    };
+    let mut km = parse(DEFAULT_KEYMAP).unwrap();
+    let scopes = Keymap::scopes("instances");
+    let name = |a: Option<Action>| a.and_then(|a| km.pane_action(a)).map(|s| s.name);
+    assert_eq!(name(km.lookup(&scopes, Key::ctrl('d'))), Some("terminate"));
+    assert_eq!(name(km.lookup(&scopes, Key::char('S'))), Some("stop"));
+    let stop = km.named("instances", "stop").unwrap();
     assert_eq!(
         km.lookup(&scopes, Key::plain(KeyCode::PageDown)),
         Some(Action::PageDown)
     );
     km.merge("[instances]\n\"x\" = \"stop\"\n\"S\" = \"reboot\"")
         .unwrap();
-    assert_eq!(km.lookup(&scopes, Key::char('x')), Some(Action::Stop));
+    assert_eq!(km.lookup(&scopes, Key::char('x')), Some(stop));
     let help = km.help(&scopes);
-    let stop_keys = &help.iter().find(|(_, a)| *a == Action::Stop).unwrap().0;
+    let stop_keys = &help.iter().find(|(_, a)| *a == stop).unwrap().0;
     assert_eq!(
         stop_keys,
         &vec![Key::char('x')],
         "help follows the keymap that handles keys"
     );
-    assert!(Keymap::parse("[instances]\n\"ctrl-nope\" = \"stop\"").is_err());
-    assert!(Keymap::parse("[instances]\n\"s\" = \"explode\"").is_err());
-    assert!(Keymap::parse("[nowhere]\n\"s\" = \"stop\"").is_err());
+    assert!(parse("[instances]\n\"ctrl-nope\" = \"stop\"").is_err());
+    assert!(parse("[instances]\n\"s\" = \"explode\"").is_err());
+    assert!(parse("[nowhere]\n\"s\" = \"stop\"").is_err());
+    // an action of another pane is not an action of this one
+    assert!(parse("[amis]\n\"s\" = \"stop\"").is_err());
 }
 
 #[test]
@@ -440,9 +447,10 @@ fn api_errors_read_well() {
 
 mod amis {
     use super::*;
-    use ec2tui::app::amis::{check_architecture, default_image_name, valid_ami_name};
-    use ec2tui::app::{Dialog, Pane};
+    use ec2tui::app::Dialog;
     use ec2tui::aws::InstanceTypeInfo;
+    use ec2tui::panes::images::{default_image_name, valid_ami_name};
+    use ec2tui::panes::launch::check_architecture;
 
     #[test]
     fn ami_names_follow_ec2_rules() {
@@ -484,8 +492,8 @@ mod amis {
     async fn amis_pane() -> Driver<DemoRegion> {
         let mut d = loaded(60, false).await;
         d.keys("2").await;
-        assert_eq!(d.app.pane, Pane::Amis);
-        d.app.amis.refresh_view();
+        assert_eq!(d.app.focused, "amis");
+        d.app.amis_mut().refresh_view();
         d
     }
 
@@ -496,7 +504,7 @@ mod amis {
         d.keys("l").await;
         // a type of the wrong architecture slipped into the options (a stale cache, a user
         // keymap...): submitting refuses it without calling AWS
-        let opts = d.app.launch_options.clone().unwrap();
+        let opts = d.app.launch_options().unwrap();
         let x86 = opts
             .types
             .iter()
@@ -543,28 +551,26 @@ mod amis {
         );
         d.key(Key::ctrl('s')).await;
         let launches: Vec<bool> = d
-            .effects
+            .calls
             .iter()
-            .filter_map(|f| match f {
-                Effect::Launch { dry_run, .. } => Some(*dry_run),
-                _ => None,
-            })
+            .filter_map(|o| o.get::<ec2tui::panes::launch::RunInstances>())
+            .map(|r| r.dry_run)
             .collect();
         assert_eq!(
             launches,
             vec![true, false],
             "a DryRun first, then the launch"
         );
-        assert_eq!(d.app.pane, Pane::Instances);
-        let id = d.app.instances.selected_id().unwrap().to_string();
+        assert_eq!(d.app.focused, "instances");
+        let id = d.app.instances().selected_id().unwrap().to_string();
         assert_eq!(
-            d.app.instances.get(&id).unwrap().inst.image_id,
+            d.app.instances().get(&id).unwrap().inst.image_id,
             "ami-0a1b2c3d4e5f60718"
         );
         assert!(
             d.effects
                 .iter()
-                .any(|f| matches!(f, Effect::Watch { ids } if ids.contains(&id))),
+                .any(|f| f.starts_with("instances: DescribeInstances ") && f.contains(&id)),
             "watched until running"
         );
     }
@@ -605,14 +611,14 @@ mod amis {
         d.keys(" ").await; // start again when available
         d.key(Key::ctrl('s')).await;
         assert_eq!(
-            d.app.instances.get(&id).unwrap().inst.state,
+            d.app.instances().get(&id).unwrap().inst.state,
             InstanceState::Stopping
         );
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let img = d.app.amis.selected().cloned();
+            let img = d.app.amis().selected().cloned();
             if img.as_ref().is_some_and(|i| i.state == "available")
-                && d.app.instances.get(&id).unwrap().inst.state == InstanceState::Running
+                && d.app.instances().get(&id).unwrap().inst.state == InstanceState::Running
             {
                 break;
             }
@@ -631,19 +637,19 @@ mod amis {
     #[tokio::test]
     async fn scope_cycles_and_pending_images_are_watched() {
         let mut d = amis_pane().await;
-        assert_eq!(d.app.amis.len(), 2);
+        assert_eq!(d.app.amis().len(), 2);
         d.keys("o").await;
-        assert_eq!(d.app.ami_scope, ec2tui::aws::ImageScope::Amazon);
-        d.app.amis.refresh_view();
-        assert_eq!(d.app.amis.len(), 3);
+        assert_eq!(d.app.ami_scope(), ec2tui::aws::ImageScope::Amazon);
+        d.app.amis_mut().refresh_view();
+        assert_eq!(d.app.amis().len(), 3);
         assert_eq!(
-            d.app.amis.row(0).unwrap().name,
+            d.app.amis().row(0).unwrap().name,
             "al2023-ami-2023.9.20261105.0-kernel-6.1-arm64",
             "newest first"
         );
         d.keys("o").await;
         d.keys("o").await;
-        assert_eq!(d.app.ami_scope, ec2tui::aws::ImageScope::Mine);
+        assert_eq!(d.app.ami_scope(), ec2tui::aws::ImageScope::Mine);
         // deregistering someone else's image is refused before any call
         d.keys("o").await;
         d.key(Key::ctrl('d')).await;
@@ -653,7 +659,7 @@ mod amis {
 }
 
 mod storage {
-    use ec2tui::app::storage::{check_volume, next_free_device};
+    use ec2tui::panes::volumes::{check_volume, next_free_device};
 
     #[test]
     fn volume_sizes_and_iops_are_checked_per_type() {
@@ -707,7 +713,7 @@ mod launch_more {
                 && i.instance_type.starts_with("t3")
         })
         .await;
-        let inst = d.app.instances.get(&id).unwrap().inst.clone();
+        let inst = d.app.instances().get(&id).unwrap().inst.clone();
         d.keys("L").await;
         let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
             panic!("{}", d.status())
@@ -730,8 +736,7 @@ mod launch_more {
         let groups = form.field("Security groups").get();
         let known: Vec<String> = d
             .app
-            .launch_options
-            .as_ref()
+            .launch_options()
             .unwrap()
             .groups
             .iter()
@@ -746,7 +751,7 @@ mod launch_more {
         }
         d.key(Key::ctrl('s')).await;
         assert!(d.app.dialog.is_none(), "{}", d.status());
-        let new = d.app.instances.selected().unwrap().inst.clone();
+        let new = d.app.instances().selected().unwrap().inst.clone();
         assert_ne!(new.id, id);
         assert_eq!(new.image_id, inst.image_id);
         assert_eq!(new.instance_type, inst.instance_type);
@@ -769,27 +774,28 @@ mod storage_watch {
         d.keys("x").await;
         d.key(Key::ctrl('s')).await;
         d.keys("4").await;
-        d.app.snapshots.refresh_view();
-        let pending: Vec<String> = (0..d.app.snapshots.rows())
-            .filter_map(|p| d.app.snapshots.row(p))
+        d.app.snapshots_mut().refresh_view();
+        let pending: Vec<String> = (0..d.app.snapshots().rows())
+            .filter_map(|p| d.app.snapshots().row(p))
             .filter(|s| s.state == "pending")
             .map(|s| s.id.clone())
             .collect();
         assert_eq!(pending.len(), 1, "the new snapshot is pending");
         let id = pending[0].clone();
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while d.app.snapshots.get(&id).unwrap().state == "pending" {
+        while d.app.snapshots().get(&id).unwrap().state == "pending" {
             assert!(std::time::Instant::now() < deadline, "never completed");
             tokio::time::sleep(Duration::from_millis(30)).await;
             let fx = d.app.update(Event::WatchDue);
             assert!(
-                fx.iter()
-                    .all(|f| !matches!(f, Effect::ListSnapshots { .. })),
+                fx.iter().all(|f| !f
+                    .describe()
+                    .starts_with("snapshots: DescribeSnapshots owner")),
                 "followed by id, not by listing every snapshot"
             );
             d.run(fx).await;
         }
-        assert_eq!(d.app.snapshots.get(&id).unwrap().progress, "100%");
+        assert_eq!(d.app.snapshots().get(&id).unwrap().progress, "100%");
         assert!(d.status().contains("completed"), "{}", d.status());
     }
 }
@@ -798,21 +804,18 @@ mod storage_watch {
 async fn details_stop_scrolling_at_their_last_line() {
     let mut d = loaded(20, false).await;
     d.keys("3").await;
-    d.app.volumes.refresh_view();
+    d.app.volumes_mut().refresh_view();
     d.key(Key::plain(KeyCode::Enter)).await;
-    let Some(Dialog::Text { lines, .. }) = &d.app.dialog else {
-        panic!("no details")
-    };
-    let n = lines.len() as u16;
+    let n = d.app.details().expect("no details").lines.len() as u16;
     for _ in 0..100 {
         d.keys("j").await;
     }
-    let Some(Dialog::Text { scroll, .. }) = &d.app.dialog else {
+    let Some(Dialog::Details { scroll, .. }) = &d.app.dialog else {
         panic!()
     };
     assert_eq!(*scroll, n - 1);
     d.keys("k").await;
-    let Some(Dialog::Text { scroll, .. }) = &d.app.dialog else {
+    let Some(Dialog::Details { scroll, .. }) = &d.app.dialog else {
         panic!()
     };
     assert_eq!(*scroll, n - 2, "one k goes back up at once");
@@ -826,7 +829,7 @@ async fn a_snapshot_copy_is_followed_in_its_region() {
     );
     d.start().await;
     d.keys("4").await;
-    d.app.snapshots.refresh_view();
+    d.app.snapshots_mut().refresh_view();
     d.keys("C").await;
     d.key(Key::plain(KeyCode::Enter)).await;
     d.keys("us-west-2").await;
@@ -848,14 +851,14 @@ async fn a_snapshot_copy_is_followed_in_its_region() {
     // the copy lives in the other region, not in this one's list
     let fx = d.app.update(Event::Key(Key::ctrl('r')));
     d.run(fx).await;
-    assert_eq!(d.app.snapshots.len(), 1);
+    assert_eq!(d.app.snapshots().len(), 1);
 }
 
 #[tokio::test]
 async fn enter_on_a_list_filtered_to_nothing_keeps_it_open() {
     let mut d = loaded(10, false).await;
     d.keys("2").await;
-    d.app.amis.refresh_view();
+    d.app.amis_mut().refresh_view();
     d.keys("l").await;
     d.key(Key::plain(KeyCode::Enter)).await; // open the type list
     d.keys("zzz").await;

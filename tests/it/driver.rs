@@ -2,12 +2,115 @@
 
 #![allow(dead_code)]
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use ec2tui::app::{ApiEvent, AppState, Context, Effect, Event, Key, KeyCode, Keymap};
-use ec2tui::aws::Ec2Api;
-use ec2tui::config::DEFAULT_KEYMAP;
-use ec2tui::tui::run_effect;
+use ec2tui::app::{ApiEvent, AppState, Collection, Context, Effect, Event, Key, KeyCode};
+use ec2tui::aws::{ApiResult, Ec2Api, Image, ImageScope, Instance, Op, Page, Snapshot, Volume};
+use ec2tui::panes::events::{EventRow, EventsPane};
+use ec2tui::panes::images::ImagesPane;
+use ec2tui::panes::instances::{self, InstanceRow, InstancesPane};
+use ec2tui::panes::journal::{JournalPane, JournalRow};
+use ec2tui::panes::launch::LaunchOptions;
+use ec2tui::panes::snapshots::SnapshotsPane;
+use ec2tui::panes::volumes::VolumesPane;
+use ec2tui::tui::{Sink, run_effect};
+
+/// The panes' tables, for tests.
+pub trait Panes {
+    fn instances(&self) -> &Collection<InstanceRow>;
+    fn instances_mut(&mut self) -> &mut Collection<InstanceRow>;
+    fn amis(&self) -> &Collection<Image>;
+    fn amis_mut(&mut self) -> &mut Collection<Image>;
+    fn volumes(&self) -> &Collection<Volume>;
+    fn volumes_mut(&mut self) -> &mut Collection<Volume>;
+    fn snapshots(&self) -> &Collection<Snapshot>;
+    fn snapshots_mut(&mut self) -> &mut Collection<Snapshot>;
+    fn events(&self) -> &Collection<EventRow>;
+    fn events_mut(&mut self) -> &mut Collection<EventRow>;
+    fn journal(&self) -> &Collection<JournalRow>;
+    fn ami_scope(&self) -> ImageScope;
+    fn launch_options(&self) -> Option<LaunchOptions>;
+    /// Instance ids followed until they settle.
+    fn watching(&self) -> Vec<String>;
+}
+
+impl Panes for AppState {
+    fn instances(&self) -> &Collection<InstanceRow> {
+        &self.pane::<InstancesPane>().unwrap().list
+    }
+    fn instances_mut(&mut self) -> &mut Collection<InstanceRow> {
+        &mut self.pane_mut::<InstancesPane>().unwrap().list
+    }
+    fn amis(&self) -> &Collection<Image> {
+        &self.pane::<ImagesPane>().unwrap().list
+    }
+    fn amis_mut(&mut self) -> &mut Collection<Image> {
+        &mut self.pane_mut::<ImagesPane>().unwrap().list
+    }
+    fn volumes(&self) -> &Collection<Volume> {
+        &self.pane::<VolumesPane>().unwrap().list
+    }
+    fn volumes_mut(&mut self) -> &mut Collection<Volume> {
+        &mut self.pane_mut::<VolumesPane>().unwrap().list
+    }
+    fn snapshots(&self) -> &Collection<Snapshot> {
+        &self.pane::<SnapshotsPane>().unwrap().list
+    }
+    fn snapshots_mut(&mut self) -> &mut Collection<Snapshot> {
+        &mut self.pane_mut::<SnapshotsPane>().unwrap().list
+    }
+    fn events(&self) -> &Collection<EventRow> {
+        &self.pane::<EventsPane>().unwrap().list
+    }
+    fn events_mut(&mut self) -> &mut Collection<EventRow> {
+        &mut self.pane_mut::<EventsPane>().unwrap().list
+    }
+    fn journal(&self) -> &Collection<JournalRow> {
+        &self.pane::<JournalPane>().unwrap().list
+    }
+    fn ami_scope(&self) -> ImageScope {
+        self.pane::<ImagesPane>().unwrap().scope
+    }
+    fn launch_options(&self) -> Option<LaunchOptions> {
+        self.pane::<ImagesPane>().unwrap().launch_options().cloned()
+    }
+    fn watching(&self) -> Vec<String> {
+        self.pane::<InstancesPane>()
+            .unwrap()
+            .watching_ids()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The request id of the first fetch of `pane` whose job starts with `what`.
+pub fn fetch_req(fx: &[Effect], pane: &str, what: &str) -> Option<u64> {
+    fx.iter().find_map(|f| match f {
+        Effect::Fetch { pane: p, req, job } if *p == pane && job.what.starts_with(what) => {
+            Some(*req)
+        }
+        _ => None,
+    })
+}
+
+/// A page of instances, as the instances pane's listing hands it back.
+pub fn instances_page(req: u64, result: ApiResult<Page<Instance>>) -> Event {
+    Event::Api(ApiEvent::Loaded {
+        pane: instances::ID,
+        req,
+        data: Box::new(instances::Got::Page(result)),
+    })
+}
+
+/// The ops of every call among the effects.
+pub fn calls(fx: &[Effect]) -> Vec<&Op> {
+    fx.iter()
+        .flat_map(|f| match f {
+            Effect::Call { ops, .. } => ops.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
 
 pub fn state(read_only: bool) -> AppState {
     let ctx = Context {
@@ -18,7 +121,7 @@ pub fn state(read_only: bool) -> AppState {
         demo: false,
         account: None,
     };
-    let mut app = AppState::new(ctx, Keymap::parse(DEFAULT_KEYMAP).unwrap());
+    let mut app = ec2tui::panes::app(ctx, ec2tui::panes::default_keymap());
     app.now = 1_795_000_000;
     app.update(Event::Resize {
         width: 120,
@@ -29,19 +132,22 @@ pub fn state(read_only: bool) -> AppState {
 
 pub struct Driver<A: Ec2Api> {
     pub app: AppState,
-    pub api: A,
+    pub api: Arc<A>,
     pub journal: ec2tui::journal::Journal,
-    /// Every effect `update` asked for, in order.
-    pub effects: Vec<Effect>,
+    /// Every effect `update` asked for, in order, described (`Effect::describe`).
+    pub effects: Vec<String>,
+    /// Every mutating call sent, in order.
+    pub calls: Vec<Op>,
 }
 
 impl<A: Ec2Api> Driver<A> {
     pub fn new(api: A, read_only: bool) -> Self {
         Self {
             app: state(read_only),
-            api,
+            api: Arc::new(api),
             journal: ec2tui::journal::Journal::none(),
             effects: Vec::new(),
+            calls: Vec::new(),
         }
     }
 
@@ -67,15 +173,21 @@ impl<A: Ec2Api> Driver<A> {
     /// Runs effects inline and feeds their results back, until nothing is left to do.
     pub async fn run(&mut self, mut fx: Vec<Effect>) {
         while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
-            self.effects.push(f.clone());
-            let events = Mutex::new(Vec::<ApiEvent>::new());
-            // boxed: the effect futures of the SDK are large in debug builds
-            Box::pin(run_effect(&self.api, &self.journal, f, &|e| {
-                events.lock().unwrap().push(e);
+            self.effects.push(f.describe());
+            if let Effect::Call { ops, .. } = &f {
+                self.calls.extend(ops.iter().cloned());
+            }
+            let events = Arc::new(Mutex::new(Vec::<ApiEvent>::new()));
+            let to = events.clone();
+            let sink: Sink = Arc::new(move |e| {
+                to.lock().unwrap().push(e);
                 true
-            }))
-            .await;
-            for e in events.into_inner().unwrap() {
+            });
+            let api: Arc<dyn Ec2Api> = self.api.clone();
+            // boxed: the effect futures of the SDK are large in debug builds
+            Box::pin(run_effect(api, &self.journal, f, sink)).await;
+            let events = std::mem::take(&mut *events.lock().unwrap());
+            for e in events {
                 fx.extend(self.app.update(Event::Api(e)));
             }
         }

@@ -1,8 +1,9 @@
 //! The journal: two lines per mutating call, outcome included, failures too.
 
-use ec2tui::app::{Key, KeyCode, Pane};
+use ec2tui::app::{Key, KeyCode};
 
 use crate::driver::Driver;
+use crate::driver::Panes;
 use crate::emulator::{Moto, launch, some_ami};
 
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -77,9 +78,9 @@ async fn every_mutating_call_is_journaled_with_its_outcome() {
     // the session's entries are listed in the journal pane
     d.keys("5").await;
     d.key(Key::plain(KeyCode::Tab)).await;
-    assert_eq!(d.app.pane, Pane::Journal);
-    d.app.journal.refresh_view();
-    assert_eq!(d.app.journal.len(), 4);
+    assert_eq!(d.app.focused, "journal");
+    d.app.prepare_draw();
+    assert_eq!(d.app.journal().len(), 4);
 }
 
 #[tokio::test]

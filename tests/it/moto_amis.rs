@@ -1,9 +1,10 @@
 //! The AMI workflows through the keys, against moto; outcomes checked by a separate client.
 
 use base64::Engine;
-use ec2tui::app::{Dialog, Key, KeyCode, Pane};
+use ec2tui::app::{Dialog, Key, KeyCode};
 
 use crate::driver::Driver;
+use crate::driver::Panes;
 use crate::emulator::{Moto, launch, some_ami, state_of};
 
 type D = Driver<ec2tui::aws::sdk::SdkEc2>;
@@ -47,14 +48,14 @@ async fn create_image(d: &mut D, choice: usize, restart: bool) -> String {
     d.key(Key::ctrl('s')).await;
     assert!(d.app.dialog.is_none(), "submitted: {:?}", d.status());
     assert_eq!(
-        d.app.pane,
-        Pane::Amis,
+        d.app.focused,
+        "amis",
         "the new image is shown in the AMIs pane: {}",
         d.status()
     );
     let id = d
         .app
-        .amis
+        .amis()
         .selected_id()
         .expect("the new image is selected")
         .to_string();
@@ -82,7 +83,7 @@ async fn create_image_with_each_consistency_choice() {
     let a = create_image(&mut d, 0, false).await;
     assert!(image_exists(&c, &a).await);
     assert_eq!(state_of(&c, &id).await, "stopped");
-    let img = d.app.amis.get(&a).unwrap();
+    let img = d.app.amis().get(&a).unwrap();
     assert_eq!(img.state, "available", "watched until available");
     assert!(
         img.tags.iter().any(|(k, v)| k == "Name" && v == "golden"),
@@ -113,7 +114,7 @@ async fn create_image_with_each_consistency_choice() {
         assert!(image_exists(&c, x).await);
     }
     assert_eq!(state_of(&c, &id).await, "running");
-    assert_eq!(d.app.amis.len(), 4, "all four are listed as mine");
+    assert_eq!(d.app.amis().len(), 4, "all four are listed as mine");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,8 +138,8 @@ async fn launch_from_an_image_with_user_data() {
     d.keys("echo hello > /tmp/hi").await;
     d.key(Key::ctrl('s')).await;
     assert!(d.app.dialog.is_none(), "launched: {}", d.status());
-    assert_eq!(d.app.pane, Pane::Instances);
-    let new = d.app.instances.selected_id().unwrap().to_string();
+    assert_eq!(d.app.focused, "instances");
+    let new = d.app.instances().selected_id().unwrap().to_string();
     assert!(d.status().contains(&new), "{}", d.status());
     let attr = c
         .describe_instance_attribute()
@@ -205,7 +206,7 @@ async fn deregister_with_and_without_snapshots() {
     d.keys("deregister").await;
     d.key(Key::plain(KeyCode::Enter)).await;
     assert!(!image_exists(&c, &keep).await, "{}", d.status());
-    assert!(d.app.amis.get(&keep).is_none());
+    assert!(d.app.amis().get(&keep).is_none());
     for s in &kept {
         assert!(snapshot_exists(c.clone(), s.clone()).await, "{s} kept");
     }

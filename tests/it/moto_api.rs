@@ -9,6 +9,7 @@ use ec2tui::aws::prelude::*;
 use futures::StreamExt;
 
 use crate::driver::Driver;
+use crate::driver::Panes;
 use crate::emulator::{Moto, eventually, launch, some_ami, state_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -34,12 +35,12 @@ async fn a_fleet_of_over_1000_instances_is_listed_completely() {
     let pages = d
         .effects
         .iter()
-        .filter(|f| matches!(f, ec2tui::app::Effect::ListInstances { .. }))
+        .filter(|f| *f == "instances: DescribeInstances")
         .count();
     assert_eq!(pages, 1, "one list request");
-    assert!(matches!(d.app.instances.load, ec2tui::app::Load::Loaded));
-    let listed: HashSet<String> = (0..d.app.instances.len())
-        .filter_map(|p| d.app.instances.row(p).map(|r| r.inst.id.clone()))
+    assert!(matches!(d.app.instances().load, ec2tui::app::Load::Loaded));
+    let listed: HashSet<String> = (0..d.app.instances().len())
+        .filter_map(|p| d.app.instances().row(p).map(|r| r.inst.id.clone()))
         .collect();
     assert_eq!(listed, launched, "every instance is listed, across pages");
     // and the adapter did page: the first page is not the whole fleet
@@ -56,9 +57,9 @@ async fn keys_change_instance_state_as_seen_by_a_separate_client() {
     let id = ids[1].clone();
     let mut d = Driver::new(moto.adapter().await, false);
     d.start().await;
-    assert_eq!(d.app.instances.len(), 3);
+    assert_eq!(d.app.instances().len(), 3);
     d.filter(&id).await;
-    assert_eq!(d.app.instances.selected_id(), Some(id.as_str()));
+    assert_eq!(d.app.instances().selected_id(), Some(id.as_str()));
 
     let steps: &[(Key, &str)] = &[
         (Key::char('S'), "stopped"),
@@ -95,7 +96,7 @@ async fn protection_makes_terminate_fail_readably() {
     let id = launch(&c, &ami, 1, "precious").await.remove(0);
     let mut d = Driver::new(moto.adapter().await, false);
     d.start().await;
-    assert_eq!(d.app.instances.get(&id).unwrap().protected, Some(false));
+    assert_eq!(d.app.instances().get(&id).unwrap().protected, Some(false));
     d.keys("p").await;
     d.keys("y").await;
     let attr = c
@@ -176,12 +177,14 @@ async fn user_data_is_fetched_and_decoded() {
     let mut d = Driver::new(moto.adapter().await, false);
     d.start().await;
     d.key(Key::plain(KeyCode::Enter)).await;
-    let Some(ec2tui::app::Dialog::Details(det)) = &d.app.dialog else {
-        panic!("no details")
-    };
-    assert_eq!(det.id, id);
-    assert_eq!(
-        det.user_data,
-        ec2tui::app::Fetch::Ready(Some(script.to_string()))
-    );
+    let det = d.app.details().expect("no details");
+    assert!(det.title.starts_with(&id), "{}", det.title);
+    let text = det.text().join("\n");
+    let user_data = text
+        .split("User data\n")
+        .nth(1)
+        .expect("a user data section");
+    let shown: Vec<&str> = user_data.lines().map(str::trim).collect();
+    let expected: Vec<&str> = script.lines().collect();
+    assert_eq!(shown, expected, "the decoded user data, line by line");
 }

@@ -1,9 +1,10 @@
 //! Status checks and scheduled events, against moto extended by the launcher (reserved tags
 //! inject what moto's EC2 model lacks).
 
-use ec2tui::app::{Key, KeyCode, Pane};
+use ec2tui::app::{Key, KeyCode};
 
 use crate::driver::Driver;
+use crate::driver::Panes;
 use crate::emulator::{Moto, launch, some_ami};
 
 fn iso(t: i64) -> String {
@@ -62,19 +63,19 @@ async fn events_are_listed_soonest_first_and_impaired_checks_show() {
     d.start().await;
     // the instances pane's Checks column
     assert_eq!(
-        d.app.instances.get(&calm).unwrap().checks.as_deref(),
+        d.app.instances().get(&calm).unwrap().checks.as_deref(),
         Some("2/2")
     );
     assert_eq!(
-        d.app.instances.get(&soon).unwrap().checks.as_deref(),
+        d.app.instances().get(&soon).unwrap().checks.as_deref(),
         Some("1/2 impaired")
     );
 
     d.keys("5").await;
-    assert_eq!(d.app.pane, Pane::Events);
-    d.app.events.refresh_view();
-    let order: Vec<(String, Option<String>)> = (0..d.app.events.rows())
-        .filter_map(|p| d.app.events.row(p))
+    assert_eq!(d.app.focused, "events");
+    d.app.events_mut().refresh_view();
+    let order: Vec<(String, Option<String>)> = (0..d.app.events().rows())
+        .filter_map(|p| d.app.events().row(p))
         .map(|r| {
             (
                 r.instance_id.clone(),
@@ -92,9 +93,9 @@ async fn events_are_listed_soonest_first_and_impaired_checks_show() {
         (later.clone(), Some("instance-retirement".into()))
     );
     assert_eq!(order[2], (calm.clone(), None));
-    let first = d.app.events.row(0).unwrap();
+    let first = d.app.events().row(0).unwrap();
     assert!(first.due_soon(), "due within 7 days stands out");
-    assert!(!d.app.events.row(1).unwrap().due_soon());
+    assert!(!d.app.events().row(1).unwrap().due_soon());
     assert_eq!(
         first.event.as_ref().unwrap().deadline,
         Some(now + 5 * 86_400 - (now + 5 * 86_400) % 60)
@@ -102,13 +103,13 @@ async fn events_are_listed_soonest_first_and_impaired_checks_show() {
 
     // Enter jumps to the instance
     d.key(Key::plain(KeyCode::Enter)).await;
-    assert_eq!(d.app.pane, Pane::Instances);
-    assert_eq!(d.app.instances.selected_id(), Some(soon.as_str()));
+    assert_eq!(d.app.focused, "instances");
+    assert_eq!(d.app.instances().selected_id(), Some(soon.as_str()));
 
     // Tab switches between events and the journal
     d.keys("5").await;
     d.key(Key::plain(KeyCode::Tab)).await;
-    assert_eq!(d.app.pane, Pane::Journal);
+    assert_eq!(d.app.focused, "journal");
     d.key(Key::plain(KeyCode::Tab)).await;
-    assert_eq!(d.app.pane, Pane::Events);
+    assert_eq!(d.app.focused, "events");
 }

@@ -1,8 +1,9 @@
 //! Volumes and snapshots through the keys, against moto; checked by a separate client.
 
-use ec2tui::app::{Dialog, Key, KeyCode, Pane};
+use ec2tui::app::{Dialog, Key, KeyCode};
 
 use crate::driver::Driver;
+use crate::driver::Panes;
 use crate::emulator::{Moto, some_ami};
 
 async fn launch_in(c: &aws_sdk_ec2::Client, ami: &str, az: &str, name: &str) -> String {
@@ -45,7 +46,7 @@ async fn volumes_and_snapshots_round_trip() {
 
     // create: n, size 10, the first AZ (us-east-1a), Ctrl-s
     d.keys("3").await;
-    assert_eq!(d.app.pane, Pane::Volumes);
+    assert_eq!(d.app.focused, "volumes");
     d.keys("n").await;
     d.key(Key::ctrl('u')).await;
     d.keys("10").await;
@@ -57,7 +58,7 @@ async fn volumes_and_snapshots_round_trip() {
     assert!(d.app.dialog.is_none(), "{}", d.status());
     let vol = d
         .app
-        .volumes
+        .volumes()
         .selected_id()
         .expect("the new volume is selected")
         .to_string();
@@ -130,10 +131,10 @@ async fn volumes_and_snapshots_round_trip() {
 
     // a volume from the snapshot in another AZ
     d.keys("4").await;
-    assert_eq!(d.app.pane, Pane::Snapshots);
-    d.app.snapshots.refresh_view();
+    assert_eq!(d.app.focused, "snapshots");
+    d.app.snapshots_mut().refresh_view();
     assert_eq!(
-        d.app.snapshots.len(),
+        d.app.snapshots().len(),
         1,
         "only my snapshots, not moto's built-in ones"
     );
@@ -205,8 +206,8 @@ async fn copy_a_snapshot_to_another_region() {
     let mut d = Driver::new(moto.adapter().await, false);
     d.start().await;
     d.keys("4").await;
-    d.app.snapshots.refresh_view();
-    assert_eq!(d.app.snapshots.selected_id(), Some(snap.as_str()));
+    d.app.snapshots_mut().refresh_view();
+    assert_eq!(d.app.snapshots().selected_id(), Some(snap.as_str()));
     d.keys("C").await;
     d.key(Key::plain(KeyCode::Enter)).await;
     d.keys("us-west-2").await;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ec2tui::app::{ApiEvent, AppState, Event, Key, KeyCode};
+use ec2tui::app::{AppState, Event, Key, KeyCode};
 use ec2tui::aws::demo::DemoRegion;
 use ec2tui::aws::{ApiError, ErrorKind};
 use ec2tui::ui::{self, theme::Theme};
@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+use crate::driver::Panes;
 use crate::driver::{Driver, state};
 
 pub fn render(app: &mut AppState, w: u16, h: u16) -> Buffer {
@@ -75,21 +76,12 @@ async fn pane_failed() {
     app.ctx.endpoint = Some("http://127.0.0.1:9".into());
     app.ctx.read_only = true;
     let fx = app.start();
-    let req = fx
-        .iter()
-        .find_map(|f| match f {
-            ec2tui::app::Effect::ListInstances { req } => Some(*req),
-            _ => None,
-        })
-        .unwrap();
+    let req = crate::driver::fetch_req(&fx, "instances", "DescribeInstances").unwrap();
     let err = ApiError::other(
         ErrorKind::Network,
         "cannot reach the endpoint: Connection refused (os error 111)",
     );
-    app.update(Event::Api(ApiEvent::InstancesPage {
-        req,
-        result: Err(err),
-    }));
+    app.update(crate::driver::instances_page(req, Err(err)));
     insta::assert_snapshot!(text(&render(&mut app, 100, 20)));
 }
 
@@ -164,7 +156,7 @@ async fn too_small() {
 async fn hostile_tag_never_reaches_a_cell() {
     let mut d = demo_app(60).await;
     d.filter("mallory").await;
-    assert_eq!(d.app.instances.rows(), 1);
+    assert_eq!(d.app.instances().rows(), 1);
     d.key(Key::plain(KeyCode::Enter)).await;
     let b = render(&mut d.app, 110, 50);
     let t = text(&b);
@@ -334,14 +326,14 @@ mod storage {
     async fn attach_dialog_without_candidates() {
         let mut d = demo_app(60).await;
         // no instance lives in eu-west-1c once they are all terminated there
-        d.app.instances.refresh_view();
-        let ids: Vec<String> = (0..d.app.instances.rows())
-            .filter_map(|p| d.app.instances.row(p))
+        d.app.instances_mut().refresh_view();
+        let ids: Vec<String> = (0..d.app.instances().rows())
+            .filter_map(|p| d.app.instances().row(p))
             .filter(|r| r.inst.az == "eu-west-1c")
             .map(|r| r.inst.id.clone())
             .collect();
         for id in ids {
-            d.app.instances.update(&id, |r| {
+            d.app.instances_mut().update(&id, |r| {
                 r.inst.state = ec2tui::aws::InstanceState::Terminated
             });
         }

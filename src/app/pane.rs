@@ -1,0 +1,202 @@
+//! A pane: one module that owns everything about its kind of resource. The core knows panes
+//! only through this trait and the registry handed to `AppState::new`.
+
+use std::any::Any;
+
+use super::keys::{ActionSpec, PaneId};
+use super::table::{Load, TableOps, Tone};
+use super::{Confirm, Cx, Dialog, Effect, FormEvent, FormTag, Shared};
+use crate::aws::{ApiResult, Op, Outcome};
+use crate::journal::Entry;
+
+/// What the registry, the keymap, the command line, help and footer know of a pane.
+#[derive(Debug)]
+pub struct PaneSpec {
+    /// Its keymap section and the name of its focus action (`pane_<id>`).
+    pub id: PaneId,
+    /// The heading of its help: "Instances pane".
+    pub title: &'static str,
+    /// The help text of its focus action: "instances pane".
+    pub focus: &'static str,
+    /// One of its rows, for messages: "instance".
+    pub one: &'static str,
+    /// `:` commands that focus it (the first is the one to suggest).
+    pub commands: &'static [&'static str],
+    /// The number key (and command) that focuses it.
+    pub number: Option<char>,
+    /// The actions it offers, in help order.
+    pub actions: &'static [ActionSpec],
+    /// Footer hints: names of shared actions, `pane_<id>`, or its own actions.
+    pub footer: &'static [&'static str],
+}
+
+/// One line of a details view or a confirmation: spans with their tones.
+pub type Line = Vec<(String, Tone)>;
+
+/// A details view: its title and lines.
+#[derive(Debug, Clone, Default)]
+pub struct DetailsView {
+    pub title: String,
+    pub lines: Vec<Line>,
+}
+
+impl DetailsView {
+    /// Lines with `label  value` pairs padded to `width`, headings and plain text.
+    pub fn build(title: impl Into<String>, width: usize) -> Lines {
+        Lines {
+            view: DetailsView {
+                title: title.into(),
+                lines: Vec::new(),
+            },
+            width,
+        }
+    }
+
+    /// The text of every line, styles dropped (tests, copy).
+    pub fn text(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .map(|l| l.iter().map(|(s, _)| s.as_str()).collect())
+            .collect()
+    }
+}
+
+/// A builder of details lines.
+pub struct Lines {
+    view: DetailsView,
+    width: usize,
+}
+
+impl Lines {
+    /// `Label   value` ("-" when empty).
+    pub fn kv(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
+        let v = value.into();
+        self.kv_tone(key, if v.is_empty() { "-".into() } else { v }, Tone::Normal)
+    }
+    pub fn kv_tone(&mut self, key: &str, value: impl Into<String>, tone: Tone) -> &mut Self {
+        let w = self.width;
+        self.view.lines.push(vec![
+            (format!("{key:<w$}"), Tone::Muted),
+            (value.into(), tone),
+        ]);
+        self
+    }
+    pub fn heading(&mut self, s: impl Into<String>) -> &mut Self {
+        self.view.lines.push(vec![(s.into(), Tone::Heading)]);
+        self
+    }
+    pub fn blank(&mut self) -> &mut Self {
+        self.view.lines.push(Vec::new());
+        self
+    }
+    pub fn text(&mut self, s: impl Into<String>) -> &mut Self {
+        self.line(s, Tone::Normal)
+    }
+    pub fn line(&mut self, s: impl Into<String>, tone: Tone) -> &mut Self {
+        self.view.lines.push(vec![(s.into(), tone)]);
+        self
+    }
+    pub fn spans(&mut self, spans: Line) -> &mut Self {
+        self.view.lines.push(spans);
+        self
+    }
+    pub fn done(&mut self) -> DetailsView {
+        std::mem::take(&mut self.view)
+    }
+}
+
+/// Everything about one kind of resource. Every method but the first four has a default, so
+/// a read-only pane is a table, a fetch and its details.
+pub trait Pane: Any {
+    fn spec(&self) -> &'static PaneSpec;
+    fn table(&self) -> &dyn TableOps;
+    fn table_mut(&mut self) -> &mut dyn TableOps;
+    /// The title of its table: "Instances", "AMIs: mine".
+    fn heading(&self, s: &Shared) -> String;
+    /// What it lists, for "Loading instances…" and "Cannot list instances".
+    fn noun(&self) -> &'static str;
+    /// The text of an empty, loaded table.
+    fn empty(&self, s: &Shared) -> String;
+
+    /// How many things it follows until they settle (shown in the title).
+    fn watching(&self) -> usize {
+        0
+    }
+    /// Starts listing unless a listing is in flight (coalesced): empty when nothing started.
+    fn refresh(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// It became the focused pane: lists itself the first time.
+    fn on_focus(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if *self.table().load() == Load::Idle {
+            self.refresh(cx)
+        } else {
+            vec![]
+        }
+    }
+    /// One of its own actions (from its keymap section).
+    fn on_action(&mut self, _name: &'static str, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// `Enter` (the `details` action): opens the details of the selected row.
+    fn on_details(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.table_mut().refresh_view();
+        match self.table().selected_id() {
+            Some(id) => {
+                cx.dialog = Some(Dialog::Details {
+                    pane: self.spec().id,
+                    id: id.to_string(),
+                    scroll: 0,
+                })
+            }
+            None => cx.error(format!("no {} selected", self.spec().one)),
+        }
+        vec![]
+    }
+    /// The details view of one of its rows.
+    fn details(&self, _id: &str, _s: &Shared) -> Option<DetailsView> {
+        None
+    }
+    /// A result of one of its fetches.
+    fn on_loaded(&mut self, _req: u64, _data: Box<dyn Any + Send>, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// The results of one of its calls, in the order of the ops.
+    fn on_done(
+        &mut self,
+        _req: u64,
+        _results: Vec<(Op, ApiResult<Outcome>)>,
+        _cx: &mut Cx,
+    ) -> Vec<Effect> {
+        vec![]
+    }
+    /// A key changed or submitted one of its forms (the form is `cx.dialog`).
+    fn on_form(&mut self, _tag: &FormTag, _ev: FormEvent, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// The body of one of its confirmations.
+    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> Vec<Line> {
+        c.ops
+            .iter()
+            .map(|o| vec![(format!("  {}", o.describe()), Tone::Normal)])
+            .collect()
+    }
+    /// The watch timer: describe what it follows.
+    fn on_watch_due(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// A message from another pane (`Shared::send`).
+    fn on_message(&mut self, _msg: Box<dyn Any + Send>, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// After every event: fetches that depend on what is on screen, work waiting on
+    /// another pane's rows.
+    fn after_event(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// A journal line was written.
+    fn on_journal(&mut self, _entry: &Entry) {}
+
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}

@@ -1,0 +1,122 @@
+//! The one watcher: ids followed until they reach a settled condition, one request in flight
+//! at a time (more ids wait for the next round: coalesced), and a result older than the
+//! latest request dropped (newest wins). Every pane that follows something uses it.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+struct Followed<C> {
+    until: C,
+    rounds: u32,
+    moved: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Watch<C> {
+    items: BTreeMap<String, Followed<C>>,
+    /// The request in flight, if any.
+    in_flight: Option<u64>,
+}
+
+impl<C> Default for Watch<C> {
+    fn default() -> Self {
+        Self {
+            items: BTreeMap::new(),
+            in_flight: None,
+        }
+    }
+}
+
+impl<C: Clone> Watch<C> {
+    /// Follows `id` until `until` holds (a later add replaces the condition).
+    pub fn add(&mut self, id: impl Into<String>, until: C) {
+        self.items.insert(
+            id.into(),
+            Followed {
+                until,
+                rounds: 0,
+                moved: false,
+            },
+        );
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        self.items.remove(id);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.items.contains_key(id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.items.keys().map(String::as_str)
+    }
+
+    pub fn until(&self, id: &str) -> Option<&C> {
+        self.items.get(id).map(|f| &f.until)
+    }
+
+    /// The ids (with their conditions) to describe now as request `req`, or None when
+    /// nothing is followed or a request is already in flight.
+    pub fn due(&mut self, req: u64) -> Option<Vec<(String, C)>> {
+        if self.items.is_empty() || self.in_flight.is_some() {
+            return None;
+        }
+        self.in_flight = Some(req);
+        Some(
+            self.items
+                .iter()
+                .map(|(id, f)| (id.clone(), f.until.clone()))
+                .collect(),
+        )
+    }
+
+    pub fn in_flight(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// A result of request `req` arrived: true if it is the one in flight (use it), false
+    /// if it is stale (drop it).
+    pub fn accept(&mut self, req: u64) -> bool {
+        if self.in_flight == Some(req) {
+            self.in_flight = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Forgets everything followed and any request in flight (its result will be dropped).
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.in_flight = None;
+    }
+
+    /// One observation of `id`: `stable` when it is in a state that will not change by
+    /// itself, `reached` when that is the state it should settle in. It settles when stable
+    /// and reached, or stable after it was seen moving, or stable for three rounds. Returns
+    /// true when it settled (and is no longer followed).
+    pub fn observe(&mut self, id: &str, stable: bool, reached: impl FnOnce(&C) -> bool) -> bool {
+        let Some(f) = self.items.get_mut(id) else {
+            return false;
+        };
+        f.rounds += 1;
+        if !stable {
+            f.moved = true;
+            return false;
+        }
+        if reached(&f.until) || f.moved || f.rounds >= 3 {
+            self.items.remove(id);
+            return true;
+        }
+        false
+    }
+}

@@ -1,0 +1,97 @@
+//! `Op`: every mutating call, of every service, as one type of value. An op knows its
+//! journal record, whether it is destructive, how to say what it does, and how to run itself
+//! against the port. The core carries ops from a key press through the confirmation to one
+//! `Call` effect; the shell runs and journals every op the same way.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use super::{ApiResult, Ec2Api, Instance};
+
+/// What a call produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// The id (or path) of what it created.
+    Created(String),
+    /// Instances it launched.
+    Launched(Vec<Instance>),
+}
+
+/// One journal record's subject: the API operation, its targets and its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub operation: &'static str,
+    pub targets: Vec<String>,
+    pub params: Vec<(String, String)>,
+}
+
+impl Record {
+    pub fn new(operation: &'static str, targets: Vec<String>) -> Self {
+        Self {
+            operation,
+            targets,
+            params: Vec::new(),
+        }
+    }
+    pub fn param(mut self, k: &str, v: impl ToString) -> Self {
+        self.params.push((k.to_string(), v.to_string()));
+        self
+    }
+}
+
+/// A mutating call. Each pane defines the calls it makes as types implementing this.
+pub trait Mutation: fmt::Debug + Send + Sync + 'static {
+    /// The journal record: operation, targets, parameters.
+    fn record(&self) -> Record;
+    /// Destructive calls need the typed word, not just `y`.
+    fn is_destructive(&self) -> bool {
+        false
+    }
+    /// What it does, for confirmations and the status line: "stop web-1 (i-0123)".
+    fn describe(&self) -> String;
+    /// Runs the call.
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A mutating call as a value: cheap to clone, comparable by what it records.
+#[derive(Clone)]
+pub struct Op(pub Arc<dyn Mutation>);
+
+impl Op {
+    pub fn new(m: impl Mutation) -> Self {
+        Self(Arc::new(m))
+    }
+    pub fn record(&self) -> Record {
+        self.0.record()
+    }
+    pub fn is_destructive(&self) -> bool {
+        self.0.is_destructive()
+    }
+    pub fn describe(&self) -> String {
+        self.0.describe()
+    }
+    pub fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        self.0.run(api)
+    }
+    /// The concrete call, for the pane that made it.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+}
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq for Op {
+    fn eq(&self, other: &Self) -> bool {
+        self.record() == other.record()
+    }
+}

@@ -1,0 +1,1032 @@
+//! The instances pane: every instance of the region, paginated to the end; start, stop,
+//! force stop, reboot, terminate (typed word, with the volumes that go and stay), termination
+//! protection; instances followed until they settle; protection and status checks fetched for
+//! the rows on screen. Creating an image and launching more like one are the AMIs pane's
+//! forms: this pane hands the instance over.
+
+use std::any::Any;
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use futures::future::BoxFuture;
+
+use crate::app::{
+    ActionSpec, Collection, Column, Confirm, Cx, DetailsView, Dialog, Effect, Fetch, Job, Level,
+    Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age, capitalise, cmp_ip,
+};
+use crate::aws::{
+    ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
+    Record, fmt_time,
+};
+
+pub const ID: &str = "instances";
+
+/// An instance row: the instance plus what the console learned about it separately.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceRow {
+    pub inst: Instance,
+    /// Termination protection (`DescribeInstanceAttribute`), fetched for visible rows only.
+    pub protected: Option<bool>,
+    /// Status checks (`2/2`, `1/2 impaired`, `initializing`) from `DescribeInstanceStatus`.
+    pub checks: Option<String>,
+}
+
+impl From<Instance> for InstanceRow {
+    fn from(inst: Instance) -> Self {
+        Self {
+            inst,
+            protected: None,
+            checks: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Name,
+    Id,
+    State,
+    Type,
+    Az,
+    PrivateIp,
+    PublicIp,
+    Key,
+    Checks,
+    Launched,
+    Protection,
+}
+
+const COLUMNS: &[(Col, Column)] = &[
+    (Col::Name, Column::new("Name", 24, 12)),
+    (Col::Id, Column::new("Instance ID", 19, 19)),
+    (Col::State, Column::new("State", 13, 10)),
+    (Col::Type, Column::new("Type", 11, 9)),
+    (Col::Az, Column::new("AZ", 11, 10)),
+    (Col::PrivateIp, Column::new("Private IP", 15, 11)),
+    (Col::PublicIp, Column::new("Public IP", 15, 11)),
+    (Col::Key, Column::new("Key", 10, 4)),
+    (Col::Checks, Column::new("Checks", 12, 6)),
+    (Col::Launched, Column::new("Launched", 8, 8)),
+    (Col::Protection, Column::new("Prot", 4, 4)),
+];
+
+pub fn state_tone(s: InstanceState) -> Tone {
+    match s {
+        InstanceState::Running => Tone::Good,
+        InstanceState::Pending | InstanceState::Stopping | InstanceState::ShuttingDown => {
+            Tone::Warn
+        }
+        InstanceState::Stopped => Tone::Bad,
+        InstanceState::Terminated | InstanceState::Unknown => Tone::Muted,
+    }
+}
+
+impl Resource for InstanceRow {
+    type Col = Col;
+
+    fn id(&self) -> &str {
+        &self.inst.id
+    }
+
+    fn columns() -> &'static [(Col, Column)] {
+        COLUMNS
+    }
+
+    fn cell(&self, col: Col, now: i64) -> (String, Tone) {
+        let i = &self.inst;
+        let muted = |s: &str| {
+            if s.is_empty() {
+                ("-".to_string(), Tone::Muted)
+            } else {
+                (s.to_string(), Tone::Normal)
+            }
+        };
+        match col {
+            Col::Name => muted(&i.name),
+            Col::Id => (i.id.clone(), Tone::Normal),
+            Col::State => (i.state.as_str().to_string(), state_tone(i.state)),
+            Col::Type => (i.instance_type.clone(), Tone::Normal),
+            Col::Az => (i.az.clone(), Tone::Normal),
+            Col::PrivateIp => muted(&i.private_ip),
+            Col::PublicIp => muted(&i.public_ip),
+            Col::Key => muted(&i.key_name),
+            Col::Checks => match self.checks.as_deref() {
+                Some("2/2") => ("2/2".into(), Tone::Good),
+                Some("initializing") => ("initializing".into(), Tone::Warn),
+                Some("") | None => (String::new(), Tone::Muted),
+                Some(c) => (c.to_string(), Tone::Bad),
+            },
+            Col::Launched => (age(i.launch_time, now), Tone::Normal),
+            Col::Protection => match self.protected {
+                Some(true) => ("[P]".into(), Tone::Accent),
+                Some(false) => (String::new(), Tone::Normal),
+                None if i.state == InstanceState::Terminated => (String::new(), Tone::Normal),
+                None => ("·".into(), Tone::Muted),
+            },
+        }
+    }
+
+    fn compare(&self, other: &Self, col: Col) -> Ordering {
+        let (a, b) = (&self.inst, &other.inst);
+        match col {
+            Col::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            Col::Id => a.id.cmp(&b.id),
+            Col::State => a.state.as_str().cmp(b.state.as_str()),
+            Col::Type => a.instance_type.cmp(&b.instance_type),
+            Col::Az => a.az.cmp(&b.az),
+            Col::PrivateIp => cmp_ip(&a.private_ip, &b.private_ip),
+            Col::PublicIp => cmp_ip(&a.public_ip, &b.public_ip),
+            Col::Key => a.key_name.cmp(&b.key_name),
+            Col::Checks => self.checks.cmp(&other.checks),
+            // ascending means oldest first, as in the web console
+            Col::Launched => a.launch_time.cmp(&b.launch_time),
+            Col::Protection => self.protected.cmp(&other.protected),
+        }
+    }
+
+    fn filter_text(&self) -> String {
+        let i = &self.inst;
+        let mut s = String::with_capacity(160);
+        for part in [
+            i.name.as_str(),
+            &i.id,
+            i.state.as_str(),
+            &i.instance_type,
+            &i.az,
+            &i.private_ip,
+            &i.public_ip,
+            &i.key_name,
+        ] {
+            s.push_str(part);
+            s.push('\u{1f}');
+        }
+        for (k, v) in &i.tags {
+            s.push_str(k);
+            s.push('=');
+            s.push_str(v);
+            s.push('\u{1f}');
+        }
+        if s.is_ascii() {
+            s.make_ascii_lowercase();
+            s
+        } else {
+            s.to_lowercase()
+        }
+    }
+}
+
+/// What an instance call does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Start,
+    Stop,
+    ForceStop,
+    Reboot,
+    Terminate,
+    Protect(bool),
+}
+
+impl Verb {
+    /// "stop", "turn on termination protection for".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::ForceStop => "force stop",
+            Self::Reboot => "reboot",
+            Self::Terminate => "terminate",
+            Self::Protect(true) => "turn on termination protection for",
+            Self::Protect(false) => "turn off termination protection for",
+        }
+    }
+
+    /// "stopping", "protection on".
+    pub fn doing(self) -> &'static str {
+        match self {
+            Self::Start => "starting",
+            Self::Stop => "stopping",
+            Self::ForceStop => "force stopping",
+            Self::Reboot => "rebooting",
+            Self::Terminate => "terminating",
+            Self::Protect(true) => "protection on",
+            Self::Protect(false) => "protection off",
+        }
+    }
+
+    /// The state the instances should settle in, for following them.
+    pub fn settles_in(self) -> Option<InstanceState> {
+        match self {
+            Self::Start | Self::Reboot => Some(InstanceState::Running),
+            Self::Stop | Self::ForceStop => Some(InstanceState::Stopped),
+            Self::Terminate => Some(InstanceState::Terminated),
+            Self::Protect(_) => None,
+        }
+    }
+
+    fn consequence(self) -> &'static str {
+        match self {
+            Self::Start => {
+                "Instances boot; a stopped instance gets a new public IP unless it has an Elastic IP."
+            }
+            Self::Stop => "The OS shuts down. Instance-store data is lost; EBS volumes are kept.",
+            Self::ForceStop => {
+                "FORCE: the OS gets no chance to flush caches or file systems. Instance-store data is lost."
+            }
+            Self::Reboot => "The OS restarts; the instance keeps its IPs and data.",
+            Self::Terminate => {
+                "Terminated instances cannot be started again. Volumes marked deleted go with them."
+            }
+            Self::Protect(true) => {
+                "Terminate calls will be refused until protection is turned off."
+            }
+            Self::Protect(false) => "The instances can then be terminated.",
+        }
+    }
+}
+
+/// One call on one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceCall {
+    pub verb: Verb,
+    pub target: Target,
+}
+
+impl InstanceCall {
+    pub fn op(verb: Verb, target: Target) -> Op {
+        Op::new(Self { verb, target })
+    }
+}
+
+impl Mutation for InstanceCall {
+    fn record(&self) -> Record {
+        let t = vec![self.target.id.clone()];
+        match self.verb {
+            Verb::Start => Record::new("StartInstances", t),
+            Verb::Stop => Record::new("StopInstances", t).param("force", false),
+            Verb::ForceStop => Record::new("StopInstances", t).param("force", true),
+            Verb::Reboot => Record::new("RebootInstances", t),
+            Verb::Terminate => Record::new("TerminateInstances", t),
+            Verb::Protect(on) => {
+                Record::new("ModifyInstanceAttribute", t).param("disableApiTermination", on)
+            }
+        }
+    }
+    fn is_destructive(&self) -> bool {
+        self.verb == Verb::Terminate
+    }
+    fn describe(&self) -> String {
+        format!("{} {}", self.verb.verb(), self.target.label())
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        let id = self.target.id.clone();
+        Box::pin(async move {
+            match self.verb {
+                Verb::Start => api.start_instance(id).await,
+                Verb::Stop => api.stop_instance(id, false).await,
+                Verb::ForceStop => api.stop_instance(id, true).await,
+                Verb::Reboot => api.reboot_instance(id).await,
+                Verb::Terminate => api.terminate_instance(id).await,
+                Verb::Protect(on) => api.set_termination_protection(id, on).await,
+            }
+            .map(|()| Outcome::Done)
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What this pane's fetches hand back.
+#[derive(Debug)]
+pub enum Got {
+    Page(ApiResult<Page<Instance>>),
+    Watched(ApiResult<Vec<Instance>>),
+    /// A one-off describe (something else changed them), not followed.
+    Described(ApiResult<Vec<Instance>>),
+    Protection(Vec<(String, ApiResult<bool>)>),
+    Checks(ApiResult<Vec<InstanceStatus>>),
+    UserData {
+        id: String,
+        result: ApiResult<Option<String>>,
+    },
+}
+
+/// Messages other panes send this one.
+/// New instances were launched: show, select and follow them.
+pub struct Launched(pub Vec<Instance>);
+/// Follow these instances until they settle (`until`: the state they should reach).
+pub struct Follow {
+    pub ids: Vec<String>,
+    pub until: Option<InstanceState>,
+}
+/// Show and select this instance.
+pub struct Select(pub String);
+/// Describe these instances again once (their block devices changed).
+pub struct Reload(pub Vec<String>);
+/// Status checks learned elsewhere: (instance id, checks).
+pub struct Checks(pub Vec<(String, String)>);
+
+const ACTIONS: &[ActionSpec] = &[
+    ActionSpec::new("start", "start", "start").mutating(),
+    ActionSpec::new("stop", "stop", "stop").mutating(),
+    ActionSpec::new("force_stop", "force stop", "force-stop").mutating(),
+    ActionSpec::new("reboot", "reboot", "reboot").mutating(),
+    ActionSpec::new("terminate", "terminate", "terminate").mutating(),
+    ActionSpec::new(
+        "toggle_protection",
+        "toggle termination protection",
+        "protect",
+    )
+    .mutating(),
+    ActionSpec::new(
+        "create_image",
+        "create an image (AMI) of the instance",
+        "image",
+    )
+    .mutating(),
+    ActionSpec::new("launch_more", "launch more like this", "launch-more").mutating(),
+];
+
+pub static SPEC: PaneSpec = PaneSpec {
+    id: ID,
+    title: "Instances pane",
+    focus: "instances pane",
+    one: "instance",
+    commands: &["instances", "instance", "inst", "ec2", "i"],
+    number: Some('1'),
+    actions: ACTIONS,
+    footer: &[
+        "details",
+        "mark",
+        "filter",
+        "start",
+        "stop",
+        "force_stop",
+        "reboot",
+        "terminate",
+        "toggle_protection",
+        "create_image",
+        "pane_amis",
+        "help",
+        "quit",
+    ],
+};
+
+pub struct InstancesPane {
+    pub list: Collection<InstanceRow>,
+    watch: Watch<Option<InstanceState>>,
+    protection_requested: HashSet<String>,
+    checks_requested: HashSet<String>,
+    /// The user data of the instance whose details are open.
+    user_data: Option<(String, Fetch<Option<String>>)>,
+}
+
+impl Default for InstancesPane {
+    fn default() -> Self {
+        let mut list = Collection::default();
+        list.set_sort(Col::Name, false);
+        Self {
+            list,
+            watch: Watch::default(),
+            protection_requested: HashSet::new(),
+            checks_requested: HashSet::new(),
+            user_data: None,
+        }
+    }
+}
+
+impl InstancesPane {
+    /// Ids followed until they settle.
+    pub fn watching_ids(&self) -> impl Iterator<Item = &str> {
+        self.watch.ids()
+    }
+
+    /// "web-1 (i-0123)" for an instance id, or the id.
+    pub fn label(&self, id: &str) -> String {
+        match self.list.get(id) {
+            Some(r) => Target::new(id, r.inst.name.clone()).label(),
+            None => id.to_string(),
+        }
+    }
+
+    /// A row for a fresh copy of an instance, keeping what was fetched separately.
+    fn row_for(&self, inst: Instance) -> InstanceRow {
+        match self.list.get(&inst.id) {
+            Some(old) => InstanceRow {
+                inst,
+                protected: old.protected,
+                checks: old.checks.clone(),
+            },
+            None => InstanceRow::from(inst),
+        }
+    }
+
+    fn upsert(&mut self, inst: Instance) {
+        let row = self.row_for(inst);
+        self.list.upsert(row);
+    }
+
+    /// Follows instances until they settle, describing them now unless a describe is in
+    /// flight (then they join the next round).
+    fn follow(&mut self, ids: &[String], until: Option<InstanceState>, cx: &mut Cx) -> Vec<Effect> {
+        for id in ids {
+            self.watch.add(id.clone(), until);
+        }
+        self.poll(cx)
+    }
+
+    fn poll(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.req();
+        let Some(items) = self.watch.due(req) else {
+            return vec![];
+        };
+        let ids: Vec<String> = items.into_iter().map(|(id, _)| id).collect();
+        let job = Job::once(format!("DescribeInstances {}", ids.join(",")), move |api| {
+            Box::pin(async move { Got::Watched(api.describe_instances(ids).await) })
+        });
+        vec![Effect::Fetch { pane: ID, req, job }]
+    }
+
+    fn request_protection(&mut self, ids: Vec<String>, cx: &mut Cx) -> Vec<Effect> {
+        let ids: Vec<String> = ids
+            .into_iter()
+            .filter(|id| self.protection_requested.insert(id.clone()))
+            .collect();
+        if ids.is_empty() {
+            return vec![];
+        }
+        let job = Job::once(
+            format!("DescribeInstanceAttribute {}", ids.join(",")),
+            move |api| {
+                Box::pin(async move {
+                    use futures::StreamExt;
+                    let results = futures::stream::iter(ids)
+                        .map(|id| {
+                            let api = api.clone();
+                            async move {
+                                let r = api.termination_protection(id.clone()).await;
+                                (id, r)
+                            }
+                        })
+                        .buffer_unordered(8)
+                        .collect()
+                        .await;
+                    Got::Protection(results)
+                })
+            },
+        );
+        vec![cx.fetch(ID, job).1]
+    }
+
+    /// Termination protection and status checks are not in `DescribeInstances`: fetch them
+    /// for the rows on screen.
+    fn request_visible(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.list.is_empty() || cx.focused != ID {
+            return vec![];
+        }
+        self.list.refresh_view();
+        let h = cx.table_rows();
+        let ids: Vec<String> = self
+            .list
+            .visible(h)
+            .filter(|(_, r)| {
+                r.protected.is_none()
+                    && r.inst.state != InstanceState::Terminated
+                    && !self.protection_requested.contains(&r.inst.id)
+            })
+            .map(|(_, r)| r.inst.id.clone())
+            .collect();
+        let checks: Vec<String> = self
+            .list
+            .visible(h)
+            .filter(|(_, r)| r.checks.is_none() && !self.checks_requested.contains(&r.inst.id))
+            .map(|(_, r)| r.inst.id.clone())
+            .collect();
+        let mut fx = self.request_protection(ids, cx);
+        if !checks.is_empty() {
+            self.checks_requested.extend(checks.iter().cloned());
+            let job = Job::once(
+                format!("DescribeInstanceStatus {}", checks.join(",")),
+                move |api| Box::pin(async move { Got::Checks(api.statuses_of(checks).await) }),
+            );
+            fx.push(cx.fetch(ID, job).1);
+        }
+        fx
+    }
+
+    /// Opens the confirmation of a call on the targets; nothing is sent yet.
+    fn propose(&mut self, name: &str, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        let rows = self.list.targets();
+        let all_protected = rows.iter().all(|r| r.protected == Some(true));
+        let verb = match name {
+            "start" => Verb::Start,
+            "stop" => Verb::Stop,
+            "force_stop" => Verb::ForceStop,
+            "reboot" => Verb::Reboot,
+            "terminate" => Verb::Terminate,
+            _ => Verb::Protect(!all_protected),
+        };
+        if rows.is_empty() {
+            let what = ACTIONS
+                .iter()
+                .find(|a| a.name == name)
+                .map_or(name, |a| a.describe);
+            cx.error(format!("no instance selected to {what}"));
+            return vec![];
+        }
+        let targets: Vec<Target> = rows
+            .iter()
+            .map(|r| Target::new(r.inst.id.clone(), r.inst.name.clone()))
+            .collect();
+        let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+        let n = targets.len();
+        let ops = targets
+            .into_iter()
+            .map(|t| InstanceCall::op(verb, t))
+            .collect();
+        let mut c = Confirm::new(ID, capitalise(verb.verb()), ops);
+        if verb == Verb::Terminate {
+            c.typed = Some("terminate");
+        }
+        c.progress = format!(
+            "{} {n} instance{}…",
+            verb.doing(),
+            if n == 1 { "" } else { "s" }
+        );
+        cx.dialog = Some(Dialog::Confirm(c));
+        self.request_protection(ids, cx)
+    }
+
+    fn on_watched(&mut self, list: Vec<Instance>, cx: &mut Cx) {
+        let mut settled = Vec::new();
+        for inst in list {
+            let id = inst.id.clone();
+            let state = inst.state;
+            let name = inst.name.clone();
+            self.upsert(inst);
+            if self.watch.observe(&id, state.is_stable(), |until| {
+                until.is_none_or(|s| s == state)
+            }) {
+                settled.push(format!("{} is {}", Target::new(id, name).label(), state));
+            }
+        }
+        if !settled.is_empty() {
+            let more = if settled.len() > 3 {
+                format!(" and {} more", settled.len() - 3)
+            } else {
+                String::new()
+            };
+            settled.truncate(3);
+            cx.ok(format!("{}{more}", settled.join(", ")));
+        }
+    }
+}
+
+impl Pane for InstancesPane {
+    fn spec(&self) -> &'static PaneSpec {
+        &SPEC
+    }
+    fn table(&self) -> &dyn TableOps {
+        &self.list
+    }
+    fn table_mut(&mut self) -> &mut dyn TableOps {
+        &mut self.list
+    }
+    fn heading(&self, _s: &Shared) -> String {
+        "Instances".into()
+    }
+    fn noun(&self) -> &'static str {
+        "instances"
+    }
+    fn empty(&self, s: &Shared) -> String {
+        format!("No instances in {}.", s.ctx.region)
+    }
+    fn watching(&self) -> usize {
+        self.watch.len()
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.list.is_loading() {
+            return vec![];
+        }
+        let job = Job::pages(
+            "DescribeInstances",
+            |api, token| Box::pin(async move { api.list_instances(token).await }),
+            Got::Page,
+        );
+        let (req, fx) = cx.fetch(ID, job);
+        self.list.begin(req);
+        self.protection_requested.clear();
+        self.checks_requested.clear();
+        vec![fx]
+    }
+
+    fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
+        match name {
+            "create_image" | "launch_more" => {
+                self.list.refresh_view();
+                let Some(inst) = self.list.selected().map(|r| r.inst.clone()) else {
+                    cx.error(if name == "create_image" {
+                        "no instance selected to create an image of"
+                    } else {
+                        "no instance selected to launch more like"
+                    });
+                    return vec![];
+                };
+                if name == "create_image" {
+                    cx.send(super::images::ID, super::images::CreateImageOf(inst));
+                } else {
+                    cx.send(super::images::ID, super::images::LaunchLike(inst));
+                }
+                vec![]
+            }
+            _ => self.propose(name, cx),
+        }
+    }
+
+    fn on_details(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        let Some(id) = self.list.selected_id().map(str::to_string) else {
+            cx.error("no instance selected");
+            return vec![];
+        };
+        cx.dialog = Some(Dialog::Details {
+            pane: ID,
+            id: id.clone(),
+            scroll: 0,
+        });
+        self.user_data = Some((id.clone(), Fetch::Loading));
+        let uid = id.clone();
+        let job = Job::once(
+            format!("DescribeInstanceAttribute userData {id}"),
+            move |api| {
+                Box::pin(async move {
+                    let result = api.user_data(uid.clone()).await;
+                    Got::UserData { id: uid, result }
+                })
+            },
+        );
+        let mut fx = vec![cx.fetch(ID, job).1];
+        fx.extend(self.request_protection(vec![id], cx));
+        fx
+    }
+
+    fn details(&self, id: &str, s: &Shared) -> Option<DetailsView> {
+        let row = self.list.get(id)?;
+        let i = &row.inst;
+        let mut v = DetailsView::build(format!("{} {}", i.id, i.name), 22);
+        v.kv("Name", i.name.clone())
+            .kv("Instance ID", i.id.clone())
+            .kv_tone("State", i.state.to_string(), state_tone(i.state))
+            .kv("State reason", i.state_reason.clone())
+            .kv("Instance type", i.instance_type.clone())
+            .kv("Availability zone", i.az.clone())
+            .kv("Private IP", i.private_ip.clone())
+            .kv("Private DNS", i.private_dns.clone())
+            .kv("Public IP", i.public_ip.clone())
+            .kv("Public DNS", i.public_dns.clone())
+            .kv("Key pair", i.key_name.clone())
+            .kv(
+                "Launched",
+                i.launch_time
+                    .map(|t| format!("{} ({} ago)", fmt_time(t), age(Some(t), s.now)))
+                    .unwrap_or_default(),
+            )
+            .kv("AMI", i.image_id.clone())
+            .kv("Architecture", i.architecture.clone())
+            .kv("Platform", i.platform.clone())
+            .kv("VPC", i.vpc_id.clone())
+            .kv("Subnet", i.subnet_id.clone())
+            .kv(
+                "Lifecycle",
+                if i.lifecycle.is_empty() {
+                    "on-demand".into()
+                } else {
+                    i.lifecycle.clone()
+                },
+            )
+            .kv("IAM profile", i.iam_profile.clone())
+            .kv(
+                "Root device",
+                format!("{} ({})", i.root_device_name, i.root_device_type),
+            )
+            .kv(
+                "Termination protect.",
+                match row.protected {
+                    Some(true) => "on",
+                    Some(false) => "off",
+                    None => "checking…",
+                },
+            )
+            .blank()
+            .heading("Security groups");
+        if i.security_groups.is_empty() {
+            v.text("  none");
+        }
+        for (id, name) in &i.security_groups {
+            v.text(format!("  {id}  {name}"));
+        }
+        v.blank().heading("Block devices");
+        if i.block_devices.is_empty() {
+            v.text("  none");
+        }
+        for b in &i.block_devices {
+            v.spans(vec![
+                (
+                    format!("  {:<12} {:<22} ", b.device, b.volume_id),
+                    Tone::Normal,
+                ),
+                if b.delete_on_termination {
+                    ("DeleteOnTermination".into(), Tone::Warn)
+                } else {
+                    ("kept on termination".into(), Tone::Good)
+                },
+            ]);
+        }
+        v.blank().heading(format!("Tags ({})", i.tags.len()));
+        for (key, val) in &i.tags {
+            v.spans(vec![
+                (format!("  {key} = "), Tone::Muted),
+                (val.clone(), Tone::Normal),
+            ]);
+        }
+        v.blank().heading("User data");
+        match self
+            .user_data
+            .as_ref()
+            .filter(|(u, _)| u == id)
+            .map(|(_, f)| f)
+        {
+            Some(Fetch::Ready(Some(u))) => {
+                for l in u.lines() {
+                    v.text(format!("  {l}"));
+                }
+            }
+            Some(Fetch::Ready(None)) => {
+                v.line("  none", Tone::Muted);
+            }
+            Some(Fetch::Failed(e)) => {
+                v.line(format!("  {e}"), Tone::Bad);
+            }
+            _ => {
+                v.line("  loading…", Tone::Warn);
+            }
+        }
+        Some(v.done())
+    }
+
+    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> Vec<Line> {
+        let calls: Vec<&InstanceCall> = c.ops.iter().filter_map(|o| o.get()).collect();
+        let Some(verb) = calls.first().map(|c| c.verb) else {
+            return Vec::new();
+        };
+        let destructive = verb == Verb::Terminate;
+        let n = calls.len();
+        let mut out: Vec<Line> = vec![vec![(
+            format!(
+                "{} {n} instance{}:",
+                capitalise(verb.verb()),
+                if n == 1 { "" } else { "s" }
+            ),
+            Tone::Normal,
+        )]];
+        for t in calls.iter().map(|c| &c.target) {
+            let row = self.list.get(&t.id);
+            let state = row.map(|r| r.inst.state.as_str()).unwrap_or("?");
+            let mut line = format!("  {}  [{state}]", t.label());
+            let mut tone = Tone::Normal;
+            if destructive {
+                match row.and_then(|r| r.protected) {
+                    Some(true) => {
+                        line.push_str("  protected: will be refused");
+                        tone = Tone::Warn;
+                    }
+                    Some(false) => {}
+                    None => line.push_str("  (checking protection…)"),
+                }
+            }
+            out.push(vec![(line, tone)]);
+            if destructive && let Some(r) = row {
+                for b in &r.inst.block_devices {
+                    let (what, tone) = if b.delete_on_termination {
+                        ("deleted", Tone::Bad)
+                    } else {
+                        ("kept   ", Tone::Good)
+                    };
+                    out.push(vec![(
+                        format!("      {what} {} {}", b.volume_id, b.device),
+                        tone,
+                    )]);
+                }
+            }
+        }
+        out.push(Vec::new());
+        let tone = if destructive || verb == Verb::ForceStop {
+            Tone::Bad
+        } else {
+            Tone::Normal
+        };
+        out.push(vec![(verb.consequence().to_string(), tone)]);
+        out
+    }
+
+    fn on_loaded(&mut self, req: u64, data: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let Ok(got) = data.downcast::<Got>() else {
+            return vec![];
+        };
+        match *got {
+            Got::Page(Ok(page)) => {
+                let last = page.next_token.is_none();
+                let rows: Vec<InstanceRow> =
+                    page.items.into_iter().map(|i| self.row_for(i)).collect();
+                if self.list.apply_page(req, rows, last)
+                    && last
+                    && matches!(cx.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
+                {
+                    cx.status = None;
+                }
+            }
+            Got::Page(Err(e)) => {
+                if self.list.fail(req, e.clone()) {
+                    cx.error_with_hint("cannot list instances", &e);
+                }
+            }
+            Got::Watched(result) => {
+                if !self.watch.accept(req) {
+                    return vec![];
+                }
+                match result {
+                    Ok(list) => self.on_watched(list, cx),
+                    Err(e) => cx.error_with_hint("cannot check instance state", &e),
+                }
+            }
+            Got::Described(Ok(list)) => {
+                for inst in list {
+                    self.upsert(inst);
+                }
+            }
+            Got::Described(Err(e)) => tracing::warn!("describe instances: {e}"),
+            Got::Protection(results) => {
+                for (id, r) in results {
+                    match r {
+                        Ok(p) => self.list.update(&id, |row| row.protected = Some(p)),
+                        Err(e) => tracing::warn!("termination protection of {id}: {e}"),
+                    }
+                }
+            }
+            Got::Checks(Ok(list)) => {
+                for st in list {
+                    let checks = st.checks();
+                    self.list
+                        .update(&st.id, |r| r.checks = Some(checks.clone()));
+                }
+            }
+            Got::Checks(Err(e)) => tracing::warn!("status checks: {e}"),
+            Got::UserData { id, result } => {
+                if let Some((u, f)) = &mut self.user_data
+                    && *u == id
+                {
+                    *f = match result {
+                        Ok(u) => Fetch::Ready(u),
+                        Err(e) => Fetch::Failed(e.describe()),
+                    };
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn on_done(
+        &mut self,
+        _req: u64,
+        results: Vec<(Op, ApiResult<Outcome>)>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let calls: Vec<(&InstanceCall, &ApiResult<Outcome>)> = results
+            .iter()
+            .filter_map(|(o, r)| o.get::<InstanceCall>().map(|c| (c, r)))
+            .collect();
+        let Some(verb) = calls.first().map(|(c, _)| c.verb) else {
+            return vec![];
+        };
+        let mut ok: Vec<&Target> = Vec::new();
+        let mut failed: Vec<String> = Vec::new();
+        for (c, r) in &calls {
+            match r {
+                Ok(_) => ok.push(&c.target),
+                Err(e) => failed.push(format!("{}: {}", c.target.label(), e.describe())),
+            }
+        }
+        let ok_ids: Vec<String> = ok.iter().map(|t| t.id.clone()).collect();
+        if let Verb::Protect(on) = verb {
+            for id in &ok_ids {
+                self.list.update(id, |r| r.protected = Some(on));
+            }
+        }
+        let summary = |ts: &[&Target]| -> String {
+            let mut s: Vec<String> = ts.iter().take(3).map(|t| t.label()).collect();
+            if ts.len() > 3 {
+                s.push(format!("{} more", ts.len() - 3));
+            }
+            s.join(", ")
+        };
+        if failed.is_empty() {
+            cx.ok(format!("{}: {}", verb.doing(), summary(&ok)));
+        } else {
+            let hint = calls
+                .iter()
+                .find_map(|(_, r)| r.as_ref().err())
+                .and_then(|e| e.hint(&cx.ctx.profile))
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default();
+            let head = if ok.is_empty() {
+                format!("{} refused", verb.verb())
+            } else {
+                format!("{}: {}; refused", verb.doing(), summary(&ok))
+            };
+            let extra = if failed.len() > 1 {
+                format!(" (+{} more refused)", failed.len() - 1)
+            } else {
+                String::new()
+            };
+            cx.error(format!("{head}: {}{extra}{hint}", failed[0]));
+        }
+        self.list.clear_marks();
+        match verb.settles_in() {
+            Some(until) if !ok_ids.is_empty() => self.follow(&ok_ids, Some(until), cx),
+            _ => vec![],
+        }
+    }
+
+    fn on_watch_due(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.poll(cx)
+    }
+
+    fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let h = cx.table_rows();
+        let msg = match msg.downcast::<Launched>() {
+            Ok(l) => {
+                let ids: Vec<String> = l.0.iter().map(|i| i.id.clone()).collect();
+                for inst in l.0 {
+                    self.upsert(inst);
+                }
+                // the new instances must be visible: a filter that hides them goes
+                self.list.set_filter("");
+                if let Some(first) = ids.first() {
+                    self.list.select_id(first, h);
+                }
+                cx.ok(format!(
+                    "launched {} instance{}: {}",
+                    ids.len(),
+                    if ids.len() == 1 { "" } else { "s" },
+                    ids.join(", ")
+                ));
+                return self.follow(&ids, Some(InstanceState::Running), cx);
+            }
+            Err(m) => m,
+        };
+        let msg = match msg.downcast::<Follow>() {
+            Ok(f) => return self.follow(&f.ids, f.until, cx),
+            Err(m) => m,
+        };
+        let msg = match msg.downcast::<Select>() {
+            Ok(s) => {
+                self.list.set_filter("");
+                self.list.select_id(&s.0, h);
+                if self.list.selected_id() != Some(s.0.as_str()) {
+                    cx.error(format!("{} is not in the instances list (yet)", s.0));
+                }
+                return vec![];
+            }
+            Err(m) => m,
+        };
+        let msg = match msg.downcast::<Reload>() {
+            Ok(r) => {
+                let ids = r.0;
+                let job = Job::once(format!("DescribeInstances {}", ids.join(",")), move |api| {
+                    Box::pin(async move { Got::Described(api.describe_instances(ids).await) })
+                });
+                return vec![cx.fetch(ID, job).1];
+            }
+            Err(m) => m,
+        };
+        if let Ok(c) = msg.downcast::<Checks>() {
+            for (id, checks) in c.0 {
+                self.list.update(&id, |r| r.checks = Some(checks.clone()));
+            }
+        }
+        vec![]
+    }
+
+    fn after_event(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.request_visible(cx)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}

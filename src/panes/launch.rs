@@ -1,0 +1,477 @@
+//! The launch form, shared by every pane that launches instances (from an AMI, more like an
+//! instance; later from a launch template): instance types of the AMI's architecture, key
+//! pairs, subnets and their VPC's security groups, count, name and tags, user data (text or
+//! `@path`), termination protection. DryRun first, then the launch; the new instances are
+//! handed to the instances pane.
+
+use std::any::Any;
+
+use futures::future::BoxFuture;
+
+use super::instances;
+use crate::app::{Cx, Effect, Field, FieldValue, Form, FormTag, Job, Opt, PaneId};
+use crate::aws::{
+    ApiError, ApiResult, Ec2Api, ErrorKind, Instance, InstanceTypeInfo, LaunchSpec, Mutation, Op,
+    Outcome, Record, SecurityGroup, Subnet,
+};
+
+pub const F_TYPE: &str = "Instance type";
+pub const F_KEY: &str = "Key pair";
+pub const F_SUBNET: &str = "Subnet";
+pub const F_GROUPS: &str = "Security groups";
+pub const F_COUNT: &str = "Count";
+pub const F_NAME: &str = "Name";
+pub const F_TAGS: &str = "Tags (k=v, k=v)";
+pub const F_USER_DATA: &str = "User data (text, or @path)";
+pub const F_PROTECT: &str = "Termination protection";
+
+/// What the launch form offers, loaded once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LaunchOptions {
+    pub types: Vec<InstanceTypeInfo>,
+    pub keys: Vec<String>,
+    pub subnets: Vec<Subnet>,
+    pub groups: Vec<SecurityGroup>,
+}
+
+/// The launch options arrived (a job's result, for the pane that owns the form).
+pub struct OptionsLoaded(pub ApiResult<LaunchOptions>);
+
+/// The tag of an open launch form.
+#[derive(Debug, Clone)]
+pub struct LaunchTag {
+    pub image_id: String,
+    pub arch: String,
+}
+
+/// `RunInstances`, as a DryRun or for real.
+#[derive(Debug, Clone)]
+pub struct RunInstances {
+    pub spec: LaunchSpec,
+    pub dry_run: bool,
+}
+
+impl Mutation for RunInstances {
+    fn record(&self) -> Record {
+        Record::new("RunInstances", vec![self.spec.image_id.clone()])
+            .param("instanceType", &self.spec.instance_type)
+            .param("count", self.spec.count)
+            .param("dryRun", self.dry_run)
+    }
+    fn describe(&self) -> String {
+        format!(
+            "launch {} {} from {}",
+            self.spec.count, self.spec.instance_type, self.spec.image_id
+        )
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        Box::pin(async move {
+            let mut spec = self.spec.clone();
+            // `@path` user data is read when the call runs, in the shell, not in the core
+            if let Some(path) = spec
+                .user_data
+                .as_deref()
+                .and_then(|u| u.trim().strip_prefix('@'))
+            {
+                let path = path.trim().to_string();
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => spec.user_data = Some(text),
+                    Err(e) => {
+                        return Err(ApiError::other(
+                            ErrorKind::Other,
+                            format!("cannot read the user data file {path}: {e}"),
+                        ));
+                    }
+                }
+            }
+            api.run_instances(spec, self.dry_run)
+                .await
+                .map(Outcome::Launched)
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Refuses an instance type that cannot run an AMI's architecture, before any call.
+pub fn check_architecture(
+    info: &InstanceTypeInfo,
+    arch: &str,
+    image_id: &str,
+) -> Result<(), String> {
+    if arch.is_empty()
+        || info.architectures.is_empty()
+        || info.architectures.iter().any(|a| a == arch)
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "instance type {} ({}) cannot run the {arch} AMI {image_id}: choose a type that supports {arch}",
+        info.name,
+        info.architectures.join(", ")
+    ))
+}
+
+/// Tags a user may copy: not AWS's reserved `aws:` ones.
+pub fn user_tags(tags: &[(String, String)]) -> Vec<(String, String)> {
+    tags.iter()
+        .filter(|(k, _)| !k.starts_with("aws:"))
+        .cloned()
+        .collect()
+}
+
+/// `k=v, k=v` into pairs.
+pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| format!("tag {part:?} is not key=value"))?;
+        if k.trim().is_empty() {
+            return Err(format!("tag {part:?} has an empty key"));
+        }
+        out.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    Ok(out)
+}
+
+/// The launch form of one pane: its options (loaded once) and the instance it copies.
+#[derive(Default)]
+pub struct Launcher {
+    pub options: Option<LaunchOptions>,
+    like: Option<Instance>,
+}
+
+impl Launcher {
+    /// Opens the form for `pane`; its list options are filled at once if loaded before,
+    /// else fetched.
+    pub fn open(
+        &mut self,
+        pane: PaneId,
+        title: String,
+        image_id: String,
+        arch: String,
+        like: Option<Instance>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let (name, tags) = match &like {
+            Some(i) => (
+                i.name.clone(),
+                user_tags(&i.tags)
+                    .into_iter()
+                    .filter(|(k, _)| k != "Name")
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let mut form = Form::new(
+            title,
+            vec![
+                Field::loading_choice(F_TYPE),
+                Field::loading_choice(F_KEY),
+                Field::loading_choice(F_SUBNET),
+                Field::loading_multi(F_GROUPS),
+                Field::text(F_COUNT, "1"),
+                Field::text(F_NAME, &name),
+                Field::text(F_TAGS, &tags),
+                Field::area(F_USER_DATA, ""),
+                Field::toggle(F_PROTECT, false),
+            ],
+        );
+        form.intro.push(format!("AMI {image_id} ({arch})"));
+        cx.open_form(pane, form, FormTag::new(LaunchTag { image_id, arch }));
+        self.like = like;
+        if self.options.is_some() {
+            self.fill(cx);
+            return vec![];
+        }
+        let job = Job::once(
+            "DescribeInstanceTypes, DescribeKeyPairs, DescribeSubnets, DescribeSecurityGroups",
+            |api| {
+                Box::pin(async move {
+                    let (types, keys, subnets, groups) = futures::join!(
+                        api.instance_types(),
+                        api.key_pairs(),
+                        api.subnets(),
+                        api.security_groups()
+                    );
+                    OptionsLoaded((|| {
+                        Ok(LaunchOptions {
+                            types: types?,
+                            keys: keys?,
+                            subnets: subnets?,
+                            groups: groups?,
+                        })
+                    })())
+                })
+            },
+        );
+        vec![cx.fetch(pane, job).1]
+    }
+
+    /// The options arrived: fill an open launch form.
+    pub fn on_options(&mut self, result: ApiResult<LaunchOptions>, cx: &mut Cx) {
+        match result {
+            Ok(o) => {
+                self.options = Some(o);
+                self.fill(cx);
+            }
+            Err(e) => {
+                cx.form_error(format!("cannot load the launch options: {}", e.describe()));
+            }
+        }
+    }
+
+    /// Puts the loaded options into an open launch form, with its defaults.
+    fn fill(&mut self, cx: &mut Cx) {
+        let Some(opts) = &self.options else {
+            return;
+        };
+        let Some(arch) = cx.form_tag::<LaunchTag>().map(|t| t.arch.clone()) else {
+            return;
+        };
+        let like = self.like.as_ref();
+        let Some(form) = cx.form_mut() else {
+            return;
+        };
+        let mut types: Vec<&InstanceTypeInfo> = opts
+            .types
+            .iter()
+            .filter(|t| arch.is_empty() || t.architectures.contains(&arch))
+            .collect();
+        types.sort_by(|a, b| {
+            (a.memory_mib, a.vcpus, &a.name).cmp(&(b.memory_mib, b.vcpus, &b.name))
+        });
+        let type_opts: Vec<Opt> = types
+            .iter()
+            .map(|t| {
+                Opt::new(
+                    &t.name,
+                    format!(
+                        "{:<14} {:>3} vCPU {:>7.1} GiB{}",
+                        t.name,
+                        t.vcpus,
+                        t.memory_mib as f64 / 1024.0,
+                        if t.current_generation {
+                            ""
+                        } else {
+                            "  previous generation"
+                        }
+                    ),
+                )
+            })
+            .collect();
+        let type_sel = like
+            .and_then(|i| types.iter().position(|t| t.name == i.instance_type))
+            .or_else(|| types.iter().position(|t| t.current_generation))
+            .or(if types.is_empty() { None } else { Some(0) });
+        form.field_mut(F_TYPE).set_options(type_opts, type_sel);
+
+        let mut key_opts = vec![Opt::new("", "(none)")];
+        key_opts.extend(opts.keys.iter().map(|k| Opt::new(k, k)));
+        let key_sel = like
+            .and_then(|i| opts.keys.iter().position(|k| *k == i.key_name))
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        form.field_mut(F_KEY).set_options(key_opts, Some(key_sel));
+
+        let mut subnet_opts = vec![Opt::new("", "(default subnet)")];
+        subnet_opts.extend(
+            opts.subnets
+                .iter()
+                .map(|n| Opt::new(&n.id, format!("{}  {}  {}  {}", n.id, n.az, n.cidr, n.name))),
+        );
+        let subnet_sel = like
+            .and_then(|i| opts.subnets.iter().position(|n| n.id == i.subnet_id))
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        form.field_mut(F_SUBNET)
+            .set_options(subnet_opts, Some(subnet_sel));
+        let chosen: Vec<String> = like
+            .map(|i| i.security_groups.iter().map(|(id, _)| id.clone()).collect())
+            .unwrap_or_default();
+        fill_groups(form, opts, &chosen);
+    }
+
+    /// A field changed: the subnet decides the groups offered; user data says its size.
+    pub fn on_changed(&mut self, label: &str, cx: &mut Cx) {
+        let opts = self.options.as_ref();
+        let Some(form) = cx.form_mut() else {
+            return;
+        };
+        if label == F_SUBNET {
+            if let Some(opts) = opts {
+                let keep: Vec<String> = form
+                    .field(F_GROUPS)
+                    .get()
+                    .split(',')
+                    .map(str::to_string)
+                    .collect();
+                fill_groups(form, opts, &keep);
+            }
+        } else if label == F_USER_DATA {
+            let text = form.field(F_USER_DATA).get();
+            let help = if let Some(path) = text.trim().strip_prefix('@') {
+                format!("read from {} when launching", path.trim())
+            } else {
+                format!("{} bytes, base64-encoded by ec2tui", text.len())
+            };
+            form.field_mut(F_USER_DATA).help = Some(help);
+        }
+    }
+
+    /// Checks the form and asks for the DryRun (`dry_run`) or the launch.
+    pub fn submit(&self, pane: PaneId, dry_run: bool, cx: &mut Cx) -> Vec<Effect> {
+        let Some(tag) = cx.form_tag::<LaunchTag>().cloned() else {
+            return vec![];
+        };
+        let Some(form) = cx.form() else {
+            return vec![];
+        };
+        let spec = match self.spec(form, &tag) {
+            Ok(s) => s,
+            Err(e) => return cx.form_error(e),
+        };
+        if let Some(form) = cx.form_mut() {
+            form.error = None;
+            form.info = Some(if dry_run {
+                "checking with DryRun…".into()
+            } else {
+                "DryRun: would succeed — launching…".into()
+            });
+        }
+        cx.call(pane, vec![Op::new(RunInstances { spec, dry_run })])
+    }
+
+    fn spec(&self, form: &Form, tag: &LaunchTag) -> Result<LaunchSpec, String> {
+        let count = form
+            .field(F_COUNT)
+            .get()
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|c| (1..=50).contains(c))
+            .ok_or("count must be a whole number from 1 to 50")?;
+        let ty = form.field(F_TYPE).get();
+        if ty.is_empty() {
+            return Err("choose an instance type (the list is still loading?)".into());
+        }
+        if let Some(info) = self
+            .options
+            .as_ref()
+            .and_then(|o| o.types.iter().find(|t| t.name == ty))
+        {
+            check_architecture(info, &tag.arch, &tag.image_id)?;
+        }
+        let mut tags = Vec::new();
+        let name = form.field(F_NAME).get().trim().to_string();
+        if !name.is_empty() {
+            tags.push(("Name".to_string(), name));
+        }
+        let has_name = !tags.is_empty();
+        tags.extend(
+            parse_tags(&form.field(F_TAGS).get())?
+                .into_iter()
+                .filter(|(k, _)| k != "Name" || !has_name),
+        );
+        let groups = form.field(F_GROUPS).get();
+        Ok(LaunchSpec {
+            image_id: tag.image_id.clone(),
+            instance_type: ty,
+            key_name: Some(form.field(F_KEY).get()).filter(|k| !k.is_empty()),
+            security_group_ids: groups
+                .split(',')
+                .filter(|g| !g.is_empty())
+                .map(str::to_string)
+                .collect(),
+            subnet_id: Some(form.field(F_SUBNET).get()).filter(|s| !s.is_empty()),
+            count,
+            tags,
+            user_data: Some(form.field(F_USER_DATA).get()).filter(|u| !u.is_empty()),
+            termination_protection: form.field(F_PROTECT).on(),
+        })
+    }
+
+    /// A `RunInstances` finished: after a passing DryRun, launch for real; after the launch,
+    /// hand the instances to the instances pane and go there.
+    pub fn on_done(
+        &mut self,
+        pane: PaneId,
+        call: &RunInstances,
+        result: ApiResult<Outcome>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let form_open = cx.form_tag::<LaunchTag>().is_some();
+        match (call.dry_run, result) {
+            (true, Ok(_)) => {
+                if form_open {
+                    self.submit(pane, false, cx)
+                } else {
+                    vec![]
+                }
+            }
+            (dry, Err(e)) => {
+                let head = if dry {
+                    "DryRun refused"
+                } else {
+                    "launch refused"
+                };
+                let text = cx.with_hint(&format!("{head}: {}", e.describe()), &e);
+                if form_open {
+                    cx.form_error(text)
+                } else {
+                    cx.error(text);
+                    vec![]
+                }
+            }
+            (false, Ok(out)) => {
+                if form_open {
+                    cx.dialog = None;
+                }
+                let list = match out {
+                    Outcome::Launched(l) => l,
+                    _ => Vec::new(),
+                };
+                cx.send(instances::ID, instances::Launched(list));
+                cx.focus(instances::ID);
+                vec![]
+            }
+        }
+    }
+}
+
+/// Security groups of the chosen subnet's VPC (all of them for the default subnet).
+fn fill_groups(form: &mut Form, opts: &LaunchOptions, keep: &[String]) {
+    let subnet = form.field(F_SUBNET).get();
+    let vpc = opts
+        .subnets
+        .iter()
+        .find(|n| n.id == subnet)
+        .map(|n| n.vpc_id.clone());
+    let groups: Vec<&SecurityGroup> = opts
+        .groups
+        .iter()
+        .filter(|g| vpc.as_ref().is_none_or(|v| &g.vpc_id == v))
+        .collect();
+    let options: Vec<Opt> = groups
+        .iter()
+        .map(|g| Opt::new(&g.id, format!("{}  {}  ({})", g.id, g.name, g.vpc_id)))
+        .collect();
+    let field = form.field_mut(F_GROUPS);
+    field.set_options(options, None);
+    if let FieldValue::Multi { chosen, .. } = &mut field.value {
+        *chosen = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| keep.contains(&g.id))
+            .map(|(i, _)| i)
+            .collect();
+    }
+    field.help = Some(match &vpc {
+        Some(v) => format!("groups of {v}; none chosen: the VPC's default group"),
+        None => "none chosen: the default VPC's default group".to_string(),
+    });
+}

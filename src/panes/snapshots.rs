@@ -1,0 +1,608 @@
+//! The snapshots pane: this account's EBS snapshots, newest first; a volume from a snapshot
+//! in any AZ, a copy to another region (followed there until it completes), delete (typed
+//! word, naming an AMI it backs); pending snapshots followed until they complete.
+
+use std::any::Any;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use futures::future::BoxFuture;
+
+use super::images::{self, ImagesPane};
+use super::volumes::{self, lower};
+use crate::app::{
+    ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
+    Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age,
+};
+use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot};
+
+pub const ID: &str = "snapshots";
+
+/// Messages other panes send this one.
+/// Snapshots may have changed: list them again (`always`: even if never listed yet).
+pub struct Refresh {
+    pub always: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Name,
+    Id,
+    Volume,
+    Size,
+    State,
+    Progress,
+    Started,
+    Encrypted,
+}
+
+const COLUMNS: &[(Col, Column)] = &[
+    (Col::Name, Column::new("Name / Description", 34, 12)),
+    (Col::Id, Column::new("Snapshot ID", 22, 22)),
+    (Col::Volume, Column::new("Volume", 22, 8)),
+    (Col::Size, Column::new("Size", 6, 5)),
+    (Col::State, Column::new("State", 9, 7)),
+    (Col::Progress, Column::new("Progress", 8, 5)),
+    (Col::Started, Column::new("Started", 7, 7)),
+    (Col::Encrypted, Column::new("Enc", 3, 3)),
+];
+
+impl Resource for Snapshot {
+    type Col = Col;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn columns() -> &'static [(Col, Column)] {
+        COLUMNS
+    }
+    fn cell(&self, col: Col, now: i64) -> (String, Tone) {
+        match col {
+            Col::Name => {
+                if !self.name.is_empty() {
+                    (self.name.clone(), Tone::Normal)
+                } else if !self.description.is_empty() {
+                    (self.description.clone(), Tone::Normal)
+                } else {
+                    ("-".into(), Tone::Muted)
+                }
+            }
+            Col::Id => (self.id.clone(), Tone::Normal),
+            Col::Volume => (
+                if self.volume_id.is_empty() {
+                    "-".into()
+                } else {
+                    self.volume_id.clone()
+                },
+                Tone::Normal,
+            ),
+            Col::Size => (format!("{}G", self.size_gib), Tone::Normal),
+            Col::State => (
+                self.state.clone(),
+                match self.state.as_str() {
+                    "completed" => Tone::Good,
+                    "pending" => Tone::Warn,
+                    "error" => Tone::Bad,
+                    _ => Tone::Muted,
+                },
+            ),
+            Col::Progress => (self.progress.clone(), Tone::Normal),
+            Col::Started => (age(self.started, now), Tone::Normal),
+            Col::Encrypted => (
+                if self.encrypted { "yes" } else { "no" }.into(),
+                Tone::Normal,
+            ),
+        }
+    }
+    fn compare(&self, other: &Self, col: Col) -> Ordering {
+        match col {
+            Col::Size => self.size_gib.cmp(&other.size_gib),
+            Col::Started => self.started.cmp(&other.started),
+            c => self
+                .cell(c, 0)
+                .0
+                .to_lowercase()
+                .cmp(&other.cell(c, 0).0.to_lowercase()),
+        }
+    }
+    fn filter_text(&self) -> String {
+        let mut s = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.name, self.description, self.id, self.volume_id, self.state
+        );
+        for (k, v) in &self.tags {
+            s.push_str(&format!("\u{1f}{k}={v}"));
+        }
+        lower(s)
+    }
+}
+
+pub const F_DESCRIPTION: &str = "Description";
+
+/// `DeleteSnapshot` (also after deregistering an AMI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteSnapshot {
+    pub id: String,
+}
+
+impl Mutation for DeleteSnapshot {
+    fn record(&self) -> Record {
+        Record::new("DeleteSnapshot", vec![self.id.clone()])
+    }
+    fn is_destructive(&self) -> bool {
+        true
+    }
+    fn describe(&self) -> String {
+        format!("delete {}", self.id)
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        Box::pin(async move {
+            api.delete_snapshot(self.id.clone())
+                .await
+                .map(|()| Outcome::Done)
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `CopySnapshot` to another region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopySnapshot {
+    pub snapshot: String,
+    pub region: String,
+    pub description: String,
+}
+
+impl Mutation for CopySnapshot {
+    fn record(&self) -> Record {
+        Record::new("CopySnapshot", vec![self.snapshot.clone()]).param("targetRegion", &self.region)
+    }
+    fn describe(&self) -> String {
+        format!("copy {} to {}", self.snapshot, self.region)
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        Box::pin(async move {
+            api.copy_snapshot(
+                self.snapshot.clone(),
+                self.description.clone(),
+                self.region.clone(),
+            )
+            .await
+            .map(Outcome::Created)
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What this pane's fetches hand back.
+enum Got {
+    Page(ApiResult<Page<Snapshot>>),
+    /// Snapshots followed, by region (None: ours).
+    Watched(Vec<(Option<String>, ApiResult<Vec<Snapshot>>)>),
+    Regions(ApiResult<Vec<String>>),
+}
+
+#[derive(Debug, Clone)]
+enum SnapshotForm {
+    Copy { snapshot: String },
+    Delete { snapshot: String },
+}
+
+const ACTIONS: &[ActionSpec] = &[
+    ActionSpec::new(
+        "volume_from_snapshot",
+        "create a volume from the snapshot (any AZ)",
+        "volume",
+    )
+    .mutating(),
+    ActionSpec::new(
+        "copy_snapshot",
+        "copy the snapshot to another region",
+        "copy",
+    )
+    .mutating(),
+    ActionSpec::new("delete_snapshot", "delete the snapshot", "delete").mutating(),
+];
+
+pub static SPEC: PaneSpec = PaneSpec {
+    id: ID,
+    title: "Snapshots pane",
+    focus: "snapshots pane",
+    one: "snapshot",
+    commands: &["snapshots", "snapshot", "snap"],
+    number: Some('4'),
+    actions: ACTIONS,
+    footer: &[
+        "details",
+        "filter",
+        "volume_from_snapshot",
+        "copy_snapshot",
+        "delete_snapshot",
+        "pane_volumes",
+        "refresh",
+        "help",
+        "quit",
+    ],
+};
+
+pub struct SnapshotsPane {
+    pub list: Collection<Snapshot>,
+    /// Pending snapshots, here (None) or copies in another region.
+    watch: Watch<Option<String>>,
+    regions: Option<Vec<String>>,
+}
+
+impl Default for SnapshotsPane {
+    fn default() -> Self {
+        let mut list = Collection::default();
+        list.set_sort(Col::Started, true);
+        Self {
+            list,
+            watch: Watch::default(),
+            regions: None,
+        }
+    }
+}
+
+impl SnapshotsPane {
+    fn selected(&mut self) -> Option<Snapshot> {
+        self.list.refresh_view();
+        self.list.selected().cloned()
+    }
+
+    fn follow_pending(&mut self, snaps: &[Snapshot]) {
+        for s in snaps.iter().filter(|s| s.state == "pending") {
+            if !self.watch.contains(&s.id) {
+                self.watch.add(s.id.clone(), None);
+            }
+        }
+    }
+
+    fn propose_volume(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        match self.selected() {
+            Some(s) if s.state == "completed" => {
+                cx.send(volumes::ID, volumes::CreateVolumeFrom(s));
+            }
+            Some(s) => cx.error(format!(
+                "{} is {}: wait until it is completed",
+                s.id, s.state
+            )),
+            None => cx.error("no snapshot selected"),
+        }
+        vec![]
+    }
+
+    fn propose_copy(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(s) = self.selected() else {
+            cx.error("no snapshot selected to copy");
+            return vec![];
+        };
+        let form = Form::new(
+            format!("Copy {} to another region", s.id),
+            vec![
+                Field::loading_choice(super::F_REGION),
+                Field::text(
+                    F_DESCRIPTION,
+                    &format!("Copy of {} from {}", s.id, cx.ctx.region),
+                ),
+            ],
+        );
+        cx.open_form(
+            ID,
+            form,
+            FormTag::new(SnapshotForm::Copy { snapshot: s.id }),
+        );
+        match &self.regions {
+            Some(r) => {
+                super::fill_regions(r, cx);
+                vec![]
+            }
+            None => {
+                let job = Job::once("DescribeRegions", |api| {
+                    Box::pin(async move { Got::Regions(api.regions().await) })
+                });
+                vec![cx.fetch(ID, job).1]
+            }
+        }
+    }
+
+    fn propose_delete(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(s) = self.selected() else {
+            cx.error("no snapshot selected to delete");
+            return vec![];
+        };
+        let mut form = Form::new(
+            format!("Delete {}", s.id),
+            vec![Field::text(super::F_DELETE, "")],
+        );
+        form.danger = true;
+        form.intro.push(format!(
+            "Delete snapshot {} ({} GiB, of {}).",
+            s.id,
+            s.size_gib,
+            if s.volume_id.is_empty() {
+                "-"
+            } else {
+                &s.volume_id
+            }
+        ));
+        let backing: Vec<String> = cx
+            .pane::<ImagesPane>()
+            .map(|p| {
+                p.list
+                    .ids()
+                    .filter_map(|id| p.list.get(id))
+                    .filter(|i| i.snapshot_ids().contains(&s.id))
+                    .map(|i| format!("{} ({})", i.id, i.name))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !backing.is_empty() {
+            form.intro.push(format!(
+                "It backs AMI {}: AWS will refuse until that AMI is deregistered.",
+                backing.join(", ")
+            ));
+        }
+        cx.open_form(
+            ID,
+            form,
+            FormTag::new(SnapshotForm::Delete { snapshot: s.id }),
+        );
+        vec![]
+    }
+
+    fn submit(&mut self, tag: &SnapshotForm, cx: &mut Cx) -> Vec<Effect> {
+        let Some(form) = cx.form().cloned() else {
+            return vec![];
+        };
+        let op = match tag.clone() {
+            SnapshotForm::Copy { snapshot } => {
+                let region = form.field(super::F_REGION).get();
+                if region.is_empty() {
+                    return cx.form_error("choose a target region (the list is still loading?)");
+                }
+                Op::new(CopySnapshot {
+                    snapshot,
+                    region,
+                    description: form.field(F_DESCRIPTION).get(),
+                })
+            }
+            SnapshotForm::Delete { snapshot } => {
+                if form.field(super::F_DELETE).get() != "delete" {
+                    return cx.form_error("type delete and press Enter to confirm; Esc cancels");
+                }
+                Op::new(DeleteSnapshot { id: snapshot })
+            }
+        };
+        cx.dialog = None;
+        cx.info(format!("{}…", op.describe()));
+        cx.call(ID, vec![op])
+    }
+
+    fn poll(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.req();
+        let Some(items) = self.watch.due(req) else {
+            return vec![];
+        };
+        let mut by_region: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+        for (id, region) in items {
+            by_region.entry(region).or_default().push(id);
+        }
+        let what = format!(
+            "DescribeSnapshots {}",
+            by_region
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let job = Job::once(what, move |api| {
+            Box::pin(async move {
+                let mut out = Vec::new();
+                for (region, ids) in by_region {
+                    let r = api.describe_snapshots(region.clone(), ids).await;
+                    out.push((region, r));
+                }
+                Got::Watched(out)
+            })
+        });
+        vec![Effect::Fetch { pane: ID, req, job }]
+    }
+
+    fn on_watched(&mut self, region: Option<String>, list: Vec<Snapshot>, cx: &mut Cx) {
+        for snap in list {
+            let done = snap.state != "pending";
+            self.watch.observe(&snap.id, done, |_| true);
+            match &region {
+                None => {
+                    if snap.state == "completed" {
+                        cx.ok(format!("snapshot {} is completed", snap.id));
+                    }
+                    self.list.upsert(snap);
+                }
+                Some(region) => match snap.state.as_str() {
+                    "completed" => cx.ok(format!(
+                        "snapshot copy {} in {region} is completed",
+                        snap.id
+                    )),
+                    "error" => cx.error(format!("snapshot copy {} in {region} failed", snap.id)),
+                    _ => cx.info(format!(
+                        "snapshot copy {} in {region}: {}",
+                        snap.id, snap.progress
+                    )),
+                },
+            }
+        }
+    }
+}
+
+impl Pane for SnapshotsPane {
+    fn spec(&self) -> &'static PaneSpec {
+        &SPEC
+    }
+    fn table(&self) -> &dyn TableOps {
+        &self.list
+    }
+    fn table_mut(&mut self) -> &mut dyn TableOps {
+        &mut self.list
+    }
+    fn heading(&self, _s: &Shared) -> String {
+        "Snapshots: mine".into()
+    }
+    fn noun(&self) -> &'static str {
+        "snapshots"
+    }
+    fn empty(&self, s: &Shared) -> String {
+        format!("No snapshots of yours in {}.", s.ctx.region)
+    }
+    fn watching(&self) -> usize {
+        self.watch.len()
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.list.is_loading() {
+            return vec![];
+        }
+        let Some(owner) = cx.ctx.account.clone() else {
+            cx.error("the account id is not known yet (STS GetCallerIdentity): cannot list your snapshots");
+            return vec![];
+        };
+        let job = Job::pages(
+            format!("DescribeSnapshots owner {owner}"),
+            move |api, token| {
+                let owner = owner.clone();
+                Box::pin(async move { api.list_snapshots(owner, token).await })
+            },
+            Got::Page,
+        );
+        let (req, fx) = cx.fetch(ID, job);
+        self.list.begin(req);
+        // which snapshots back AMIs: the AMIs pane lists its own images if it has not
+        cx.send(images::ID, images::ListIfIdle);
+        vec![fx]
+    }
+
+    fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
+        match name {
+            "volume_from_snapshot" => self.propose_volume(cx),
+            "copy_snapshot" => self.propose_copy(cx),
+            "delete_snapshot" => self.propose_delete(cx),
+            _ => vec![],
+        }
+    }
+
+    fn details(&self, id: &str, _s: &Shared) -> Option<DetailsView> {
+        let s = self.list.get(id)?;
+        let mut d = DetailsView::build(s.id.clone(), 19);
+        d.kv("Snapshot ID", s.id.clone())
+            .kv("Name", s.name.clone())
+            .kv("Description", s.description.clone())
+            .kv("Volume", s.volume_id.clone())
+            .kv("Size", format!("{} GiB", s.size_gib))
+            .kv("State", format!("{} ({})", s.state, s.progress))
+            .kv("Encrypted", if s.encrypted { "yes" } else { "no" })
+            .kv("Owner", s.owner_id.clone())
+            .blank()
+            .heading(format!("Tags ({})", s.tags.len()));
+        for (k, val) in &s.tags {
+            d.text(format!("  {k} = {val}"));
+        }
+        Some(d.done())
+    }
+
+    fn on_form(&mut self, tag: &FormTag, ev: FormEvent, cx: &mut Cx) -> Vec<Effect> {
+        match (tag.get::<SnapshotForm>(), ev) {
+            (Some(t), FormEvent::Submit) => self.submit(t, cx),
+            _ => vec![],
+        }
+    }
+
+    fn on_loaded(&mut self, req: u64, data: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let Ok(got) = data.downcast::<Got>() else {
+            return vec![];
+        };
+        match *got {
+            Got::Page(Ok(p)) => {
+                let last = p.next_token.is_none();
+                self.follow_pending(&p.items);
+                self.list.apply_page(req, p.items, last);
+            }
+            Got::Page(Err(e)) => {
+                if self.list.fail(req, e.clone()) {
+                    cx.error_with_hint("cannot list snapshots", &e);
+                }
+            }
+            Got::Watched(results) => {
+                if !self.watch.accept(req) {
+                    return vec![];
+                }
+                for (region, result) in results {
+                    match result {
+                        Ok(list) => self.on_watched(region, list, cx),
+                        Err(e) => {
+                            let what = match &region {
+                                Some(r) => format!("cannot check the copy in {r}"),
+                                None => "cannot check snapshots".to_string(),
+                            };
+                            cx.error_with_hint(&what, &e)
+                        }
+                    }
+                }
+            }
+            Got::Regions(Ok(r)) => {
+                super::fill_regions(&r, cx);
+                self.regions = Some(r);
+            }
+            Got::Regions(Err(e)) => {
+                return cx.form_error(format!("cannot list regions: {}", e.describe()));
+            }
+        }
+        vec![]
+    }
+
+    fn on_done(
+        &mut self,
+        _req: u64,
+        results: Vec<(Op, ApiResult<Outcome>)>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for (op, result) in results {
+            match &result {
+                Ok(Outcome::Created(id)) => cx.ok(format!("{}: {id}", op.describe())),
+                Ok(_) => cx.ok(op.describe()),
+                Err(e) => cx.error_with_hint(&format!("{} refused", op.describe()), e),
+            }
+            if let (Ok(Outcome::Created(id)), Some(c)) = (&result, op.get::<CopySnapshot>()) {
+                self.watch.add(id.clone(), Some(c.region.clone()));
+                fx.extend(self.poll(cx));
+            }
+        }
+        cx.send(volumes::ID, volumes::Refresh);
+        fx.extend(self.refresh(cx));
+        fx
+    }
+
+    fn on_watch_due(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.poll(cx)
+    }
+
+    fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        match msg.downcast::<Refresh>() {
+            Ok(r) if r.always || *self.list.load() != crate::app::Load::Idle => self.refresh(cx),
+            _ => vec![],
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
