@@ -5,15 +5,25 @@
 //! [`clean`], so nothing from AWS can reach the terminal with control characters in it.
 
 pub mod demo;
+mod key_pairs;
 pub mod op;
 mod ports;
 pub mod sdk;
+mod security_groups;
 
-pub use ports::{AccountApi, Ec2Api, ImagesApi, InstancesApi, StatusApi, StorageApi};
+pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
+pub use ports::{
+    AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
+    StorageApi,
+};
+pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
 
 /// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
 pub mod prelude {
-    pub use super::{AccountApi, Ec2Api, ImagesApi, InstancesApi, StatusApi, StorageApi};
+    pub use super::{
+        AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
+        StorageApi,
+    };
 }
 
 use std::fmt;
@@ -257,13 +267,6 @@ pub struct Subnet {
     pub cidr: String,
     pub default_for_az: bool,
     pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecurityGroup {
-    pub id: String,
-    pub name: String,
-    pub vpc_id: String,
 }
 
 /// Everything `RunInstances` needs.

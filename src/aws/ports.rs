@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 
 use super::{
     ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceStatus, InstanceTypeInfo,
-    LaunchSpec, Page, SecurityGroup, Snapshot, Subnet, Volume, VolumeSpec,
+    KeyPair, LaunchSpec, NewKeyPair, Page, SecurityGroup, Snapshot, Subnet, Volume, VolumeSpec,
 };
 
 /// Who is calling, and where: STS and the region/zone catalogue.
@@ -20,8 +20,8 @@ pub trait AccountApi: Send + Sync {
     fn availability_zones(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
 }
 
-/// Instances: listing, lifecycle actions, their attributes, and launching (with what the
-/// launch form offers).
+/// Instances: listing, lifecycle actions, their attributes, and launching (with the types and
+/// subnets the launch form offers; its key pairs and groups come from their own ports).
 pub trait InstancesApi: Send + Sync {
     fn list_instances(
         &self,
@@ -44,8 +44,6 @@ pub trait InstancesApi: Send + Sync {
     ) -> BoxFuture<'_, ApiResult<Vec<Instance>>>;
     fn instance_types(&self) -> BoxFuture<'_, ApiResult<Vec<InstanceTypeInfo>>>;
     fn subnets(&self) -> BoxFuture<'_, ApiResult<Vec<Subnet>>>;
-    fn security_groups(&self) -> BoxFuture<'_, ApiResult<Vec<SecurityGroup>>>;
-    fn key_pairs(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
 }
 
 /// AMIs.
@@ -132,15 +130,63 @@ pub trait StatusApi: Send + Sync {
     ) -> BoxFuture<'_, ApiResult<Page<InstanceStatus>>>;
 }
 
+/// Key pairs.
+pub trait KeyPairsApi: Send + Sync {
+    /// Every key pair of the region (`DescribeKeyPairs` does not paginate).
+    fn list_key_pairs(&self) -> BoxFuture<'_, ApiResult<Vec<KeyPair>>>;
+    /// Creates a key pair of `key_type` (`rsa`, `ed25519`); the answer carries the PEM private
+    /// key, which EC2 never hands out again.
+    fn create_key_pair(
+        &self,
+        name: String,
+        key_type: String,
+    ) -> BoxFuture<'_, ApiResult<NewKeyPair>>;
+    /// Imports an OpenSSH public key line (`ssh-ed25519 AAAA... comment`).
+    fn import_key_pair(
+        &self,
+        name: String,
+        public_key: String,
+    ) -> BoxFuture<'_, ApiResult<KeyPair>>;
+    /// Deletes a key pair by name; deleting one that does not exist succeeds, as in EC2.
+    fn delete_key_pair(&self, name: String) -> BoxFuture<'_, ApiResult<()>>;
+}
+
+/// Security groups, with their rules.
+pub trait SecurityGroupsApi: Send + Sync {
+    /// One page of `DescribeSecurityGroups`.
+    fn list_security_groups(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<SecurityGroup>>>;
+}
+
 /// The whole port: every family. Implemented for anything that implements them all, so an
 /// adapter never names it, and `Arc<dyn Ec2Api>` works.
 pub trait Ec2Api:
-    AccountApi + InstancesApi + ImagesApi + StorageApi + StatusApi + Send + Sync + 'static
+    AccountApi
+    + InstancesApi
+    + ImagesApi
+    + StorageApi
+    + StatusApi
+    + KeyPairsApi
+    + SecurityGroupsApi
+    + Send
+    + Sync
+    + 'static
 {
 }
 
-impl<T: AccountApi + InstancesApi + ImagesApi + StorageApi + StatusApi + Send + Sync + 'static>
-    Ec2Api for T
+impl<T> Ec2Api for T where
+    T: AccountApi
+        + InstancesApi
+        + ImagesApi
+        + StorageApi
+        + StatusApi
+        + KeyPairsApi
+        + SecurityGroupsApi
+        + Send
+        + Sync
+        + 'static
 {
 }
 

@@ -94,6 +94,42 @@ impl Mutation for RunInstances {
     }
 }
 
+/// Loads what the launch form offers: instance types, the key pairs' names (from the key
+/// pairs port, as the key pairs pane lists them), subnets, and every security group.
+pub async fn load_options(api: &dyn Ec2Api) -> ApiResult<LaunchOptions> {
+    let keys = async {
+        let mut names: Vec<String> = api
+            .list_key_pairs()
+            .await?
+            .into_iter()
+            .map(|k| k.name)
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort();
+        Ok(names)
+    };
+    let groups = async {
+        let mut all = Vec::new();
+        let mut token = None;
+        loop {
+            let page = api.list_security_groups(token.take()).await?;
+            all.extend(page.items);
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    };
+    let (types, keys, subnets, groups) =
+        futures::join!(api.instance_types(), keys, api.subnets(), groups);
+    Ok(LaunchOptions {
+        types: types?,
+        keys: keys?,
+        subnets: subnets?,
+        groups: groups?,
+    })
+}
+
 /// Refuses an instance type that cannot run an AMI's architecture, before any call.
 pub fn check_architecture(
     info: &InstanceTypeInfo,
@@ -190,24 +226,7 @@ impl Launcher {
         }
         let job = Job::once(
             "DescribeInstanceTypes, DescribeKeyPairs, DescribeSubnets, DescribeSecurityGroups",
-            |api| {
-                Box::pin(async move {
-                    let (types, keys, subnets, groups) = futures::join!(
-                        api.instance_types(),
-                        api.key_pairs(),
-                        api.subnets(),
-                        api.security_groups()
-                    );
-                    OptionsLoaded((|| {
-                        Ok(LaunchOptions {
-                            types: types?,
-                            keys: keys?,
-                            subnets: subnets?,
-                            groups: groups?,
-                        })
-                    })())
-                })
-            },
+            |api| Box::pin(async move { OptionsLoaded(load_options(&*api).await) }),
         );
         vec![cx.fetch(pane, job).1]
     }

@@ -1,6 +1,7 @@
 //! The one integration test binary (every extra binary links aws-sdk-ec2 again).
 
 mod app;
+mod demo_keys_groups;
 mod driver;
 mod e2e;
 mod emulator;
@@ -8,6 +9,7 @@ mod journal;
 mod moto_amis;
 mod moto_api;
 mod moto_events;
+mod moto_keys_groups;
 mod moto_storage;
 mod svg;
 mod ui;

@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use super::{AZS, DEMO_EPOCH, DEMO_REGION, DemoInstance, DemoRegion};
 use crate::aws::{
     ApiError, ApiResult, BlockDevice, Instance, InstanceState, InstanceTypeInfo, InstancesApi,
-    LaunchSpec, Page, SecurityGroup, Subnet, clean_instance, clean_multiline,
+    LaunchSpec, Page, Subnet, clean_instance, clean_multiline,
 };
 
 const TYPE_TABLE: &[(&str, i32, i64, bool, &str)] = &[
@@ -330,23 +330,5 @@ impl InstancesApi for DemoRegion {
                 })
                 .collect())
         })
-    }
-
-    fn security_groups(&self) -> BoxFuture<'_, ApiResult<Vec<SecurityGroup>>> {
-        Box::pin(async move {
-            Ok(["default", "web-sg", "db-sg", "bastion-sg"]
-                .iter()
-                .enumerate()
-                .map(|(i, n)| SecurityGroup {
-                    id: format!("sg-0demo{i:08}"),
-                    name: n.to_string(),
-                    vpc_id: "vpc-0demo1234".into(),
-                })
-                .collect())
-        })
-    }
-
-    fn key_pairs(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
-        Box::pin(async move { Ok(vec!["alice".into(), "deploy".into(), "ops-2024".into()]) })
     }
 }

@@ -14,12 +14,16 @@ use std::time::{Duration, Instant};
 mod account;
 mod images;
 mod instances;
+mod key_pairs;
+mod security_groups;
 mod status;
 mod storage;
 
 use super::{ApiError, ApiResult, BlockDevice, Image, ImageScope, Instance, InstanceState};
-use super::{Snapshot, Volume, clean_instance};
+use super::{KeyPair, SecurityGroup, Snapshot, Volume, clean_instance};
 use images::demo_images;
+use key_pairs::demo_key_pairs;
+use security_groups::demo_security_groups;
 use storage::{demo_snapshots, demo_volumes};
 
 /// The demo account id shown in the header.
@@ -60,6 +64,8 @@ struct Inner {
     index: HashMap<String, usize>,
     images: Vec<DemoImage>,
     snapshots: Vec<String>,
+    key_pairs: Vec<KeyPair>,
+    groups: Vec<SecurityGroup>,
     counter: u64,
 }
 
@@ -155,6 +161,8 @@ impl DemoRegion {
                     "snap-0aa11bb22cc33dd44".into(),
                     "snap-0bb22cc33dd44ee55".into(),
                 ],
+                key_pairs: demo_key_pairs(),
+                groups: demo_security_groups(),
                 counter: 0,
             }),
             transition,

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use super::{PAGE_SIZE, SdkEc2, map_err, tag_spec};
 use crate::aws::{
     ApiError, ApiResult, BlockDevice, ErrorKind, Instance, InstanceState, InstanceTypeInfo,
-    InstancesApi, LaunchSpec, Page, SecurityGroup, Subnet, clean, clean_instance, clean_multiline,
+    InstancesApi, LaunchSpec, Page, Subnet, clean, clean_instance, clean_multiline,
 };
 
 /// Moves an SDK instance into ours: the strings are taken, not copied (this runs for every
@@ -330,45 +330,6 @@ impl InstancesApi for SdkEc2 {
                     ),
                 })
                 .collect())
-        })
-    }
-
-    fn security_groups(&self) -> BoxFuture<'_, ApiResult<Vec<SecurityGroup>>> {
-        Box::pin(async move {
-            let out = self
-                .ec2
-                .describe_security_groups()
-                .send()
-                .await
-                .map_err(map_err)?;
-            Ok(out
-                .security_groups()
-                .iter()
-                .map(|g| SecurityGroup {
-                    id: clean(g.group_id().unwrap_or_default()),
-                    name: clean(g.group_name().unwrap_or_default()),
-                    vpc_id: clean(g.vpc_id().unwrap_or_default()),
-                })
-                .collect())
-        })
-    }
-
-    fn key_pairs(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
-        Box::pin(async move {
-            let out = self
-                .ec2
-                .describe_key_pairs()
-                .send()
-                .await
-                .map_err(map_err)?;
-            let mut v: Vec<String> = out
-                .key_pairs()
-                .iter()
-                .filter_map(|k| k.key_name())
-                .map(clean)
-                .collect();
-            v.sort();
-            Ok(v)
         })
     }
 }

@@ -6,6 +6,8 @@
 mod account;
 mod images;
 mod instances;
+mod key_pairs;
+mod security_groups;
 mod status;
 mod storage;
 
