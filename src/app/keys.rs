@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The default keymap, embedded; a user's `keymap.toml` is merged over it by `config`.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
 /// A key press, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key {

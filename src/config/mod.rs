@@ -8,7 +8,7 @@ use directories::ProjectDirs;
 use crate::app::{Keymap, PaneKeys};
 use crate::ui::theme::Theme;
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+pub use crate::app::keys::DEFAULT_KEYMAP;
 pub use crate::ui::theme::DEFAULT_THEME;
 
 fn project() -> Option<ProjectDirs> {

@@ -45,7 +45,7 @@ pub fn keys() -> Vec<PaneKeys> {
 /// The default keymap (the embedded `assets/keymap.toml`) over the registry's panes.
 pub fn default_keymap() -> Keymap {
     let mut km = Keymap::new(keys());
-    km.merge(crate::config::DEFAULT_KEYMAP)
+    km.merge(crate::app::keys::DEFAULT_KEYMAP)
         .expect("the embedded keymap parses");
     km
 }
