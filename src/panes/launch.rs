@@ -172,7 +172,8 @@ pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-/// The launch form of one pane: its options (loaded once) and the instance it copies.
+/// The launch form of one pane: its options (loaded when it opens) and the instance it
+/// copies.
 #[derive(Default)]
 pub struct Launcher {
     pub options: Option<LaunchOptions>,
@@ -180,8 +181,7 @@ pub struct Launcher {
 }
 
 impl Launcher {
-    /// Opens the form for `pane`; its list options are filled at once if loaded before,
-    /// else fetched.
+    /// Opens the form for `pane` and fetches its list options.
     pub fn open(
         &mut self,
         pane: PaneId,
@@ -220,10 +220,8 @@ impl Launcher {
         form.intro.push(format!("AMI {image_id} ({arch})"));
         cx.open_form(pane, form, FormTag::new(LaunchTag { image_id, arch }));
         self.like = like;
-        if self.options.is_some() {
-            self.fill(cx);
-            return vec![];
-        }
+        // fetched at every opening: key pairs and groups come and go (the key pairs pane
+        // creates them); the last list is kept for checks until the new one arrives
         let job = Job::once(
             "DescribeInstanceTypes, DescribeKeyPairs, DescribeSubnets, DescribeSecurityGroups",
             |api| Box::pin(async move { OptionsLoaded(load_options(&*api).await) }),
