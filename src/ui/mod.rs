@@ -406,6 +406,16 @@ fn draw_status(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     }
 }
 
+/// Rows the lines take in a bordered, padded popup of `width` once long lines wrap.
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let inner = width.saturating_sub(4).max(1) as usize;
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner))
+        .sum::<usize>()
+        .min(u16::MAX as usize) as u16
+}
+
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
@@ -468,7 +478,7 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
         .unwrap_or(40)
         .clamp(44, 100)
         + 4;
-    let r = popup(area, width, lines.len() as u16 + 2);
+    let r = popup(area, width, wrapped_height(&lines, width) + 2);
     let border = if danger { theme.bad } else { theme.accent };
     let title = format!(" {} ", c.title);
     f.render_widget(Clear, r);
@@ -735,7 +745,7 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .unwrap_or(60)
         .clamp(60, 110)
         + 4;
-    let r = popup(area, width, lines.len() as u16 + 2);
+    let r = popup(area, width, wrapped_height(&lines, width) + 2);
     let border = if form.danger { theme.bad } else { theme.accent };
     f.render_widget(Clear, r);
     f.render_widget(
