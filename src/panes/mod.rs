@@ -7,6 +7,7 @@ pub mod events;
 pub mod images;
 pub mod instances;
 pub mod journal;
+pub mod key_pairs;
 pub mod launch;
 pub mod snapshots;
 pub mod volumes;
@@ -23,6 +24,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(snapshots::SnapshotsPane::default()),
         Box::new(events::EventsPane::default()),
         Box::new(journal::JournalPane::default()),
+        Box::new(key_pairs::KeyPairsPane::default()),
     ]
 }
 

@@ -420,3 +420,41 @@ async fn the_golden_image_loop() {
         t.assert_restored();
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_pair_is_created_through_the_ui() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let home = scratch("keypair");
+    let mut t = tokio::task::block_in_place(|| Term::spawn(&moto, &home, &[]));
+    tokio::task::block_in_place(|| {
+        t.wait_for("Instances (0)", 60);
+        t.send(":kp\r");
+        t.wait_for("Key pairs (", 10);
+        t.send("n");
+        t.wait_for("Create a key pair", 10);
+        t.send("e2e-key");
+        t.wait_for("~/.ssh/e2e-key.pem", 10);
+        t.send("\x13"); // Ctrl-s
+        t.wait_for("created key pair e2e-key", 20);
+    });
+    let pem = home.join(".ssh/e2e-key.pem");
+    let body = std::fs::read_to_string(&pem).expect("the private key is in ~/.ssh");
+    assert!(body.starts_with("-----BEGIN"), "{body:.40}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&pem).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let listed = c.describe_key_pairs().send().await.unwrap();
+    assert!(
+        listed
+            .key_pairs()
+            .iter()
+            .any(|k| k.key_name() == Some("e2e-key")),
+        "moto has the key pair"
+    );
+    tokio::task::block_in_place(|| {
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}

@@ -6,6 +6,7 @@ mod driver;
 mod e2e;
 mod emulator;
 mod journal;
+mod key_pairs;
 mod moto_amis;
 mod moto_api;
 mod moto_events;

@@ -1,0 +1,684 @@
+//! The key pairs pane: name, id, type, fingerprint, created. `n` creates a key pair and writes
+//! its private key once to a file of your choice (default `~/.ssh/<name>.pem`, mode 0600,
+//! never over an existing file); `i` imports a public key from a file; `Ctrl-d` deletes one
+//! with the typed word, naming the instances launched with it.
+
+use std::any::Any;
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use futures::future::BoxFuture;
+
+use super::instances::InstancesPane;
+use crate::app::{
+    ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
+    Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, age,
+};
+use crate::aws::{
+    ApiError, ApiResult, Ec2Api, ErrorKind, InstanceState, KeyPair, Mutation, Op, Outcome, Record,
+    fmt_time, public_key_type,
+};
+
+pub const ID: &str = "key_pairs";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Name,
+    Id,
+    Type,
+    Fingerprint,
+    Created,
+}
+
+const COLUMNS: &[(Col, Column)] = &[
+    (Col::Name, Column::new("Name", 24, 10)),
+    (Col::Id, Column::new("Key pair ID", 21, 12)),
+    (Col::Type, Column::new("Type", 8, 4)),
+    (Col::Fingerprint, Column::new("Fingerprint", 60, 16)),
+    (Col::Created, Column::new("Created", 8, 7)),
+];
+
+impl Resource for KeyPair {
+    type Col = Col;
+
+    /// Key pairs are named uniquely per region, and called by name: the name is the id.
+    #[allow(clippy::misnamed_getters)]
+    fn id(&self) -> &str {
+        &self.name
+    }
+    fn columns() -> &'static [(Col, Column)] {
+        COLUMNS
+    }
+    fn cell(&self, col: Col, now: i64) -> (String, Tone) {
+        let dash = |s: &str| {
+            if s.is_empty() {
+                ("-".to_string(), Tone::Muted)
+            } else {
+                (s.to_string(), Tone::Normal)
+            }
+        };
+        match col {
+            Col::Name => (self.name.clone(), Tone::Normal),
+            Col::Id => dash(&self.id),
+            Col::Type => dash(&self.key_type),
+            Col::Fingerprint => (self.fingerprint.clone(), Tone::Muted),
+            Col::Created => (age(self.created, now), Tone::Normal),
+        }
+    }
+    fn compare(&self, other: &Self, col: Col) -> Ordering {
+        match col {
+            Col::Name => self.name.to_lowercase().cmp(&other.name.to_lowercase()),
+            Col::Created => self.created.cmp(&other.created),
+            c => self.cell(c, 0).0.cmp(&other.cell(c, 0).0),
+        }
+    }
+    fn filter_text(&self) -> String {
+        let mut s = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.name, self.id, self.key_type, self.fingerprint
+        );
+        for (k, v) in &self.tags {
+            s.push_str(&format!("\u{1f}{k}={v}"));
+        }
+        s.to_lowercase()
+    }
+}
+
+/// `~/x` as a path under the home directory.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// EC2's rule for key pair names: 1 to 255 ASCII characters.
+pub fn valid_key_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the key pair needs a name".into());
+    }
+    if name.len() > 255 || !name.is_ascii() || name.chars().any(|c| c.is_ascii_control()) {
+        return Err("a key pair name is 1 to 255 printable ASCII characters".into());
+    }
+    Ok(())
+}
+
+fn io_error(text: String) -> ApiError {
+    ApiError::other(ErrorKind::Other, text)
+}
+
+/// `CreateKeyPair`, with its private key written to `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateKeyPair {
+    pub name: String,
+    pub key_type: String,
+    /// Where the private key goes (`~` expanded when it runs).
+    pub path: String,
+}
+
+impl CreateKeyPair {
+    /// Creates the file first (mode 0600, failing if it exists), so the key is never
+    /// written over anything and never lost to a path that cannot be written.
+    fn reserve(path: &Path) -> std::io::Result<std::fs::File> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            let mut b = std::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b.create(dir)?;
+        }
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        o.open(path)
+    }
+}
+
+impl Mutation for CreateKeyPair {
+    fn record(&self) -> Record {
+        Record::new("CreateKeyPair", vec![self.name.clone()])
+            .param("keyType", &self.key_type)
+            .param("privateKeyFile", &self.path)
+    }
+    fn describe(&self) -> String {
+        format!("create key pair {}", self.name)
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        Box::pin(async move {
+            use std::io::Write;
+            let path = expand_home(&self.path);
+            let mut file = Self::reserve(&path).map_err(|e| {
+                let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    "it exists and is never overwritten; choose another file".to_string()
+                } else {
+                    e.to_string()
+                };
+                io_error(format!(
+                    "cannot write the private key to {}: {why} (nothing was created)",
+                    path.display()
+                ))
+            })?;
+            let made = match api
+                .create_key_pair(self.name.clone(), self.key_type.clone())
+                .await
+            {
+                Ok(k) => k,
+                Err(e) => {
+                    drop(file);
+                    let _ = std::fs::remove_file(&path);
+                    return Err(e);
+                }
+            };
+            file.write_all(made.material.as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| {
+                    io_error(format!(
+                        "key pair {} was created but its private key could not be written to {}: {e}; delete the key pair and create it again",
+                        self.name,
+                        path.display()
+                    ))
+                })?;
+            Ok(Outcome::Created(path.display().to_string()))
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `ImportKeyPair` of the public key in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportKeyPair {
+    pub name: String,
+    pub path: String,
+}
+
+impl Mutation for ImportKeyPair {
+    fn record(&self) -> Record {
+        Record::new("ImportKeyPair", vec![self.name.clone()]).param("publicKeyFile", &self.path)
+    }
+    fn describe(&self) -> String {
+        format!("import key pair {} from {}", self.name, self.path)
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        Box::pin(async move {
+            // the file is read when the call runs, in the shell, not in the core
+            let path = expand_home(&self.path);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                io_error(format!(
+                    "cannot read the public key {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let key = text.trim().to_string();
+            if public_key_type(&key).is_empty() {
+                return Err(io_error(format!(
+                    "{} is not an OpenSSH public key (ssh-ed25519 or ssh-rsa …)",
+                    path.display()
+                )));
+            }
+            let k = api.import_key_pair(self.name.clone(), key).await?;
+            Ok(Outcome::Created(k.name))
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `DeleteKeyPair`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteKeyPair {
+    pub name: String,
+}
+
+impl Mutation for DeleteKeyPair {
+    fn record(&self) -> Record {
+        Record::new("DeleteKeyPair", vec![self.name.clone()])
+    }
+    fn is_destructive(&self) -> bool {
+        true
+    }
+    fn describe(&self) -> String {
+        format!("delete key pair {}", self.name)
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        Box::pin(async move {
+            api.delete_key_pair(self.name.clone())
+                .await
+                .map(|()| Outcome::Done)
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+pub const F_NAME: &str = "Name";
+pub const F_TYPE: &str = "Type";
+pub const F_PRIVATE: &str = "Save the private key to";
+pub const F_PUBLIC: &str = "Public key file";
+pub const F_CONFIRM: &str = "Type delete to confirm";
+
+const TYPES: [(&str, &str); 2] = [
+    ("rsa", "rsa: works everywhere, Windows included"),
+    (
+        "ed25519",
+        "ed25519: shorter and faster; Linux and macOS instances only",
+    ),
+];
+
+#[derive(Debug, Clone)]
+enum KeyForm {
+    Create,
+    Import,
+    Delete { name: String },
+}
+
+struct Got(ApiResult<Vec<KeyPair>>);
+
+const ACTIONS: &[ActionSpec] = &[
+    ActionSpec::new(
+        "create_key_pair",
+        "create a key pair (the private key is saved once)",
+        "new",
+    )
+    .mutating(),
+    ActionSpec::new(
+        "import_key_pair",
+        "import a public key from a file",
+        "import",
+    )
+    .mutating(),
+    ActionSpec::new("delete_key_pair", "delete the key pair", "delete").mutating(),
+];
+
+pub static SPEC: PaneSpec = PaneSpec {
+    id: ID,
+    title: "Key pairs pane",
+    focus: "key pairs pane",
+    one: "key pair",
+    commands: &["keypairs", "keypair", "kp", "keys"],
+    number: None,
+    actions: ACTIONS,
+    footer: &[
+        "details",
+        "filter",
+        "create_key_pair",
+        "import_key_pair",
+        "delete_key_pair",
+        "pane_instances",
+        "refresh",
+        "help",
+        "quit",
+    ],
+};
+
+pub struct KeyPairsPane {
+    pub list: Collection<KeyPair>,
+    /// The key pair to select once the list that holds it arrives.
+    pending_select: Option<String>,
+    /// The private key's file was edited by hand: it no longer follows the name.
+    path_edited: bool,
+}
+
+impl Default for KeyPairsPane {
+    fn default() -> Self {
+        let mut list = Collection::default();
+        list.set_sort(Col::Name, false);
+        Self {
+            list,
+            pending_select: None,
+            path_edited: false,
+        }
+    }
+}
+
+/// Labels of the instances (not terminated) launched with a key.
+fn users_of(key: &str, instances: Option<&InstancesPane>) -> Vec<String> {
+    let Some(p) = instances else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = p
+        .list
+        .ids()
+        .filter_map(|id| p.list.get(id))
+        .filter(|r| r.inst.key_name == key && r.inst.state != InstanceState::Terminated)
+        .map(|r| {
+            let label = if r.inst.name.is_empty() {
+                r.inst.id.clone()
+            } else {
+                format!("{} ({})", r.inst.name, r.inst.id)
+            };
+            format!("{label}  {}", r.inst.state)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+impl KeyPairsPane {
+    fn propose_create(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let types: Vec<Opt> = TYPES.iter().map(|(v, l)| Opt::new(*v, *l)).collect();
+        let mut form = Form::new(
+            "Create a key pair",
+            vec![
+                Field::text(F_NAME, ""),
+                Field::choice(F_TYPE, types, Some(0)),
+                Field::text(F_PRIVATE, "~/.ssh/<name>.pem")
+                    .with_help("mode 0600; an existing file is never overwritten"),
+            ],
+        );
+        self.path_edited = false;
+        form.intro
+            .push("EC2 hands out the private key once: ec2tui writes it to the file".into());
+        form.intro
+            .push("below (mode 0600), and never over an existing file.".into());
+        cx.open_form(ID, form, FormTag::new(KeyForm::Create));
+        vec![]
+    }
+
+    fn propose_import(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let mut form = Form::new(
+            "Import a public key",
+            vec![
+                Field::text(F_NAME, ""),
+                Field::text(F_PUBLIC, "~/.ssh/id_ed25519.pub"),
+            ],
+        );
+        form.intro.push(
+            "The public key of a pair you already have (ssh-ed25519 or ssh-rsa); the private key stays with you."
+                .into(),
+        );
+        cx.open_form(ID, form, FormTag::new(KeyForm::Import));
+        vec![]
+    }
+
+    fn propose_delete(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        let Some(k) = self.list.selected().cloned() else {
+            cx.error("no key pair selected to delete");
+            return vec![];
+        };
+        let users = users_of(&k.name, cx.pane::<InstancesPane>());
+        let mut form = Form::new(
+            format!("Delete key pair {}", k.name),
+            vec![Field::text(F_CONFIRM, "")],
+        );
+        form.danger = true;
+        form.intro.push(format!(
+            "Delete key pair {} ({}, {}).",
+            k.name,
+            if k.key_type.is_empty() {
+                "?"
+            } else {
+                &k.key_type
+            },
+            if k.id.is_empty() { "-" } else { &k.id }
+        ));
+        if users.is_empty() {
+            form.intro
+                .push("No listed instance was launched with it.".into());
+        } else {
+            form.intro.push(format!(
+                "Launched with it: {} instance{} (they keep the key; new launches cannot use it):",
+                users.len(),
+                if users.len() == 1 { "" } else { "s" }
+            ));
+            for u in users.iter().take(12) {
+                form.intro.push(format!("  {u}"));
+            }
+            if users.len() > 12 {
+                form.intro.push(format!("  and {} more", users.len() - 12));
+            }
+        }
+        form.intro
+            .push("Your copy of the private key is not touched.".into());
+        cx.open_form(ID, form, FormTag::new(KeyForm::Delete { name: k.name }));
+        vec![]
+    }
+
+    fn submit(&mut self, tag: &KeyForm, cx: &mut Cx) -> Vec<Effect> {
+        let Some(form) = cx.form().cloned() else {
+            return vec![];
+        };
+        let op = match tag {
+            KeyForm::Create => {
+                let name = form.field(F_NAME).get().trim().to_string();
+                if let Err(e) = valid_key_name(&name) {
+                    return cx.form_error(e);
+                }
+                if self.list.get(&name).is_some() {
+                    return cx.form_error(format!("a key pair named {name} exists already"));
+                }
+                let path = form.field(F_PRIVATE).get().trim().to_string();
+                if path.is_empty() {
+                    return cx.form_error("choose a file for the private key");
+                }
+                Op::new(CreateKeyPair {
+                    name,
+                    key_type: form.field(F_TYPE).get(),
+                    path,
+                })
+            }
+            KeyForm::Import => {
+                let name = form.field(F_NAME).get().trim().to_string();
+                if let Err(e) = valid_key_name(&name) {
+                    return cx.form_error(e);
+                }
+                if self.list.get(&name).is_some() {
+                    return cx.form_error(format!("a key pair named {name} exists already"));
+                }
+                let path = form.field(F_PUBLIC).get().trim().to_string();
+                if path.is_empty() {
+                    return cx.form_error("choose the public key file");
+                }
+                Op::new(ImportKeyPair { name, path })
+            }
+            KeyForm::Delete { name } => {
+                if form.field(F_CONFIRM).get() != "delete" {
+                    return cx.form_error(
+                        "type delete and press Ctrl-s or Enter to confirm; Esc cancels",
+                    );
+                }
+                Op::new(DeleteKeyPair { name: name.clone() })
+            }
+        };
+        if matches!(tag, KeyForm::Delete { .. }) {
+            cx.dialog = None;
+            cx.info(format!("{}…", op.describe()));
+        } else if let Some(form) = cx.form_mut() {
+            // the form stays open until EC2 answers: a refusal is shown in it
+            form.error = None;
+            form.info = Some(format!("{}…", op.describe()));
+        }
+        cx.call(ID, vec![op])
+    }
+
+    /// The private key's file follows the name as it is typed, unless it was edited.
+    fn name_changed(&self, cx: &mut Cx) {
+        if self.path_edited {
+            return;
+        }
+        let Some(form) = cx.form_mut() else {
+            return;
+        };
+        let name = form.field(F_NAME).get();
+        form.field_mut(F_PRIVATE).value = crate::app::FieldValue::Text(tui_input::Input::new(
+            format!("~/.ssh/{}.pem", name.trim()),
+        ));
+    }
+}
+
+impl Pane for KeyPairsPane {
+    fn spec(&self) -> &'static PaneSpec {
+        &SPEC
+    }
+    fn table(&self) -> &dyn TableOps {
+        &self.list
+    }
+    fn table_mut(&mut self) -> &mut dyn TableOps {
+        &mut self.list
+    }
+    fn heading(&self, _s: &Shared) -> String {
+        "Key pairs".into()
+    }
+    fn noun(&self) -> &'static str {
+        "key pairs"
+    }
+    fn empty(&self, s: &Shared) -> String {
+        format!(
+            "No key pairs in {}. Press n to create one, i to import a public key.",
+            s.ctx.region
+        )
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.list.is_loading() {
+            return vec![];
+        }
+        let job = Job::once("DescribeKeyPairs", |api| {
+            Box::pin(async move { Got(api.list_key_pairs().await) })
+        });
+        let (req, fx) = cx.fetch(ID, job);
+        self.list.begin(req);
+        vec![fx]
+    }
+
+    fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
+        match name {
+            "create_key_pair" => self.propose_create(cx),
+            "import_key_pair" => self.propose_import(cx),
+            "delete_key_pair" => self.propose_delete(cx),
+            _ => vec![],
+        }
+    }
+
+    fn on_details(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        match self.list.selected_id() {
+            Some(id) => {
+                cx.dialog = Some(crate::app::Dialog::Details {
+                    pane: ID,
+                    id: id.to_string(),
+                    scroll: 0,
+                })
+            }
+            None => cx.error("no key pair selected"),
+        }
+        vec![]
+    }
+
+    fn details(&self, id: &str, s: &Shared) -> Option<DetailsView> {
+        let k = self.list.get(id)?;
+        let mut d = DetailsView::build(format!("key pair {}", k.name), 14);
+        d.kv("Name", k.name.clone())
+            .kv("Key pair ID", k.id.clone())
+            .kv("Type", k.key_type.clone())
+            .kv("Fingerprint", k.fingerprint.clone())
+            .kv(
+                "Created",
+                k.created
+                    .map(|t| format!("{} ({} ago)", fmt_time(t), age(Some(t), s.now)))
+                    .unwrap_or_default(),
+            )
+            .blank()
+            .heading(format!("Tags ({})", k.tags.len()));
+        for (key, v) in &k.tags {
+            d.text(format!("  {key} = {v}"));
+        }
+        Some(d.done())
+    }
+
+    fn on_form(&mut self, tag: &FormTag, ev: FormEvent, cx: &mut Cx) -> Vec<Effect> {
+        let Some(t) = tag.get::<KeyForm>() else {
+            return vec![];
+        };
+        match ev {
+            FormEvent::Submit => self.submit(t, cx),
+            FormEvent::Changed(F_NAME) if matches!(t, KeyForm::Create) => {
+                self.name_changed(cx);
+                vec![]
+            }
+            FormEvent::Changed(F_PRIVATE) => {
+                self.path_edited = true;
+                vec![]
+            }
+            FormEvent::Changed(_) => vec![],
+        }
+    }
+
+    fn on_loaded(&mut self, req: u64, data: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let Ok(got) = data.downcast::<Got>() else {
+            return vec![];
+        };
+        match got.0 {
+            Ok(list) => {
+                self.list.apply_page(req, list, true);
+            }
+            Err(e) => {
+                if self.list.fail(req, e.clone()) {
+                    cx.error_with_hint("cannot list key pairs", &e);
+                }
+            }
+        }
+        if let Some(name) = self.pending_select.clone()
+            && self.list.get(&name).is_some()
+        {
+            let h = cx.table_rows();
+            self.list.select_id(&name, h);
+            self.pending_select = None;
+        }
+        vec![]
+    }
+
+    fn on_done(
+        &mut self,
+        _req: u64,
+        results: Vec<(Op, ApiResult<Outcome>)>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let form_open = cx.form_tag::<KeyForm>().is_some();
+        for (op, result) in results {
+            if form_open {
+                match &result {
+                    Err(e) => {
+                        let text = cx
+                            .with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e);
+                        return cx.form_error(text);
+                    }
+                    Ok(_) => cx.dialog = None,
+                }
+            }
+            match (&result, op.get::<CreateKeyPair>()) {
+                (Ok(Outcome::Created(path)), Some(c)) => {
+                    cx.ok(format!(
+                        "created key pair {}; its private key is in {path} (mode 0600): EC2 will not show it again",
+                        c.name
+                    ));
+                    self.pending_select = Some(c.name.clone());
+                }
+                (Ok(_), _) => {
+                    cx.ok(op.describe());
+                    if let Some(i) = op.get::<ImportKeyPair>() {
+                        self.pending_select = Some(i.name.clone());
+                    }
+                }
+                (Err(e), _) => cx.error_with_hint(&format!("{} refused", op.describe()), e),
+            }
+        }
+        self.list.set_filter("");
+        cx.input.reset();
+        self.refresh(cx)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
