@@ -1,0 +1,333 @@
+//! The core's shared pieces: the pane registry, the one watcher, and `Op` for every call.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use ec2tui::app::{Effect, Event, Key, KeyCode, Keymap, Watch};
+use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::{ImageSpec, LaunchSpec, Op, VolumeSpec};
+use ec2tui::panes::images::{CopyImage, CreateImage, DeregisterImage};
+use ec2tui::panes::instances::{InstanceCall, Verb};
+use ec2tui::panes::key_pairs::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
+use ec2tui::panes::launch::RunInstances;
+use ec2tui::panes::snapshots::{CopySnapshot, DeleteSnapshot};
+use ec2tui::panes::volumes::VolumeCall;
+
+use crate::driver::{Driver, state};
+
+#[tokio::test]
+async fn every_pane_is_reachable_by_its_commands_and_number() {
+    let panes = ec2tui::panes::registry();
+    let ids: HashSet<&str> = panes.iter().map(|p| p.spec().id).collect();
+    assert_eq!(ids.len(), panes.len(), "pane ids are unique");
+    let mut numbers = HashSet::new();
+    for p in &panes {
+        let spec = p.spec();
+        assert!(!spec.commands.is_empty(), "{} has a command", spec.id);
+        for cmd in spec.commands {
+            let mut app = state(false);
+            app.update(Event::Key(Key::char(':')));
+            for c in cmd.chars() {
+                app.update(Event::Key(Key::char(c)));
+            }
+            app.update(Event::Key(Key::plain(KeyCode::Enter)));
+            assert_eq!(app.focused, spec.id, ":{cmd} focuses {}", spec.id);
+        }
+        if let Some(n) = spec.number {
+            assert!(numbers.insert(n), "number {n} is used once");
+            let mut app = state(false);
+            app.update(Event::Key(Key::char(n)));
+            assert_eq!(app.focused, spec.id, "{n} focuses {}", spec.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn help_lists_each_panes_own_keys_and_footer_names_real_actions() {
+    let km = ec2tui::panes::default_keymap();
+    for p in ec2tui::panes::registry() {
+        let spec = p.spec();
+        let scopes = Keymap::scopes(spec.id);
+        let help = km.help(&scopes);
+        for a in spec.actions {
+            let bound = km
+                .named(spec.id, a.name)
+                .expect("a declared action resolves");
+            assert!(
+                help.iter().any(|(_, x)| *x == bound),
+                "help of {} lists {}",
+                spec.id,
+                a.name
+            );
+        }
+        for name in spec.footer {
+            assert!(
+                km.named(spec.id, name).is_some(),
+                "footer of {} names {name}, which is not an action",
+                spec.id
+            );
+        }
+        // and the help the user sees, through the app
+        let mut app = state(false);
+        let i = ec2tui::panes::registry()
+            .iter()
+            .position(|q| q.spec().id == spec.id)
+            .unwrap();
+        app.action(ec2tui::app::Action::Focus(i));
+        let text: Vec<String> = app
+            .help()
+            .into_iter()
+            .map(|l| l.into_iter().map(|(t, _)| t).collect())
+            .collect();
+        assert_eq!(text[0], spec.title);
+        for a in spec.actions {
+            assert!(
+                text.iter().any(|l| l.contains(a.describe)),
+                "{}: {:?} not in {text:?}",
+                spec.id,
+                a.describe
+            );
+        }
+    }
+}
+
+#[test]
+fn the_watch_settles_coalesces_and_drops_stale_results() {
+    let mut w: Watch<Option<&str>> = Watch::default();
+    w.add("i-1", Some("stopped"));
+    let first = w.due(1).expect("something to describe");
+    assert_eq!(first, vec![("i-1".to_string(), Some("stopped"))]);
+    // one request in flight: more ids wait for the next round
+    w.add("i-2", Some("running"));
+    assert!(w.due(2).is_none(), "coalesced while in flight");
+    // a result of an older request is dropped
+    assert!(!w.accept(7), "stale");
+    assert!(w.accept(1));
+    // not yet stable: followed on
+    assert!(!w.observe("i-1", false, |_| true));
+    let next = w.due(3).unwrap();
+    assert_eq!(next.len(), 2, "both ids in the next round");
+    assert!(w.accept(3));
+    // stable in the expected state: settled
+    assert!(w.observe("i-1", true, |u| *u == Some("stopped")));
+    assert!(!w.contains("i-1"));
+    // stable but not the expected state: waits up to three rounds
+    for round in 0..2 {
+        assert!(!w.observe("i-2", true, |_| false), "round {round}");
+    }
+    assert!(
+        w.observe("i-2", true, |_| false),
+        "gives up after three rounds"
+    );
+    assert!(w.is_empty());
+    assert!(w.due(4).is_none());
+    // clearing drops what is in flight
+    w.add("i-3", None);
+    w.due(5).unwrap();
+    w.clear();
+    assert!(!w.accept(5));
+}
+
+/// One of every op the panes make, with what its journal record must say.
+fn every_op() -> Vec<(Op, &'static str, bool)> {
+    let t = ec2tui::app::Target::new("i-1", "web");
+    vec![
+        (
+            InstanceCall::op(Verb::Start, t.clone()),
+            "StartInstances",
+            false,
+        ),
+        (
+            InstanceCall::op(Verb::Stop, t.clone()),
+            "StopInstances",
+            false,
+        ),
+        (
+            InstanceCall::op(Verb::ForceStop, t.clone()),
+            "StopInstances",
+            false,
+        ),
+        (
+            InstanceCall::op(Verb::Reboot, t.clone()),
+            "RebootInstances",
+            false,
+        ),
+        (
+            InstanceCall::op(Verb::Terminate, t.clone()),
+            "TerminateInstances",
+            true,
+        ),
+        (
+            InstanceCall::op(Verb::Protect(true), t.clone()),
+            "ModifyInstanceAttribute",
+            false,
+        ),
+        (
+            Op::new(CreateImage(ImageSpec {
+                instance_id: "i-1".into(),
+                name: "golden".into(),
+                description: String::new(),
+                no_reboot: true,
+                tags: vec![],
+            })),
+            "CreateImage",
+            false,
+        ),
+        (
+            Op::new(DeregisterImage {
+                image: ec2tui::app::Target::new("ami-1", "golden"),
+                snapshots: vec![],
+            }),
+            "DeregisterImage",
+            true,
+        ),
+        (
+            Op::new(CopyImage {
+                image: ec2tui::app::Target::new("ami-1", "golden"),
+                name: "golden".into(),
+                region: "us-west-2".into(),
+            }),
+            "CopyImage",
+            false,
+        ),
+        (
+            Op::new(RunInstances {
+                spec: LaunchSpec {
+                    image_id: "ami-1".into(),
+                    instance_type: "t3.micro".into(),
+                    count: 1,
+                    ..Default::default()
+                },
+                dry_run: true,
+            }),
+            "RunInstances",
+            false,
+        ),
+        (
+            Op::new(VolumeCall::Create(VolumeSpec {
+                az: "eu-west-1a".into(),
+                size_gib: 8,
+                volume_type: "gp3".into(),
+                ..Default::default()
+            })),
+            "CreateVolume",
+            false,
+        ),
+        (
+            Op::new(VolumeCall::Attach {
+                volume: "vol-1".into(),
+                instance: "i-1".into(),
+                device: "/dev/sdf".into(),
+            }),
+            "AttachVolume",
+            false,
+        ),
+        (
+            Op::new(VolumeCall::Detach {
+                volume: "vol-1".into(),
+                instance: "i-1".into(),
+                force: false,
+            }),
+            "DetachVolume",
+            false,
+        ),
+        (
+            Op::new(VolumeCall::Delete("vol-1".into())),
+            "DeleteVolume",
+            true,
+        ),
+        (
+            Op::new(VolumeCall::Snapshot {
+                volume: "vol-1".into(),
+                description: "d".into(),
+                tags: vec![],
+            }),
+            "CreateSnapshot",
+            false,
+        ),
+        (
+            Op::new(DeleteSnapshot {
+                id: "snap-1".into(),
+            }),
+            "DeleteSnapshot",
+            true,
+        ),
+        (
+            Op::new(CopySnapshot {
+                snapshot: "snap-1".into(),
+                region: "us-west-2".into(),
+                description: "d".into(),
+            }),
+            "CopySnapshot",
+            false,
+        ),
+        (
+            Op::new(CreateKeyPair {
+                name: "k".into(),
+                key_type: "rsa".into(),
+                path: "/nonexistent/k.pem".into(),
+            }),
+            "CreateKeyPair",
+            false,
+        ),
+        (
+            Op::new(ImportKeyPair {
+                name: "k".into(),
+                path: "/nonexistent/k.pub".into(),
+            }),
+            "ImportKeyPair",
+            false,
+        ),
+        (
+            Op::new(DeleteKeyPair { name: "k".into() }),
+            "DeleteKeyPair",
+            true,
+        ),
+    ]
+}
+
+#[test]
+fn every_op_knows_its_journal_record_and_whether_it_destroys() {
+    for (op, operation, destructive) in every_op() {
+        let r = op.record();
+        assert_eq!(r.operation, operation, "{op:?}");
+        assert!(
+            !r.targets.is_empty() || operation == "CreateVolume",
+            "{op:?} names its targets"
+        );
+        assert_eq!(op.is_destructive(), destructive, "{op:?}");
+        assert!(!op.describe().is_empty());
+    }
+    // parameters that matter are recorded
+    let stop = InstanceCall::op(Verb::ForceStop, ec2tui::app::Target::new("i-1", ""));
+    assert!(
+        stop.record()
+            .params
+            .contains(&("force".into(), "true".into()))
+    );
+}
+
+#[tokio::test]
+async fn read_only_refuses_every_op_in_one_place() {
+    for read_only in [true, false] {
+        let mut d = Driver::new(
+            DemoRegion::new(5, Duration::ZERO, Duration::ZERO),
+            read_only,
+        );
+        for (op, operation, _) in every_op() {
+            let fx = d.app.call("instances", vec![op]);
+            if read_only {
+                assert!(
+                    fx.is_empty(),
+                    "{operation} was let through in read-only mode"
+                );
+                assert!(d.status().contains("read-only"), "{}", d.status());
+            } else {
+                assert!(
+                    matches!(fx.as_slice(), [Effect::Call { ops, .. }] if ops.len() == 1),
+                    "{operation}"
+                );
+            }
+        }
+    }
+}
