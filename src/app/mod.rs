@@ -420,6 +420,43 @@ impl Shared {
         vec![Effect::Call { pane, req, ops }]
     }
 
+    /// Starts listing `list` with `job` unless a listing is in flight (coalesced).
+    pub fn list<R: Resource>(
+        &mut self,
+        pane: PaneId,
+        list: &mut Collection<R>,
+        job: Job,
+    ) -> Vec<Effect> {
+        if list.is_loading() {
+            return vec![];
+        }
+        let (req, fx) = self.fetch(pane, job);
+        list.begin(req);
+        vec![fx]
+    }
+
+    /// A page of a listing arrived: applied if it is the newest listing's; a failure of the
+    /// newest listing is shown as "cannot list <what>" with its hint.
+    pub fn page<R: Resource>(
+        &mut self,
+        list: &mut Collection<R>,
+        req: u64,
+        result: ApiResult<Page<R>>,
+        what: &str,
+    ) {
+        match result {
+            Ok(page) => {
+                let last = page.next_token.is_none();
+                list.apply_page(req, page.items, last);
+            }
+            Err(e) => {
+                if list.fail(req, e.clone()) {
+                    self.error_with_hint(&format!("cannot list {what}"), &e);
+                }
+            }
+        }
+    }
+
     /// A fetch for a pane, with a new request id.
     pub fn fetch(&mut self, pane: PaneId, job: Job) -> (u64, Effect) {
         let req = self.req();
@@ -500,7 +537,7 @@ impl Cx<'_> {
         self.before
             .iter()
             .chain(self.after.iter())
-            .find_map(|p| p.as_any().downcast_ref::<P>())
+            .find_map(|p| p.as_ref().as_any().downcast_ref::<P>())
     }
 }
 
@@ -567,13 +604,13 @@ impl AppState {
     pub fn pane<P: Pane>(&self) -> Option<&P> {
         self.panes
             .iter()
-            .find_map(|p| p.as_any().downcast_ref::<P>())
+            .find_map(|p| p.as_ref().as_any().downcast_ref::<P>())
     }
 
     pub fn pane_mut<P: Pane>(&mut self) -> Option<&mut P> {
         self.panes
             .iter_mut()
-            .find_map(|p| p.as_any_mut().downcast_mut::<P>())
+            .find_map(|p| p.as_mut().as_any_mut().downcast_mut::<P>())
     }
 
     pub fn pane_by_id(&self, id: &str) -> Option<&dyn Pane> {

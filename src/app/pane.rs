@@ -6,7 +6,7 @@ use std::any::Any;
 use super::keys::{ActionSpec, PaneId};
 use super::table::{Load, TableOps, Tone};
 use super::{Confirm, Cx, Dialog, Effect, FormEvent, FormTag, Shared};
-use crate::aws::{ApiResult, Op, Outcome};
+use crate::aws::{ApiResult, AsAny, Op, Outcome};
 use crate::journal::Entry;
 
 /// What the registry, the keymap, the command line, help and footer know of a pane.
@@ -107,7 +107,7 @@ impl Lines {
 
 /// Everything about one kind of resource. Every method but the first four has a default, so
 /// a read-only pane is a table, a fetch and its details.
-pub trait Pane: Any {
+pub trait Pane: AsAny {
     fn spec(&self) -> &'static PaneSpec;
     fn table(&self) -> &dyn TableOps;
     fn table_mut(&mut self) -> &mut dyn TableOps;
@@ -196,7 +196,4 @@ pub trait Pane: Any {
     }
     /// A journal line was written.
     fn on_journal(&mut self, _entry: &Entry) {}
-
-    fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
 }

@@ -79,6 +79,18 @@ impl<C: Clone> Watch<C> {
         )
     }
 
+    /// `due`, with the ids grouped by their condition (e.g. by region).
+    pub fn due_grouped(&mut self, req: u64) -> Option<std::collections::BTreeMap<C, Vec<String>>>
+    where
+        C: Ord,
+    {
+        let mut out = std::collections::BTreeMap::<C, Vec<String>>::new();
+        for (id, c) in self.due(req)? {
+            out.entry(c).or_default().push(id);
+        }
+        Some(out)
+    }
+
     pub fn in_flight(&self) -> bool {
         self.in_flight.is_some()
     }

@@ -43,8 +43,24 @@ impl Record {
     }
 }
 
+/// Any value as `Any`, for the trait objects that hand back their concrete type (a pane
+/// downcasts its own ops and panes are found by type). Implemented for every type.
+pub trait AsAny: Any {
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
 /// A mutating call. Each pane defines the calls it makes as types implementing this.
-pub trait Mutation: fmt::Debug + Send + Sync + 'static {
+pub trait Mutation: AsAny + fmt::Debug + Send + Sync {
     /// The journal record: operation, targets, parameters.
     fn record(&self) -> Record;
     /// Destructive calls need the typed word, not just `y`.
@@ -55,7 +71,6 @@ pub trait Mutation: fmt::Debug + Send + Sync + 'static {
     fn describe(&self) -> String;
     /// Runs the call.
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>>;
-    fn as_any(&self) -> &dyn Any;
 }
 
 /// A mutating call as a value: cheap to clone, comparable by what it records.
@@ -80,7 +95,9 @@ impl Op {
     }
     /// The concrete call, for the pane that made it.
     pub fn get<T: 'static>(&self) -> Option<&T> {
-        self.0.as_any().downcast_ref()
+        // through the trait object, not the Arc (which is `Any` itself)
+        let m: &dyn Mutation = &*self.0;
+        m.as_any().downcast_ref()
     }
 }
 

@@ -267,17 +267,12 @@ impl Pane for EventsPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let job = Job::pages(
             "DescribeInstanceStatus",
             |api, token| Box::pin(async move { api.instance_statuses(token).await }),
             Got,
         );
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
-        vec![fx]
+        cx.list(ID, &mut self.list, job)
     }
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
@@ -354,12 +349,5 @@ impl Pane for EventsPane {
             .filter(|k| self.list.get(k).is_some_and(|r| r.name.is_empty()))
             .count();
         vec![]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

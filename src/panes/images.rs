@@ -5,7 +5,6 @@
 
 use std::any::Any;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use futures::future::BoxFuture;
 
@@ -240,9 +239,6 @@ impl Mutation for CreateImage {
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         Box::pin(async move { api.create_image(self.0.clone()).await.map(Outcome::Created) })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// `DeregisterImage`; `snapshots` are deleted after it, if any.
@@ -268,9 +264,6 @@ impl Mutation for DeregisterImage {
                 .await
                 .map(|()| Outcome::Done)
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -301,9 +294,6 @@ impl Mutation for CopyImage {
             .await
             .map(Outcome::Created)
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -444,13 +434,9 @@ impl ImagesPane {
 
     fn poll(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let req = cx.req();
-        let Some(items) = self.watch.due(req) else {
+        let Some(by_region) = self.watch.due_grouped(req) else {
             return vec![];
         };
-        let mut by_region: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
-        for (id, region) in items {
-            by_region.entry(region).or_default().push(id);
-        }
         let what = format!(
             "DescribeImages {}",
             by_region
@@ -896,18 +882,13 @@ impl Pane for ImagesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let scope = self.scope;
         let job = Job::pages(
             format!("DescribeImages ({})", scope.label()),
             move |api, token| Box::pin(async move { api.list_images(scope, token).await }),
             Got::Page,
         );
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
-        vec![fx]
+        cx.list(ID, &mut self.list, job)
     }
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
@@ -1002,19 +983,13 @@ impl Pane for ImagesPane {
             return vec![];
         };
         match *got {
-            Got::Page(Ok(page)) => {
-                let last = page.next_token.is_none();
-                for img in page.items.iter().filter(|i| !i.is_settled()) {
-                    if !self.watch.contains(&img.id) {
+            Got::Page(result) => {
+                for img in result.iter().flat_map(|p| &p.items) {
+                    if !img.is_settled() && !self.watch.contains(&img.id) {
                         self.watch.add(img.id.clone(), None);
                     }
                 }
-                self.list.apply_page(req, page.items, last);
-            }
-            Got::Page(Err(e)) => {
-                if self.list.fail(req, e.clone()) {
-                    cx.error_with_hint("cannot list AMIs", &e);
-                }
+                cx.page(&mut self.list, req, result, "AMIs");
             }
             Got::Watched(results) => {
                 if !self.watch.accept(req) {
@@ -1211,12 +1186,5 @@ impl Pane for ImagesPane {
             fx.extend(cx.call(ID, vec![Op::new(CreateImage(j.spec.clone()))]));
         }
         fx
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -291,9 +291,6 @@ impl Mutation for InstanceCall {
             .map(|()| Outcome::Done)
         })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// What this pane's fetches hand back.
@@ -607,19 +604,18 @@ impl Pane for InstancesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let job = Job::pages(
             "DescribeInstances",
             |api, token| Box::pin(async move { api.list_instances(token).await }),
             Got::Page,
         );
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
-        self.protection_requested.clear();
-        self.checks_requested.clear();
-        vec![fx]
+        let fx = cx.list(ID, &mut self.list, job);
+        if !fx.is_empty() {
+            // a new listing: what was fetched for the rows on screen is fetched again
+            self.protection_requested.clear();
+            self.checks_requested.clear();
+        }
+        fx
     }
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
@@ -1021,12 +1017,5 @@ impl Pane for InstancesPane {
 
     fn after_event(&mut self, cx: &mut Cx) -> Vec<Effect> {
         self.request_visible(cx)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -1,7 +1,6 @@
 //! The journal pane: this session's journal entries (every mutating request, before it is
 //! sent and with its outcome), newest first. `Tab` goes to the events pane.
 
-use std::any::Any;
 use std::cmp::Ordering;
 
 use crate::app::{
@@ -202,12 +201,5 @@ impl Pane for JournalPane {
             seq,
             entry: entry.clone(),
         });
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -184,9 +184,6 @@ impl Mutation for CreateKeyPair {
             Ok(Outcome::Created(path.display().to_string()))
         })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// `ImportKeyPair` of the public key in a file.
@@ -224,9 +221,6 @@ impl Mutation for ImportKeyPair {
             Ok(Outcome::Created(k.name))
         })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// `DeleteKeyPair`.
@@ -251,9 +245,6 @@ impl Mutation for DeleteKeyPair {
                 .await
                 .map(|()| Outcome::Done)
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -537,15 +528,10 @@ impl Pane for KeyPairsPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let job = Job::once("DescribeKeyPairs", |api| {
             Box::pin(async move { Got(api.list_key_pairs().await) })
         });
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
-        vec![fx]
+        cx.list(ID, &mut self.list, job)
     }
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
@@ -615,16 +601,11 @@ impl Pane for KeyPairsPane {
         let Ok(got) = data.downcast::<Got>() else {
             return vec![];
         };
-        match got.0 {
-            Ok(list) => {
-                self.list.apply_page(req, list, true);
-            }
-            Err(e) => {
-                if self.list.fail(req, e.clone()) {
-                    cx.error_with_hint("cannot list key pairs", &e);
-                }
-            }
-        }
+        let page = got.0.map(|items| crate::aws::Page {
+            items,
+            next_token: None,
+        });
+        cx.page(&mut self.list, req, page, "key pairs");
         if let Some(name) = self.pending_select.clone()
             && self.list.get(&name).is_some()
         {
@@ -673,12 +654,5 @@ impl Pane for KeyPairsPane {
         self.list.set_filter("");
         cx.input.reset();
         self.refresh(cx)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -4,8 +4,6 @@
 //! `@path`), termination protection. DryRun first, then the launch; the new instances are
 //! handed to the instances pane.
 
-use std::any::Any;
-
 use futures::future::BoxFuture;
 
 use super::instances;
@@ -88,9 +86,6 @@ impl Mutation for RunInstances {
                 .await
                 .map(Outcome::Launched)
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::any::Any;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use futures::future::BoxFuture;
 
@@ -142,9 +141,6 @@ impl Mutation for DeleteSnapshot {
                 .map(|()| Outcome::Done)
         })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// `CopySnapshot` to another region.
@@ -172,9 +168,6 @@ impl Mutation for CopySnapshot {
             .await
             .map(Outcome::Created)
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -385,13 +378,9 @@ impl SnapshotsPane {
 
     fn poll(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let req = cx.req();
-        let Some(items) = self.watch.due(req) else {
+        let Some(by_region) = self.watch.due_grouped(req) else {
             return vec![];
         };
-        let mut by_region: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
-        for (id, region) in items {
-            by_region.entry(region).or_default().push(id);
-        }
         let what = format!(
             "DescribeSnapshots {}",
             by_region
@@ -480,11 +469,9 @@ impl Pane for SnapshotsPane {
             },
             Got::Page,
         );
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
         // which snapshots back AMIs: the AMIs pane lists its own images if it has not
         cx.send(images::ID, images::ListIfIdle);
-        vec![fx]
+        cx.list(ID, &mut self.list, job)
     }
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
@@ -527,15 +514,11 @@ impl Pane for SnapshotsPane {
             return vec![];
         };
         match *got {
-            Got::Page(Ok(p)) => {
-                let last = p.next_token.is_none();
-                self.follow_pending(&p.items);
-                self.list.apply_page(req, p.items, last);
-            }
-            Got::Page(Err(e)) => {
-                if self.list.fail(req, e.clone()) {
-                    cx.error_with_hint("cannot list snapshots", &e);
+            Got::Page(result) => {
+                if let Ok(p) = &result {
+                    self.follow_pending(&p.items);
                 }
+                cx.page(&mut self.list, req, result, "snapshots");
             }
             Got::Watched(results) => {
                 if !self.watch.accept(req) {
@@ -597,12 +580,5 @@ impl Pane for SnapshotsPane {
             Ok(r) if r.always || *self.list.load() != crate::app::Load::Idle => self.refresh(cx),
             _ => vec![],
         }
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -340,9 +340,6 @@ impl Mutation for VolumeCall {
             }
         })
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// What this pane's fetches hand back.
@@ -810,17 +807,12 @@ impl Pane for VolumesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let job = Job::pages(
             "DescribeVolumes",
             |api, token| Box::pin(async move { api.list_volumes(token).await }),
             Got::Page,
         );
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
-        vec![fx]
+        cx.list(ID, &mut self.list, job)
     }
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
@@ -896,20 +888,16 @@ impl Pane for VolumesPane {
             return vec![];
         };
         match *got {
-            Got::Page(Ok(p)) => {
-                let last = p.next_token.is_none();
-                let items: Vec<Volume> = p
-                    .items
-                    .into_iter()
-                    .map(|v| Self::with_attached_name(v, cx))
-                    .collect();
-                self.follow_moving(&items);
-                self.list.apply_page(req, items, last);
-            }
-            Got::Page(Err(e)) => {
-                if self.list.fail(req, e.clone()) {
-                    cx.error_with_hint("cannot list volumes", &e);
-                }
+            Got::Page(result) => {
+                let result = result.map(|mut p| {
+                    p.items = std::mem::take(&mut p.items)
+                        .into_iter()
+                        .map(|v| Self::with_attached_name(v, cx))
+                        .collect();
+                    self.follow_moving(&p.items);
+                    p
+                });
+                cx.page(&mut self.list, req, result, "volumes");
             }
             Got::Watched(result) => {
                 if !self.watch.accept(req) {
@@ -1002,12 +990,5 @@ impl Pane for VolumesPane {
             return self.refresh(cx);
         }
         vec![]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
