@@ -355,6 +355,8 @@ pub struct Shared {
     pub journal_error: Option<String>,
     /// The focused pane.
     pub focused: PaneId,
+    /// A `GetCallerIdentity` is in flight.
+    identity_in_flight: bool,
     next_req: u64,
     outbox: Vec<Message>,
     focus_to: Option<PaneId>,
@@ -455,6 +457,16 @@ impl Shared {
                 }
             }
         }
+    }
+
+    /// Who the credentials belong to: asked at start, and again with every refresh until
+    /// known (a throttled or failed start is not the end of it).
+    pub fn identity(&mut self) -> Vec<Effect> {
+        if self.ctx.account.is_some() || self.identity_in_flight {
+            return vec![];
+        }
+        self.identity_in_flight = true;
+        vec![Effect::Identity]
     }
 
     /// A fetch for a pane, with a new request id.
@@ -580,6 +592,7 @@ impl AppState {
                 refresh_secs: 30,
                 journal_error: None,
                 focused,
+                identity_in_flight: false,
                 next_req: 0,
                 outbox: Vec::new(),
                 focus_to: None,
@@ -591,7 +604,7 @@ impl AppState {
 
     /// The effects to run at start-up: who we are, and the first pane's list.
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut fx = vec![Effect::Identity];
+        let mut fx = self.s.identity();
         fx.extend(self.with(self.focus, |p, cx| p.refresh(cx)));
         fx
     }
@@ -744,7 +757,11 @@ impl AppState {
                 self.s.now = now;
                 vec![]
             }
-            Event::RefreshDue => self.with(self.focus, |p, cx| p.refresh(cx)),
+            Event::RefreshDue => {
+                let mut fx = self.s.identity();
+                fx.extend(self.with(self.focus, |p, cx| p.refresh(cx)));
+                fx
+            }
             Event::WatchDue => self.each(|p, cx| p.on_watch_due(cx)),
             Event::Api(a) => self.on_api(a),
         };
@@ -756,8 +773,12 @@ impl AppState {
 
     fn on_api(&mut self, a: ApiEvent) -> Vec<Effect> {
         match a {
-            ApiEvent::Identity(Ok(id)) => self.s.ctx.account = Some(id.account),
+            ApiEvent::Identity(Ok(id)) => {
+                self.s.identity_in_flight = false;
+                self.s.ctx.account = Some(id.account);
+            }
             ApiEvent::Identity(Err(e)) => {
+                self.s.identity_in_flight = false;
                 self.s.ctx.account = None;
                 self.s.error_with_hint("cannot identify the account", &e);
             }
@@ -884,12 +905,16 @@ impl AppState {
             }
             Action::Help => self.s.dialog = Some(Dialog::Help { scroll: 0 }),
             Action::Refresh => {
-                let fx = self.with(self.focus, |p, cx| p.refresh(cx));
-                self.s.info(if fx.is_empty() {
-                    "refresh already in progress"
-                } else {
-                    "refreshing…"
-                });
+                let mut fx = self.s.identity();
+                let before = self.s.status.clone();
+                let listing = self.with(self.focus, |p, cx| p.refresh(cx));
+                if !listing.is_empty() {
+                    self.s.info("refreshing…");
+                } else if self.s.status == before {
+                    // (a pane that could not start says why itself)
+                    self.s.info("refresh already in progress");
+                }
+                fx.extend(listing);
                 return fx;
             }
             Action::Focus(i) if i < self.panes.len() => return self.focus_pane(i),

@@ -224,6 +224,8 @@ pub static SPEC: PaneSpec = PaneSpec {
 
 pub struct SnapshotsPane {
     pub list: Collection<Snapshot>,
+    /// A listing waits for the account id (snapshots are listed by owner).
+    wants_account: bool,
     /// Pending snapshots, here (None) or copies in another region.
     watch: Watch<Option<String>>,
     regions: Option<Vec<String>>,
@@ -235,6 +237,7 @@ impl Default for SnapshotsPane {
         list.set_sort(Col::Started, true);
         Self {
             list,
+            wants_account: false,
             watch: Watch::default(),
             regions: None,
         }
@@ -458,9 +461,11 @@ impl Pane for SnapshotsPane {
             return vec![];
         }
         let Some(owner) = cx.ctx.account.clone() else {
-            cx.error("the account id is not known yet (STS GetCallerIdentity): cannot list your snapshots");
+            self.wants_account = true;
+            cx.info("waiting for the account id (STS GetCallerIdentity) to list your snapshots…");
             return vec![];
         };
+        self.wants_account = false;
         let job = Job::pages(
             format!("DescribeSnapshots owner {owner}"),
             move |api, token| {
@@ -573,6 +578,14 @@ impl Pane for SnapshotsPane {
 
     fn on_watch_due(&mut self, cx: &mut Cx) -> Vec<Effect> {
         self.poll(cx)
+    }
+
+    /// The listing that waited for the account id starts as soon as it is known.
+    fn after_event(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.wants_account && cx.ctx.account.is_some() {
+            return self.refresh(cx);
+        }
+        vec![]
     }
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {

@@ -331,3 +331,52 @@ async fn read_only_refuses_every_op_in_one_place() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_failed_identity_is_asked_again_and_the_snapshots_wait_for_it() {
+    use ec2tui::app::ApiEvent;
+    use ec2tui::aws::{ApiError, Identity};
+    let mut app = state(false);
+    let fx = app.start();
+    assert!(fx.iter().any(|f| matches!(f, Effect::Identity)));
+    // a throttled start
+    app.update(Event::Api(ApiEvent::Identity(Err(ApiError::service(
+        "Throttling",
+        "Rate exceeded",
+    )))));
+    assert!(app.ctx.account.is_none());
+    // the snapshots pane cannot list by owner yet: it says so and waits
+    app.update(Event::Key(Key::char('4')));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("waiting for the account id"),
+        "{:?}",
+        app.status
+    );
+    // every refresh asks again, once at a time
+    let fx = app.update(Event::RefreshDue);
+    assert!(fx.iter().any(|f| matches!(f, Effect::Identity)), "{fx:?}");
+    let fx = app.update(Event::Key(Key::ctrl('r')));
+    assert!(
+        !fx.iter().any(|f| matches!(f, Effect::Identity)),
+        "one identity request in flight: {fx:?}"
+    );
+    // the account arrives: the snapshots listing starts on its own
+    let fx = app.update(Event::Api(ApiEvent::Identity(Ok(Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ci".into(),
+    }))));
+    assert_eq!(app.ctx.account.as_deref(), Some("123456789012"));
+    assert!(
+        fx.iter().any(|f| f
+            .describe()
+            .starts_with("snapshots: DescribeSnapshots owner 123456789012")),
+        "{fx:?}"
+    );
+    // known: no more identity requests
+    let fx = app.update(Event::RefreshDue);
+    assert!(!fx.iter().any(|f| matches!(f, Effect::Identity)));
+}
