@@ -836,11 +836,29 @@ impl Pane for InstancesPane {
                 let last = page.next_token.is_none();
                 let rows: Vec<InstanceRow> =
                     page.items.into_iter().map(|i| self.row_for(i)).collect();
-                if self.list.apply_page(req, rows, last)
-                    && last
-                    && matches!(cx.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
-                {
-                    cx.status = None;
+                let moving: Vec<String> = rows
+                    .iter()
+                    .filter(|r| {
+                        matches!(
+                            r.inst.state,
+                            InstanceState::Pending
+                                | InstanceState::Stopping
+                                | InstanceState::ShuttingDown
+                        ) && !self.watch.contains(&r.inst.id)
+                    })
+                    .map(|r| r.inst.id.clone())
+                    .collect();
+                if self.list.apply_page(req, rows, last) {
+                    // whoever started it, an instance in transition is followed until it
+                    // settles (on the watch timer)
+                    for id in moving {
+                        self.watch.add(id, None);
+                    }
+                    if last
+                        && matches!(cx.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
+                    {
+                        cx.status = None;
+                    }
                 }
             }
             Got::Page(Err(e)) => {

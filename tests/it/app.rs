@@ -876,3 +876,31 @@ async fn enter_on_a_list_filtered_to_nothing_keeps_it_open() {
     };
     assert!(!form.fields[0].list().unwrap().open);
 }
+
+#[tokio::test]
+async fn instances_in_transition_are_followed_whoever_started_them() {
+    let mut d = Driver::new(
+        DemoRegion::new(20, Duration::from_millis(300), Duration::ZERO),
+        false,
+    );
+    d.start().await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    // someone else stops it: the API is called behind ec2tui's back
+    use ec2tui::aws::prelude::*;
+    d.api.stop_instance(id.clone(), false).await.unwrap();
+    let fx = d.app.update(Event::RefreshDue);
+    d.run(fx).await;
+    assert_eq!(
+        d.app.instances().get(&id).unwrap().inst.state,
+        InstanceState::Stopping
+    );
+    assert!(d.app.watching().contains(&id), "followed from the listing");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while d.app.instances().get(&id).unwrap().inst.state != InstanceState::Stopped {
+        assert!(std::time::Instant::now() < deadline, "never followed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert!(d.app.watching().is_empty());
+}
