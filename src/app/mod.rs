@@ -329,13 +329,27 @@ pub struct Status {
     pub level: Level,
 }
 
+/// A result or error kept for the session (`:messages`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// 1, 2, 3... in the session.
+    pub seq: u64,
+    /// Seconds since the epoch.
+    pub time: i64,
+    pub level: Level,
+    pub text: String,
+}
+
+/// How many messages the log keeps (the oldest tenth goes when it is full).
+pub const MESSAGES_KEPT: usize = 10_000;
+
 /// Rows of chrome around the table: header, table borders and column titles, footer, status.
 pub const CHROME_ROWS: u16 = 6;
 /// Below this the UI says the terminal is too small instead of drawing.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 
-type Message = (PaneId, Box<dyn Any + Send>);
+type Letter = (PaneId, Box<dyn Any + Send>);
 
 /// What every pane shares.
 pub struct Shared {
@@ -357,8 +371,10 @@ pub struct Shared {
     pub focused: PaneId,
     /// A `GetCallerIdentity` is in flight.
     identity_in_flight: bool,
+    messages: Vec<Message>,
+    messages_logged: u64,
     next_req: u64,
-    outbox: Vec<Message>,
+    outbox: Vec<Letter>,
     focus_to: Option<PaneId>,
 }
 
@@ -369,23 +385,57 @@ impl Shared {
         self.next_req
     }
 
+    /// Progress: shown on the status line, not kept.
     pub fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             level: Level::Info,
         });
     }
+    /// A result: shown, and kept in the message log.
     pub fn ok(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.log(Level::Ok, &text);
         self.status = Some(Status {
-            text: text.into(),
+            text,
             level: Level::Ok,
         });
     }
+    /// An error: shown, and kept in the message log.
     pub fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.log(Level::Error, &text);
         self.status = Some(Status {
-            text: text.into(),
+            text,
             level: Level::Error,
         });
+    }
+
+    /// Keeps a message in the log (`:messages`) without showing it: the full text of what a
+    /// one-line summary shortens.
+    pub fn log(&mut self, level: Level, text: &str) {
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.drain(..MESSAGES_KEPT / 10);
+        }
+        self.messages_logged += 1;
+        self.messages.push(Message {
+            seq: self.messages_logged,
+            time: self.now,
+            level,
+            text: text.to_string(),
+        });
+    }
+
+    /// The message log, oldest first (at most the last `MESSAGES_KEPT`).
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    /// A listing finished: "refreshing…" has done its job.
+    pub fn listed(&mut self) {
+        if matches!(&self.status, Some(s) if s.level == Level::Info && s.text == "refreshing…") {
+            self.status = None;
+        }
     }
 
     /// An error with the hint of what to do about it (log in, check the network...).
@@ -449,7 +499,9 @@ impl Shared {
         match result {
             Ok(page) => {
                 let last = page.next_token.is_none();
-                list.apply_page(req, page.items, last);
+                if list.apply_page(req, page.items, last) && last {
+                    self.listed();
+                }
             }
             Err(e) => {
                 if list.fail(req, e.clone()) {
@@ -593,6 +645,8 @@ impl AppState {
                 journal_error: None,
                 focused,
                 identity_in_flight: false,
+                messages: Vec::new(),
+                messages_logged: 0,
                 next_req: 0,
                 outbox: Vec::new(),
                 focus_to: None,

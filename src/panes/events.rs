@@ -308,7 +308,9 @@ impl Pane for EventsPane {
                     rows.extend(EventRow::from_status(st, &name, cx.now));
                 }
                 self.unnamed += rows.iter().filter(|r| r.name.is_empty()).count();
-                self.list.apply_page(req, rows, last);
+                if self.list.apply_page(req, rows, last) && last {
+                    cx.listed();
+                }
                 cx.send(instances::ID, instances::Checks(checks));
             }
             Err(e) => {

@@ -376,6 +376,8 @@ pub struct InstancesPane {
     checks_requested: HashSet<String>,
     /// The user data of the instance whose details are open.
     user_data: Option<(String, Fetch<Option<String>>)>,
+    /// The last action had refusals, shown on the status line until it settles.
+    refused: bool,
 }
 
 impl Default for InstancesPane {
@@ -388,6 +390,7 @@ impl Default for InstancesPane {
             protection_requested: HashSet::new(),
             checks_requested: HashSet::new(),
             user_data: None,
+            refused: false,
         }
     }
 }
@@ -575,7 +578,18 @@ impl InstancesPane {
                 String::new()
             };
             settled.truncate(3);
-            cx.ok(format!("{}{more}", settled.join(", ")));
+            let text = format!("{}{more}", settled.join(", "));
+            let refusal_shown =
+                matches!(&cx.status, Some(s) if s.level == crate::app::Level::Error);
+            if self.refused && refusal_shown {
+                // the refusals of the same action stay on the status line
+                cx.log(crate::app::Level::Ok, &text);
+            } else {
+                cx.ok(text);
+            }
+            if self.watch.is_empty() {
+                self.refused = false;
+            }
         }
     }
 }
@@ -854,10 +868,12 @@ impl Pane for InstancesPane {
                     for id in moving {
                         self.watch.add(id, None);
                     }
-                    if last
-                        && matches!(cx.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
-                    {
-                        cx.status = None;
+                    if last {
+                        cx.listed();
+                        if matches!(cx.status.as_ref(), Some(s) if s.level == Level::Error && s.text.starts_with("cannot list"))
+                        {
+                            cx.status = None;
+                        }
                     }
                 }
             }
@@ -925,11 +941,25 @@ impl Pane for InstancesPane {
             return vec![];
         };
         let mut ok: Vec<&Target> = Vec::new();
-        let mut failed: Vec<String> = Vec::new();
+        // (label, code or message): the one-line summary; the full text goes to :messages
+        let mut failed: Vec<(String, String)> = Vec::new();
         for (c, r) in &calls {
             match r {
                 Ok(_) => ok.push(&c.target),
-                Err(e) => failed.push(format!("{}: {}", c.target.label(), e.describe())),
+                Err(e) => {
+                    let full = cx.with_hint(
+                        &format!(
+                            "{} {} refused: {}",
+                            verb.verb(),
+                            c.target.label(),
+                            e.describe()
+                        ),
+                        e,
+                    );
+                    cx.log(crate::app::Level::Error, &full);
+                    let short = e.code.clone().unwrap_or_else(|| e.message.clone());
+                    failed.push((c.target.label(), short));
+                }
             }
         }
         let ok_ids: Vec<String> = ok.iter().map(|t| t.id.clone()).collect();
@@ -946,8 +976,11 @@ impl Pane for InstancesPane {
             s.join(", ")
         };
         if failed.is_empty() {
+            self.refused = false;
             cx.ok(format!("{}: {}", verb.doing(), summary(&ok)));
         } else {
+            // one summary line: what went, how many were refused, the first refusal's code;
+            // every refusal in full is in :messages
             let hint = calls
                 .iter()
                 .find_map(|(_, r)| r.as_ref().err())
@@ -957,14 +990,25 @@ impl Pane for InstancesPane {
             let head = if ok.is_empty() {
                 format!("{} refused", verb.verb())
             } else {
-                format!("{}: {}; refused", verb.doing(), summary(&ok))
+                format!(
+                    "{} {}: {}; {} refused",
+                    verb.doing(),
+                    ok.len(),
+                    summary(&ok),
+                    failed.len()
+                )
             };
-            let extra = if failed.len() > 1 {
-                format!(" (+{} more refused)", failed.len() - 1)
+            let more = if failed.len() > 1 {
+                format!(" and {} more", failed.len() - 1)
             } else {
                 String::new()
             };
-            cx.error(format!("{head}: {}{extra}{hint}", failed[0]));
+            let (label, code) = &failed[0];
+            self.refused = true;
+            cx.s.status = Some(crate::app::Status {
+                text: format!("{head}: {label} {code}{more}{hint} (:messages has the details)"),
+                level: crate::app::Level::Error,
+            });
         }
         self.list.clear_marks();
         match verb.settles_in() {

@@ -9,6 +9,7 @@ pub mod instances;
 pub mod journal;
 pub mod key_pairs;
 pub mod launch;
+pub mod messages;
 pub mod snapshots;
 pub mod volumes;
 
@@ -25,6 +26,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(events::EventsPane::default()),
         Box::new(journal::JournalPane::default()),
         Box::new(key_pairs::KeyPairsPane::default()),
+        Box::new(messages::MessagesPane::default()),
     ]
 }
 

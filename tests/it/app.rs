@@ -904,3 +904,69 @@ async fn instances_in_transition_are_followed_whoever_started_them() {
     }
     assert!(d.app.watching().is_empty());
 }
+
+#[tokio::test]
+async fn a_bulk_refusal_stays_on_the_status_line_and_in_full_in_messages() {
+    let mut d = Driver::new(
+        DemoRegion::new(60, Duration::from_millis(200), Duration::ZERO),
+        false,
+    );
+    d.start().await;
+    // a protected instance and an unprotected one, both running
+    let protected = select_where(&mut d, |i| {
+        i.name.starts_with("db-prod") && i.state == InstanceState::Running
+    })
+    .await;
+    d.keys(" ").await;
+    d.filter("").await;
+    let other = select_where(&mut d, |i| {
+        i.name.starts_with("api-") && i.state == InstanceState::Running
+    })
+    .await;
+    d.keys(" ").await;
+    assert_eq!(d.app.instances().marks().len(), 2);
+    d.key(Key::ctrl('d')).await;
+    d.keys("terminate").await;
+    d.enter().await;
+    let s = d.status();
+    assert!(
+        s.contains("terminating 1") && s.contains("1 refused") && s.contains(&protected),
+        "one summary line: {s}"
+    );
+    assert!(s.contains("OperationNotPermitted"), "{s}");
+    // the other instance settles: the refusal is not replaced by its success
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !d.app.watching().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never settled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert!(d.status().contains("1 refused"), "{}", d.status());
+    // every result and refusal, in full, in :messages
+    let texts: Vec<String> = d.app.messages().iter().map(|m| m.text.clone()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains(&protected)
+            && t.contains("OperationNotPermitted")
+            && t.contains("termination protection")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains(&other) && t.contains("terminated")),
+        "{texts:?}"
+    );
+    d.keys(":messages").await;
+    d.enter().await;
+    assert_eq!(d.app.focused, "messages");
+    d.app.prepare_draw();
+    assert!(d.app.table().len() >= 2);
+}
+
+#[tokio::test]
+async fn refreshing_goes_away_when_the_refresh_ends() {
+    let mut d = loaded(10, false).await;
+    d.key(Key::ctrl('r')).await;
+    assert!(!d.status().contains("refreshing"), "{}", d.status());
+}
