@@ -21,7 +21,7 @@ use tui_input::{Input, InputRequest};
 
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
-pub use pane::{DetailsView, Line, Lines, Pane, PaneSpec};
+pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
 pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ip};
 pub use watch::Watch;
 
@@ -250,6 +250,8 @@ pub struct Confirm {
     pub note: Option<String>,
     /// The status line once confirmed: "stopping 2 instances…".
     pub progress: String,
+    /// The first target line shown, when they do not all fit.
+    pub scroll: usize,
 }
 
 impl Confirm {
@@ -262,6 +264,7 @@ impl Confirm {
             input: Input::default(),
             note: None,
             progress: String::new(),
+            scroll: 0,
         }
     }
     pub fn is_destructive(&self) -> bool {
@@ -1069,6 +1072,31 @@ impl AppState {
             }
             Dialog::Confirm(c) => {
                 let submit = k.code == KeyCode::Enter || k == Key::ctrl('s');
+                let scroll = match (c.typed, k.code) {
+                    (_, KeyCode::Down) | (None, KeyCode::Char('j')) => Some(1),
+                    (_, KeyCode::Up) | (None, KeyCode::Char('k')) => Some(-1),
+                    (_, KeyCode::PageDown) | (None, KeyCode::Char(' ')) => Some(10),
+                    (_, KeyCode::PageUp) => Some(-10),
+                    _ => None,
+                };
+                if let Some(by) = scroll {
+                    c.scroll = c.scroll.saturating_add_signed(by);
+                    let c = c.clone();
+                    let n = self.confirm_body(&c).items.len();
+                    if let Some(Dialog::Confirm(c)) = &mut self.s.dialog {
+                        c.scroll = c.scroll.min(n.saturating_sub(1));
+                    }
+                    return vec![];
+                }
+                let (w, h) = self.s.size;
+                let answering = submit || (c.typed.is_none() && k.code == KeyCode::Char('y'));
+                if answering && (w < MIN_WIDTH || h < MIN_HEIGHT) {
+                    // the prompt is not on screen: it cannot be answered
+                    c.note = Some(format!(
+                        "the terminal is too small to show this confirmation ({w}×{h}): enlarge it to at least {MIN_WIDTH}×{MIN_HEIGHT}"
+                    ));
+                    return vec![];
+                }
                 match (c.typed, k.code) {
                     (_, KeyCode::Esc) | (None, KeyCode::Char('n')) => {
                         self.s.dialog = None;
@@ -1108,11 +1136,11 @@ impl AppState {
         self.s.call(c.pane, c.ops)
     }
 
-    /// The body of a confirmation, from the pane that asked.
-    pub fn confirm_body(&self, c: &Confirm) -> Vec<Line> {
+    /// What a confirmation shows, from the pane that asked.
+    pub fn confirm_body(&self, c: &Confirm) -> ConfirmView {
         match self.pane_by_id(c.pane) {
             Some(p) => p.confirm_body(c, &self.s),
-            None => Vec::new(),
+            None => ConfirmView::default(),
         }
     }
 

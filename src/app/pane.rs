@@ -33,6 +33,27 @@ pub struct PaneSpec {
 /// One line of a details view or a confirmation: spans with their tones.
 pub type Line = Vec<(String, Tone)>;
 
+/// What a confirmation shows: a summary first, then the targets (scrolled when they do not
+/// fit), then what follows from it; the prompt is pinned below by the drawing.
+#[derive(Debug, Clone, Default)]
+pub struct ConfirmView {
+    pub summary: Vec<Line>,
+    pub items: Vec<Line>,
+    pub tail: Vec<Line>,
+}
+
+impl ConfirmView {
+    /// Every line's text, in order (tests).
+    pub fn text(&self) -> Vec<String> {
+        self.summary
+            .iter()
+            .chain(&self.items)
+            .chain(&self.tail)
+            .map(|l| l.iter().map(|(s, _)| s.as_str()).collect())
+            .collect()
+    }
+}
+
 /// A details view: its title and lines.
 #[derive(Debug, Clone, Default)]
 pub struct DetailsView {
@@ -174,12 +195,20 @@ pub trait Pane: AsAny {
     fn on_form(&mut self, _tag: &FormTag, _ev: FormEvent, _cx: &mut Cx) -> Vec<Effect> {
         vec![]
     }
-    /// The body of one of its confirmations.
-    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> Vec<Line> {
-        c.ops
-            .iter()
-            .map(|o| vec![(format!("  {}", o.describe()), Tone::Normal)])
-            .collect()
+    /// What one of its confirmations shows.
+    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
+        ConfirmView {
+            summary: vec![vec![(
+                format!("{} ({} calls):", c.title, c.ops.len()),
+                Tone::Normal,
+            )]],
+            items: c
+                .ops
+                .iter()
+                .map(|o| vec![(format!("  {}", o.describe()), Tone::Normal)])
+                .collect(),
+            tail: Vec::new(),
+        }
     }
     /// The watch timer: describe what it follows.
     fn on_watch_due(&mut self, _cx: &mut Cx) -> Vec<Effect> {

@@ -11,8 +11,9 @@ use std::collections::HashSet;
 use futures::future::BoxFuture;
 
 use crate::app::{
-    ActionSpec, Collection, Column, Confirm, Cx, DetailsView, Dialog, Effect, Fetch, Job, Level,
-    Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age, capitalise, cmp_ip,
+    ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
+    Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
+    capitalise, cmp_ip,
 };
 use crate::aws::{
     ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
@@ -786,21 +787,15 @@ impl Pane for InstancesPane {
         Some(v.done())
     }
 
-    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> Vec<Line> {
+    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
         let calls: Vec<&InstanceCall> = c.ops.iter().filter_map(|o| o.get()).collect();
         let Some(verb) = calls.first().map(|c| c.verb) else {
-            return Vec::new();
+            return ConfirmView::default();
         };
         let destructive = verb == Verb::Terminate;
         let n = calls.len();
-        let mut out: Vec<Line> = vec![vec![(
-            format!(
-                "{} {n} instance{}:",
-                capitalise(verb.verb()),
-                if n == 1 { "" } else { "s" }
-            ),
-            Tone::Normal,
-        )]];
+        let mut items: Vec<Line> = Vec::new();
+        let (mut protected, mut unknown, mut deleted, mut kept) = (0, 0, 0, 0);
         for t in calls.iter().map(|c| &c.target) {
             let row = self.list.get(&t.id);
             let state = row.map(|r| r.inst.state.as_str()).unwrap_or("?");
@@ -809,36 +804,63 @@ impl Pane for InstancesPane {
             if destructive {
                 match row.and_then(|r| r.protected) {
                     Some(true) => {
+                        protected += 1;
                         line.push_str("  protected: will be refused");
                         tone = Tone::Warn;
                     }
                     Some(false) => {}
-                    None => line.push_str("  (checking protection…)"),
+                    None => {
+                        unknown += 1;
+                        line.push_str("  (checking protection…)");
+                    }
                 }
             }
-            out.push(vec![(line, tone)]);
+            items.push(vec![(line, tone)]);
             if destructive && let Some(r) = row {
+                // a protected instance's volumes stay where they are
+                let goes = r.protected != Some(true);
                 for b in &r.inst.block_devices {
                     let (what, tone) = if b.delete_on_termination {
+                        deleted += usize::from(goes);
                         ("deleted", Tone::Bad)
                     } else {
+                        kept += usize::from(goes);
                         ("kept   ", Tone::Good)
                     };
-                    out.push(vec![(
+                    items.push(vec![(
                         format!("      {what} {} {}", b.volume_id, b.device),
                         tone,
                     )]);
                 }
             }
         }
-        out.push(Vec::new());
+        let plural = |k: usize, one: &str| format!("{k} {one}{}", if k == 1 { "" } else { "s" });
+        let mut summary = format!("{} {}", capitalise(verb.verb()), plural(n, "instance"));
+        if destructive {
+            summary.push_str(&format!(
+                ": {} will be terminated, {protected} protected",
+                n - protected - unknown
+            ));
+            if unknown > 0 {
+                summary.push_str(&format!(", {unknown} being checked"));
+            }
+            summary.push_str(&format!(
+                "; {} deleted, {kept} kept",
+                plural(deleted, "volume")
+            ));
+        } else {
+            summary.push(':');
+        }
         let tone = if destructive || verb == Verb::ForceStop {
             Tone::Bad
         } else {
             Tone::Normal
         };
-        out.push(vec![(verb.consequence().to_string(), tone)]);
-        out
+        ConfirmView {
+            summary: vec![vec![(summary, Tone::Normal)]],
+            items,
+            tail: vec![vec![(verb.consequence().to_string(), tone)]],
+        }
     }
 
     fn on_loaded(&mut self, req: u64, data: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {

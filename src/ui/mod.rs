@@ -427,17 +427,19 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// A confirmation that always shows what it does: the summary first, the targets in a
+/// scrolled middle when they do not fit, then the consequence and the prompt, pinned at the
+/// bottom so they are always on screen. Long lines are cut, never wrapped off the screen.
 fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &Theme) {
     let danger = c.is_destructive();
-    let mut lines: Vec<Line> = app
-        .confirm_body(c)
-        .iter()
-        .map(|l| styled(l, theme))
-        .collect();
-    lines.push(Line::raw(""));
+    let view = app.confirm_body(c);
+    let key = Style::default()
+        .fg(theme.accent)
+        .add_modifier(Modifier::BOLD);
+    let mut prompt: Vec<Line> = vec![Line::raw("")];
     match c.typed {
         Some(word) => {
-            lines.push(Line::from(vec![
+            prompt.push(Line::from(vec![
                 Span::raw("Type "),
                 Span::styled(word, Style::default().add_modifier(Modifier::BOLD)),
                 Span::raw(" and press Enter to confirm: "),
@@ -447,43 +449,83 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
                 ),
             ]));
             if let Some(n) = &c.note {
-                lines.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
+                prompt.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
             }
-            lines.push(Line::styled(
+            prompt.push(Line::styled(
                 "Esc cancels.",
                 Style::default().fg(theme.muted),
             ));
         }
-        None => lines.push(Line::from(vec![
-            Span::styled(
-                "y",
-                Style::default()
-                    .fg(theme.accent)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Span::raw("/Enter confirm   "),
-            Span::styled(
-                "n",
-                Style::default()
-                    .fg(theme.accent)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Span::raw("/Esc cancel"),
-        ])),
+        None => {
+            prompt.push(Line::from(vec![
+                Span::styled("y", key),
+                Span::raw("/Enter confirm   "),
+                Span::styled("n", key),
+                Span::raw("/Esc cancel"),
+            ]));
+            if let Some(n) = &c.note {
+                prompt.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
+            }
+        }
     }
-    let width = lines
+    let items: Vec<Line> = view.items.iter().map(|l| styled(l, theme)).collect();
+    let width = view
+        .summary
         .iter()
-        .map(|l| l.width() as u16)
+        .chain(&view.tail)
+        .map(|l| l.iter().map(|(t, _)| t.chars().count()).sum::<usize>() as u16)
+        .chain(items.iter().chain(&prompt).map(|l| l.width() as u16))
         .max()
         .unwrap_or(40)
         .clamp(44, 100)
         + 4;
-    let r = popup(area, width, wrapped_height(&lines, width) + 2);
+    let r = popup(area, width, u16::MAX);
+    let inner_w = r.width.saturating_sub(4) as usize;
+    // the summary and the consequence are sentences: they wrap; target lines are cut
+    let summary: Vec<Line> = view
+        .summary
+        .iter()
+        .flat_map(|l| wrap_words(l, inner_w, theme))
+        .collect();
+    let mut tail: Vec<Line> = view
+        .tail
+        .iter()
+        .flat_map(|l| wrap_words(l, inner_w, theme))
+        .collect();
+    if !tail.is_empty() {
+        tail.insert(0, Line::raw(""));
+    }
+    let fixed = summary.len() + tail.len() + prompt.len();
+    // what is left for the targets once the summary, tail and prompt are in
+    let room = (r.height.saturating_sub(2) as usize).saturating_sub(fixed);
+    let (shown, scroll) = if items.len() <= room {
+        (items.len(), 0)
+    } else {
+        let shown = room.saturating_sub(1); // one line says what is above and below
+        (shown, c.scroll.min(items.len() - shown))
+    };
+    let mut lines: Vec<Line> = summary;
+    lines.extend(items.iter().skip(scroll).take(shown).cloned());
+    if shown < items.len() {
+        lines.push(Line::styled(
+            format!(
+                "  … lines {}-{} of {}: ↑↓ PgUp PgDn scroll",
+                scroll + 1,
+                scroll + shown,
+                items.len()
+            ),
+            Style::default().fg(theme.warn),
+        ));
+    }
+    lines.extend(tail);
+    lines.extend(prompt);
+    let lines: Vec<Line> = lines.into_iter().map(|l| cut_line(l, inner_w)).collect();
+    let r = popup(area, width, lines.len() as u16 + 2);
     let border = if danger { theme.bad } else { theme.accent };
-    let title = format!(" {} ", c.title);
+    let title = format!(" {} ", truncate(&c.title, inner_w.saturating_sub(2)));
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Paragraph::new(lines).block(
             Block::default()
                 .padding(Padding::horizontal(1))
                 .borders(Borders::ALL)
@@ -500,6 +542,50 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
         ),
         r,
     );
+}
+
+/// A line of text wrapped at spaces into lines of at most `w` cells, in the line's first
+/// tone.
+fn wrap_words<'a>(l: &Spans, w: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let text: String = l.iter().map(|(t, _)| t.as_str()).collect();
+    let style = l.first().map(|(_, t)| theme.tone(*t)).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let need = cur.chars().count() + word.chars().count() + usize::from(!cur.is_empty());
+        if !cur.is_empty() && need > w {
+            out.push(Line::styled(std::mem::take(&mut cur), style));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    out.push(Line::styled(cur, style));
+    out
+}
+
+/// Cuts a line to `w` cells (an ellipsis where cut), keeping the spans' styles.
+fn cut_line(l: Line<'_>, w: usize) -> Line<'_> {
+    if l.width() <= w {
+        return l;
+    }
+    let mut left = w;
+    let mut spans = Vec::new();
+    for sp in l.spans {
+        if left == 0 {
+            break;
+        }
+        let sw = sp.width();
+        if sw <= left {
+            left -= sw;
+            spans.push(sp);
+        } else {
+            spans.push(Span::styled(truncate(&sp.content, left), sp.style));
+            left = 0;
+        }
+    }
+    Line::from(spans).style(l.style)
 }
 
 /// A full-height, scrollable read-only view (details of a row).

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ec2tui::app::{Action, Dialog, Event, Key, KeyCode, Keymap, Line, Mode};
+use ec2tui::app::{Action, Dialog, Event, Key, KeyCode, Keymap, Mode};
 use ec2tui::aws::demo::DemoRegion;
 use ec2tui::aws::{ErrorKind, Instance, InstanceState, Op, Page, clean};
 use ec2tui::config::DEFAULT_KEYMAP;
@@ -27,14 +27,6 @@ fn instance_calls(ops: &[Op]) -> Vec<(Verb, String)> {
     ops.iter()
         .filter_map(|o| o.get::<InstanceCall>())
         .map(|c| (c.verb, c.target.id.clone()))
-        .collect()
-}
-
-/// The text of a confirmation's lines.
-fn text_of(lines: Vec<Line>) -> Vec<String> {
-    lines
-        .into_iter()
-        .map(|l| l.into_iter().map(|(t, _)| t).collect())
         .collect()
 }
 
@@ -81,7 +73,7 @@ async fn stop_opens_a_dialog_and_y_sends_it() {
     let Some(Dialog::Confirm(c)) = &d.app.dialog else {
         panic!("no dialog")
     };
-    let body = text_of(d.app.confirm_body(c));
+    let body = d.app.confirm_body(c).text();
     assert!(
         body.iter().any(|l| l.contains(&id)),
         "the dialog lists the target: {body:?}"
@@ -157,7 +149,7 @@ async fn terminate_dialog_lists_volumes_and_protection() {
     let Some(Dialog::Confirm(c)) = &d.app.dialog else {
         panic!()
     };
-    let body = text_of(d.app.confirm_body(c));
+    let body = d.app.confirm_body(c).text();
     let text = body.join("\n");
     assert!(text.contains(&id));
     assert!(text.contains("protected: will be refused"), "{text}");

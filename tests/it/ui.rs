@@ -350,3 +350,82 @@ async fn events_pane_with_an_event_due_tomorrow() {
     d.keys("5").await;
     insta::assert_snapshot!(text(&render(&mut d.app, 160, 16)));
 }
+
+/// Thirty marked running instances and Ctrl-d: the dialog summarises, scrolls its list, and
+/// keeps the prompt on screen.
+async fn terminate_thirty(w: u16, h: u16) -> (Driver<DemoRegion>, String) {
+    let mut d = demo_app(120).await;
+    d.app.update(Event::Resize {
+        width: w,
+        height: h,
+    });
+    d.filter("running").await;
+    for _ in 0..30 {
+        d.keys(" ").await;
+    }
+    assert_eq!(d.app.instances().marks().len(), 30);
+    d.key(Key::ctrl('d')).await;
+    d.keys("termin").await;
+    let screen = text(&render(&mut d.app, w, h));
+    (d, screen)
+}
+
+#[tokio::test]
+async fn terminate_thirty_at_100x30() {
+    let (_, screen) = terminate_thirty(100, 30).await;
+    assert!(screen.contains("Terminate 30 instances:"), "{screen}");
+    assert!(
+        screen.contains("Type terminate and press Enter"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn terminate_thirty_at_80x24() {
+    let (mut d, screen) = terminate_thirty(80, 24).await;
+    assert!(
+        screen.contains("Type terminate and press Enter"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+    // the list scrolls with the arrows; the prompt stays
+    for _ in 0..200 {
+        d.key(Key::plain(KeyCode::Down)).await;
+    }
+    let screen = text(&render(&mut d.app, 80, 24));
+    assert!(
+        screen.contains("Type terminate and press Enter"),
+        "{screen}"
+    );
+    assert!(screen.contains("of "), "{screen}");
+}
+
+#[tokio::test]
+async fn a_ten_thousand_character_name_is_cut_in_the_dialog() {
+    let mut d = demo_app(10).await;
+    let id = d.app.instances().selected_id().unwrap().to_string();
+    let mut row = d.app.instances().get(&id).unwrap().clone();
+    row.inst.name = "n".repeat(10_000);
+    d.app.instances_mut().upsert(row);
+    d.key(Key::char('S')).await;
+    let screen = text(&render(&mut d.app, 100, 30));
+    assert!(screen.contains("y/Enter confirm"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn a_confirmation_cannot_be_given_on_a_terminal_too_small_to_show_it() {
+    let mut d = demo_app(10).await;
+    d.key(Key::char('S')).await;
+    d.app.update(Event::Resize {
+        width: 50,
+        height: 10,
+    });
+    d.key(Key::char('y')).await;
+    assert!(d.calls.is_empty(), "nothing sent: {:?}", d.calls);
+    let Some(ec2tui::app::Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("the dialog stays")
+    };
+    assert!(c.note.as_deref().unwrap_or("").contains("too small"));
+}
