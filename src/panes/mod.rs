@@ -8,6 +8,7 @@ pub mod images;
 pub mod instances;
 pub mod journal;
 pub mod launch;
+pub mod security_groups;
 pub mod snapshots;
 pub mod volumes;
 
@@ -23,6 +24,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(snapshots::SnapshotsPane::default()),
         Box::new(events::EventsPane::default()),
         Box::new(journal::JournalPane::default()),
+        Box::new(security_groups::SecurityGroupsPane::default()),
     ]
 }
 
