@@ -10,6 +10,7 @@ pub mod journal;
 pub mod key_pairs;
 pub mod launch;
 pub mod messages;
+pub mod security_groups;
 pub mod snapshots;
 pub mod volumes;
 
@@ -27,6 +28,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(journal::JournalPane::default()),
         Box::new(key_pairs::KeyPairsPane::default()),
         Box::new(messages::MessagesPane::default()),
+        Box::new(security_groups::SecurityGroupsPane::default()),
     ]
 }
 

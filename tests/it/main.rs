@@ -12,6 +12,8 @@ mod moto_amis;
 mod moto_api;
 mod moto_events;
 mod moto_keys_groups;
+mod moto_security_groups;
 mod moto_storage;
+mod security_groups;
 mod svg;
 mod ui;

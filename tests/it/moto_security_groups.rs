@@ -1,0 +1,158 @@
+//! The security groups pane against moto: groups and an instance set up by a separate SDK
+//! client, then read through the keys as a user would.
+
+use ec2tui::app::{Resource, Tone};
+use ec2tui::panes::security_groups::{Col, OPEN_MARK, SecurityGroupsPane};
+
+use crate::driver::Driver;
+use crate::emulator::{Moto, some_ami};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_lists_its_rules_and_the_instances_that_use_it() {
+    use aws_sdk_ec2::types::{
+        Filter, IpPermission, IpRange, ResourceType, Tag, TagSpecification, UserIdGroupPair,
+    };
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let vpcs = c.describe_vpcs().send().await.unwrap();
+    let vpc = vpcs
+        .vpcs()
+        .iter()
+        .find(|v| v.is_default() == Some(true))
+        .and_then(|v| v.vpc_id())
+        .expect("moto has a default VPC")
+        .to_string();
+    let create = |name: &'static str, description: &'static str| {
+        let (c, vpc) = (c.clone(), vpc.clone());
+        async move {
+            c.create_security_group()
+                .group_name(name)
+                .description(description)
+                .vpc_id(vpc)
+                .send()
+                .await
+                .unwrap()
+                .group_id()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let app = create("app", "application tier").await;
+    let jump = create("jump", "jump hosts").await;
+    c.authorize_security_group_ingress()
+        .group_id(&jump)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(
+                    IpRange::builder()
+                        .cidr_ip("0.0.0.0/0")
+                        .description("ssh from anywhere")
+                        .build(),
+                )
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(8080)
+                .to_port(8080)
+                .user_id_group_pairs(
+                    UserIdGroupPair::builder()
+                        .group_id(&app)
+                        .description("from the app tier")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let subnets = c
+        .describe_subnets()
+        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+        .send()
+        .await
+        .unwrap();
+    let subnet = subnets.subnets()[0].subnet_id().unwrap().to_string();
+    let ami = some_ami(&c).await;
+    let out = c
+        .run_instances()
+        .image_id(&ami)
+        .min_count(1)
+        .max_count(1)
+        .subnet_id(&subnet)
+        .security_group_ids(&jump)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::Instance)
+                .tags(Tag::builder().key("Name").value("jumpbox").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let instance = out.instances()[0].instance_id().unwrap().to_string();
+
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await; // lists the instances
+    d.keys(":sg").await;
+    d.enter().await;
+    assert_eq!(d.app.focused, "security_groups", "{}", d.status());
+
+    let list = &d.app.pane::<SecurityGroupsPane>().unwrap().list;
+    let g = list.get(&jump).expect("the group is listed");
+    assert_eq!(g.cell(Col::Name, 0).0, "jump");
+    assert_eq!(g.cell(Col::Vpc, 0).0, vpc);
+    assert_eq!(g.cell(Col::Inbound, 0).0, "2");
+    assert_eq!(g.cell(Col::Outbound, 0).0, "1", "the default egress rule");
+    assert_eq!(g.cell(Col::Open, 0), ("22".to_string(), Tone::Bad));
+    let a = list.get(&app).expect("the other group is listed");
+    assert_eq!(a.cell(Col::Inbound, 0).0, "0");
+    assert_eq!(a.cell(Col::Open, 0).1, Tone::Muted);
+
+    d.filter(&jump).await;
+    d.enter().await;
+    let det = d.app.details().expect("the details are open");
+    assert_eq!(det.title, format!("jump ({jump})"));
+    let lines = det.text();
+    let ssh = det
+        .lines
+        .iter()
+        .find(|l| {
+            l.iter()
+                .any(|(s, _)| s.contains("0.0.0.0/0") && s.contains("22"))
+        })
+        .unwrap_or_else(|| panic!("no tcp 22 rule: {lines:#?}"));
+    let ssh_text: String = ssh.iter().map(|(s, _)| s.as_str()).collect();
+    assert!(
+        ssh_text.contains("tcp") && ssh_text.contains("ssh from anywhere"),
+        "{ssh_text}"
+    );
+    assert!(ssh_text.ends_with(OPEN_MARK), "{ssh_text}");
+    assert!(ssh.iter().all(|(_, t)| *t == Tone::Bad), "{ssh:?}");
+    let from_app = lines
+        .iter()
+        .find(|l| l.contains(&app))
+        .unwrap_or_else(|| panic!("no rule from {app}: {lines:#?}"));
+    assert!(
+        from_app.contains("8080")
+            && from_app.contains(&format!("{app} (app)"))
+            && from_app.contains("from the app tier")
+            && !from_app.contains(OPEN_MARK),
+        "{from_app}"
+    );
+    let used = lines
+        .iter()
+        .position(|l| l == "Used by instances (1)")
+        .unwrap_or_else(|| panic!("no used-by section: {lines:#?}"));
+    let user = &lines[used + 1];
+    assert!(
+        user.trim_start()
+            .starts_with(&format!("jumpbox ({instance})")),
+        "{user}"
+    );
+    assert!(user.trim_end().ends_with("running"), "{user}");
+}
