@@ -22,7 +22,7 @@ use tui_input::{Input, InputRequest};
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
-pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ip};
+pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ip, lower};
 pub use watch::Watch;
 
 use crate::aws::{ApiError, ApiResult, Ec2Api, Identity, Op, Outcome, Page};
@@ -931,8 +931,14 @@ impl AppState {
                 match hit {
                     Some(i) => self.action(Action::Focus(i)),
                     None => {
+                        let panes: Vec<String> = self
+                            .panes
+                            .iter()
+                            .map(|p| format!(":{}", p.spec().commands[0]))
+                            .collect();
                         self.s.error(format!(
-                            "unknown command :{other} — try :instances, :amis, :q or ?"
+                            "unknown command :{other} — panes: {}; :q quits, ? helps",
+                            panes.join(" ")
                         ));
                         vec![]
                     }
@@ -1065,6 +1071,7 @@ impl AppState {
                     KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
                     KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
                     KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+                    KeyCode::End | KeyCode::Char('G') => *scroll = u16::MAX,
                     _ => {}
                 }
                 self.clamp_dialog_scroll();
@@ -1172,6 +1179,30 @@ impl AppState {
             out.push(vec![
                 (format!("  {:<18}", keys.join(" ")), Tone::Accent),
                 (km.describe(action).to_string(), tone),
+            ]);
+        }
+        out.push(Vec::new());
+        out.push(vec![("Panes (: commands)".into(), Tone::Heading)]);
+        for p in &self.panes {
+            let spec = p.spec();
+            // its number, its command and its shortest alias
+            let mut keys: Vec<String> = spec.number.map(|n| n.to_string()).into_iter().collect();
+            keys.extend(spec.commands.first().map(|c| format!(":{c}")));
+            if let Some(short) = spec
+                .commands
+                .iter()
+                .skip(1)
+                .filter(|c| c.len() <= 4)
+                .min_by_key(|c| c.len())
+            {
+                keys.push(format!(":{short}"));
+            }
+            let keys = keys.join(" ");
+            let sep = if keys.len() >= 18 { " " } else { "" };
+            let keys = format!("{keys:<18}");
+            out.push(vec![
+                (format!("  {keys}{sep}"), Tone::Accent),
+                (spec.focus.to_string(), Tone::Normal),
             ]);
         }
         out.push(Vec::new());

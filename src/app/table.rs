@@ -65,6 +65,16 @@ pub fn age(then: Option<i64>, now: i64) -> String {
     }
 }
 
+/// Lower-case filter text, cheaply when it is ASCII.
+pub fn lower(mut s: String) -> String {
+    if s.is_ascii() {
+        s.make_ascii_lowercase();
+        s
+    } else {
+        s.to_lowercase()
+    }
+}
+
 /// Compares dotted IPv4 addresses numerically; empty sorts last.
 pub fn cmp_ip(a: &str, b: &str) -> Ordering {
     fn key(s: &str) -> Option<u32> {

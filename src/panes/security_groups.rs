@@ -6,10 +6,9 @@ use std::any::Any;
 use std::cmp::Ordering;
 
 use super::instances::{InstancesPane, state_tone};
-use super::volumes::lower;
 use crate::app::{
     Collection, Column, Cx, DetailsView, Dialog, Effect, Job, Lines, Load, Pane, PaneSpec,
-    Resource, Shared, TableOps, Tone,
+    Resource, Shared, TableOps, Tone, lower,
 };
 use crate::aws::{ApiResult, InstanceState, Page, Rule, RuleSource, SecurityGroup};
 
@@ -468,12 +467,5 @@ impl Pane for SecurityGroupsPane {
         };
         self.users = Self::users_of(id, cx);
         vec![]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -8,10 +8,10 @@ use std::cmp::Ordering;
 use futures::future::BoxFuture;
 
 use super::images::{self, ImagesPane};
-use super::volumes::{self, lower};
+use super::volumes;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
-    Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age,
+    Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
 use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot};
 

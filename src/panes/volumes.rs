@@ -13,7 +13,7 @@ use super::instances::{self, InstanceRow, InstancesPane};
 use super::snapshots;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, FieldValue, Form, FormEvent,
-    FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age,
+    FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
 use crate::aws::{
     ApiResult, Ec2Api, InstanceState, Mutation, Op, Outcome, Page, Record, Snapshot, Volume,
@@ -64,16 +64,6 @@ pub fn volume_tone(state: &str) -> Tone {
         "creating" | "deleting" => Tone::Warn,
         "error" => Tone::Bad,
         _ => Tone::Muted,
-    }
-}
-
-/// Lower-case filter text, cheaply when it is ASCII.
-pub fn lower(mut s: String) -> String {
-    if s.is_ascii() {
-        s.make_ascii_lowercase();
-        s
-    } else {
-        s.to_lowercase()
     }
 }
 
