@@ -374,6 +374,8 @@ pub struct Shared {
     pub focused: PaneId,
     /// A `GetCallerIdentity` is in flight.
     identity_in_flight: bool,
+    /// The refresh being handled was asked for by the user: listings in flight restart.
+    restart: bool,
     messages: Vec<Message>,
     messages_logged: u64,
     next_req: u64,
@@ -436,7 +438,8 @@ impl Shared {
 
     /// A listing finished: "refreshing…" has done its job.
     pub fn listed(&mut self) {
-        if matches!(&self.status, Some(s) if s.level == Level::Info && s.text == "refreshing…") {
+        if matches!(&self.status, Some(s) if s.level == Level::Info && s.text.starts_with("refreshing"))
+        {
             self.status = None;
         }
     }
@@ -475,14 +478,16 @@ impl Shared {
         vec![Effect::Call { pane, req, ops }]
     }
 
-    /// Starts listing `list` with `job` unless a listing is in flight (coalesced).
+    /// Starts listing `list` with `job` unless a listing is in flight (coalesced) — except
+    /// for `Ctrl-r`, which starts afresh: the older listing's pages are then dropped (newest
+    /// wins), so a stalled load never blocks a refresh.
     pub fn list<R: Resource>(
         &mut self,
         pane: PaneId,
         list: &mut Collection<R>,
         job: Job,
     ) -> Vec<Effect> {
-        if list.is_loading() {
+        if list.is_loading() && !self.restart {
             return vec![];
         }
         let (req, fx) = self.fetch(pane, job);
@@ -648,6 +653,7 @@ impl AppState {
                 journal_error: None,
                 focused,
                 identity_in_flight: false,
+                restart: false,
                 messages: Vec::new(),
                 messages_logged: 0,
                 next_req: 0,
@@ -970,9 +976,16 @@ impl AppState {
             Action::Refresh => {
                 let mut fx = self.s.identity();
                 let before = self.s.status.clone();
+                let was_loading = self.table().is_loading();
+                self.s.restart = true;
                 let listing = self.with(self.focus, |p, cx| p.refresh(cx));
+                self.s.restart = false;
                 if !listing.is_empty() {
-                    self.s.info("refreshing…");
+                    self.s.info(if was_loading {
+                        "refreshing: the listing in progress starts again…"
+                    } else {
+                        "refreshing…"
+                    });
                 } else if self.s.status == before {
                     // (a pane that could not start says why itself)
                     self.s.info("refresh already in progress");

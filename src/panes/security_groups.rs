@@ -370,17 +370,12 @@ impl Pane for SecurityGroupsPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let job = Job::pages(
             "DescribeSecurityGroups",
             |api, token| Box::pin(async move { api.list_security_groups(token).await }),
             Got,
         );
-        let (req, fx) = cx.fetch(ID, job);
-        self.list.begin(req);
-        vec![fx]
+        cx.list(ID, &mut self.list, job)
     }
 
     fn on_loaded(&mut self, req: u64, data: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {

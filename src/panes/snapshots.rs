@@ -457,9 +457,6 @@ impl Pane for SnapshotsPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.is_loading() {
-            return vec![];
-        }
         let Some(owner) = cx.ctx.account.clone() else {
             self.wants_account = true;
             cx.info("waiting for the account id (STS GetCallerIdentity) to list your snapshots…");

@@ -380,3 +380,43 @@ async fn a_failed_identity_is_asked_again_and_the_snapshots_wait_for_it() {
     let fx = app.update(Event::RefreshDue);
     assert!(!fx.iter().any(|f| matches!(f, Effect::Identity)));
 }
+
+#[tokio::test]
+async fn ctrl_r_restarts_a_stalled_listing_and_its_old_pages_are_dropped() {
+    use crate::driver::{Panes, fetch_req, instances_page};
+    use ec2tui::aws::{Instance, Page};
+    let mut app = state(false);
+    let fx = app.start();
+    let first = fetch_req(&fx, "instances", "DescribeInstances").unwrap();
+    // the periodic refresh does not restart a listing in flight
+    assert!(
+        fetch_req(
+            &app.update(Event::RefreshDue),
+            "instances",
+            "DescribeInstances"
+        )
+        .is_none()
+    );
+    // Ctrl-r does: the user asked
+    let fx = app.update(Event::Key(Key::ctrl('r')));
+    let second = fetch_req(&fx, "instances", "DescribeInstances").expect("a new listing");
+    assert!(second > first);
+    assert!(app.status.as_ref().unwrap().text.contains("starts again"));
+    let page = |id: &str| Page {
+        items: vec![Instance {
+            id: id.into(),
+            ..Default::default()
+        }],
+        next_token: None,
+    };
+    // the stalled listing answers at last: too late
+    app.update(instances_page(first, Ok(page("i-late"))));
+    assert!(app.instances().get("i-late").is_none());
+    app.update(instances_page(second, Ok(page("i-new"))));
+    assert!(app.instances().get("i-new").is_some());
+    assert!(
+        app.status.is_none(),
+        "refreshing… is gone: {:?}",
+        app.status
+    );
+}
