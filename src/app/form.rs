@@ -350,9 +350,20 @@ impl Form {
             _ => return FormOutcome::Edited,
         };
         let visible: Vec<usize> = list.visible().into_iter().map(|(i, _)| i).collect();
+        // j and k move while nothing is typed; any other printable key starts the filter,
+        // after which every key types into it (the list's filter line says so)
+        let moving = list.filter.value().is_empty() && !k.ctrl && !k.alt;
         match (k.code, k.ctrl) {
             (KeyCode::Esc, _) => {
                 list.open = false;
+                FormOutcome::Edited
+            }
+            (KeyCode::Char('j'), false) if moving => {
+                list.cursor = (list.cursor + 1).min(visible.len().saturating_sub(1));
+                FormOutcome::Edited
+            }
+            (KeyCode::Char('k'), false) if moving => {
+                list.cursor = list.cursor.saturating_sub(1);
                 FormOutcome::Edited
             }
             (KeyCode::Down, _) | (KeyCode::Char('n'), true) => {

@@ -12,8 +12,9 @@ use super::instances::{self, InstanceCall, InstancesPane, Verb};
 use super::launch::{LaunchTag, Launcher, OptionsLoaded, RunInstances, user_tags};
 use super::snapshots::DeleteSnapshot;
 use crate::app::{
-    ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
-    Opt, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
+    ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Field,
+    Form, FormEvent, FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone,
+    Watch, age,
 };
 use crate::aws::{
     ApiResult, Ec2Api, Image, ImageConsistency, ImageScope, ImageSpec, Instance, InstanceState,
@@ -198,16 +199,18 @@ pub fn valid_ami_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `Name-YYYYMMDD-HHMM` (UTC), the default image name.
+/// `Name-YYYYMMDD-HHMMSS` (UTC), the default image name: seconds, so that a second image
+/// of the same instance in the same minute does not collide.
 pub fn default_image_name(base: &str, now: i64) -> String {
     let t = fmt_time(now); // "2026-11-22 10:04 UTC"
     let stamp = format!(
-        "{}{}{}-{}{}",
+        "{}{}{}-{}{}{:02}",
         &t[0..4],
         &t[5..7],
         &t[8..10],
         &t[11..13],
-        &t[14..16]
+        &t[14..16],
+        now.rem_euclid(60)
     );
     let base: String = base
         .chars()
@@ -308,9 +311,13 @@ struct ImageJob {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stage {
+    /// The stop is waiting for its confirmation.
+    Confirming,
     Stopping,
     Creating,
-    Waiting { image_id: String },
+    Waiting {
+        image_id: String,
+    },
 }
 
 /// The tags of this pane's forms.
@@ -634,30 +641,45 @@ impl ImagesPane {
                     Vec::new()
                 },
             };
-            cx.dialog = None;
+            if let Some(taken) = self.list.ids().find_map(|id| {
+                self.list
+                    .get(id)
+                    .filter(|i| i.name == spec.name)
+                    .map(|i| i.id.clone())
+            }) {
+                return cx.form_error(format!(
+                    "an AMI named {} exists already ({taken}): choose another name",
+                    spec.name
+                ));
+            }
+            // an earlier job for this instance that was never confirmed goes
+            self.jobs
+                .retain(|j| !(j.instance.id == t.instance.id && j.stage == Stage::Confirming));
             if consistency == ImageConsistency::StopFirst && t.running {
-                let fx = cx.call(ID, vec![InstanceCall::op(Verb::Stop, t.instance.clone())]);
-                if !fx.is_empty() {
-                    cx.info(format!(
-                        "stopping {} before creating the image…",
-                        t.instance.label()
-                    ));
-                    self.jobs.push(ImageJob {
-                        instance: t.instance.clone(),
-                        spec,
-                        restart: form.field(F_RESTART).on(),
-                        stage: Stage::Stopping,
-                    });
-                }
-                return fx;
+                // stopping an instance is confirmed on its own, naming it
+                let restart = form.field(F_RESTART).on();
+                let mut c = Confirm::new(
+                    ID,
+                    "Stop first",
+                    vec![InstanceCall::op(Verb::Stop, t.instance.clone())],
+                );
+                c.progress = format!("stopping {} before creating the image…", t.instance.label());
+                self.jobs.push(ImageJob {
+                    instance: t.instance.clone(),
+                    spec,
+                    restart,
+                    stage: Stage::Confirming,
+                });
+                cx.dialog = Some(Dialog::Confirm(c));
+                return vec![];
             }
             let fx = cx.call(ID, vec![Op::new(CreateImage(spec.clone()))]);
             if !fx.is_empty() {
-                cx.info(format!(
-                    "creating image {} of {}…",
-                    spec.name,
-                    t.instance.label()
-                ));
+                // the form stays open until EC2 answers: a refusal is shown in it
+                if let Some(form) = cx.form_mut() {
+                    form.error = None;
+                    form.info = Some(format!("creating image {}…", spec.name));
+                }
                 self.jobs.push(ImageJob {
                     instance: t.instance.clone(),
                     spec,
@@ -726,11 +748,15 @@ impl ImagesPane {
             .iter()
             .position(|j| j.instance.id == instance_id && j.stage == Stage::Creating);
         let job = pos.map(|p| self.jobs.remove(p));
+        let form_open = cx.form_tag::<CreateImageTag>().is_some();
         match result {
             Ok(out) => {
                 let Outcome::Created(id) = out else {
                     return vec![];
                 };
+                if form_open {
+                    cx.dialog = None;
+                }
                 let arch = cx
                     .pane::<InstancesPane>()
                     .and_then(|p| p.list.get(instance_id))
@@ -777,7 +803,17 @@ impl ImagesPane {
                 fx
             }
             Err(e) => {
-                cx.error_with_hint(&format!("create image of {instance_id} refused"), &e);
+                let text = cx.with_hint(
+                    &format!("create image of {instance_id} refused: {}", e.describe()),
+                    &e,
+                );
+                if form_open {
+                    // what was typed stays: fix the name and submit again
+                    cx.log(crate::app::Level::Error, &text);
+                    cx.form_error(text);
+                } else {
+                    cx.error(text);
+                }
                 match job.filter(|j| j.restart) {
                     Some(j) => cx.call(ID, vec![InstanceCall::op(Verb::Start, j.instance)]),
                     None => vec![],
@@ -955,6 +991,35 @@ impl Pane for ImagesPane {
         Some(v.done())
     }
 
+    /// The stop-first confirmation: the instance, the image it is for, and what follows.
+    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
+        let Some(call) = c.ops.iter().find_map(|o| o.get::<InstanceCall>()) else {
+            return ConfirmView::default();
+        };
+        let t = &call.target;
+        let job = self
+            .jobs
+            .iter()
+            .find(|j| j.instance.id == t.id && j.stage == Stage::Confirming);
+        let name = job.map(|j| j.spec.name.as_str()).unwrap_or("?");
+        let then = if job.is_some_and(|j| j.restart) {
+            "ec2tui starts it again when the image is available."
+        } else {
+            "it stays stopped afterwards (tick \"Start again when available\" to restart it)."
+        };
+        ConfirmView {
+            summary: vec![vec![(
+                format!("Stop {} first, then create the image {name}:", t.label()),
+                Tone::Normal,
+            )]],
+            items: vec![vec![(format!("  {}  [running]", t.label()), Tone::Normal)]],
+            tail: vec![vec![(
+                format!("It is unavailable until it is started again; {then}"),
+                Tone::Warn,
+            )]],
+        }
+    }
+
     fn on_form(&mut self, tag: &FormTag, ev: FormEvent, cx: &mut Cx) -> Vec<Effect> {
         match ev {
             FormEvent::Submit => self.submit(tag, cx),
@@ -1031,6 +1096,11 @@ impl Pane for ImagesPane {
                 match result {
                     Ok(_) => {
                         if c.verb == Verb::Stop {
+                            for j in &mut self.jobs {
+                                if j.instance.id == t.id && j.stage == Stage::Confirming {
+                                    j.stage = Stage::Stopping;
+                                }
+                            }
                             cx.info(format!("stopping {} before creating the image…", t.label()));
                         } else {
                             cx.ok(format!("starting: {}", t.label()));
@@ -1044,8 +1114,10 @@ impl Pane for ImagesPane {
                         );
                     }
                     Err(e) => {
-                        self.jobs
-                            .retain(|j| !(j.instance.id == t.id && j.stage == Stage::Stopping));
+                        self.jobs.retain(|j| {
+                            !(j.instance.id == t.id
+                                && matches!(j.stage, Stage::Stopping | Stage::Confirming))
+                        });
                         cx.error_with_hint(
                             &format!("{} refused: {}", c.verb.verb(), t.label()),
                             &e,

@@ -774,7 +774,14 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                 _ => None,
             };
             lines.push(Line::styled(
-                format!("  {:label_w$}  filter: {}█", "", list.filter.value()),
+                if list.filter.value().is_empty() {
+                    format!(
+                        "  {:label_w$}  j/k ↑↓ move · Enter pick · type to filter█",
+                        ""
+                    )
+                } else {
+                    format!("  {:label_w$}  filter: {}█", "", list.filter.value())
+                },
                 Style::default().fg(theme.warn),
             ));
             let visible = list.visible();

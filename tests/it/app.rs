@@ -457,7 +457,7 @@ mod amis {
         assert!(valid_ami_name("no*stars").unwrap_err().contains("'*'"));
         assert_eq!(
             default_image_name("web 1", 1_795_000_000),
-            "web-1-20261118-1106"
+            "web-1-20261118-110640"
         );
     }
 
@@ -602,6 +602,17 @@ mod amis {
         }
         d.keys(" ").await; // start again when available
         d.key(Key::ctrl('s')).await;
+        // one confirmation names the instance before it is stopped
+        let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+            panic!("stop first asks: {:?}", d.status())
+        };
+        let text = d.app.confirm_body(c).text().join("\n");
+        assert!(
+            text.contains(&id) && text.contains("starts it again"),
+            "{text}"
+        );
+        assert!(d.calls.is_empty(), "nothing is stopped before the answer");
+        d.keys("y").await;
         assert_eq!(
             d.app.instances().get(&id).unwrap().inst.state,
             InstanceState::Stopping
@@ -961,4 +972,64 @@ async fn refreshing_goes_away_when_the_refresh_ends() {
     let mut d = loaded(10, false).await;
     d.key(Key::ctrl('r')).await;
     assert!(!d.status().contains("refreshing"), "{}", d.status());
+}
+
+mod forms {
+    use super::*;
+
+    #[tokio::test]
+    async fn j_and_k_move_in_an_open_list_and_other_keys_filter_it() {
+        let mut d = loaded(20, false).await;
+        select_where(&mut d, |i| i.state == InstanceState::Running).await;
+        d.keys("i").await;
+        d.key(Key::plain(KeyCode::Tab)).await;
+        d.key(Key::plain(KeyCode::Tab)).await; // Consistency
+        d.key(Key::plain(KeyCode::Enter)).await; // open the list
+        d.keys("jj").await; // move down twice: no reboot
+        d.key(Key::plain(KeyCode::Enter)).await; // pick
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!()
+        };
+        assert!(
+            form.field("Consistency").get().starts_with("no reboot"),
+            "{}",
+            form.field("Consistency").get()
+        );
+        // a printable key other than j/k starts the filter; then j is typed into it
+        d.key(Key::plain(KeyCode::Enter)).await;
+        d.keys("rj").await;
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!()
+        };
+        assert_eq!(form.fields[2].list().unwrap().filter.value(), "rj");
+    }
+
+    #[tokio::test]
+    async fn a_refused_create_image_keeps_the_form_and_what_was_typed() {
+        let mut d = loaded(20, false).await;
+        select_where(&mut d, |i| i.state == InstanceState::Stopped).await;
+        d.keys("i").await;
+        d.key(Key::ctrl('u')).await;
+        d.keys("my golden image").await;
+        d.key(Key::ctrl('s')).await;
+        assert!(d.app.dialog.is_none(), "{}", d.status());
+        let first = d.app.amis().selected_id().unwrap().to_string();
+        // the same name again, from the instances pane: refused before any call, in the form
+        d.keys("1").await;
+        d.keys("i").await;
+        d.key(Key::ctrl('u')).await;
+        d.keys("my golden image").await;
+        let calls = d.calls.len();
+        d.key(Key::ctrl('s')).await;
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!("the form stays open: {}", d.status())
+        };
+        assert!(
+            form.error.as_deref().unwrap_or("").contains(&first),
+            "{:?}",
+            form.error
+        );
+        assert_eq!(form.field("Name").get(), "my golden image");
+        assert_eq!(d.calls.len(), calls, "nothing was sent");
+    }
 }

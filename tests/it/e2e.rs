@@ -369,6 +369,9 @@ async fn the_golden_image_loop() {
         t.send("i");
         t.wait_for("Create image of", 10);
         t.send("\x13");
+        // stopping the instance is confirmed on its own, naming it
+        t.wait_for("Stop first", 10);
+        t.send("y");
         t.wait_for("is available", 60);
     });
     let mine = c.describe_images().owners("self").send().await.unwrap();

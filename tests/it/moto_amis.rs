@@ -32,6 +32,8 @@ async fn keys(d: &mut D, ks: &[Key]) {
 /// Opens the create-image form and picks the consistency option at `choice` (0 stop first,
 /// 1 reboot, 2 no reboot); returns the new image id after Ctrl-s.
 async fn create_image(d: &mut D, choice: usize, restart: bool) -> String {
+    // a second later: the proposed name (to the second) is a new one
+    d.app.now += 1;
     d.keys("i").await;
     assert!(
         matches!(d.app.dialog, Some(Dialog::Form { .. })),
@@ -46,6 +48,13 @@ async fn create_image(d: &mut D, choice: usize, restart: bool) -> String {
         d.keys(" ").await;
     }
     d.key(Key::ctrl('s')).await;
+    if let Some(Dialog::Confirm(c)) = &d.app.dialog {
+        // stop first: the stop is confirmed on its own, naming the instance
+        assert_eq!(choice, 0, "only stop first asks again");
+        let text = d.app.confirm_body(c).text().join("\n");
+        assert!(text.contains("Stop ") && text.contains("(i-"), "{text}");
+        d.keys("y").await;
+    }
     assert!(d.app.dialog.is_none(), "submitted: {:?}", d.status());
     assert_eq!(
         d.app.focused,
