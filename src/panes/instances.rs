@@ -410,14 +410,24 @@ impl InstancesPane {
         }
     }
 
-    /// A row for a fresh copy of an instance, keeping what was fetched separately.
-    fn row_for(&self, inst: Instance) -> InstanceRow {
+    /// A row for a fresh copy of an instance, keeping what was fetched separately — but
+    /// status checks only while the state is the same (a stopped instance has none).
+    fn row_for(&mut self, inst: Instance) -> InstanceRow {
         match self.list.get(&inst.id) {
-            Some(old) => InstanceRow {
-                inst,
-                protected: old.protected,
-                checks: old.checks.clone(),
-            },
+            Some(old) => {
+                let checks = if old.inst.state == inst.state {
+                    old.checks.clone()
+                } else {
+                    // asked again for the rows on screen
+                    self.checks_requested.remove(&inst.id);
+                    None
+                };
+                InstanceRow {
+                    inst,
+                    protected: old.protected,
+                    checks,
+                }
+            }
             None => InstanceRow::from(inst),
         }
     }

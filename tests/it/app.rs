@@ -1033,3 +1033,23 @@ mod forms {
         assert_eq!(d.calls.len(), calls, "nothing was sent");
     }
 }
+
+#[tokio::test]
+async fn status_checks_go_when_the_state_changes() {
+    let mut d = loaded(20, false).await;
+    let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    assert_eq!(
+        d.app.instances().get(&id).unwrap().checks.as_deref(),
+        Some("2/2"),
+        "checks of the rows on screen are fetched"
+    );
+    d.keys("S").await;
+    d.keys("y").await;
+    let row = d.app.instances().get(&id).unwrap();
+    assert_eq!(row.inst.state, InstanceState::Stopped);
+    assert_ne!(
+        row.checks.as_deref(),
+        Some("2/2"),
+        "a stopped instance does not keep the checks it had running"
+    );
+}
