@@ -3,6 +3,7 @@
 mod app;
 mod core;
 mod demo_keys_groups;
+mod demo_world;
 mod driver;
 mod e2e;
 mod emulator;

@@ -5,10 +5,12 @@ use std::time::Instant;
 
 use futures::future::BoxFuture;
 
-use super::{DEMO_ACCOUNT, DEMO_EPOCH, DEMO_REGION, DemoImage, DemoRegion, Inner};
+use super::{
+    DEMO_ACCOUNT, DEMO_EPOCH, DEMO_REGION, DemoImage, DemoRegion, DemoSnapshot, Inner, now_epoch,
+};
 use crate::aws::{
     ApiError, ApiResult, Image, ImageDevice, ImageScope, ImageSpec, ImagesApi, InstanceState, Page,
-    clean_image,
+    Snapshot, clean_image, clean_snapshot,
 };
 
 pub(super) fn demo_images() -> Vec<DemoImage> {
@@ -136,7 +138,7 @@ impl ImagesApi for DemoRegion {
         Box::pin(async move {
             self.delay().await;
             let _ = next_token;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             Self::settle_images(&mut inner, Instant::now());
             let items = inner
                 .images
@@ -159,7 +161,7 @@ impl ImagesApi for DemoRegion {
         Box::pin(async move {
             self.delay().await;
             let region = region.unwrap_or_else(|| DEMO_REGION.to_string());
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             Self::settle_images(&mut inner, Instant::now());
             let mut out = Vec::new();
             for id in &ids {
@@ -184,13 +186,11 @@ impl ImagesApi for DemoRegion {
     fn create_image(&self, spec: ImageSpec) -> BoxFuture<'_, ApiResult<String>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let now = Instant::now();
-            if let Some(d) = inner
-                .images
-                .iter()
-                .find(|d| d.scope == ImageScope::Mine && d.img.name == spec.name)
-            {
+            if let Some(d) = inner.images.iter().find(|d| {
+                d.scope == ImageScope::Mine && d.region == DEMO_REGION && d.img.name == spec.name
+            }) {
                 return Err(ApiError::service(
                     "InvalidAMIName.Duplicate",
                     format!(
@@ -205,27 +205,58 @@ impl ImagesApi for DemoRegion {
                     format!("The instance ID '{}' does not exist", spec.instance_id),
                 ));
             };
-            let (arch, devices) = {
-                let d = &mut inner.fleet[i];
-                self.settle(d, now);
+            let (arch, root, devices) = {
+                let d = &inner.fleet[i];
                 if !matches!(
                     d.inst.state,
                     InstanceState::Running | InstanceState::Stopped
                 ) {
                     return Err(Self::wrong_state(d, "imaged"));
                 }
-                (d.inst.architecture.clone(), d.inst.block_devices.clone())
+                (
+                    d.inst.architecture.clone(),
+                    d.inst.root_device_name.clone(),
+                    d.inst.block_devices.clone(),
+                )
             };
             let id = Self::fresh_id(&mut inner, "ami");
+            // a snapshot of every EBS volume, pending as CreateSnapshot's are; the image is
+            // pending as long as they are
+            let (state, progress) = self.new_snapshot_state();
             let mut devs = Vec::new();
             for b in devices {
-                let snap = Self::fresh_id(&mut inner, "snap");
-                inner.snapshots.push(snap.clone());
+                let (size, volume_type, encrypted) = inner
+                    .volumes
+                    .iter()
+                    .find(|v| v.vol.id == b.volume_id)
+                    .map_or((8, "gp3".to_string(), false), |v| {
+                        (v.vol.size_gib, v.vol.volume_type.clone(), v.vol.encrypted)
+                    });
+                let snap_id = Self::fresh_id(&mut inner, "snap");
+                let mut snap = Snapshot {
+                    id: snap_id.clone(),
+                    description: format!("Created by CreateImage({}) for {id}", spec.instance_id),
+                    volume_id: b.volume_id.clone(),
+                    size_gib: size,
+                    state: state.clone(),
+                    progress: progress.clone(),
+                    started: Some(now_epoch()),
+                    encrypted,
+                    owner_id: DEMO_ACCOUNT.into(),
+                    tags: spec.tags.clone(),
+                    ..Default::default()
+                };
+                clean_snapshot(&mut snap);
+                inner.snaps.push(DemoSnapshot {
+                    snap,
+                    started: now,
+                    region: DEMO_REGION.into(),
+                });
                 devs.push(ImageDevice {
                     device: b.device,
-                    snapshot_id: snap,
-                    size_gib: 8,
-                    volume_type: "gp3".into(),
+                    snapshot_id: snap_id,
+                    size_gib: size.into(),
+                    volume_type,
                     delete_on_termination: b.delete_on_termination,
                 });
             }
@@ -241,13 +272,8 @@ impl ImagesApi for DemoRegion {
                 architecture: arch,
                 virtualization: "hvm".into(),
                 root_device_type: "ebs".into(),
-                root_device_name: "/dev/xvda".into(),
-                created: Some(
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs() as i64)
-                        .unwrap_or(DEMO_EPOCH),
-                ),
+                root_device_name: root,
+                created: Some(now_epoch()),
                 public: false,
                 description: spec.description,
                 owner_id: DEMO_ACCOUNT.into(),
@@ -270,7 +296,7 @@ impl ImagesApi for DemoRegion {
     fn deregister_image(&self, id: String) -> BoxFuture<'_, ApiResult<()>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let before = inner.images.len();
             inner.images.retain(|d| {
                 !(d.img.id == id && d.region == DEMO_REGION && d.scope == ImageScope::Mine)
@@ -293,7 +319,7 @@ impl ImagesApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<String>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let Some(src) = inner
                 .images
                 .iter()
@@ -308,6 +334,46 @@ impl ImagesApi for DemoRegion {
             let new_id = Self::fresh_id(&mut inner, "ami");
             img.id = new_id.clone();
             img.name = name;
+            // the copy is yours, private, and has its own snapshots in the target region
+            img.owner_id = DEMO_ACCOUNT.into();
+            img.public = false;
+            let (state, progress) = self.new_snapshot_state();
+            for dev in &mut img.devices {
+                if dev.snapshot_id.is_empty() {
+                    continue;
+                }
+                let source = inner
+                    .snaps
+                    .iter()
+                    .find(|s| s.snap.id == dev.snapshot_id && s.region == DEMO_REGION)
+                    .map(|s| s.snap.clone());
+                let snap_id = Self::fresh_id(&mut inner, "snap");
+                let mut snap = Snapshot {
+                    id: snap_id.clone(),
+                    description: format!(
+                        "Copied for DestinationAmi {new_id} from SourceAmi {id} for SourceSnapshot {}",
+                        dev.snapshot_id
+                    ),
+                    volume_id: source
+                        .as_ref()
+                        .map(|s| s.volume_id.clone())
+                        .unwrap_or_default(),
+                    size_gib: i32::try_from(dev.size_gib).unwrap_or(8),
+                    state: state.clone(),
+                    progress: progress.clone(),
+                    started: Some(now_epoch()),
+                    encrypted: source.as_ref().is_some_and(|s| s.encrypted),
+                    owner_id: DEMO_ACCOUNT.into(),
+                    ..Default::default()
+                };
+                clean_snapshot(&mut snap);
+                inner.snaps.push(DemoSnapshot {
+                    snap,
+                    started: Instant::now(),
+                    region: target_region.clone(),
+                });
+                dev.snapshot_id = snap_id;
+            }
             let pending = self.transition * 4;
             img.state = if pending.is_zero() {
                 "available".into()

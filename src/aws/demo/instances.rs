@@ -1,14 +1,16 @@
 //! `InstancesApi` of the demo region: transitions take time, wrong-state actions and
 //! protected terminations are refused as EC2 refuses them.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
-use super::{AZS, DEMO_EPOCH, DEMO_REGION, DemoInstance, DemoRegion};
+use super::{AZS, DEMO_REGION, DemoInstance, DemoRegion, DemoVolume, now_epoch, private_dns};
 use crate::aws::{
-    ApiError, ApiResult, BlockDevice, Instance, InstanceState, InstanceTypeInfo, InstancesApi,
-    LaunchSpec, Page, Subnet, clean_instance, clean_multiline,
+    ApiError, ApiResult, Attachment, BlockDevice, ImageDevice, Instance, InstanceState,
+    InstanceTypeInfo, InstancesApi, LaunchSpec, Page, Subnet, Volume, clean_instance,
+    clean_multiline, clean_volume,
 };
 
 const TYPE_TABLE: &[(&str, i32, i64, bool, &str)] = &[
@@ -29,6 +31,8 @@ const TYPE_TABLE: &[(&str, i32, i64, bool, &str)] = &[
 ];
 
 impl DemoRegion {
+    /// Starts a transition: `via` now, `to` once `t` has passed (at once when `t` is zero:
+    /// the region completes it before answering).
     fn begin(
         d: &mut DemoInstance,
         now: Instant,
@@ -36,14 +40,44 @@ impl DemoRegion {
         via: InstanceState,
         to: InstanceState,
     ) {
-        if t.is_zero() {
-            d.inst.state = to;
-            d.next = None;
-        } else {
-            d.inst.state = via;
-            d.next = Some((now + t, to));
-        }
+        d.inst.state = via;
+        d.next = Some((now + t, to));
     }
+}
+
+/// The default subnet of each zone: `10.0.{0,16,32}.0/20`, as DescribeSubnets lists them.
+pub(super) fn demo_subnets() -> Vec<Subnet> {
+    AZS.iter()
+        .enumerate()
+        .map(|(i, az)| Subnet {
+            id: format!("subnet-0demo{}", &az[az.len() - 1..]),
+            az: az.to_string(),
+            vpc_id: "vpc-0demo1234".into(),
+            cidr: format!("10.0.{}.0/20", i * 16),
+            default_for_az: true,
+            name: format!("default-{}", &az[az.len() - 1..]),
+        })
+        .collect()
+}
+
+fn ipv4(s: &str) -> Option<u32> {
+    let o: Vec<u32> = s
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (o.len() == 4 && o.iter().all(|x| *x < 256)).then(|| o.iter().fold(0, |a, x| (a << 8) | x))
+}
+
+/// The first address of `cidr` no instance of the region holds, past the four EC2 keeps at
+/// the start of every subnet and short of the broadcast address.
+fn free_address(cidr: &str, used: &HashSet<u32>) -> Option<String> {
+    let (base, bits) = cidr.split_once('/')?;
+    let bits: u32 = bits.parse().ok().filter(|b| (16..=28).contains(b))?;
+    let size = 1u32 << (32 - bits);
+    let base = ipv4(base)? & !(size - 1);
+    (base + 4..base + size - 1)
+        .find(|a| !used.contains(a))
+        .map(|a| std::net::Ipv4Addr::from(a).to_string())
 }
 
 impl InstancesApi for DemoRegion {
@@ -59,14 +93,12 @@ impl InstancesApi for DemoRegion {
                     ApiError::service("InvalidParameterValue", "The token is not valid")
                 })?,
             };
-            let mut inner = self.inner.lock().expect("demo region lock");
-            let now = Instant::now();
+            let inner = self.lock();
             let end = (start + self.page_size).min(inner.fleet.len());
-            let mut items = Vec::with_capacity(end.saturating_sub(start));
-            for d in &mut inner.fleet[start.min(end)..end] {
-                self.settle(d, now);
-                items.push(d.inst.clone());
-            }
+            let items = inner.fleet[start.min(end)..end]
+                .iter()
+                .map(|d| d.inst.clone())
+                .collect();
             let next_token = (end < inner.fleet.len()).then(|| end.to_string());
             Ok(Page { items, next_token })
         })
@@ -150,9 +182,10 @@ impl InstancesApi for DemoRegion {
                 match d.inst.state {
                     InstanceState::Terminated | InstanceState::ShuttingDown => Ok(()),
                     _ => {
+                        // its volumes stay attached until it is terminated (see `arrive`)
                         Self::begin(d, now, t, InstanceState::ShuttingDown, InstanceState::Terminated);
                         d.inst.public_ip.clear();
-                        d.inst.block_devices.retain(|b| !b.delete_on_termination);
+                        d.inst.public_dns.clear();
                         Ok(())
                     }
                 }
@@ -193,7 +226,7 @@ impl InstancesApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<Vec<Instance>>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let Some(img) = inner
                 .images
                 .iter()
@@ -226,63 +259,176 @@ impl InstancesApi for DemoRegion {
                     ),
                 ));
             }
+            let subnets = demo_subnets();
+            let subnet = match spec.subnet_id.as_deref().filter(|s| !s.is_empty()) {
+                Some(id) => subnets.iter().find(|s| s.id == id).ok_or_else(|| {
+                    ApiError::service(
+                        "InvalidSubnetID.NotFound",
+                        format!("The subnet ID '{id}' does not exist"),
+                    )
+                })?,
+                // EC2 picks a default subnet: the demo, the first zone's
+                None => subnets
+                    .iter()
+                    .find(|s| s.default_for_az)
+                    .expect("a default subnet"),
+            }
+            .clone();
+            if let Some(k) = spec.key_name.as_deref().filter(|k| !k.is_empty())
+                && !inner.key_pairs.iter().any(|p| p.name == k)
+            {
+                return Err(ApiError::service(
+                    "InvalidKeyPair.NotFound",
+                    format!("The key pair '{k}' does not exist"),
+                ));
+            }
+            // the groups by id, with their names; the VPC's default group when none is given
+            let mut security_groups = Vec::new();
+            for g in &spec.security_group_ids {
+                let Some(sg) = inner.groups.iter().find(|x| &x.id == g) else {
+                    return Err(ApiError::service(
+                        "InvalidGroup.NotFound",
+                        format!("The security group '{g}' does not exist"),
+                    ));
+                };
+                security_groups.push((sg.id.clone(), sg.name.clone()));
+            }
+            if security_groups.is_empty()
+                && let Some(sg) = inner.groups.iter().find(|x| x.name == "default")
+            {
+                security_groups.push((sg.id.clone(), sg.name.clone()));
+            }
+            // a private address inside the subnet for each, none held by another instance
+            let count = spec.count.max(1) as usize;
+            let mut used: HashSet<u32> = inner
+                .fleet
+                .iter()
+                .filter_map(|d| ipv4(&d.inst.private_ip))
+                .collect();
+            let mut addresses = Vec::with_capacity(count);
+            for _ in 0..count {
+                let Some(ip) = free_address(&subnet.cidr, &used) else {
+                    return Err(ApiError::service(
+                        "InsufficientFreeAddressesInSubnet",
+                        format!(
+                            "There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.",
+                            subnet.id
+                        ),
+                    ));
+                };
+                used.extend(ipv4(&ip));
+                addresses.push(ip);
+            }
             if dry_run {
                 return Ok(Vec::new());
             }
+            // a volume for every EBS mapping of the image, the root one at least
+            let root = if img.root_device_name.is_empty() {
+                "/dev/xvda".to_string()
+            } else {
+                img.root_device_name.clone()
+            };
+            let mut mappings = img.devices.clone();
+            if !mappings.iter().any(|m| m.device == root) {
+                mappings.insert(
+                    0,
+                    ImageDevice {
+                        device: root.clone(),
+                        size_gib: 8,
+                        volume_type: "gp3".into(),
+                        delete_on_termination: true,
+                        ..Default::default()
+                    },
+                );
+            }
+            let name = spec
+                .tags
+                .iter()
+                .find(|(k, _)| k == "Name")
+                .map(|(_, v)| v.clone());
             let now = Instant::now();
-            let az = spec
-                .subnet_id
-                .as_deref()
-                .and_then(|s| AZS.iter().find(|a| s.ends_with(&a[a.len() - 1..])))
-                .copied()
-                .unwrap_or(AZS[0]);
-            let mut out = Vec::new();
-            for _ in 0..spec.count.max(1) {
+            let mut ids = Vec::with_capacity(count);
+            for ip in addresses {
                 let id = Self::fresh_id(&mut inner, "i");
                 let n = inner.fleet.len();
-                let vol = Self::fresh_id(&mut inner, "vol");
+                let mut block_devices = Vec::new();
+                for m in &mappings {
+                    let vol_id = Self::fresh_id(&mut inner, "vol");
+                    let is_root = m.device == root;
+                    let delete_on_termination = is_root || m.delete_on_termination;
+                    let encrypted = inner
+                        .snaps
+                        .iter()
+                        .find(|s| s.snap.id == m.snapshot_id && s.region == DEMO_REGION)
+                        .is_some_and(|s| s.snap.encrypted);
+                    let mut vol = Volume {
+                        id: vol_id.clone(),
+                        size_gib: i32::try_from(m.size_gib)
+                            .ok()
+                            .filter(|s| *s > 0)
+                            .unwrap_or(8),
+                        volume_type: if m.volume_type.is_empty() {
+                            "gp3".into()
+                        } else {
+                            m.volume_type.clone()
+                        },
+                        iops: Some(3000),
+                        state: "in-use".into(),
+                        az: subnet.az.clone(),
+                        attachments: vec![Attachment {
+                            instance_id: id.clone(),
+                            device: m.device.clone(),
+                            state: "attached".into(),
+                            delete_on_termination,
+                        }],
+                        encrypted,
+                        created: Some(now_epoch()),
+                        snapshot_id: m.snapshot_id.clone(),
+                        tags: name
+                            .iter()
+                            .map(|n| {
+                                let suffix = if is_root { "root" } else { "data" };
+                                ("Name".to_string(), format!("{n}-{suffix}"))
+                            })
+                            .collect(),
+                        ..Default::default()
+                    };
+                    clean_volume(&mut vol);
+                    inner.volumes.push(DemoVolume { vol, next: None });
+                    block_devices.push(BlockDevice {
+                        device: m.device.clone(),
+                        volume_id: vol_id,
+                        delete_on_termination,
+                    });
+                }
                 let mut inst = Instance {
                     id: id.clone(),
                     state: InstanceState::Pending,
                     instance_type: spec.instance_type.clone(),
-                    az: az.to_string(),
-                    private_ip: format!("10.0.{}.{}", 200 + n / 250 % 50, n % 250 + 4),
+                    az: subnet.az.clone(),
+                    private_dns: private_dns(&ip),
+                    private_ip: ip,
                     key_name: spec.key_name.clone().unwrap_or_default(),
-                    launch_time: Some(
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.as_secs() as i64)
-                            .unwrap_or(DEMO_EPOCH),
-                    ),
+                    launch_time: Some(now_epoch()),
                     image_id: img.id.clone(),
-                    vpc_id: "vpc-0demo1234".into(),
-                    subnet_id: spec
-                        .subnet_id
-                        .clone()
-                        .unwrap_or_else(|| "subnet-0demoa".into()),
+                    vpc_id: subnet.vpc_id.clone(),
+                    subnet_id: subnet.id.clone(),
                     architecture: img.architecture.clone(),
                     platform: "Linux/UNIX".into(),
-                    root_device_name: "/dev/xvda".into(),
+                    root_device_name: root.clone(),
                     root_device_type: "ebs".into(),
-                    security_groups: spec
-                        .security_group_ids
-                        .iter()
-                        .map(|g| (g.clone(), g.clone()))
-                        .collect(),
-                    block_devices: vec![BlockDevice {
-                        device: "/dev/xvda".into(),
-                        volume_id: vol,
-                        delete_on_termination: true,
-                    }],
+                    security_groups: security_groups.clone(),
+                    block_devices,
                     tags: spec.tags.clone(),
                     ..Default::default()
                 };
                 clean_instance(&mut inst);
                 let mut d = DemoInstance {
-                    inst: inst.clone(),
+                    inst,
                     protected: spec.termination_protection,
                     user_data: spec.user_data.clone().filter(|u| !u.is_empty()),
                     next: None,
+                    running_since: None,
                 };
                 Self::begin(
                     &mut d,
@@ -291,11 +437,13 @@ impl InstancesApi for DemoRegion {
                     InstanceState::Pending,
                     InstanceState::Running,
                 );
-                out.push(d.inst.clone());
-                inner.index.insert(id, n);
+                inner.index.insert(id.clone(), n);
                 inner.fleet.push(d);
+                Self::track(&mut inner, n);
+                ids.push(n);
             }
-            Ok(out)
+            self.advance(&mut inner, now);
+            Ok(ids.iter().map(|&n| inner.fleet[n].inst.clone()).collect())
         })
     }
 
@@ -316,19 +464,6 @@ impl InstancesApi for DemoRegion {
     }
 
     fn subnets(&self) -> BoxFuture<'_, ApiResult<Vec<Subnet>>> {
-        Box::pin(async move {
-            Ok(AZS
-                .iter()
-                .enumerate()
-                .map(|(i, az)| Subnet {
-                    id: format!("subnet-0demo{}", &az[az.len() - 1..]),
-                    az: az.to_string(),
-                    vpc_id: "vpc-0demo1234".into(),
-                    cidr: format!("10.0.{}.0/20", i * 16),
-                    default_for_az: true,
-                    name: format!("default-{}", &az[az.len() - 1..]),
-                })
-                .collect())
-        })
+        Box::pin(async move { Ok(demo_subnets()) })
     }
 }

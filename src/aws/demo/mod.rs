@@ -8,7 +8,7 @@
 //! each family's port is implemented in its own file, with the data and helpers only it uses.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 mod account;
@@ -35,6 +35,9 @@ struct DemoInstance {
     user_data: Option<String>,
     /// A transition in progress: the state it reaches, and when.
     next: Option<(Instant, InstanceState)>,
+    /// When it last reached `running` through a launch or a start (None for the seed fleet):
+    /// it is on a fresh host, its checks initialize for a while and no event is scheduled.
+    running_since: Option<Instant>,
 }
 
 struct DemoImage {
@@ -59,11 +62,15 @@ struct DemoSnapshot {
 
 struct Inner {
     volumes: Vec<DemoVolume>,
+    /// Some volume has a transition in progress (so [`DemoRegion::advance`] looks at them).
+    volumes_moving: bool,
+    /// Every region's snapshots (copies live in their target region).
     snaps: Vec<DemoSnapshot>,
     fleet: Vec<DemoInstance>,
     index: HashMap<String, usize>,
+    /// The fleet positions with a transition in progress.
+    moving: Vec<usize>,
     images: Vec<DemoImage>,
-    snapshots: Vec<String>,
     key_pairs: Vec<KeyPair>,
     groups: Vec<SecurityGroup>,
     counter: u64,
@@ -78,6 +85,15 @@ fn now_epoch() -> i64 {
 
 /// The demo's own region.
 pub const DEMO_REGION: &str = "eu-west-1";
+
+/// EC2's private DNS name of an address outside us-east-1; none without an address.
+fn private_dns(ip: &str) -> String {
+    if ip.is_empty() {
+        String::new()
+    } else {
+        format!("ip-{}.{DEMO_REGION}.compute.internal", ip.replace('.', "-"))
+    }
+}
 
 /// The simulated region.
 pub struct DemoRegion {
@@ -153,14 +169,12 @@ impl DemoRegion {
             epoch: DEMO_EPOCH,
             inner: Mutex::new(Inner {
                 volumes,
+                volumes_moving: false,
                 snaps,
                 fleet,
                 index,
+                moving: Vec::new(),
                 images: demo_images(),
-                snapshots: vec![
-                    "snap-0aa11bb22cc33dd44".into(),
-                    "snap-0bb22cc33dd44ee55".into(),
-                ],
                 key_pairs: demo_key_pairs(),
                 groups: demo_security_groups(),
                 counter: 0,
@@ -207,6 +221,12 @@ impl DemoRegion {
                 "\u{1b}]0;pwned\u{7}mallory\u{1b}[2J".to_string(),
             ));
         }
+        // inside the zone's subnet (10.0.{0,16,32}.0/20), past the 4 addresses EC2 keeps
+        let private_ip = if state == InstanceState::Terminated {
+            String::new()
+        } else {
+            format!("10.0.{}.{}", subnet_octet + (n / 250) % 16, n % 250 + 4)
+        };
         let mut inst = Instance {
             id: id.clone(),
             name: String::new(),
@@ -218,11 +238,7 @@ impl DemoRegion {
             },
             instance_type: ty.to_string(),
             az: az.to_string(),
-            private_ip: if state == InstanceState::Terminated {
-                String::new()
-            } else {
-                format!("10.0.{}.{}", subnet_octet + (n / 250) % 16, n % 250 + 4)
-            },
+            private_ip: private_ip.clone(),
             public_ip: if running && (role == "web" || role == "bastion") {
                 format!(
                     "54.{}.{}.{}",
@@ -246,7 +262,7 @@ impl DemoRegion {
             platform: "Linux/UNIX".into(),
             root_device_name: "/dev/xvda".into(),
             root_device_type: "ebs".into(),
-            private_dns: format!("ip-10-0-{}-{}.ec2.internal", subnet_octet, n % 250 + 4),
+            private_dns: private_dns(&private_ip),
             public_dns: String::new(),
             lifecycle: if n % 11 == 3 {
                 "spot".into()
@@ -291,6 +307,7 @@ impl DemoRegion {
                 "#!/bin/bash\nyum install -y httpd\nsystemctl enable --now httpd\n".to_string()
             }),
             next: None,
+            running_since: None,
         }
     }
 
@@ -300,22 +317,95 @@ impl DemoRegion {
         }
     }
 
-    fn settle(&self, d: &mut DemoInstance, now: Instant) {
-        if let Some((at, to)) = d.next
-            && now >= at
-        {
-            d.inst.state = to;
-            d.next = None;
-            // A stop that has settled is followed by nothing; a start needs nothing more.
+    /// Locks the region and brings it up to now: every transition due has happened, with
+    /// what follows from it.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        let mut inner = self.inner.lock().expect("demo region lock");
+        self.advance(&mut inner, Instant::now());
+        inner
+    }
+
+    /// Completes the instance and volume transitions due by `now`.
+    fn advance(&self, inner: &mut Inner, now: Instant) {
+        let mut k = 0;
+        while k < inner.moving.len() {
+            let i = inner.moving[k];
+            match inner.fleet[i].next {
+                Some((at, to)) if now >= at => {
+                    inner.moving.swap_remove(k);
+                    self.arrive(inner, i, to, at);
+                }
+                Some(_) => k += 1,
+                None => {
+                    inner.moving.swap_remove(k);
+                }
+            }
+        }
+        if inner.volumes_moving {
+            for v in &mut inner.volumes {
+                if let Some((at, to)) = &v.next
+                    && now >= *at
+                {
+                    v.vol.state = to.clone();
+                    v.next = None;
+                }
+            }
+            // a volume deleted with its instance leaves the region once `deleting` is over
+            inner.volumes.retain(|v| v.vol.state != "deleted");
+            inner.volumes_moving = inner.volumes.iter().any(|v| v.next.is_some());
         }
     }
 
+    /// Instance `i` reaches `to` at `at`. Reaching `running` puts it on a fresh host; reaching
+    /// `terminated` releases its addresses and its volumes: those marked DeleteOnTermination
+    /// are deleted (after a `deleting` moment), the others are detached and `available`.
+    fn arrive(&self, inner: &mut Inner, i: usize, to: InstanceState, at: Instant) {
+        let d = &mut inner.fleet[i];
+        d.inst.state = to;
+        d.next = None;
+        match to {
+            InstanceState::Running => d.running_since = Some(at),
+            InstanceState::Terminated => {
+                d.running_since = None;
+                for s in [
+                    &mut d.inst.private_ip,
+                    &mut d.inst.private_dns,
+                    &mut d.inst.public_ip,
+                    &mut d.inst.public_dns,
+                ] {
+                    s.clear();
+                }
+                let id = d.inst.id.clone();
+                let devices = std::mem::take(&mut d.inst.block_devices);
+                for v in &mut inner.volumes {
+                    let Some(a) = v.vol.attachments.iter().find(|a| a.instance_id == id) else {
+                        continue;
+                    };
+                    let delete = devices
+                        .iter()
+                        .find(|b| b.volume_id == v.vol.id)
+                        .map_or(a.delete_on_termination, |b| b.delete_on_termination);
+                    v.vol.attachments.clear();
+                    if delete {
+                        begin_volume(v, at, self.transition, "deleting", "deleted");
+                    } else {
+                        v.vol.state = "available".into();
+                        v.next = None;
+                    }
+                }
+                inner.volumes_moving = true;
+            }
+            _ => d.running_since = None,
+        }
+    }
+
+    /// Runs `f` on one instance, then completes what it started if that takes no time.
     fn with<T>(
         &self,
         id: &str,
         f: impl FnOnce(&mut DemoInstance, Instant, Duration) -> ApiResult<T>,
     ) -> ApiResult<T> {
-        let mut inner = self.inner.lock().expect("demo region lock");
+        let mut inner = self.lock();
         let now = Instant::now();
         let Some(&i) = inner.index.get(id) else {
             return Err(ApiError::service(
@@ -323,9 +413,17 @@ impl DemoRegion {
                 format!("The instance ID '{id}' does not exist"),
             ));
         };
-        let d = &mut inner.fleet[i];
-        self.settle(d, now);
-        f(d, now, self.transition)
+        let out = f(&mut inner.fleet[i], now, self.transition);
+        Self::track(&mut inner, i);
+        self.advance(&mut inner, now);
+        out
+    }
+
+    /// Follows instance `i` if a transition of its is in progress.
+    fn track(inner: &mut Inner, i: usize) {
+        if inner.fleet[i].next.is_some() && !inner.moving.contains(&i) {
+            inner.moving.push(i);
+        }
     }
 
     fn fresh_id(inner: &mut Inner, prefix: &str) -> String {
@@ -345,4 +443,11 @@ impl DemoRegion {
             ),
         )
     }
+}
+
+/// Starts a volume transition at `start`: `via` now, `to` once `t` has passed (the caller
+/// sets `volumes_moving`).
+fn begin_volume(v: &mut DemoVolume, start: Instant, t: Duration, via: &str, to: &str) {
+    v.vol.state = via.into();
+    v.next = Some((start + t, to.into()));
 }

@@ -1,5 +1,6 @@
-//! `StatusApi` of the demo region: a couple of impaired or initializing instances and
-//! scheduled events, at fixed places in the fleet.
+//! `StatusApi` of the demo region: checks for running instances only (`not-applicable` for
+//! the others); a couple of impaired or initializing instances and scheduled events at fixed
+//! places in the seed fleet; instances started or launched here initialize, then pass.
 
 use std::time::Instant;
 
@@ -35,30 +36,37 @@ impl StatusApi for DemoRegion {
                 .as_deref()
                 .and_then(|t| t.parse().ok())
                 .unwrap_or(0);
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let inner = self.lock();
             let now = Instant::now();
             let end = (start + self.page_size).min(inner.fleet.len());
             let mut items = Vec::new();
-            for (n, d) in inner.fleet[start.min(end)..end].iter_mut().enumerate() {
-                self.settle(d, now);
+            for (n, d) in inner.fleet[start.min(end)..end].iter().enumerate() {
                 let n = start + n;
+                // Only a running instance is checked. One started or launched through the API
+                // is on a fresh host: initializing for a while, then ok, with nothing
+                // scheduled; the seed fleet has a few troubles at fixed places.
                 let running = d.inst.state == InstanceState::Running;
-                let (sys, inst) = match (running, n) {
-                    (false, _) => ("not-applicable", "not-applicable"),
-                    (true, 9) => ("ok", "impaired"),
-                    (true, 14) => ("initializing", "initializing"),
-                    _ => ("ok", "ok"),
+                let seed_host = running && d.running_since.is_none();
+                let (sys, inst) = match (running, d.running_since, n) {
+                    (false, _, _) => ("not-applicable", "not-applicable"),
+                    (true, Some(at), _) if now < at + self.transition * 2 => {
+                        ("initializing", "initializing")
+                    }
+                    (true, Some(_), _) => ("ok", "ok"),
+                    (true, None, 9) => ("ok", "impaired"),
+                    (true, None, 14) => ("initializing", "initializing"),
+                    (true, None, _) => ("ok", "ok"),
                 };
                 let day = 86_400;
                 let events = match n {
-                    3 if running => vec![ScheduledEvent {
+                    3 if seed_host => vec![ScheduledEvent {
                         code: "system-reboot".into(),
                         description: "scheduled reboot for host maintenance".into(),
                         not_before: Some(self.epoch + day),
                         not_after: Some(self.epoch + day + 2 * 3600),
                         deadline: Some(self.epoch + 5 * day),
                     }],
-                    11 if running => vec![ScheduledEvent {
+                    11 if seed_host => vec![ScheduledEvent {
                         code: "instance-retirement".into(),
                         description: "The instance is running on degraded hardware".into(),
                         not_before: Some(self.epoch + 12 * day),

@@ -1,24 +1,23 @@
 //! `StorageApi` of the demo region: the fleet's disks, a spare volume per zone, snapshots
 //! that take a while to complete.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::future::BoxFuture;
 
 use super::{
     AZS, DEMO_ACCOUNT, DEMO_EPOCH, DEMO_REGION, DemoInstance, DemoRegion, DemoSnapshot, DemoVolume,
-    Inner, now_epoch,
+    Inner, begin_volume, now_epoch,
 };
 use crate::aws::{
-    ApiError, ApiResult, Attachment, BlockDevice, Page, Snapshot, StorageApi, Volume, VolumeSpec,
-    clean_snapshot, clean_volume,
+    ApiError, ApiResult, Attachment, BlockDevice, InstanceState, Page, Snapshot, StorageApi,
+    Volume, VolumeSpec, clean_snapshot, clean_volume,
 };
 
-/// The seed volumes: the disks of the first 60 instances, and a spare one in each zone.
+/// The seed volumes: the disks of every instance, and a spare one in each zone.
 pub(super) fn demo_volumes(fleet: &[DemoInstance]) -> Vec<DemoVolume> {
     let mut volumes: Vec<DemoVolume> = fleet
         .iter()
-        .take(60)
         .flat_map(|d| {
             d.inst.block_devices.iter().map(move |b| Volume {
                 id: b.volume_id.clone(),
@@ -83,25 +82,44 @@ pub(super) fn demo_volumes(fleet: &[DemoInstance]) -> Vec<DemoVolume> {
     volumes
 }
 
-/// The seed snapshot: the root of the golden web image.
+/// The seed snapshots: the roots of the two golden images, each made by CreateImage from an
+/// instance of the seed fleet.
 pub(super) fn demo_snapshots() -> Vec<DemoSnapshot> {
-    vec![DemoSnapshot {
+    let snap = |id: &str, name: &str, from: (&str, &str), ami: &str, days_ago: i64| DemoSnapshot {
         snap: Snapshot {
-            id: "snap-0aa11bb22cc33dd44".into(),
-            name: "golden-web-root".into(),
-            description: "Created by CreateImage for ami-0f9e8d7c6b5a49382".into(),
-            volume_id: "vol-0000000000000049b".into(),
+            id: id.into(),
+            name: name.into(),
+            description: format!("Created by CreateImage({}) for {ami}", from.0),
+            volume_id: from.1.into(),
             size_gib: 8,
             state: "completed".into(),
             progress: "100%".into(),
-            started: Some(DEMO_EPOCH - 33 * 86_400),
+            started: Some(DEMO_EPOCH - days_ago * 86_400),
             encrypted: true,
             owner_id: DEMO_ACCOUNT.into(),
-            tags: vec![("Name".into(), "golden-web-root".into())],
+            tags: vec![("Name".into(), name.into())],
         },
         started: Instant::now(),
         region: DEMO_REGION.into(),
-    }]
+    };
+    vec![
+        // from web-dev-39's root volume
+        snap(
+            "snap-0aa11bb22cc33dd44",
+            "golden-web-root",
+            ("i-007c3c1188e50e6b1", "vol-0000000000000049b"),
+            "ami-0f9e8d7c6b5a49382",
+            33,
+        ),
+        // from api-prod-41's root volume
+        snap(
+            "snap-0bb22cc33dd44ee55",
+            "golden-arm-root",
+            ("i-00b8ab04fbe3a3634", "vol-000000000000004d9"),
+            "ami-0a1b2c3d4e5f60718",
+            21,
+        ),
+    ]
 }
 
 impl DemoRegion {
@@ -118,27 +136,8 @@ impl DemoRegion {
             })
     }
 
-    fn settle_volume(v: &mut DemoVolume, now: Instant) {
-        if let Some((at, to)) = &v.next
-            && now >= *at
-        {
-            v.vol.state = to.clone();
-            v.next = None;
-        }
-    }
-
-    fn begin_volume(v: &mut DemoVolume, t: Duration, via: &str, to: &str) {
-        if t.is_zero() {
-            v.vol.state = to.into();
-            v.next = None;
-        } else {
-            v.vol.state = via.into();
-            v.next = Some((Instant::now() + t, to.into()));
-        }
-    }
-
     /// State and progress of a snapshot just started: done at once when transitions are off.
-    fn new_snapshot_state(&self) -> (String, String) {
+    pub(super) fn new_snapshot_state(&self) -> (String, String) {
         if self.transition.is_zero() {
             ("completed".into(), "100%".into())
         } else {
@@ -146,11 +145,9 @@ impl DemoRegion {
         }
     }
 
+    /// Brings the progress of pending snapshots up to now: they complete in three transitions.
     fn settle_snapshots(&self, inner: &mut Inner) {
         let total = self.transition * 3;
-        // a snapshot deleted through delete_snapshot leaves the id list: drop it here too
-        let ids = inner.snapshots.clone();
-        inner.snaps.retain(|s| ids.contains(&s.snap.id));
         for s in &mut inner.snaps {
             if s.snap.state != "pending" {
                 continue;
@@ -168,17 +165,23 @@ impl DemoRegion {
 }
 
 impl StorageApi for DemoRegion {
-    fn list_volumes(&self, _next_token: Option<String>) -> BoxFuture<'_, ApiResult<Page<Volume>>> {
+    fn list_volumes(&self, next_token: Option<String>) -> BoxFuture<'_, ApiResult<Page<Volume>>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
-            let now = Instant::now();
-            for v in &mut inner.volumes {
-                Self::settle_volume(v, now);
-            }
+            let start: usize = match next_token.as_deref() {
+                None => 0,
+                Some(t) => t.parse().map_err(|_| {
+                    ApiError::service("InvalidParameterValue", "The token is not valid")
+                })?,
+            };
+            let inner = self.lock();
+            let end = (start + self.page_size).min(inner.volumes.len());
             Ok(Page {
-                items: inner.volumes.iter().map(|v| v.vol.clone()).collect(),
-                next_token: None,
+                items: inner.volumes[start.min(end)..end]
+                    .iter()
+                    .map(|v| v.vol.clone())
+                    .collect(),
+                next_token: (end < inner.volumes.len()).then(|| end.to_string()),
             })
         })
     }
@@ -186,13 +189,10 @@ impl StorageApi for DemoRegion {
     fn describe_volumes(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Volume>>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
-            let now = Instant::now();
+            let mut inner = self.lock();
             let mut out = Vec::new();
             for id in ids {
-                let v = Self::volume(&mut inner, &id)?;
-                Self::settle_volume(v, now);
-                out.push(v.vol.clone());
+                out.push(Self::volume(&mut inner, &id)?.vol.clone());
             }
             Ok(out)
         })
@@ -201,7 +201,7 @@ impl StorageApi for DemoRegion {
     fn create_volume(&self, spec: VolumeSpec) -> BoxFuture<'_, ApiResult<String>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             if !AZS.contains(&spec.az.as_str()) {
                 return Err(ApiError::service(
                     "InvalidParameterValue",
@@ -224,8 +224,15 @@ impl StorageApi for DemoRegion {
             };
             clean_volume(&mut vol);
             let mut d = DemoVolume { vol, next: None };
-            Self::begin_volume(&mut d, self.transition, "creating", "available");
+            begin_volume(
+                &mut d,
+                Instant::now(),
+                self.transition,
+                "creating",
+                "available",
+            );
             inner.volumes.push(d);
+            inner.volumes_moving = true;
             Ok(id)
         })
     }
@@ -238,14 +245,21 @@ impl StorageApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<()>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let Some(&i) = inner.index.get(&instance_id) else {
                 return Err(ApiError::service(
                     "InvalidInstanceID.NotFound",
                     format!("The instance ID '{instance_id}' does not exist"),
                 ));
             };
-            let inst_az = inner.fleet[i].inst.az.clone();
+            let inst = &inner.fleet[i].inst;
+            if !matches!(inst.state, InstanceState::Running | InstanceState::Stopped) {
+                return Err(ApiError::service(
+                    "IncorrectState",
+                    format!("Instance '{instance_id}' is not 'running' or 'stopped'."),
+                ));
+            }
+            let inst_az = inst.az.clone();
             if inner.fleet[i]
                 .inst
                 .block_devices
@@ -259,9 +273,7 @@ impl StorageApi for DemoRegion {
                     ),
                 ));
             }
-            let t = self.transition;
             let v = Self::volume(&mut inner, &volume_id)?;
-            Self::settle_volume(v, Instant::now());
             if v.vol.state != "available" {
                 return Err(ApiError::service(
                     "VolumeInUse",
@@ -282,7 +294,8 @@ impl StorageApi for DemoRegion {
                 state: "attached".into(),
                 delete_on_termination: false,
             }];
-            Self::begin_volume(v, t, "in-use", "in-use");
+            v.vol.state = "in-use".into();
+            v.next = None;
             inner.fleet[i].inst.block_devices.push(BlockDevice {
                 device,
                 volume_id,
@@ -300,7 +313,7 @@ impl StorageApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<()>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let t = self.transition;
             let v = Self::volume(&mut inner, &volume_id)?;
             if !v
@@ -315,7 +328,8 @@ impl StorageApi for DemoRegion {
                 ));
             }
             v.vol.attachments.clear();
-            Self::begin_volume(v, t, "in-use", "available");
+            begin_volume(v, Instant::now(), t, "in-use", "available");
+            inner.volumes_moving = true;
             if let Some(&i) = inner.index.get(&instance_id) {
                 inner.fleet[i]
                     .inst
@@ -329,7 +343,7 @@ impl StorageApi for DemoRegion {
     fn delete_volume(&self, id: String) -> BoxFuture<'_, ApiResult<()>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let v = Self::volume(&mut inner, &id)?;
             if !v.vol.attachments.is_empty() {
                 return Err(ApiError::service(
@@ -353,7 +367,7 @@ impl StorageApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<String>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             let (size, encrypted) = {
                 let v = Self::volume(&mut inner, &volume_id)?;
                 (v.vol.size_gib, v.vol.encrypted)
@@ -374,7 +388,6 @@ impl StorageApi for DemoRegion {
                 ..Default::default()
             };
             clean_snapshot(&mut snap);
-            inner.snapshots.push(id.clone());
             inner.snaps.push(DemoSnapshot {
                 snap,
                 started: Instant::now(),
@@ -391,7 +404,7 @@ impl StorageApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<Page<Snapshot>>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             self.settle_snapshots(&mut inner);
             Ok(Page {
                 items: inner
@@ -413,7 +426,7 @@ impl StorageApi for DemoRegion {
         Box::pin(async move {
             self.delay().await;
             let region = region.unwrap_or_else(|| DEMO_REGION.to_string());
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
             self.settle_snapshots(&mut inner);
             ids.iter()
                 .map(|id| {
@@ -436,22 +449,16 @@ impl StorageApi for DemoRegion {
     fn copy_snapshot(
         &self,
         id: String,
-        _description: String,
+        description: String,
         target_region: String,
     ) -> BoxFuture<'_, ApiResult<String>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
-            if !inner.snaps.iter().any(|s| s.snap.id == id) {
-                return Err(ApiError::service(
-                    "InvalidSnapshot.NotFound",
-                    format!("The snapshot '{id}' does not exist."),
-                ));
-            }
+            let mut inner = self.lock();
             let Some(src) = inner
                 .snaps
                 .iter()
-                .find(|s| s.snap.id == id)
+                .find(|s| s.snap.id == id && s.region == DEMO_REGION)
                 .map(|s| s.snap.clone())
             else {
                 return Err(ApiError::service(
@@ -461,15 +468,20 @@ impl StorageApi for DemoRegion {
             };
             let new_id = Self::fresh_id(&mut inner, "snap");
             let (state, progress) = self.new_snapshot_state();
-            let snap = Snapshot {
+            let mut snap = Snapshot {
                 id: new_id.clone(),
-                description: format!("Copied for {id} from {DEMO_REGION}"),
+                // EC2's own when none is given
+                description: if description.is_empty() {
+                    format!("[Copied {id} from {DEMO_REGION}]")
+                } else {
+                    description
+                },
                 state,
                 progress,
                 started: Some(now_epoch()),
                 ..src
             };
-            inner.snapshots.push(new_id.clone());
+            clean_snapshot(&mut snap);
             inner.snaps.push(DemoSnapshot {
                 snap,
                 started: Instant::now(),
@@ -482,25 +494,30 @@ impl StorageApi for DemoRegion {
     fn delete_snapshot(&self, id: String) -> BoxFuture<'_, ApiResult<()>> {
         Box::pin(async move {
             self.delay().await;
-            let mut inner = self.inner.lock().expect("demo region lock");
+            let mut inner = self.lock();
+            if !inner
+                .snaps
+                .iter()
+                .any(|s| s.snap.id == id && s.region == DEMO_REGION)
+            {
+                return Err(ApiError::service(
+                    "InvalidSnapshot.NotFound",
+                    format!("The snapshot '{id}' does not exist."),
+                ));
+            }
             if let Some(ami) = inner
                 .images
                 .iter()
-                .find(|d| d.img.snapshot_ids().contains(&id))
+                .find(|d| d.region == DEMO_REGION && d.img.snapshot_ids().contains(&id))
             {
                 return Err(ApiError::service(
                     "InvalidSnapshot.InUse",
                     format!("The snapshot {id} is currently in use by {}", ami.img.id),
                 ));
             }
-            let before = inner.snapshots.len();
-            inner.snapshots.retain(|s| s != &id);
-            if inner.snapshots.len() == before {
-                return Err(ApiError::service(
-                    "InvalidSnapshot.NotFound",
-                    format!("The snapshot '{id}' does not exist."),
-                ));
-            }
+            inner
+                .snaps
+                .retain(|s| !(s.snap.id == id && s.region == DEMO_REGION));
             Ok(())
         })
     }
