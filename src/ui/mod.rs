@@ -123,11 +123,22 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     );
 }
 
-/// Fits preferred column widths into `avail` cells: shrink the columns with the most slack,
-/// then drop columns from the right. Returns (column index, width) of the columns shown.
-pub fn fit_columns(cols: &[Column], avail: u16) -> Vec<(usize, u16)> {
+/// Fits columns into `avail` cells. Each column wants the width of its widest visible
+/// content (or its title), so empty columns shrink and long codes and descriptions get the
+/// room; `want` gives those widths (None: the column's preferred width). When short of room,
+/// columns are dropped from the right until their minimums fit, then the columns with the
+/// most slack are shrunk first. Returns (column index, width) of the columns shown.
+pub fn fit_columns(cols: &[Column], want: &[Option<u16>], avail: u16) -> Vec<(usize, u16)> {
     let mut shown: Vec<usize> = (0..cols.len()).collect();
-    let need = |s: &[usize]| -> u32 { s.iter().map(|i| cols[*i].min as u32 + 1).sum() };
+    let width = |i: usize| -> u16 {
+        match want.get(i).copied().flatten() {
+            // the title and its sort arrow always fit
+            Some(w) => w.max(cols[i].title.chars().count() as u16 + 1).min(avail),
+            None => cols[i].width,
+        }
+    };
+    let min = |i: usize| cols[i].min.min(width(i));
+    let need = |s: &[usize]| -> u32 { s.iter().map(|i| min(*i) as u32 + 1).sum() };
     // drop columns from the right (keeping the first two and the last) until the minimums fit
     while need(&shown) > avail as u32 && shown.len() > 2 {
         let drop = if shown.len() > 3 {
@@ -137,16 +148,22 @@ pub fn fit_columns(cols: &[Column], avail: u16) -> Vec<(usize, u16)> {
         };
         shown.remove(drop);
     }
-    let mut fitted: Vec<(usize, u16)> = shown.iter().map(|i| (*i, cols[*i].width)).collect();
+    let mut fitted: Vec<(usize, u16)> = shown.iter().map(|i| (*i, width(*i))).collect();
     let total = |s: &[(usize, u16)]| -> u32 { s.iter().map(|(_, w)| *w as u32 + 1).sum() };
-    // then shrink the columns with the most slack, one cell at a time
+    // then shrink the columns with the most slack, the widest first
     while total(&fitted) > avail as u32 {
+        let over = total(&fitted) - avail as u32;
         let slack = fitted
             .iter_mut()
-            .filter(|(i, w)| *w > cols[*i].min)
-            .max_by_key(|(i, w)| *w - cols[*i].min);
+            .filter(|(i, w)| *w > min(*i))
+            .max_by_key(|(i, w)| *w - min(*i));
         match slack {
-            Some((_, w)) => *w -= 1,
+            Some((i, w)) => {
+                // big steps while far over, one cell at a time near the end
+                let room = *w - min(*i);
+                let step = (over as u16).min(room).div_ceil(4).max(1);
+                *w -= step;
+            }
             None => break,
         }
     }
@@ -258,9 +275,20 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     }
 
     let cols = t.columns();
-    let fitted = fit_columns(&cols, inner.width.saturating_sub(2));
-    let (sort_col, desc) = t.sort();
     let height = inner.height.saturating_sub(1) as usize;
+    // what the visible rows hold decides the widths
+    let all: Vec<usize> = (0..cols.len()).collect();
+    let mut want: Vec<Option<u16>> = vec![Some(0); cols.len()];
+    for r in t.visible_cells(height, &all, app.now) {
+        for (i, (text, _)) in r.cells.iter().enumerate() {
+            let w = unicode_width::UnicodeWidthStr::width(text.as_str()).min(u16::MAX as usize) as u16;
+            if let Some(Some(x)) = want.get_mut(i) {
+                *x = (*x).max(w);
+            }
+        }
+    }
+    let fitted = fit_columns(&cols, &want, inner.width.saturating_sub(2));
+    let (sort_col, desc) = t.sort();
     let cursor = t.cursor();
     let shown: Vec<usize> = fitted.iter().map(|(i, _)| *i).collect();
     let body: Vec<Row> = t
