@@ -1062,7 +1062,17 @@ impl AppState {
                         self.s.info("cancelled");
                         return vec![];
                     }
-                    FormOutcome::Submit => FormEvent::Submit,
+                    FormOutcome::Submit => {
+                        let (w, h) = self.s.size;
+                        if w < MIN_WIDTH || h < MIN_HEIGHT {
+                            // the form is not on screen: it cannot be submitted
+                            form.error = Some(format!(
+                                "the terminal is too small to show this form ({w}×{h}): enlarge it to at least {MIN_WIDTH}×{MIN_HEIGHT}"
+                            ));
+                            return vec![];
+                        }
+                        FormEvent::Submit
+                    }
                     FormOutcome::Changed(i) => {
                         form.error = None;
                         FormEvent::Changed(form.fields[i].label)

@@ -281,7 +281,8 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let mut want: Vec<Option<u16>> = vec![Some(0); cols.len()];
     for r in t.visible_cells(height, &all, app.now) {
         for (i, (text, _)) in r.cells.iter().enumerate() {
-            let w = unicode_width::UnicodeWidthStr::width(text.as_str()).min(u16::MAX as usize) as u16;
+            let w =
+                unicode_width::UnicodeWidthStr::width(text.as_str()).min(u16::MAX as usize) as u16;
             if let Some(Some(x)) = want.get_mut(i) {
                 *x = (*x).max(w);
             }

@@ -15,6 +15,7 @@ mod moto_events;
 mod moto_keys_groups;
 mod moto_security_groups;
 mod moto_storage;
+mod props;
 mod security_groups;
 mod svg;
 mod ui;

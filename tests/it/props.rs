@@ -1,0 +1,198 @@
+//! A property test of the core: random keys, resizes and API results (failures and stale
+//! pages among them) over the demo region, checked after every step.
+
+use std::time::Duration;
+
+use ec2tui::app::{Dialog, Event, Key, KeyCode, MIN_HEIGHT, MIN_WIDTH};
+use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::{ApiError, ErrorKind, Instance, InstanceState, Page};
+use proptest::prelude::*;
+
+use crate::driver::{Driver, Panes, instances_page};
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(Key),
+    /// A `:` command from a safe list (no pane that writes files is reachable at random).
+    Command(&'static str),
+    Resize(u16, u16),
+    WatchDue,
+    RefreshDue,
+    /// A page of instances for a request id near the latest: stale, current or unknown.
+    Page {
+        back: u64,
+        fail: bool,
+    },
+}
+
+fn key() -> impl Strategy<Value = Key> {
+    let chars = "jkgG/<>= sSFrpiLlonavxdCqy?1234510\u{1b}";
+    prop_oneof![
+        6 => proptest::sample::select(chars.chars().collect::<Vec<_>>()).prop_map(Key::char),
+        2 => proptest::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Down,
+            KeyCode::Up,
+            KeyCode::PageDown,
+            KeyCode::PageUp,
+            KeyCode::Backspace,
+            KeyCode::End,
+            KeyCode::Home,
+        ])
+        .prop_map(Key::plain),
+        1 => proptest::sample::select(vec!['d', 's', 'r', 'u']).prop_map(Key::ctrl),
+        1 => Just(Key::char('t')), // part of "terminate"
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        12 => key().prop_map(Step::Key),
+        1 => proptest::sample::select(vec![
+            "instances", "amis", "volumes", "snapshots", "events", "journal", "sg",
+            "messages", "bogus", "help",
+        ])
+        .prop_map(Step::Command),
+        1 => (10u16..220, 5u16..70).prop_map(|(w, h)| Step::Resize(w, h)),
+        1 => Just(Step::WatchDue),
+        1 => Just(Step::RefreshDue),
+        1 => (0u64..4, any::<bool>()).prop_map(|(back, fail)| Step::Page { back, fail }),
+    ]
+}
+
+/// Runs the steps; returns a description of the first broken rule, if any.
+async fn run(steps: Vec<Step>, read_only: bool) -> Result<(), String> {
+    let mut d = Driver::new(
+        DemoRegion::new(12, Duration::ZERO, Duration::ZERO),
+        read_only,
+    );
+    d.start().await;
+    let mut confirmed_ever = false;
+    let mut latest_req = 0u64;
+    for (n, s) in steps.into_iter().enumerate() {
+        let (w, h) = d.app.size;
+        let visible = w >= MIN_WIDTH && h >= MIN_HEIGHT;
+        let dialog_before = match &d.app.dialog {
+            Some(Dialog::Confirm(_)) => "confirm",
+            Some(Dialog::Form { .. }) => "form",
+            _ => "",
+        };
+        let (fx, by_key) = match &s {
+            Step::Key(k) => (d.app.update(Event::Key(*k)), true),
+            Step::Command(c) => {
+                let mut fx = d.app.update(Event::Key(Key::char(':')));
+                for ch in c.chars() {
+                    fx.extend(d.app.update(Event::Key(Key::char(ch))));
+                }
+                fx.extend(d.app.update(Event::Key(Key::plain(KeyCode::Enter))));
+                (fx, true)
+            }
+            Step::Resize(w, h) => (
+                d.app.update(Event::Resize {
+                    width: *w,
+                    height: *h,
+                }),
+                false,
+            ),
+            Step::WatchDue => (d.app.update(Event::WatchDue), false),
+            Step::RefreshDue => (d.app.update(Event::RefreshDue), false),
+            Step::Page { back, fail } => {
+                let req = latest_req.saturating_sub(*back);
+                let result = if *fail {
+                    Err(ApiError::other(ErrorKind::Network, "injected"))
+                } else {
+                    Ok(Page {
+                        items: vec![Instance {
+                            id: format!("i-injected{back}"),
+                            state: InstanceState::Running,
+                            ..Default::default()
+                        }],
+                        next_token: None,
+                    })
+                };
+                (d.app.update(instances_page(req, result)), false)
+            }
+        };
+        for f in &fx {
+            if let ec2tui::app::Effect::Fetch {
+                pane: "instances",
+                req,
+                job,
+            } = f
+                && job.what == "DescribeInstances"
+            {
+                latest_req = latest_req.max(*req);
+            }
+        }
+        let calls_now = crate::driver::calls(&fx).len();
+        if calls_now > 0 {
+            if read_only {
+                return Err(format!("step {n} {s:?}: a call in read-only mode"));
+            }
+            if by_key {
+                if dialog_before.is_empty() || !visible {
+                    return Err(format!(
+                        "step {n} {s:?}: a call without a confirmation on a visible prompt (dialog {dialog_before:?}, {w}×{h})"
+                    ));
+                }
+                confirmed_ever = true;
+            } else if !confirmed_ever {
+                return Err(format!(
+                    "step {n} {s:?}: a call nobody confirmed: {:?}",
+                    crate::driver::calls(&fx)
+                ));
+            }
+        }
+        d.run(fx).await;
+        if d.calls.iter().any(|_| read_only) {
+            return Err(format!("step {n}: a follow-up call in read-only mode"));
+        }
+        // selection and marks only on rows that exist
+        d.app.prepare_draw();
+        let t = d.app.instances();
+        if let Some(id) = t.selected_id()
+            && t.get(id).is_none()
+        {
+            return Err(format!("step {n}: selected {id} is not a row"));
+        }
+        if let Some(m) = t.marks().iter().find(|m| t.get(m).is_none()) {
+            return Err(format!("step {n}: marked {m} is not a row"));
+        }
+        let focused = d.app.table();
+        if let Some(id) = focused.selected_id().map(str::to_string)
+            && focused.rows() > 0
+            && focused.cursor() >= focused.rows()
+        {
+            return Err(format!("step {n}: cursor past the rows (selected {id})"));
+        }
+    }
+    Ok(())
+}
+
+fn cases() -> u32 {
+    std::env::var("EC2TUI_PROP_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_use_never_calls_aws_unconfirmed_nor_breaks_the_table(
+        steps in proptest::collection::vec(step(), 1..60),
+        read_only in proptest::bool::weighted(0.3),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let r = rt.block_on(run(steps, read_only));
+        prop_assert!(r.is_ok(), "{}", r.unwrap_err());
+    }
+}
