@@ -107,8 +107,15 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             profile: cli.profile.clone(),
             region: cli.region.clone(),
             endpoint_url: cli.endpoint_url.clone(),
+            ..ConnectOptions::default()
         };
-        let api = SdkEc2::connect(&opts).await;
+        let api = match SdkEc2::connect(&opts).await {
+            Ok(api) => api,
+            Err(e) => {
+                eprintln!("ec2tui: {e}");
+                return ExitCode::from(2);
+            }
+        };
         let Some(region) = api.region().map(str::to_string) else {
             eprintln!(
                 "ec2tui: no AWS region configured: pass --region NAME, set AWS_REGION, or set a region for the profile in ~/.aws/config"
