@@ -6,6 +6,7 @@ mod demo_keys_groups;
 mod driver;
 mod e2e;
 mod emulator;
+mod faults;
 mod journal;
 mod key_pairs;
 mod moto_amis;
