@@ -202,6 +202,12 @@ async fn a_missing_source_profile_is_named() {
     );
     let hint = e.hint("role").unwrap();
     assert!(hint.contains("[profile base]"), "{hint}");
+    // aws-config tells only the first call; every later one says the same here
+    let again = api
+        .list_instances(None)
+        .await
+        .expect_err("still no source profile");
+    assert_eq!(again.message, e.message);
 }
 
 #[tokio::test]

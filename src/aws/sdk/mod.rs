@@ -98,10 +98,9 @@ impl SdkEc2 {
         if let Some(inner) = conf.credentials_provider() {
             conf = conf
                 .to_builder()
-                .credentials_provider(SharedCredentialsProvider::new(profiles::Explained {
-                    inner,
-                    info,
-                }))
+                .credentials_provider(SharedCredentialsProvider::new(profiles::Explained::new(
+                    inner, info,
+                )))
                 .build();
         }
         Ok(Self::from_conf(&conf))

@@ -132,6 +132,20 @@ fn info(set: &ProfileSet, selected: &str) -> ProfileInfo {
 pub(super) struct Explained {
     pub inner: SharedCredentialsProvider,
     pub info: ProfileInfo,
+    /// The last failure explained: aws-config hands a profile's set-up error (a missing
+    /// `source_profile`) to the first call only and "initialization error already taken"
+    /// to every later one, so later calls repeat this instead.
+    pub last: std::sync::Mutex<Option<ApiError>>,
+}
+
+impl Explained {
+    pub fn new(inner: SharedCredentialsProvider, info: ProfileInfo) -> Self {
+        Self {
+            inner,
+            info,
+            last: std::sync::Mutex::new(None),
+        }
+    }
 }
 
 /// A credentials failure already in words; the leaf of the SDK error's source chain.
@@ -160,8 +174,16 @@ impl ProvideCredentials for Explained {
                         "credentials: {}",
                         aws_smithy_types::error::display::DisplayErrorContext(&e)
                     );
+                    let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+                    let explained = match last.as_ref() {
+                        Some(prev) if chain_text(&e).contains("error already taken") => {
+                            prev.clone()
+                        }
+                        _ => explain(&e, &self.info),
+                    };
+                    *last = Some(explained.clone());
                     Err(CredentialsError::provider_error(CredentialsFailure(
-                        explain(&e, &self.info),
+                        explained,
                     )))
                 }
                 ok => ok,
