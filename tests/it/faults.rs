@@ -29,17 +29,17 @@ const TEST_PROFILE: &str = "[profile t]\nregion = us-east-1\n";
 const TEST_CREDENTIALS: &str =
     "[t]\naws_access_key_id = testing\naws_secret_access_key = testing\n";
 
-/// Our adapter through the proxy, built by `connect` like the binary builds it, with short
-/// timeouts.
-async fn through(proxy: &FaultProxy, name: &str) -> SdkEc2 {
+/// Our adapter through the proxy, built by `connect` like the binary builds it, with the
+/// timeouts given (attempt, all attempts).
+async fn through(proxy: &FaultProxy, name: &str, attempt: Duration, all: Duration) -> SdkEc2 {
     let (config_file, credentials_file) = profile_files(name, TEST_PROFILE, TEST_CREDENTIALS);
     SdkEc2::connect(&ConnectOptions {
         profile: Some("t".into()),
         region: Some("us-east-1".into()),
         endpoint_url: Some(proxy.endpoint.clone()),
         connect_timeout: Some(Duration::from_secs(1)),
-        attempt_timeout: Some(Duration::from_secs(1)),
-        operation_timeout: Some(Duration::from_secs(2)),
+        attempt_timeout: Some(attempt),
+        operation_timeout: Some(all),
         config_file: Some(config_file),
         credentials_file: Some(credentials_file),
     })
@@ -54,7 +54,14 @@ async fn a_stalled_endpoint_fails_in_time_and_the_same_adapter_recovers() {
     let ami = some_ami(&c).await;
     let id = launch(&c, &ami, 1, "through-the-proxy").await.remove(0);
     let proxy = FaultProxy::start(&moto);
-    let api = through(&proxy, "stall").await;
+    // the second attempt starts after 1.5 s, so the 2 s in all always ends it first
+    let api = through(
+        &proxy,
+        "stall",
+        Duration::from_millis(1500),
+        Duration::from_secs(2),
+    )
+    .await;
 
     // the adapter: a stalled call fails within its deadline, in words
     proxy.set("stall");
@@ -113,7 +120,14 @@ async fn a_stalled_endpoint_fails_in_time_and_the_same_adapter_recovers() {
 async fn a_throttled_identity_at_start_is_known_after_recovery() {
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto);
-    let api = through(&proxy, "throttle").await;
+    // time enough for three throttled attempts and their backoff
+    let api = through(
+        &proxy,
+        "throttle",
+        Duration::from_secs(5),
+        Duration::from_secs(20),
+    )
+    .await;
     proxy.set("throttle-sts");
     let mut d = Driver::new(api, false);
     d.start().await;
