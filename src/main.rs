@@ -12,7 +12,14 @@ use ec2tui::config;
 use ec2tui::journal::Journal;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    unset_empty_aws_variables();
+    let mut cli = Cli::parse();
+    // an empty flag, like an empty variable, means "not given"
+    for flag in [&mut cli.profile, &mut cli.region, &mut cli.endpoint_url] {
+        if flag.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            *flag = None;
+        }
+    }
     let log_warning = init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -25,6 +32,20 @@ fn main() -> ExitCode {
         }
     };
     rt.block_on(run(cli, log_warning))
+}
+
+/// An empty `AWS_*` variable counts as unset, as it does for the AWS CLI
+/// (`AWS_ENDPOINT_URL=` must not become an endpoint with an empty URL, nor `AWS_PROFILE=` a
+/// profile named ""). Done first, while the process has one thread.
+fn unset_empty_aws_variables() {
+    let empty: Vec<std::ffi::OsString> = std::env::vars_os()
+        .filter(|(k, v)| k.to_str().is_some_and(|k| k.starts_with("AWS_")) && v.is_empty())
+        .map(|(k, _)| k)
+        .collect();
+    for k in empty {
+        // SAFETY: called at the top of main, before the runtime or any other thread starts.
+        unsafe { std::env::remove_var(k) };
+    }
 }
 
 /// Logs go to a file in the data directory, never to the terminal.
@@ -86,8 +107,15 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             profile: cli.profile.clone(),
             region: cli.region.clone(),
             endpoint_url: cli.endpoint_url.clone(),
+            ..ConnectOptions::default()
         };
-        let api = SdkEc2::connect(&opts).await;
+        let api = match SdkEc2::connect(&opts).await {
+            Ok(api) => api,
+            Err(e) => {
+                eprintln!("ec2tui: {e}");
+                return ExitCode::from(2);
+            }
+        };
         let Some(region) = api.region().map(str::to_string) else {
             eprintln!(
                 "ec2tui: no AWS region configured: pass --region NAME, set AWS_REGION, or set a region for the profile in ~/.aws/config"

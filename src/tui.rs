@@ -2,7 +2,8 @@
 //! back into `update`. The loop never awaits AWS.
 
 use std::io;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, KeyModifiers};
@@ -167,13 +168,49 @@ pub fn restore() {
     let _ = crossterm::execute!(io::stdout(), crossterm::cursor::Show);
 }
 
+/// Set by the panic hook: no frame is drawn after it.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+/// Held while a frame is drawn; the panic hook takes it before it restores the terminal.
+static DRAWING: Mutex<()> = Mutex::new(());
+
+/// Draws a frame, unless a panic is restoring the terminal.
+fn draw(terminal: &mut DefaultTerminal, app: &AppState, theme: &Theme) -> io::Result<()> {
+    let _frame = DRAWING.lock().unwrap_or_else(|p| p.into_inner());
+    if PANICKED.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    terminal.draw(|f| ui::draw(f, app, theme)).map(|_| ())
+}
+
 /// Makes a panic anywhere (the loop or a spawned task) restore the terminal, log, and exit
 /// non-zero instead of leaving a live app on a restored terminal.
 fn install_panic_hook() {
     let restore_and_report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panic: {info}");
+        PANICKED.store(true, Ordering::SeqCst);
+        // wait (briefly: the panic may be inside a draw on this very thread) for a frame
+        // being drawn to finish, so none lands on the restored screen
+        let deadline = std::time::Instant::now() + Duration::from_millis(200);
+        let _frame = loop {
+            match DRAWING.try_lock() {
+                Ok(g) => break Some(g),
+                Err(std::sync::TryLockError::Poisoned(p)) => break Some(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock)
+                    if std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                Err(std::sync::TryLockError::WouldBlock) => break None,
+            }
+        };
         restore();
+        // the report goes on a clean screen, not over fragments of the UI
+        let _ = crossterm::execute!(
+            io::stdout(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+            crossterm::cursor::MoveTo(0, 0)
+        );
         restore_and_report(info);
         eprintln!("ec2tui crashed; the terminal was restored. See the log for details.");
         std::process::exit(101);
@@ -231,7 +268,7 @@ async fn event_loop(
     for f in fx {
         spawn_effect(&api, &journal, &tx, f);
     }
-    terminal.draw(|f| ui::draw(f, &app, theme))?;
+    draw(terminal, &app, theme)?;
     if std::env::var_os("EC2TUI_DEBUG_PANIC").is_some() {
         // a support aid (and the test of the panic path): a panic in a spawned task must
         // restore the terminal and end the process, not leave a live app behind
@@ -272,7 +309,7 @@ async fn event_loop(
             }
         }
         app.prepare_draw();
-        terminal.draw(|f| ui::draw(f, &app, theme))?;
+        draw(terminal, &app, theme)?;
     }
 }
 

@@ -522,13 +522,61 @@ impl ApiError {
         }
     }
 
+    /// Credentials that could not be loaded: what failed, then the first line of the
+    /// SDK's cause (`detail`). [`ApiError::hint`] reads the cause back from the message.
+    pub fn credentials(cause: CredentialsCause, detail: &str) -> Self {
+        let head = match &cause {
+            CredentialsCause::Sso => {
+                let d = detail.to_lowercase();
+                if ["expired", "token", "unauthorized", "401", "invalid"]
+                    .iter()
+                    .any(|w| d.contains(w))
+                {
+                    "the SSO session has expired or is invalid".to_string()
+                } else {
+                    "the SSO sign-in failed".to_string()
+                }
+            }
+            CredentialsCause::Process => "credential_process failed".to_string(),
+            CredentialsCause::SourceProfile(name) => {
+                format!("source_profile {name} is not in the config files")
+            }
+            CredentialsCause::Missing => {
+                return Self::other(
+                    ErrorKind::Credentials,
+                    "no AWS credentials found (environment, profile files, SSO and instance metadata were tried)",
+                );
+            }
+            CredentialsCause::Expired => "the AWS credentials have expired".to_string(),
+            CredentialsCause::Other => "the AWS credentials could not be loaded".to_string(),
+        };
+        let message = if detail.trim().is_empty() {
+            head
+        } else {
+            format!("{head}: {detail}")
+        };
+        Self::other(ErrorKind::Credentials, message)
+    }
+
     /// What the user can do about it, if we know.
     pub fn hint(&self, profile: &str) -> Option<String> {
         let code = self.code.as_deref().unwrap_or("");
         let lower = self.message.to_lowercase();
         match self.kind {
             ErrorKind::Credentials => {
-                if lower.contains("sso session") || lower.contains("sso token") {
+                if lower.starts_with("credential_process failed") {
+                    Some(format!(
+                        "run the credential_process command of profile {profile} by hand to see why it fails"
+                    ))
+                } else if let Some(name) = self
+                    .message
+                    .strip_prefix("source_profile ")
+                    .and_then(|rest| rest.split_whitespace().next())
+                {
+                    Some(format!(
+                        "add a [profile {name}] section to ~/.aws/config, or change the source_profile that names it"
+                    ))
+                } else if lower.starts_with("the sso ") {
                     Some(format!("run: aws sso login --profile {profile}"))
                 } else {
                     Some("set credentials: AWS_PROFILE / --profile, or aws configure".to_string())
@@ -548,11 +596,29 @@ impl ApiError {
                     Some("termination protection is on: press p to turn it off first".into())
                 }
                 "IncorrectInstanceState" => Some("wait for the instance to settle".into()),
+                "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => {
+                    Some("AWS is throttling this account; retried on the next refresh".into())
+                }
                 _ => None,
             },
             ErrorKind::Other => None,
         }
     }
+}
+
+/// Why credentials could not be loaded: decides the message's head and its hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialsCause {
+    /// An SSO profile: no token, an expired one, or the portal refused it.
+    Sso,
+    /// The profile's `credential_process` failed.
+    Process,
+    /// A role profile's `source_profile` names a profile that does not exist.
+    SourceProfile(String),
+    /// No provider of the chain had any.
+    Missing,
+    Expired,
+    Other,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

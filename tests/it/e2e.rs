@@ -9,7 +9,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 use crate::emulator::{Moto, eventually, launch, some_ami, state_of};
 
-struct Term {
+pub(crate) struct Term {
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
@@ -17,7 +17,7 @@ struct Term {
     raw: Arc<Mutex<Vec<u8>>>,
 }
 
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("e2e-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -38,7 +38,12 @@ impl Term {
         )
     }
 
-    fn spawn_with(endpoint: &str, home: &PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn spawn_with(
+        endpoint: &str,
+        home: &PathBuf,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -92,11 +97,11 @@ impl Term {
         }
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
 
-    fn wait_for(&self, text: &str, secs: u64) -> String {
+    pub(crate) fn wait_for(&self, text: &str, secs: u64) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.screen();
@@ -111,12 +116,12 @@ impl Term {
         }
     }
 
-    fn send(&mut self, s: &str) {
+    pub(crate) fn send(&mut self, s: &str) {
         self.writer.write_all(s.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
 
-    fn wait_exit(&mut self, secs: u64) -> portable_pty::ExitStatus {
+    pub(crate) fn wait_exit(&mut self, secs: u64) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Some(st) = self.child.try_wait().unwrap() {
@@ -132,7 +137,7 @@ impl Term {
     }
 
     /// The terminal is back to normal: alternate screen left, cursor shown, cooked mode.
-    fn assert_restored(&self) {
+    pub(crate) fn assert_restored(&self) {
         // let the reader drain what the child wrote last
         std::thread::sleep(Duration::from_millis(200));
         let raw = self.raw.lock().unwrap().clone();

@@ -91,36 +91,7 @@ impl Moto {
 
     /// Starts another script of `tests/moto/` that prints its port (e.g. the canned endpoint).
     pub fn start_script(script: &str, args: &[&str]) -> Self {
-        let py = python();
-        let launcher = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/moto")
-            .join(script);
-        let mut child = Command::new(&py)
-            .arg(&launcher)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", launcher.display()));
-        let stdout = child.stdout.take().expect("launcher stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = match rx.recv_timeout(Duration::from_secs(90)) {
-            Ok(l) => l,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("moto did not report its port within 90 s");
-            }
-        };
-        let port: u16 = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("moto launcher printed {line:?} instead of a port"));
+        let (child, port) = spawn_script(script, args);
         Self {
             child,
             port,
@@ -148,6 +119,102 @@ impl Moto {
     /// Our adapter over this server.
     pub async fn adapter(&self) -> ec2tui::aws::sdk::SdkEc2 {
         ec2tui::aws::sdk::SdkEc2::from_conf(&self.sdk_config().await)
+    }
+}
+
+/// Starts a script of `tests/moto/` with the venv's python and reads the port it prints.
+fn spawn_script(script: &str, args: &[&str]) -> (Child, u16) {
+    let py = python();
+    let launcher = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/moto")
+        .join(script);
+    let mut child = Command::new(&py)
+        .arg(&launcher)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", launcher.display()));
+    let stdout = child.stdout.take().expect("launcher stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = match rx.recv_timeout(Duration::from_secs(90)) {
+        Ok(l) => l,
+        Err(_) => {
+            let _ = child.kill();
+            panic!("{script} did not report its port within 90 s");
+        }
+    };
+    let port: u16 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{script} printed {line:?} instead of a port"));
+    (child, port)
+}
+
+/// `tests/moto/faultproxy.py` in front of a moto server: forwards to it, or injects the
+/// fault [`FaultProxy::set`] asks for (`pass`, `stall`, `throttle-sts`, `sso-401`).
+/// Killed when dropped.
+pub struct FaultProxy {
+    child: Child,
+    pub endpoint: String,
+    mode_file: PathBuf,
+    log_file: PathBuf,
+}
+
+impl FaultProxy {
+    pub fn start(upstream: &Moto) -> Self {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("faultproxy-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the proxy's directory");
+        let (mode_file, log_file) = (dir.join("mode"), dir.join("log"));
+        std::fs::write(&mode_file, "pass").expect("write the proxy's mode");
+        let (child, port) = spawn_script(
+            "faultproxy.py",
+            &[
+                &upstream.port.to_string(),
+                mode_file.to_str().unwrap(),
+                log_file.to_str().unwrap(),
+            ],
+        );
+        Self {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            mode_file,
+            log_file,
+        }
+    }
+
+    /// Switches the fault for the requests that come next (and ends a stall).
+    pub fn set(&self, mode: &str) {
+        let tmp = self.mode_file.with_extension("tmp");
+        std::fs::write(&tmp, mode).expect("write the proxy's mode");
+        std::fs::rename(&tmp, &self.mode_file).expect("switch the proxy's mode");
+    }
+
+    /// How many requests for `what` (an Action, or `GET /path`) came in `mode`.
+    pub fn count(&self, mode: &str, what: &str) -> usize {
+        let line = format!("{mode} {what}");
+        std::fs::read_to_string(&self.log_file)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| *l == line)
+            .count()
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

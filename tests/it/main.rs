@@ -7,6 +7,7 @@ mod demo_world;
 mod driver;
 mod e2e;
 mod emulator;
+mod faults;
 mod journal;
 mod key_pairs;
 mod moto_amis;

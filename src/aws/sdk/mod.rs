@@ -7,16 +7,34 @@ mod account;
 mod images;
 mod instances;
 mod key_pairs;
+mod profiles;
 mod security_groups;
 mod status;
 mod storage;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::operation::RequestId;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
-use super::{ApiError, ErrorKind, clean};
+use aws_credential_types::provider::SharedCredentialsProvider;
+
+use super::{ApiError, CredentialsCause, ErrorKind, clean};
+
+/// How long a connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one attempt of a call may go unanswered before it is given up (and retried).
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a call may take with its retries: a stalled endpoint fails within this.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+/// Attempts per call (the SDK's standard retry mode: backoff with jitter and a retry quota,
+/// so throttling is retried, never in a storm).
+pub const MAX_ATTEMPTS: u32 = 3;
 
 /// Where to connect: everything else comes from aws-config's default chain.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +42,17 @@ pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// [`CONNECT_TIMEOUT`] unless set (tests shorten it).
+    pub connect_timeout: Option<Duration>,
+    /// [`ATTEMPT_TIMEOUT`] unless set.
+    pub attempt_timeout: Option<Duration>,
+    /// [`OPERATION_TIMEOUT`] unless set.
+    pub operation_timeout: Option<Duration>,
+    /// The shared config file instead of `AWS_CONFIG_FILE` / `~/.aws/config` (tests).
+    pub config_file: Option<PathBuf>,
+    /// The credentials file instead of `AWS_SHARED_CREDENTIALS_FILE` /
+    /// `~/.aws/credentials` (tests).
+    pub credentials_file: Option<PathBuf>,
 }
 
 /// The adapter: one EC2 client and one STS client sharing a configuration.
@@ -38,10 +67,24 @@ pub struct SdkEc2 {
 pub const PAGE_SIZE: i32 = 1000;
 
 impl SdkEc2 {
-    /// Loads the shared configuration (profile, region, credentials chain, endpoint).
-    /// Credentials are resolved lazily, on the first call.
-    pub async fn connect(opts: &ConnectOptions) -> Self {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    /// Loads the shared configuration (profile, region, credentials chain, endpoint) with
+    /// timeouts and the standard retry mode. Credentials are resolved lazily, on the first
+    /// call. A named profile (`--profile`, `AWS_PROFILE`) missing from the config files is
+    /// an error, in words for the user.
+    pub async fn connect(opts: &ConnectOptions) -> Result<Self, String> {
+        let info = profiles::inspect(opts).await?;
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(opts.connect_timeout.unwrap_or(CONNECT_TIMEOUT))
+                    .operation_attempt_timeout(opts.attempt_timeout.unwrap_or(ATTEMPT_TIMEOUT))
+                    .operation_timeout(opts.operation_timeout.unwrap_or(OPERATION_TIMEOUT))
+                    .build(),
+            )
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        if let Some(files) = profiles::files(opts) {
+            loader = loader.profile_files(files);
+        }
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
         }
@@ -51,7 +94,16 @@ impl SdkEc2 {
         if let Some(u) = &opts.endpoint_url {
             loader = loader.endpoint_url(u);
         }
-        Self::from_conf(&loader.load().await)
+        let mut conf = loader.load().await;
+        if let Some(inner) = conf.credentials_provider() {
+            conf = conf
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(profiles::Explained::new(
+                    inner, info,
+                )))
+                .build();
+        }
+        Ok(Self::from_conf(&conf))
     }
 
     /// An adapter over an already loaded configuration (tests pass static credentials).
@@ -105,6 +157,12 @@ where
 {
     let request_id = err.request_id().map(str::to_string);
     tracing::debug!("AWS error: {}", DisplayErrorContext(&err));
+    if let Some(e) = explained(&err) {
+        return ApiError {
+            request_id,
+            ..e.clone()
+        };
+    }
     let mut out = match &err {
         SdkError::ServiceError(se) => {
             let e = se.err();
@@ -135,33 +193,76 @@ where
                 ),
             }
         }
-        SdkError::TimeoutError(_) => {
-            ApiError::other(ErrorKind::Network, "the endpoint did not answer in time")
-        }
+        SdkError::TimeoutError(_) => timeout_error(&chain_text(&err)),
         SdkError::DispatchFailure(df) => {
             let text = chain_text(&err);
             if mentions_credentials(&text) {
-                credentials_error(&text)
-            } else if df.is_io() || df.is_timeout() {
+                credentials_error(&text, &cause_line(&err))
+            } else if df.is_timeout() {
+                timeout_error(&text)
+            } else if df.is_io() {
                 ApiError::other(
                     ErrorKind::Network,
-                    format!("cannot reach the endpoint: {}", deepest(&err)),
+                    format!("cannot reach the endpoint: {}", cause_line(&err)),
                 )
             } else {
-                ApiError::other(ErrorKind::Network, deepest(&err))
+                ApiError::other(ErrorKind::Network, cause_line(&err))
             }
         }
         _ => {
             let text = chain_text(&err);
             if mentions_credentials(&text) {
-                credentials_error(&text)
+                credentials_error(&text, &cause_line(&err))
             } else {
-                ApiError::other(ErrorKind::Other, deepest(&err))
+                ApiError::other(ErrorKind::Other, cause_line(&err))
             }
         }
     };
     out.request_id = request_id;
     out
+}
+
+/// The credentials failure our provider already put in words, if that is what failed.
+fn explained<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a ApiError> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(f) = e.downcast_ref::<profiles::CredentialsFailure>() {
+            return Some(&f.0);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// A call that got no answer: "no answer from the endpoint in 30 s" (the seconds are the
+/// SDK's, read from its "... timeout occurred after 30s"), or no connection at all.
+fn timeout_error(text: &str) -> ApiError {
+    let secs = text
+        .split("occurred after ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(duration_secs);
+    let within = secs.map(|s| format!(" in {s} s")).unwrap_or_default();
+    let message = if text.contains("connect timeout") {
+        format!("the endpoint did not accept a connection{within}")
+    } else {
+        format!("no answer from the endpoint{within}")
+    };
+    ApiError::other(ErrorKind::Network, message)
+}
+
+/// Seconds from a `Duration`'s debug form ("30s", "2.5s", "500ms"), for people.
+fn duration_secs(d: &str) -> Option<String> {
+    let secs: f64 = if let Some(ms) = d.strip_suffix("ms") {
+        ms.parse::<f64>().ok()? / 1000.0
+    } else {
+        d.strip_suffix('s')?.parse().ok()?
+    };
+    Some(if secs.fract() == 0.0 {
+        format!("{secs:.0}")
+    } else {
+        format!("{secs:.1}")
+    })
 }
 
 fn mentions_credentials(text: &str) -> bool {
@@ -182,17 +283,34 @@ fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
-/// The most specific message of the source chain ("Connection refused (os error 111)"),
-/// cleaned and bounded.
-fn deepest(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut best = err.to_string();
+/// The first line of the most specific message of the source chain ("Connection refused
+/// (os error 111)"), with its parent when it is a bare OS error ("failed to read
+/// `/home/me/.aws/sso/cache/...json`: No such file or directory (os error 2)"); cleaned
+/// and bounded.
+fn cause_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let first = |e: &dyn std::error::Error| {
+        e.to_string()
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut parent: Option<String> = None;
+    let mut best = first(err);
     let mut cur = err.source();
     while let Some(e) = cur {
-        let m = e.to_string();
-        if !m.trim().is_empty() && !m.contains('{') {
-            best = m;
+        let m = first(e);
+        if !m.is_empty() && !m.contains('{') {
+            parent = Some(std::mem::replace(&mut best, m));
         }
         cur = e.source();
+    }
+    if best.contains("(os error")
+        && let Some(p) =
+            parent.filter(|p| !p.contains("dispatch failure") && !p.contains("io error"))
+    {
+        best = format!("{p}: {best}");
     }
     let mut out = clean(&best);
     if out.chars().count() > 300 {
@@ -201,18 +319,19 @@ fn deepest(err: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
-fn credentials_error(text: &str) -> ApiError {
+/// A credentials failure told only by the SDK's text (no provider of ours explained it).
+fn credentials_error(text: &str, cause: &str) -> ApiError {
     let t = text.to_lowercase();
-    let msg = if t.contains("sso") && (t.contains("expired") || t.contains("token")) {
-        "the SSO session has expired or is invalid"
+    let kind = if t.contains("sso") {
+        CredentialsCause::Sso
     } else if t.contains("no providers in chain") || t.contains("credentialsnotloaded") {
-        "no AWS credentials found (environment, profile files, SSO and instance metadata were tried)"
+        CredentialsCause::Missing
     } else if t.contains("expired") {
-        "the AWS credentials have expired"
+        CredentialsCause::Expired
     } else {
-        "the AWS credentials could not be loaded"
+        CredentialsCause::Other
     };
-    ApiError::other(ErrorKind::Credentials, msg)
+    ApiError::credentials(kind, cause)
 }
 
 fn s(x: Option<&str>) -> String {
