@@ -1194,14 +1194,18 @@ impl AppState {
         let mut out: Vec<Line> = vec![vec![(self.focused().spec().title.into(), Tone::Heading)]];
         for (keys, action) in km.help(&self.scopes()) {
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-            let tone = if self.s.ctx.read_only && km.is_mutating(action) {
-                Tone::Muted
+            let disabled = self.s.ctx.read_only && km.is_mutating(action);
+            let (text, tone) = if disabled {
+                (
+                    format!("{} (read-only: disabled)", km.describe(action)),
+                    Tone::Muted,
+                )
             } else {
-                Tone::Normal
+                (km.describe(action).to_string(), Tone::Normal)
             };
             out.push(vec![
                 (format!("  {:<18}", keys.join(" ")), Tone::Accent),
-                (km.describe(action).to_string(), tone),
+                (text, tone),
             ]);
         }
         out.push(Vec::new());

@@ -499,7 +499,7 @@ impl ImagesPane {
                 i.id
             ));
         }
-        describe_consistency(&mut form);
+        describe_consistency(&mut form, running);
         cx.open_form(
             ID,
             form,
@@ -870,8 +870,9 @@ impl ImagesPane {
     }
 }
 
-/// The help line under the consistency choice says what the choice means.
-fn describe_consistency(form: &mut Form) {
+/// The help line under the consistency choice says what the choice means (for a stopped
+/// instance every choice images consistent disks).
+fn describe_consistency(form: &mut Form, running: bool) {
     let Some(i) = form.index_of(F_CONSISTENCY) else {
         return;
     };
@@ -887,7 +888,11 @@ fn describe_consistency(form: &mut Form) {
         Some(ImageConsistency::Reboot) => "It is unavailable for a minute while EC2 reboots it.",
         _ => "It is unavailable until it is started again.",
     };
-    form.fields[i].help = Some(help.to_string());
+    form.fields[i].help = Some(if running {
+        help.to_string()
+    } else {
+        "It is stopped: its disks are consistent, and it stays stopped.".to_string()
+    });
 }
 
 impl Pane for ImagesPane {
@@ -1026,10 +1031,11 @@ impl Pane for ImagesPane {
             FormEvent::Changed(label) => {
                 if tag.get::<LaunchTag>().is_some() {
                     self.launcher.on_changed(label, cx);
-                } else if label == F_CONSISTENCY
-                    && let Some(form) = cx.form_mut()
-                {
-                    describe_consistency(form);
+                } else if label == F_CONSISTENCY {
+                    let running = tag.get::<CreateImageTag>().is_some_and(|t| t.running);
+                    if let Some(form) = cx.form_mut() {
+                        describe_consistency(form, running);
+                    }
                 }
                 vec![]
             }

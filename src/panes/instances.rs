@@ -201,6 +201,15 @@ impl Verb {
         }
     }
 
+    /// The confirmation's title: "Stop", "Turn on termination protection".
+    pub fn title(self) -> String {
+        match self {
+            Self::Protect(true) => "Turn on termination protection".into(),
+            Self::Protect(false) => "Turn off termination protection".into(),
+            v => capitalise(v.verb()),
+        }
+    }
+
     /// "stopping", "protection on".
     pub fn doing(self) -> &'static str {
         match self {
@@ -556,7 +565,7 @@ impl InstancesPane {
             .into_iter()
             .map(|t| InstanceCall::op(verb, t))
             .collect();
-        let mut c = Confirm::new(ID, capitalise(verb.verb()), ops);
+        let mut c = Confirm::new(ID, verb.title(), ops);
         if verb == Verb::Terminate {
             c.typed = Some("terminate");
         }

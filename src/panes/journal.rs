@@ -171,6 +171,13 @@ impl Pane for JournalPane {
     fn heading(&self, _s: &Shared) -> String {
         "Journal of this session (Tab: events)".into()
     }
+    /// Opens on the newest entry.
+    fn on_focus(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        self.list.select_pos(0, cx.table_rows());
+        vec![]
+    }
+
     fn noun(&self) -> &'static str {
         "journal entries"
     }

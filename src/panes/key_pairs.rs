@@ -92,6 +92,20 @@ pub fn expand_home(path: &str) -> PathBuf {
     }
 }
 
+/// `base-YYYYMMDD-HHMMSS` (UTC): a proposed key pair name.
+pub fn default_key_name(base: &str, now: i64) -> String {
+    let t = fmt_time(now); // "2026-11-22 10:04 UTC"
+    format!(
+        "{base}-{}{}{}-{}{}{:02}",
+        &t[0..4],
+        &t[5..7],
+        &t[8..10],
+        &t[11..13],
+        &t[14..16],
+        now.rem_euclid(60)
+    )
+}
+
 /// EC2's rule for key pair names: 1 to 255 ASCII characters.
 pub fn valid_key_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -354,12 +368,14 @@ fn users_of(key: &str, instances: Option<&InstancesPane>) -> Vec<String> {
 impl KeyPairsPane {
     fn propose_create(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let types: Vec<Opt> = TYPES.iter().map(|(v, l)| Opt::new(*v, *l)).collect();
+        // a workable default: Ctrl-s right away creates a key pair of its own
+        let name = default_key_name("ec2tui", cx.now);
         let mut form = Form::new(
             "Create a key pair",
             vec![
-                Field::text(F_NAME, ""),
+                Field::text(F_NAME, &name),
                 Field::choice(F_TYPE, types, Some(0)),
-                Field::text(F_PRIVATE, "~/.ssh/<name>.pem")
+                Field::text(F_PRIVATE, &format!("~/.ssh/{name}.pem"))
                     .with_help("mode 0600; an existing file is never overwritten"),
             ],
         );
@@ -376,7 +392,7 @@ impl KeyPairsPane {
         let mut form = Form::new(
             "Import a public key",
             vec![
-                Field::text(F_NAME, ""),
+                Field::text(F_NAME, &default_key_name("imported", cx.now)),
                 Field::text(F_PUBLIC, "~/.ssh/id_ed25519.pub"),
             ],
         );

@@ -426,10 +426,11 @@ impl Launcher {
                 }
             }
             (dry, Err(e)) => {
-                let head = if dry {
-                    "DryRun refused"
-                } else {
-                    "launch refused"
+                // a local problem (an unreadable @path) is not EC2's refusal
+                let head = match (e.kind, dry) {
+                    (ErrorKind::Other, _) => "nothing was sent",
+                    (_, true) => "DryRun refused",
+                    (_, false) => "launch refused",
                 };
                 let text = cx.with_hint(&format!("{head}: {}", e.describe()), &e);
                 if form_open {

@@ -117,6 +117,13 @@ impl Pane for MessagesPane {
     fn heading(&self, _s: &Shared) -> String {
         "Messages of this session".into()
     }
+    /// Opens on the newest entry.
+    fn on_focus(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        self.list.select_pos(0, cx.table_rows());
+        vec![]
+    }
+
     fn noun(&self) -> &'static str {
         "messages"
     }

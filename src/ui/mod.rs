@@ -670,7 +670,14 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
             )
         })
         .collect();
-    let r = popup(area, 66, lines.len() as u16 + 2);
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(60)
+        .clamp(62, 100)
+        + 4;
+    let r = popup(area, width, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)).block(
@@ -686,7 +693,7 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
                         .add_modifier(Modifier::BOLD),
                 ))
                 .title_bottom(Span::styled(
-                    " Esc close ",
+                    " j/k scroll · Esc close ",
                     Style::default().fg(theme.muted),
                 )),
         ),

@@ -441,7 +441,8 @@ async fn a_key_pair_is_created_through_the_ui() {
         t.wait_for("Key pairs (", 10);
         t.send("n");
         t.wait_for("Create a key pair", 10);
-        t.send("e2e-key");
+        t.send("\x15e2e-key"); // Ctrl-u: the proposed name goes
+
         t.wait_for("~/.ssh/e2e-key.pem", 10);
         t.send("\x13"); // Ctrl-s
         t.wait_for("created key pair e2e-key", 20);

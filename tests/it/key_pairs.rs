@@ -59,6 +59,7 @@ async fn create_writes_the_private_key_once_with_mode_0600() {
     d.enter().await;
     assert_eq!(d.app.focused, "key_pairs");
     d.keys("n").await;
+    d.key(Key::ctrl('u')).await; // the proposed name goes
     d.keys("ci-made").await;
     {
         let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
@@ -93,6 +94,7 @@ async fn create_writes_the_private_key_once_with_mode_0600() {
 
     // a second key pair into the same file: refused before any call, the file untouched
     d.keys("n").await;
+    d.key(Key::ctrl('u')).await;
     d.keys("ci-other").await;
     d.key(Key::plain(KeyCode::Tab)).await;
     d.key(Key::plain(KeyCode::Tab)).await;
@@ -131,6 +133,7 @@ async fn import_and_delete_naming_the_instances_launched_with_it() {
         };
         assert_eq!(form.field("Public key file").get(), "~/.ssh/id_ed25519.pub");
     }
+    d.key(Key::ctrl('u')).await;
     d.keys("ci-laptop").await;
     d.key(Key::plain(KeyCode::Tab)).await;
     retype(&mut d, public.to_str().unwrap()).await;
@@ -224,6 +227,7 @@ async fn key_pairs_create_form() {
     d.keys(":kp").await;
     d.enter().await;
     d.keys("n").await;
+    d.key(Key::ctrl('u')).await;
     d.keys("build-2026").await;
     insta::assert_snapshot!(text(&render(&mut d.app, 100, 24)));
 }
