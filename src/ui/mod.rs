@@ -103,18 +103,49 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         ));
         spans.push(Span::raw(" "));
     }
+    // the account acted on must be readable at any width: labels and the endpoint's scheme
+    // go first when the line does not fit, never the values
+    let badges: usize = spans.iter().map(|s| s.width()).sum();
+    let account = ctx.account.clone().unwrap_or_else(|| "?".into());
+    let full = |labels: bool, ep: &str| -> usize {
+        let l = |s: &str| if labels { s.len() } else { 0 };
+        badges
+            + l("profile ")
+            + ctx.profile.chars().count()
+            + 3
+            + l("account ")
+            + account.chars().count()
+            + 3
+            + l("region ")
+            + ctx.region.chars().count()
+            + if ctx.endpoint.is_some() {
+                3 + l("endpoint ") + ep.chars().count()
+            } else {
+                0
+            }
+    };
+    let ep_full = ctx.endpoint.clone().unwrap_or_default();
+    let ep_short = ep_full
+        .split_once("://")
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or_else(|| ep_full.clone());
+    let room = area.width as usize;
+    let (labels, ep) = if full(true, &ep_full) <= room {
+        (true, ep_full)
+    } else if full(false, &ep_full) <= room {
+        (false, ep_full)
+    } else {
+        (false, ep_short)
+    };
+    let key = |s: &'static str| key(if labels { s } else { "" });
     spans.extend([key("profile "), val(ctx.profile.clone()), sep.clone()]);
-    spans.extend([
-        key("account "),
-        val(ctx.account.clone().unwrap_or_else(|| "?".into())),
-        sep.clone(),
-    ]);
+    spans.extend([key("account "), val(account), sep.clone()]);
     spans.extend([key("region "), val(ctx.region.clone())]);
-    if let Some(ep) = &ctx.endpoint {
+    if ctx.endpoint.is_some() {
         spans.extend([
             sep.clone(),
             key("endpoint "),
-            Span::styled(ep.clone(), Style::default().fg(theme.warn)),
+            Span::styled(ep, Style::default().fg(theme.warn)),
         ]);
     }
     f.render_widget(
@@ -573,6 +604,50 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
     );
 }
 
+/// A form taller than the screen: the keys, error and progress at the bottom stay, the
+/// fields are windowed around the focused one, and the intro is cut, saying how much.
+fn fit_form<'a>(
+    lines: Vec<Line<'a>>,
+    intro_len: usize,
+    focus_line: usize,
+    footer_start: usize,
+    width: u16,
+    max_rows: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let w = width.saturating_sub(4) as usize;
+    let mut lines: Vec<Line> = lines.into_iter().map(|l| cut_line(l, w)).collect();
+    let footer: Vec<Line> = lines.split_off(footer_start);
+    let body: Vec<Line> = lines.split_off(intro_len);
+    let intro = lines;
+    let room = max_rows.saturating_sub(footer.len());
+    let body_room = room.saturating_sub(usize::from(!intro.is_empty()).min(intro.len()));
+    let body_keep = body.len().min(body_room.max(1));
+    let intro_keep = room.saturating_sub(body_keep).min(intro.len());
+    let mut out: Vec<Line> = Vec::new();
+    if intro_keep < intro.len() {
+        out.extend(intro.iter().take(intro_keep.saturating_sub(1)).cloned());
+        if intro_keep > 0 {
+            out.push(Line::styled(
+                format!(
+                    "… {} more lines (enlarge the terminal)",
+                    intro.len() - intro_keep + 1
+                ),
+                Style::default().fg(theme.muted),
+            ));
+        }
+    } else {
+        out.extend(intro);
+    }
+    let focus = focus_line.saturating_sub(intro_len);
+    let start = focus
+        .saturating_sub(body_keep / 2)
+        .min(body.len().saturating_sub(body_keep));
+    out.extend(body.into_iter().skip(start).take(body_keep));
+    out.extend(footer);
+    out
+}
+
 /// A line of text wrapped at spaces into lines of at most `w` cells, in the line's first
 /// tone.
 fn wrap_words<'a>(l: &Spans, w: usize, theme: &Theme) -> Vec<Line<'a>> {
@@ -716,8 +791,13 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .unwrap_or(10)
         .min(34);
     let bold = Style::default().add_modifier(Modifier::BOLD);
+    let intro_len = lines.len();
+    let mut focus_line = intro_len;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        if focused {
+            focus_line = lines.len();
+        }
         let marker = if focused { "▶ " } else { "  " };
         let label_style = if focused {
             Style::default()
@@ -853,6 +933,7 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             }
         }
     }
+    let footer_start = lines.len();
     lines.push(Line::raw(""));
     if let Some(e) = &form.error {
         lines.push(Line::styled(
@@ -874,6 +955,22 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .unwrap_or(60)
         .clamp(60, 110)
         + 4;
+    // the popup is never wider than the screen: measure with the width it will have
+    let width = width.min(area.width.saturating_sub(2));
+    let max_rows = area.height.saturating_sub(4) as usize;
+    let lines = if (wrapped_height(&lines, width) as usize) <= max_rows {
+        lines
+    } else {
+        fit_form(
+            lines,
+            intro_len,
+            focus_line,
+            footer_start,
+            width,
+            max_rows,
+            theme,
+        )
+    };
     let r = popup(area, width, wrapped_height(&lines, width) + 2);
     let border = if form.danger { theme.bad } else { theme.accent };
     f.render_widget(Clear, r);

@@ -467,3 +467,38 @@ async fn a_key_pair_is_created_through_the_ui() {
         t.assert_restored();
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_list_is_moved_with_j() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    launch(&c, &ami, 1, "e2e-form").await;
+    let home = scratch("formj");
+    let mut t = tokio::task::block_in_place(|| Term::spawn(&moto, &home, &[]));
+    tokio::task::block_in_place(|| {
+        t.wait_for("Instances (1)", 60);
+        t.wait_for("running", 20);
+        t.send("i");
+        t.wait_for("Create image of", 10);
+        t.send("\t\t"); // to Consistency
+        t.send("\r"); // open the list
+        t.wait_for("j/k ↑↓ move", 10);
+        t.send("jj"); // two down: no reboot
+        t.send("\r"); // pick
+        // picked: the choice's help line follows it, and the list is closed
+        let s = t.wait_for("writes in flight may miss the image", 10);
+        assert!(s.contains("no reboot: fastest"), "{s}");
+        assert!(
+            !s.contains("j/k ↑↓ move"),
+            "the list closed on the pick:\n{s}"
+        );
+        t.send("\x1b"); // cancel the form: nothing was sent
+        t.wait_for("cancelled", 10);
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+    let images = c.describe_images().owners("self").send().await.unwrap();
+    assert!(images.images().is_empty(), "nothing was created");
+}

@@ -231,3 +231,24 @@ async fn key_pairs_create_form() {
     d.keys("build-2026").await;
     insta::assert_snapshot!(text(&render(&mut d.app, 100, 24)));
 }
+
+#[tokio::test]
+async fn a_form_taller_than_the_screen_keeps_its_field_and_keys() {
+    let mut d = demo_app(60).await;
+    d.keys(":kp").await;
+    d.enter().await;
+    d.filter("alice").await;
+    d.key(Key::ctrl('d')).await; // 18 instances named in the intro
+    for (w, h) in [(80u16, 18u16), (100, 15)] {
+        let screen = text(&render(&mut d.app, w, h));
+        assert!(
+            screen.contains("Type delete to confirm"),
+            "{w}×{h}:\n{screen}"
+        );
+        assert!(screen.contains("Ctrl-s submit"), "{w}×{h}:\n{screen}");
+        assert!(
+            screen.contains("more lines"),
+            "{w}×{h}: the cut is said:\n{screen}"
+        );
+    }
+}

@@ -429,3 +429,29 @@ async fn a_confirmation_cannot_be_given_on_a_terminal_too_small_to_show_it() {
     };
     assert!(c.note.as_deref().unwrap_or("").contains("too small"));
 }
+
+#[tokio::test]
+async fn the_header_keeps_every_value_at_80_columns() {
+    let mut d = demo_app(10).await;
+    d.app.ctx.demo = false;
+    d.app.ctx.profile = "production-admin".into();
+    d.app.ctx.region = "ap-southeast-2".into();
+    d.app.ctx.endpoint = Some("http://127.0.0.1:45123".into());
+    for w in [80u16, 120] {
+        let screen = text(&render(&mut d.app, w, 24));
+        let header = screen.lines().next().unwrap();
+        for v in [
+            "production-admin",
+            "000000000000",
+            "ap-southeast-2",
+            "127.0.0.1:45123",
+        ] {
+            assert!(header.contains(v), "{w} columns: {v} missing in {header:?}");
+        }
+    }
+    let screen = text(&render(&mut d.app, 120, 24));
+    assert!(
+        screen.lines().next().unwrap().contains("endpoint http://"),
+        "labels when there is room"
+    );
+}
