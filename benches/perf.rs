@@ -4,9 +4,15 @@
 //! - one filter keystroke over 100,000 instances
 //! - resident memory per instance held by the app
 //! - listing 10,000 instances from a local moto, ec2tui's whole path vs the bare paginator
+//! - the core's property test (tests/it/props.rs), up to a million cases in two minutes
 
+#[path = "../tests/it/driver.rs"]
+mod driver;
 #[path = "../tests/it/emulator.rs"]
 mod emulator;
+#[path = "../tests/it/props.rs"]
+#[allow(dead_code)]
+mod props;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -225,4 +231,32 @@ async fn main() {
         ),
         "within 10%",
     );
+
+    // the property test at scale: as many cases as two minutes allow, up to a million
+    let budget = Duration::from_secs(120);
+    let started = Instant::now();
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        failure_persistence: None,
+        ..Default::default()
+    });
+    let strategy = (
+        proptest::collection::vec(props::step(), 1..60),
+        proptest::bool::weighted(0.3),
+    );
+    let (mut cases, mut failures) = (0u64, 0u64);
+    while cases < 1_000_000 && started.elapsed() < budget {
+        use proptest::strategy::{Strategy, ValueTree};
+        let (steps, read_only) = strategy.new_tree(&mut runner).unwrap().current();
+        if let Err(e) = props::run(steps, read_only).await {
+            failures += 1;
+            eprintln!("property broken: {e}");
+        }
+        cases += 1;
+    }
+    row(
+        "property test cases run (random keys, resizes, API results)",
+        format!("{cases}"),
+        "1,000,000",
+    );
+    row("property test cases broken", format!("{failures}"), "0");
 }

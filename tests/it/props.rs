@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use crate::driver::{Driver, Panes, instances_page};
 
 #[derive(Debug, Clone)]
-enum Step {
+pub enum Step {
     Key(Key),
     /// A `:` command from a safe list (no pane that writes files is reachable at random).
     Command(&'static str),
@@ -48,7 +48,7 @@ fn key() -> impl Strategy<Value = Key> {
     ]
 }
 
-fn step() -> impl Strategy<Value = Step> {
+pub fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         12 => key().prop_map(Step::Key),
         1 => proptest::sample::select(vec![
@@ -64,7 +64,7 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 /// Runs the steps; returns a description of the first broken rule, if any.
-async fn run(steps: Vec<Step>, read_only: bool) -> Result<(), String> {
+pub async fn run(steps: Vec<Step>, read_only: bool) -> Result<(), String> {
     let mut d = Driver::new(
         DemoRegion::new(12, Duration::ZERO, Duration::ZERO),
         read_only,
