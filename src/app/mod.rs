@@ -22,7 +22,7 @@ use tui_input::{Input, InputRequest};
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
-pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ip, lower};
+pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ci, cmp_ip, lower};
 pub use watch::Watch;
 
 use crate::aws::{ApiError, ApiResult, Ec2Api, Identity, Op, Outcome, Page};

@@ -109,7 +109,7 @@ impl Resource for Image {
 
     fn compare(&self, other: &Self, col: Col) -> Ordering {
         match col {
-            Col::Name => self.name.to_lowercase().cmp(&other.name.to_lowercase()),
+            Col::Name => crate::app::cmp_ci(&self.name, &other.name),
             Col::Id => self.id.cmp(&other.id),
             Col::State => self.state.cmp(&other.state),
             Col::Arch => self.architecture.cmp(&other.architecture),

@@ -130,7 +130,7 @@ impl Resource for InstanceRow {
     fn compare(&self, other: &Self, col: Col) -> Ordering {
         let (a, b) = (&self.inst, &other.inst);
         match col {
-            Col::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            Col::Name => crate::app::cmp_ci(&a.name, &b.name),
             Col::Id => a.id.cmp(&b.id),
             Col::State => a.state.as_str().cmp(b.state.as_str()),
             Col::Type => a.instance_type.cmp(&b.instance_type),

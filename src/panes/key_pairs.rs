@@ -67,7 +67,7 @@ impl Resource for KeyPair {
     }
     fn compare(&self, other: &Self, col: Col) -> Ordering {
         match col {
-            Col::Name => self.name.to_lowercase().cmp(&other.name.to_lowercase()),
+            Col::Name => crate::app::cmp_ci(&self.name, &other.name),
             Col::Created => self.created.cmp(&other.created),
             c => self.cell(c, 0).0.cmp(&other.cell(c, 0).0),
         }

@@ -159,11 +159,7 @@ impl Resource for SecurityGroup {
                 };
                 k(self).cmp(&k(other))
             }
-            c => self
-                .cell(c, 0)
-                .0
-                .to_lowercase()
-                .cmp(&other.cell(c, 0).0.to_lowercase()),
+            c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
     fn filter_text(&self) -> String {

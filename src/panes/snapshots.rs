@@ -97,11 +97,7 @@ impl Resource for Snapshot {
         match col {
             Col::Size => self.size_gib.cmp(&other.size_gib),
             Col::Started => self.started.cmp(&other.started),
-            c => self
-                .cell(c, 0)
-                .0
-                .to_lowercase()
-                .cmp(&other.cell(c, 0).0.to_lowercase()),
+            c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
     fn filter_text(&self) -> String {

@@ -120,11 +120,7 @@ impl Resource for Volume {
             Col::Size => self.size_gib.cmp(&other.size_gib),
             Col::Iops => self.iops.cmp(&other.iops),
             Col::Created => self.created.cmp(&other.created),
-            c => self
-                .cell(c, 0)
-                .0
-                .to_lowercase()
-                .cmp(&other.cell(c, 0).0.to_lowercase()),
+            c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
     fn filter_text(&self) -> String {

@@ -420,3 +420,65 @@ async fn ctrl_r_restarts_a_stalled_listing_and_its_old_pages_are_dropped() {
         app.status
     );
 }
+
+#[test]
+fn pages_are_merged_into_the_order_as_a_full_sort_would_place_them() {
+    use ec2tui::app::Collection;
+    use ec2tui::aws::Instance;
+    use ec2tui::panes::instances::{Col, InstanceRow};
+    let row = |i: u64, name: &str| {
+        InstanceRow::from(Instance {
+            id: format!("i-{i:05}"),
+            name: name.to_string(),
+            ..Default::default()
+        })
+    };
+    let names = [
+        "web", "Api", "db", "api", "Cache", "zeta", "étoile", "", "Web", "queue",
+    ];
+    let mut c: Collection<InstanceRow> = Collection::default();
+    c.set_sort(Col::Name, false);
+    c.begin(1);
+    let mut all = Vec::new();
+    for page in 0..20u64 {
+        let items: Vec<InstanceRow> = (0..7)
+            .map(|k| {
+                let i = page * 7 + k;
+                row(i, names[((i * 7919) % names.len() as u64) as usize])
+            })
+            .collect();
+        all.extend(items.iter().cloned());
+        c.apply_page(1, items, page == 19);
+        c.refresh_view();
+        // the view is what a full sort gives: case-insensitive name, then id
+        let shown: Vec<String> = (0..c.rows())
+            .map(|p| c.row(p).unwrap().inst.id.clone())
+            .collect();
+        let mut expected: Vec<&InstanceRow> = all.iter().collect();
+        expected.sort_by(|a, b| {
+            ec2tui::app::cmp_ci(&a.inst.name, &b.inst.name).then(a.inst.id.cmp(&b.inst.id))
+        });
+        let expected: Vec<String> = expected.iter().map(|r| r.inst.id.clone()).collect();
+        assert_eq!(shown, expected, "after page {page}");
+    }
+    // a replacement that sorts elsewhere moves; one that sorts the same stays
+    c.upsert(row(3, "aaa-first"));
+    c.refresh_view();
+    let first_named = (0..c.rows())
+        .map(|p| c.row(p).unwrap())
+        .find(|r| !r.inst.name.is_empty())
+        .unwrap();
+    assert_eq!(first_named.inst.id, "i-00003", "moved to where it sorts");
+    let before: Vec<String> = (0..c.rows())
+        .map(|p| c.row(p).unwrap().inst.id.clone())
+        .collect();
+    let mut same = c.get("i-00010").unwrap().clone();
+    same.inst.private_ip = "10.0.0.1".into();
+    c.upsert(same);
+    c.refresh_view();
+    let after: Vec<String> = (0..c.rows())
+        .map(|p| c.row(p).unwrap().inst.id.clone())
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(c.get("i-00010").unwrap().inst.private_ip, "10.0.0.1");
+}
