@@ -17,6 +17,9 @@ use crate::journal::{Entry, Journal};
 use crate::ui;
 use crate::ui::theme::Theme;
 
+/// How long the loop applies arrived results before it draws (and reads keys) again.
+const SLICE: Duration = Duration::from_millis(12);
+
 /// How many calls of one effect run at once (per-instance actions, protection look-ups).
 const CONCURRENCY: usize = 8;
 
@@ -287,25 +290,26 @@ async fn event_loop(
             _ = watch.tick() => Some(Event::WatchDue),
             _ = refresh.tick(), if auto_refresh => Some(Event::RefreshDue),
         };
-        let mut batch: Vec<Event> = first.into_iter().collect();
-        // drain the results that are ready too, then draw once. (Terminal events are not
-        // drained with now_or_never: a dropped poll of EventStream loses its wake-up and
-        // the next key would wait for the next tick.)
-        while let Ok(a) = rx.try_recv() {
-            batch.push(Event::Api(a));
-            if batch.len() > 512 {
-                break;
-            }
-        }
-        if batch.is_empty() {
+        let Some(first) = first else {
             continue;
-        }
-        for ev in batch {
+        };
+        // apply what arrived, in a slice of bounded time, then draw once: a key pressed
+        // while 100,000 instances stream in waits for one slice at most, never for all of
+        // them. (Terminal events are not drained with now_or_never: a dropped poll of
+        // EventStream loses its wake-up and the next key would wait for the next tick.)
+        let slice = std::time::Instant::now();
+        let mut next = Some(first);
+        while let Some(ev) = next.take() {
             for f in app.update(ev) {
                 spawn_effect(&api, &journal, &tx, f);
             }
             if app.quit {
                 return Ok(());
+            }
+            if slice.elapsed() < SLICE
+                && let Ok(a) = rx.try_recv()
+            {
+                next = Some(Event::Api(a));
             }
         }
         app.prepare_draw();
