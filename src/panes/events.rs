@@ -229,7 +229,14 @@ pub static SPEC: PaneSpec = PaneSpec {
     commands: &["events", "status"],
     number: Some('5'),
     actions: ACTIONS,
-    footer: &["details", "mark", "filter", "pane_amis", "help", "quit"],
+    footer: &[
+        "jump_to_instance",
+        "switch_view",
+        "filter",
+        "refresh",
+        "help",
+        "quit",
+    ],
 };
 
 pub struct EventsPane {

@@ -142,7 +142,7 @@ pub static SPEC: PaneSpec = PaneSpec {
     commands: &["journal", "j"],
     number: None,
     actions: ACTIONS,
-    footer: &["details", "mark", "filter", "pane_amis", "help", "quit"],
+    footer: &["details", "switch_view", "filter", "help", "quit"],
 };
 
 pub struct JournalPane {
