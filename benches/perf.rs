@@ -4,6 +4,8 @@
 //! - one filter keystroke over 100,000 instances
 //! - resident memory per instance held by the app
 //! - listing 10,000 instances from a local moto, ec2tui's whole path vs the bare paginator
+//! - the release binary end to end: listing 100,000 instances from a local endpoint in a
+//!   pseudo-terminal, and a key pressed while they stream in, beside the bare paginator
 //! - the core's property test (tests/it/props.rs), up to a million cases in two minutes
 
 #[path = "../tests/it/driver.rs"]
@@ -232,6 +234,52 @@ async fn main() {
         "within 10%",
     );
 
+    // the release binary end to end, as a user gets it: 100,000 instances from the canned
+    // endpoint, in a pseudo-terminal, with a key pressed while the pages stream in
+    let total = 100_000;
+    let canned = emulator::Moto::start_script("canned.py", &[&total.to_string()]);
+    let c = canned.client().await;
+    let t = Instant::now();
+    let mut pages = c
+        .describe_instances()
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    let mut count = 0;
+    while let Some(p) = pages.next().await {
+        count += p
+            .unwrap()
+            .reservations()
+            .iter()
+            .map(|r| r.instances().len())
+            .sum::<usize>();
+    }
+    assert_eq!(count, total);
+    let bare = t.elapsed();
+    let endpoint = canned.endpoint.clone();
+    let (listed, key) = tokio::task::spawn_blocking(move || binary_lists(&endpoint, total))
+        .await
+        .unwrap();
+    row(
+        &format!("list {total}, local endpoint: the release binary until shown"),
+        format!("{:.0} ms", listed.as_secs_f64() * 1e3),
+        "",
+    );
+    row(
+        &format!("list {total}, local endpoint: bare paginator"),
+        format!("{:.0} ms", bare.as_secs_f64() * 1e3),
+        "",
+    );
+    row(
+        "a key pressed while they stream in, until drawn",
+        match key {
+            Some(k) => format!("{:.0} ms", k.as_secs_f64() * 1e3),
+            None => "not seen".into(),
+        },
+        "< 50 ms",
+    );
+    drop(canned);
+
     // the property test at scale: as many cases as two minutes allow, up to a million
     let budget = Duration::from_secs(120);
     let started = Instant::now();
@@ -259,4 +307,91 @@ async fn main() {
         "1,000,000",
     );
     row("property test cases broken", format!("{failures}"), "0");
+}
+
+/// Runs the real binary in a pseudo-terminal against `endpoint`: how long until the title
+/// shows all `total` instances, and how long a key (`:`) pressed while the pages stream in
+/// takes to be drawn.
+fn binary_lists(endpoint: &str, total: usize) -> (Duration, Option<Duration>) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 50,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pty");
+    let home = std::env::temp_dir().join(format!("ec2tui-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&home);
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ec2tui"));
+    cmd.args(["--endpoint-url", endpoint, "--region", "us-east-1", "--refresh", "0"]);
+    cmd.env_clear();
+    for (k, v) in [
+        ("PATH", "/usr/bin:/bin"),
+        ("TERM", "xterm-256color"),
+        ("AWS_ACCESS_KEY_ID", "bench"),
+        ("AWS_SECRET_ACCESS_KEY", "bench"),
+        ("AWS_CONFIG_FILE", "/nonexistent/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        cmd.env(k, v);
+    }
+    cmd.env("HOME", &home);
+    cmd.env("XDG_DATA_HOME", home.join("data"));
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn ec2tui");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut writer = pair.master.take_writer().unwrap();
+    let parser = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(50, 200, 0)));
+    let p = parser.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let screen = || parser.lock().unwrap().screen().contents();
+    let bottom = || {
+        let s = parser.lock().unwrap();
+        s.screen().contents_between(49, 0, 49, 200)
+    };
+    let done = format!("Instances ({total})");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut key = None;
+    let mut sent: Option<Instant> = None;
+    loop {
+        let s = screen();
+        if key.is_none() && sent.is_none() && s.contains("loading (page") {
+            writer.write_all(b":").unwrap();
+            writer.flush().unwrap();
+            sent = Some(Instant::now());
+        }
+        if let Some(t) = sent
+            && key.is_none()
+            && bottom().trim_end() == ":"
+        {
+            key = Some(t.elapsed());
+            writer.write_all(b"\x1b").unwrap();
+            writer.flush().unwrap();
+        }
+        if s.contains(&done) && !s.contains("loading") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never listed:\n{s}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let listed = start.elapsed();
+    writer.write_all(b"q").unwrap();
+    writer.flush().unwrap();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&home);
+    (listed, key)
 }
