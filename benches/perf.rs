@@ -166,6 +166,35 @@ async fn main() {
         format!("{per:.0} B"),
         "< 2048 B",
     );
+
+    // a sort (the next column, then back) and opening the details, as keys
+    a.update(Event::Key(Key::plain(KeyCode::Esc)));
+    a.update(Event::Key(Key::plain(KeyCode::Esc)));
+    let mut sorts = Vec::new();
+    for k in [">", ">", "<", "<", "=", "="].iter().cycle().take(12) {
+        let t = Instant::now();
+        a.update(Event::Key(Key::char(k.chars().next().unwrap())));
+        instances(&mut a).refresh_view();
+        sorts.push(t.elapsed());
+    }
+    row(
+        &format!("sort by another column, {n} instances (median of 12)"),
+        format!("{:.3} ms", median(sorts.clone()).as_secs_f64() * 1e3),
+        "< 16 ms",
+    );
+    row(
+        &format!("sort by another column, {n} instances (worst)"),
+        format!("{:.3} ms", sorts.iter().max().unwrap().as_secs_f64() * 1e3),
+        "< 16 ms",
+    );
+    let t = Instant::now();
+    a.update(Event::Key(Key::plain(KeyCode::Enter)));
+    let _ = a.details();
+    row(
+        &format!("open the details, {n} instances"),
+        format!("{:.3} ms", t.elapsed().as_secs_f64() * 1e3),
+        "< 16 ms",
+    );
     drop(a);
 
     // listing from a local endpoint: a canned DescribeInstances server (moto takes minutes to

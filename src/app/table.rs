@@ -437,7 +437,8 @@ impl<R: Resource> Collection<R> {
         };
         if self.order_dirty {
             let mut order: Vec<u32> = (0..items.len() as u32).collect();
-            order.sort_by(cmp);
+            // ties are broken by id: a total order, so the unstable (faster) sort is exact
+            order.sort_unstable_by(cmp);
             self.order = order;
             self.pending.clear();
             self.order_dirty = false;
@@ -445,7 +446,7 @@ impl<R: Resource> Collection<R> {
         } else if !self.pending.is_empty() {
             // new items (a page): sort them, then merge them in, in one pass
             let mut fresh = std::mem::take(&mut self.pending);
-            fresh.sort_by(cmp);
+            fresh.sort_unstable_by(cmp);
             let old = std::mem::take(&mut self.order);
             let mut merged = Vec::with_capacity(old.len() + fresh.len());
             let (mut a, mut b) = (old.into_iter().peekable(), fresh.into_iter().peekable());
