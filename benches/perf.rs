@@ -355,7 +355,14 @@ fn binary_lists(endpoint: &str, total: usize) -> (Duration, Option<Duration>) {
     let home = std::env::temp_dir().join(format!("ec2tui-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ec2tui"));
-    cmd.args(["--endpoint-url", endpoint, "--region", "us-east-1", "--refresh", "0"]);
+    cmd.args([
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "us-east-1",
+        "--refresh",
+        "0",
+    ]);
     cmd.env_clear();
     for (k, v) in [
         ("PATH", "/usr/bin:/bin"),

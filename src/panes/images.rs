@@ -690,7 +690,7 @@ impl ImagesPane {
             return fx;
         }
         if tag.get::<LaunchTag>().is_some() {
-            return self.launcher.submit(ID, true, cx);
+            return self.launcher.submit(ID, cx);
         }
         if let Some(t) = tag.get::<DeregisterTag>() {
             if form.field(F_CONFIRM).get() != "deregister" {

@@ -40,6 +40,8 @@ pub struct OptionsLoaded(pub ApiResult<LaunchOptions>);
 pub struct LaunchTag {
     pub image_id: String,
     pub arch: String,
+    /// Which opening of the form this is: a late answer never acts on another one.
+    pub form: u64,
 }
 
 /// `RunInstances`, as a DryRun or for real.
@@ -173,6 +175,9 @@ pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
 pub struct Launcher {
     pub options: Option<LaunchOptions>,
     like: Option<Instance>,
+    /// The launch being checked or sent: the form it came from and the spec the DryRun
+    /// checks. Only that spec is launched, only while that form is open, only once.
+    pending: Option<(u64, LaunchSpec)>,
 }
 
 impl Launcher {
@@ -213,7 +218,12 @@ impl Launcher {
             ],
         );
         form.intro.push(format!("AMI {image_id} ({arch})"));
-        cx.open_form(pane, form, FormTag::new(LaunchTag { image_id, arch }));
+        let tag = LaunchTag {
+            image_id,
+            arch,
+            form: cx.req(),
+        };
+        cx.open_form(pane, form, FormTag::new(tag));
         self.like = like;
         // fetched at every opening: key pairs and groups come and go (the key pairs pane
         // creates them); the last list is kept for checks until the new one arrives
@@ -335,11 +345,14 @@ impl Launcher {
         }
     }
 
-    /// Checks the form and asks for the DryRun (`dry_run`) or the launch.
-    pub fn submit(&self, pane: PaneId, dry_run: bool, cx: &mut Cx) -> Vec<Effect> {
+    /// Checks the form and asks for the DryRun; the launch follows when it passes.
+    pub fn submit(&mut self, pane: PaneId, cx: &mut Cx) -> Vec<Effect> {
         let Some(tag) = cx.form_tag::<LaunchTag>().cloned() else {
             return vec![];
         };
+        if self.pending.is_some() {
+            return cx.form_error("a launch is being checked or sent: wait for its answer");
+        }
         let Some(form) = cx.form() else {
             return vec![];
         };
@@ -349,13 +362,19 @@ impl Launcher {
         };
         if let Some(form) = cx.form_mut() {
             form.error = None;
-            form.info = Some(if dry_run {
-                "checking with DryRun…".into()
-            } else {
-                "DryRun: would succeed — launching…".into()
-            });
+            form.info = Some("checking with DryRun…".into());
         }
-        cx.call(pane, vec![Op::new(RunInstances { spec, dry_run })])
+        let fx = cx.call(
+            pane,
+            vec![Op::new(RunInstances {
+                spec: spec.clone(),
+                dry_run: true,
+            })],
+        );
+        if !fx.is_empty() {
+            self.pending = Some((tag.form, spec));
+        }
+        fx
     }
 
     fn spec(&self, form: &Form, tag: &LaunchTag) -> Result<LaunchSpec, String> {
@@ -416,16 +435,33 @@ impl Launcher {
         result: ApiResult<Outcome>,
         cx: &mut Cx,
     ) -> Vec<Effect> {
-        let form_open = cx.form_tag::<LaunchTag>().is_some();
+        let current = cx.form_tag::<LaunchTag>().map(|t| t.form);
+        let ours = self.pending.as_ref().map(|(f, _)| *f);
+        // the answer belongs to the form still open (not a later one)
+        let form_open = current.is_some() && current == ours;
         match (call.dry_run, result) {
-            (true, Ok(_)) => {
-                if form_open {
-                    self.submit(pane, false, cx)
-                } else {
-                    vec![]
+            (true, Ok(_)) => match self.pending.take() {
+                // launch exactly what the DryRun checked, once, while its form is open
+                Some((form, spec)) if form_open && spec == call.spec => {
+                    if let Some(f) = cx.form_mut() {
+                        f.info = Some("DryRun: would succeed — launching…".into());
+                    }
+                    let fx = cx.call(
+                        pane,
+                        vec![Op::new(RunInstances {
+                            spec: spec.clone(),
+                            dry_run: false,
+                        })],
+                    );
+                    if !fx.is_empty() {
+                        self.pending = Some((form, spec));
+                    }
+                    fx
                 }
-            }
+                _ => vec![],
+            },
             (dry, Err(e)) => {
+                self.pending = None;
                 // a local problem (an unreadable @path) is not EC2's refusal
                 let head = match (e.kind, dry) {
                     (ErrorKind::Other, _) => "nothing was sent",
@@ -441,6 +477,7 @@ impl Launcher {
                 }
             }
             (false, Ok(out)) => {
+                self.pending = None;
                 if form_open {
                     cx.dialog = None;
                 }

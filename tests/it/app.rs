@@ -489,6 +489,71 @@ mod amis {
         d
     }
 
+    /// The RunInstances calls among the ops: (dry run?, count).
+    fn launches(ops: &[ec2tui::aws::Op]) -> Vec<(bool, i32)> {
+        ops.iter()
+            .filter_map(|o| o.get::<ec2tui::panes::launch::RunInstances>())
+            .map(|r| (r.dry_run, r.spec.count))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_second_submit_while_checking_launches_nothing_more() {
+        let mut d = amis_pane().await;
+        d.filter("golden-web").await;
+        d.keys("l").await;
+        // the first Ctrl-s asks the DryRun; its answer has not come yet
+        let first = d.app.update(Event::Key(Key::ctrl('s')));
+        assert_eq!(
+            launches(
+                &crate::driver::calls(&first)
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            ),
+            [(true, 1)]
+        );
+        let second = d.app.update(Event::Key(Key::ctrl('s')));
+        assert!(crate::driver::calls(&second).is_empty(), "{second:?}");
+        let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+            panic!()
+        };
+        assert!(
+            form.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("being checked")
+        );
+        d.run(first).await;
+        assert_eq!(
+            launches(&d.calls),
+            [(true, 1), (false, 1)],
+            "one DryRun, one launch"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_late_dry_run_never_launches_another_form() {
+        let mut d = amis_pane().await;
+        d.filter("golden-web").await;
+        d.keys("l").await;
+        let first = d.app.update(Event::Key(Key::ctrl('s')));
+        // cancelled, and another launch form opened, before the DryRun answers
+        d.key(Key::plain(KeyCode::Esc)).await;
+        d.keys("l").await;
+        assert!(matches!(d.app.dialog, Some(Dialog::Form { .. })));
+        d.run(first).await;
+        assert_eq!(
+            launches(&d.calls),
+            [(true, 1)],
+            "the DryRun only: nothing launched"
+        );
+        assert!(
+            matches!(d.app.dialog, Some(Dialog::Form { .. })),
+            "the new form stays"
+        );
+    }
+
     #[tokio::test]
     async fn a_mismatched_type_is_refused_before_any_call() {
         let mut d = amis_pane().await;
