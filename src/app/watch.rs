@@ -16,6 +16,8 @@ pub struct Watch<C> {
     items: BTreeMap<String, Followed<C>>,
     /// The request in flight, if any.
     in_flight: Option<u64>,
+    /// The ids the last request asked about.
+    asked: Vec<String>,
 }
 
 impl<C> Default for Watch<C> {
@@ -23,6 +25,7 @@ impl<C> Default for Watch<C> {
         Self {
             items: BTreeMap::new(),
             in_flight: None,
+            asked: Vec::new(),
         }
     }
 }
@@ -71,12 +74,37 @@ impl<C: Clone> Watch<C> {
             return None;
         }
         self.in_flight = Some(req);
+        self.asked = self.items.keys().cloned().collect();
         Some(
             self.items
                 .iter()
                 .map(|(id, f)| (id.clone(), f.until.clone()))
                 .collect(),
         )
+    }
+
+    /// The answer did not mention these asked ids: they are gone (deleted, deregistered),
+    /// so they are no longer followed. Returns them.
+    pub fn missing<'a>(&mut self, seen: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let seen: std::collections::HashSet<&str> = seen.into_iter().collect();
+        let gone: Vec<String> = self
+            .asked
+            .iter()
+            .filter(|id| !seen.contains(id.as_str()))
+            .cloned()
+            .collect();
+        for id in &gone {
+            self.items.remove(id);
+        }
+        gone
+    }
+
+    /// The request failed because what it asked about is gone (`*.NotFound`): stop
+    /// following those ids rather than ask for them forever.
+    pub fn forget_asked(&mut self) {
+        for id in std::mem::take(&mut self.asked) {
+            self.items.remove(&id);
+        }
     }
 
     /// `due`, with the ids grouped by their condition (e.g. by region).

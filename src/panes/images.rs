@@ -1067,11 +1067,27 @@ impl Pane for ImagesPane {
                     return vec![];
                 }
                 let mut fx = Vec::new();
+                let mut seen: Vec<String> = Vec::new();
+                let mut all_answered = true;
                 for (region, result) in results {
                     match result {
-                        Ok(list) => fx.extend(self.on_watched(region, list, cx)),
-                        Err(e) => cx.error_with_hint("cannot check the image", &e),
+                        Ok(list) => {
+                            seen.extend(list.iter().map(|i| i.id.clone()));
+                            fx.extend(self.on_watched(region, list, cx));
+                        }
+                        Err(e) if e.code.as_deref().is_some_and(|c| c.ends_with(".NotFound")) => {
+                            all_answered = false;
+                            self.watch.forget_asked();
+                        }
+                        Err(e) => {
+                            all_answered = false;
+                            cx.error_with_hint("cannot check the image", &e);
+                        }
                     }
+                }
+                if all_answered {
+                    // an image no longer described (deregistered) is no longer followed
+                    self.watch.missing(seen.iter().map(String::as_str));
                 }
                 return fx;
             }
@@ -1137,6 +1153,7 @@ impl Pane for ImagesPane {
                 match result {
                     Ok(_) => {
                         self.list.remove(&d.image.id);
+                        self.watch.remove(&d.image.id);
                         if d.snapshots.is_empty() {
                             cx.ok(format!("deregistered {}; snapshots kept", d.image.label()));
                         } else {

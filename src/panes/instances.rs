@@ -928,7 +928,15 @@ impl Pane for InstancesPane {
                     return vec![];
                 }
                 match result {
-                    Ok(list) => self.on_watched(list, cx),
+                    Ok(list) => {
+                        let seen: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+                        self.on_watched(list, cx);
+                        // long terminated, no longer described: no longer followed
+                        self.watch.missing(seen.iter().map(String::as_str));
+                    }
+                    Err(e) if e.code.as_deref().is_some_and(|c| c.ends_with(".NotFound")) => {
+                        self.watch.forget_asked();
+                    }
                     Err(e) => cx.error_with_hint("cannot check instance state", &e),
                 }
             }

@@ -522,10 +522,20 @@ impl Pane for SnapshotsPane {
                 if !self.watch.accept(req) {
                     return vec![];
                 }
+                let mut seen: Vec<String> = Vec::new();
+                let mut all_answered = true;
                 for (region, result) in results {
                     match result {
-                        Ok(list) => self.on_watched(region, list, cx),
+                        Ok(list) => {
+                            seen.extend(list.iter().map(|s| s.id.clone()));
+                            self.on_watched(region, list, cx)
+                        }
+                        Err(e) if e.code.as_deref().is_some_and(|c| c.ends_with(".NotFound")) => {
+                            all_answered = false;
+                            self.watch.forget_asked();
+                        }
                         Err(e) => {
+                            all_answered = false;
                             let what = match &region {
                                 Some(r) => format!("cannot check the copy in {r}"),
                                 None => "cannot check snapshots".to_string(),
@@ -533,6 +543,10 @@ impl Pane for SnapshotsPane {
                             cx.error_with_hint(&what, &e)
                         }
                     }
+                }
+                if all_answered {
+                    // a snapshot no longer described (deleted) is no longer followed
+                    self.watch.missing(seen.iter().map(String::as_str));
                 }
             }
             Got::Regions(Ok(r)) => {

@@ -891,11 +891,21 @@ impl Pane for VolumesPane {
                 }
                 match result {
                     Ok(list) => {
+                        let seen: Vec<String> = list.iter().map(|v| v.id.clone()).collect();
                         for v in list {
                             let v = Self::with_attached_name(v, cx);
                             self.watch.observe(&v.id, !in_transition(&v), |_| true);
                             self.list.upsert(v);
                         }
+                        // a deleted volume is not described any more: it leaves the table
+                        for id in self.watch.missing(seen.iter().map(String::as_str)) {
+                            self.list.remove(&id);
+                        }
+                    }
+                    Err(e) if e.code.as_deref().is_some_and(|c| c.ends_with(".NotFound")) => {
+                        // EC2 refuses the whole describe when one volume is gone
+                        self.watch.forget_asked();
+                        return self.refresh(cx);
                     }
                     Err(e) => cx.error_with_hint("cannot check volumes", &e),
                 }

@@ -482,3 +482,21 @@ fn pages_are_merged_into_the_order_as_a_full_sort_would_place_them() {
     assert_eq!(before, after);
     assert_eq!(c.get("i-00010").unwrap().inst.private_ip, "10.0.0.1");
 }
+
+#[test]
+fn the_watch_forgets_what_is_gone() {
+    let mut w: Watch<()> = Watch::default();
+    w.add("vol-1", ());
+    w.add("vol-2", ());
+    w.due(1).unwrap();
+    assert!(w.accept(1));
+    // the answer no longer mentions vol-2 (deleted): it is not asked about again
+    assert_eq!(w.missing(["vol-1"]), vec!["vol-2".to_string()]);
+    assert!(w.contains("vol-1") && !w.contains("vol-2"));
+    // a describe refused as a whole with *.NotFound: what it asked is dropped
+    w.due(2).unwrap();
+    assert!(w.accept(2));
+    w.forget_asked();
+    assert!(w.is_empty());
+    assert!(w.due(3).is_none(), "nothing left to ask, forever");
+}
