@@ -363,6 +363,26 @@ impl<R: Resource> Collection<R> {
         self.order_dirty = true;
     }
 
+    /// Keeps only the items `keep` accepts, rebuilding the index and filter text once
+    /// (removing many one by one would rebuild them each time).
+    pub fn retain(&mut self, keep: impl Fn(&R) -> bool) {
+        let before = self.items.len();
+        self.items.retain(|r| keep(r));
+        if self.items.len() == before {
+            return;
+        }
+        self.index = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id().to_string(), i))
+            .collect();
+        let index = &self.index;
+        self.marks.retain(|m| index.contains_key(m));
+        self.hay.rebuild(self.items.iter().map(R::filter_text));
+        self.order_dirty = true;
+    }
+
     /// Every item's id, in no particular order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.items.iter().map(|r| r.id())

@@ -183,6 +183,14 @@ impl Mutation for CreateKeyPair {
                 Err(e) => {
                     drop(file);
                     let _ = std::fs::remove_file(&path);
+                    if e.kind == ErrorKind::Network {
+                        // no clear answer: EC2 may have made it, and its key is not here
+                        return Err(io_error(format!(
+                            "no clear answer from EC2 ({}): key pair {} may have been created without its private key; press Ctrl-r, and delete it if it is listed",
+                            e.describe(),
+                            self.name
+                        )));
+                    }
                     return Err(e);
                 }
             };

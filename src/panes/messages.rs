@@ -168,15 +168,7 @@ impl Pane for MessagesPane {
         if let Some(first) = cx.messages().first().map(|m| m.seq)
             && self.list.len() > cx.messages().len()
         {
-            let old: Vec<String> = self
-                .list
-                .ids()
-                .filter(|id| id.parse::<u64>().is_ok_and(|s| s < first))
-                .map(str::to_string)
-                .collect();
-            for id in old {
-                self.list.remove(&id);
-            }
+            self.list.retain(|r| r.msg.seq >= first);
         }
         vec![]
     }

@@ -500,3 +500,32 @@ fn the_watch_forgets_what_is_gone() {
     assert!(w.is_empty());
     assert!(w.due(3).is_none(), "nothing left to ask, forever");
 }
+
+#[test]
+fn retain_keeps_the_table_whole() {
+    use ec2tui::app::Collection;
+    use ec2tui::aws::Instance;
+    use ec2tui::panes::instances::{Col, InstanceRow};
+    let mut c: Collection<InstanceRow> = Collection::default();
+    c.set_sort(Col::Id, false);
+    for i in 0..10 {
+        c.upsert(InstanceRow::from(Instance {
+            id: format!("i-{i}"),
+            name: format!("web-{i}"),
+            ..Default::default()
+        }));
+    }
+    c.refresh_view();
+    c.select_id("i-7", 5);
+    c.toggle_mark();
+    c.select_id("i-2", 5);
+    c.toggle_mark();
+    c.retain(|r| r.inst.id != "i-2" && r.inst.id != "i-3");
+    c.refresh_view();
+    assert_eq!(c.len(), 8);
+    assert!(c.get("i-2").is_none() && c.get("i-9").is_some());
+    assert_eq!(c.marks().len(), 1, "the mark of a removed row goes");
+    c.set_filter("web-9");
+    c.refresh_view();
+    assert_eq!(c.rows(), 1, "the filter text follows the rows");
+}
