@@ -444,25 +444,12 @@ impl ImagesPane {
         let Some(by_region) = self.watch.due_grouped(req) else {
             return vec![];
         };
-        let what = format!(
-            "DescribeImages {}",
-            by_region
-                .values()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(",")
+        let job = super::describe_by_region(
+            "DescribeImages",
+            by_region,
+            |api, region, ids| Box::pin(async move { api.describe_images(region, ids).await }),
+            Got::Watched,
         );
-        let job = Job::once(what, move |api| {
-            Box::pin(async move {
-                let mut out = Vec::new();
-                for (region, ids) in by_region {
-                    let r = api.describe_images(region.clone(), ids).await;
-                    out.push((region, r));
-                }
-                Got::Watched(out)
-            })
-        });
         vec![Effect::Fetch { pane: ID, req, job }]
     }
 

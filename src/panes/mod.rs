@@ -14,7 +14,42 @@ pub mod security_groups;
 pub mod snapshots;
 pub mod volumes;
 
-use crate::app::{AppState, Context, Cx, Keymap, Opt, Pane, PaneKeys};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use crate::app::{AppState, Context, Cx, Job, Keymap, Opt, Pane, PaneKeys};
+use crate::aws::{ApiResult, Ec2Api};
+
+/// The answers of one watch round over several regions (None: ours), region by region.
+pub type ByRegion<T> = Vec<(Option<String>, ApiResult<Vec<T>>)>;
+
+/// Describes ids in a region (None: ours).
+pub type DescribeIn<T> =
+    fn(Arc<dyn Ec2Api>, Option<String>, Vec<String>) -> BoxFuture<'static, ApiResult<Vec<T>>>;
+
+/// One watch round as one job: the ids of each region described in that region, one
+/// region after the other (images and snapshots followed here and in copy targets).
+pub fn describe_by_region<T: Send + 'static, G: Send + 'static>(
+    operation: &str,
+    by_region: BTreeMap<Option<String>, Vec<String>>,
+    describe: DescribeIn<T>,
+    wrap: fn(ByRegion<T>) -> G,
+) -> Job {
+    let ids: Vec<&str> = by_region.values().flatten().map(String::as_str).collect();
+    let what = format!("{operation} {}", ids.join(","));
+    Job::once(what, move |api| {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for (region, ids) in by_region {
+                let r = describe(api.clone(), region.clone(), ids).await;
+                out.push((region, r));
+            }
+            wrap(out)
+        })
+    })
+}
 
 /// Every pane, in the order of their number keys. Adding a pane is one line here (plus its
 /// module, its keymap section and its port).

@@ -307,10 +307,11 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 
     let cols = t.columns();
     let height = inner.height.saturating_sub(1) as usize;
-    // what the visible rows hold decides the widths
+    // the visible rows' cells, made once: they decide the widths, then they are drawn
     let all: Vec<usize> = (0..cols.len()).collect();
+    let visible = t.visible_cells(height, &all, app.now);
     let mut want: Vec<Option<u16>> = vec![Some(0); cols.len()];
-    for r in t.visible_cells(height, &all, app.now) {
+    for r in &visible {
         for (i, (text, _)) in r.cells.iter().enumerate() {
             let w =
                 unicode_width::UnicodeWidthStr::width(text.as_str()).min(u16::MAX as usize) as u16;
@@ -322,18 +323,13 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let fitted = fit_columns(&cols, &want, inner.width.saturating_sub(2));
     let (sort_col, desc) = t.sort();
     let cursor = t.cursor();
-    let shown: Vec<usize> = fitted.iter().map(|(i, _)| *i).collect();
-    let body: Vec<Row> = t
-        .visible_cells(height, &shown, app.now)
+    let body: Vec<Row> = visible
         .into_iter()
         .map(|r| {
-            let cells = r
-                .cells
-                .into_iter()
-                .zip(&fitted)
-                .map(|((text, tone), (_, w))| {
-                    Cell::from(Span::styled(truncate(&text, *w as usize), theme.tone(tone)))
-                });
+            let cells = fitted.iter().map(|(i, w)| {
+                let (text, tone) = &r.cells[*i];
+                Cell::from(Span::styled(truncate(text, *w as usize), theme.tone(*tone)))
+            });
             let mut row = Row::new(
                 std::iter::once(Cell::from(if r.marked { "●" } else { " " })).chain(cells),
             );

@@ -298,3 +298,40 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The id of moto's default VPC.
+pub async fn default_vpc(c: &aws_sdk_ec2::Client) -> String {
+    let vpcs = c.describe_vpcs().send().await.unwrap();
+    vpcs.vpcs()
+        .iter()
+        .find(|v| v.is_default() == Some(true))
+        .and_then(|v| v.vpc_id())
+        .expect("moto has a default VPC")
+        .to_string()
+}
+
+/// Creates a security group in `vpc`, tagged with its name; returns its id.
+pub async fn create_group(
+    c: &aws_sdk_ec2::Client,
+    vpc: &str,
+    name: &str,
+    description: &str,
+) -> String {
+    use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+    c.create_security_group()
+        .group_name(name)
+        .description(description)
+        .vpc_id(vpc)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::SecurityGroup)
+                .tags(Tag::builder().key("Name").value(name).build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_string()
+}

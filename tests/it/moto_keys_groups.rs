@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use ec2tui::aws::prelude::*;
 use ec2tui::aws::{ErrorKind, Rule, RuleSource, SecurityGroup};
 
-use crate::emulator::Moto;
+use crate::emulator::{Moto, create_group, default_vpc};
 
 /// A valid ed25519 public key line, for machines without ssh-keygen.
 const ED25519_PUB: &str =
@@ -148,39 +148,13 @@ fn tcp(port: i32, source: &str, kind: RuleSource, description: &str) -> Rule {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_groups_are_listed_with_their_rules_flattened() {
-    use aws_sdk_ec2::types::{
-        IpPermission, IpRange, Ipv6Range, ResourceType, Tag, TagSpecification, UserIdGroupPair,
-    };
+    use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, UserIdGroupPair};
     let moto = Moto::start();
     let c = moto.client().await;
-    let vpcs = c.describe_vpcs().send().await.unwrap();
-    let vpc = vpcs
-        .vpcs()
-        .iter()
-        .find(|v| v.is_default() == Some(true))
-        .and_then(|v| v.vpc_id())
-        .expect("moto has a default VPC")
-        .to_string();
+    let vpc = default_vpc(&c).await;
     let create = |name: &'static str, description: &'static str| {
         let (c, vpc) = (c.clone(), vpc.clone());
-        async move {
-            c.create_security_group()
-                .group_name(name)
-                .description(description)
-                .vpc_id(vpc)
-                .tag_specifications(
-                    TagSpecification::builder()
-                        .resource_type(ResourceType::SecurityGroup)
-                        .tags(Tag::builder().key("Name").value(name).build())
-                        .build(),
-                )
-                .send()
-                .await
-                .unwrap()
-                .group_id()
-                .unwrap()
-                .to_string()
-        }
+        async move { create_group(&c, &vpc, name, description).await }
     };
     let app = create("app", "application tier").await;
     let db = create("db", "database tier").await;

@@ -5,7 +5,7 @@ use ec2tui::app::{Resource, Tone};
 use ec2tui::panes::security_groups::{Col, OPEN_MARK, SecurityGroupsPane};
 
 use crate::driver::Driver;
-use crate::emulator::{Moto, some_ami};
+use crate::emulator::{Moto, create_group, default_vpc, some_ami};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_lists_its_rules_and_the_instances_that_use_it() {
@@ -14,28 +14,10 @@ async fn a_group_lists_its_rules_and_the_instances_that_use_it() {
     };
     let moto = Moto::start();
     let c = moto.client().await;
-    let vpcs = c.describe_vpcs().send().await.unwrap();
-    let vpc = vpcs
-        .vpcs()
-        .iter()
-        .find(|v| v.is_default() == Some(true))
-        .and_then(|v| v.vpc_id())
-        .expect("moto has a default VPC")
-        .to_string();
+    let vpc = default_vpc(&c).await;
     let create = |name: &'static str, description: &'static str| {
         let (c, vpc) = (c.clone(), vpc.clone());
-        async move {
-            c.create_security_group()
-                .group_name(name)
-                .description(description)
-                .vpc_id(vpc)
-                .send()
-                .await
-                .unwrap()
-                .group_id()
-                .unwrap()
-                .to_string()
-        }
+        async move { create_group(&c, &vpc, name, description).await }
     };
     let app = create("app", "application tier").await;
     let jump = create("jump", "jump hosts").await;
