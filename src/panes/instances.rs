@@ -13,7 +13,7 @@ use futures::future::BoxFuture;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
     Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
-    capitalise, cmp_ip,
+    capitalise, cmp_ip, key_bytes, key_ci, key_ip, key_num,
 };
 use crate::aws::{
     ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
@@ -143,6 +143,24 @@ impl Resource for InstanceRow {
             Col::Launched => a.launch_time.cmp(&b.launch_time),
             Col::Protection => self.protected.cmp(&other.protected),
         }
+    }
+
+    fn sort_key(&self, col: Col) -> Option<u128> {
+        let i = &self.inst;
+        Some(match col {
+            Col::Name => key_ci(&i.name),
+            Col::Id => key_bytes(&i.id),
+            Col::State => key_bytes(i.state.as_str()),
+            Col::Type => key_bytes(&i.instance_type),
+            Col::Az => key_bytes(&i.az),
+            Col::PrivateIp => key_ip(&i.private_ip),
+            Col::PublicIp => key_ip(&i.public_ip),
+            Col::Key => key_bytes(&i.key_name),
+            // status checks are fetched for the rows on screen only: compared
+            Col::Checks => return None,
+            Col::Launched => key_num(i.launch_time),
+            Col::Protection => key_num(self.protected.map(i64::from)),
+        })
     }
 
     fn filter_text(&self) -> String {
