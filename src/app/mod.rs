@@ -122,6 +122,18 @@ impl Job {
         }
     }
 
+    /// Anything else: `f` hands over as many values as it likes through `emit` (false:
+    /// nobody listens any more, stop).
+    pub fn stream(
+        what: impl Into<String>,
+        f: impl FnOnce(Arc<dyn Ec2Api>, Emit) -> BoxFuture<'static, ()> + Send + 'static,
+    ) -> Self {
+        Self {
+            what: what.into(),
+            run: Box::new(f),
+        }
+    }
+
     /// Runs the job (the shell spawns this; tests await it inline).
     pub fn run(self, api: Arc<dyn Ec2Api>, emit: Emit) -> BoxFuture<'static, ()> {
         (self.run)(api, emit)

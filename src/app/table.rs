@@ -319,6 +319,9 @@ pub struct Collection<R: Resource> {
     pending: Vec<u32>,
     view_dirty: bool,
     selected: Option<String>,
+    /// The user picked a row (moved, or a row was selected by id): the selection then
+    /// follows that row; until then it stays on the top row while pages merge in.
+    chosen: bool,
     cursor: usize,
     /// The first row shown.
     pub offset: usize,
@@ -344,6 +347,7 @@ impl<R: Resource> Default for Collection<R> {
             pending: Vec::new(),
             view_dirty: false,
             selected: None,
+            chosen: false,
             cursor: 0,
             offset: 0,
             marks: HashSet::new(),
@@ -624,6 +628,15 @@ impl<R: Resource> Collection<R> {
     /// Puts the cursor back on the selected id; if that row is gone (filtered out, vanished),
     /// the cursor stays at the same position and selects what is there.
     fn reselect(&mut self) {
+        if !self.chosen {
+            self.cursor = 0;
+            self.offset = 0;
+            self.selected = self
+                .view
+                .first()
+                .map(|&i| self.items[i as usize].id().to_string());
+            return;
+        }
         if let Some(id) = &self.selected
             && let Some(&i) = self.index.get(id)
             && let Some(pos) = self.view.iter().position(|&v| v as usize == i)
@@ -672,6 +685,7 @@ impl<R: Resource> Collection<R> {
     }
 
     pub fn select_pos(&mut self, pos: usize, height: usize) {
+        self.chosen = true;
         self.cursor = pos.min(self.view.len().saturating_sub(1));
         self.selected = self.row(self.cursor).map(|r| r.id().to_string());
         self.scroll_into_view(height);
@@ -679,6 +693,7 @@ impl<R: Resource> Collection<R> {
 
     /// Selects a row by id, if it is shown.
     pub fn select_id(&mut self, id: &str, height: usize) {
+        self.chosen = true;
         self.selected = Some(id.to_string());
         self.view_dirty = true;
         self.refresh_view();

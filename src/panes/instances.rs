@@ -17,7 +17,7 @@ use crate::app::{
 };
 use crate::aws::{
     ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
-    Record, fmt_time,
+    Record, fmt_time, listing,
 };
 
 pub const ID: &str = "instances";
@@ -656,11 +656,14 @@ impl Pane for InstancesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let job = Job::pages(
-            "DescribeInstances",
-            |api, token| Box::pin(async move { api.list_instances(token).await }),
-            Got::Page,
-        );
+        // one chain per availability zone, merged as they arrive (aws::listing)
+        let job = Job::stream("DescribeInstances", |api, emit| {
+            Box::pin(async move {
+                let how =
+                    listing::list_instances(api, |page| emit(Box::new(Got::Page(page)))).await;
+                tracing::debug!("instances listed: {how:?}");
+            })
+        });
         let fx = cx.list(ID, &mut self.list, job);
         if !fx.is_empty() {
             // a new listing: what was fetched for the rows on screen is fetched again

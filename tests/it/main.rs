@@ -10,6 +10,7 @@ mod emulator;
 mod faults;
 mod journal;
 mod key_pairs;
+mod listing;
 mod moto_amis;
 mod moto_api;
 mod moto_events;
