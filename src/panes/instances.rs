@@ -145,17 +145,17 @@ impl Resource for InstanceRow {
         }
     }
 
-    fn sort_key(&self, col: Col) -> Option<u128> {
+    fn sort_key(&self, col: Col, level: usize) -> Option<u128> {
         let i = &self.inst;
         Some(match col {
-            Col::Name => key_ci(&i.name),
-            Col::Id => key_bytes(&i.id),
-            Col::State => key_bytes(i.state.as_str()),
-            Col::Type => key_bytes(&i.instance_type),
-            Col::Az => key_bytes(&i.az),
-            Col::PrivateIp => key_ip(&i.private_ip),
-            Col::PublicIp => key_ip(&i.public_ip),
-            Col::Key => key_bytes(&i.key_name),
+            Col::Name => key_ci(&i.name, level),
+            Col::Id => key_bytes(&i.id, level),
+            Col::State => key_bytes(i.state.as_str(), level),
+            Col::Type => key_bytes(&i.instance_type, level),
+            Col::Az => key_bytes(&i.az, level),
+            Col::PrivateIp => key_ip(&i.private_ip, level),
+            Col::PublicIp => key_ip(&i.public_ip, level),
+            Col::Key => key_bytes(&i.key_name, level),
             // status checks are fetched for the rows on screen only: compared
             Col::Checks => return None,
             Col::Launched => key_num(i.launch_time),
