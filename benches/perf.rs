@@ -2,7 +2,6 @@
 //!
 //! - one frame, a filter keystroke, a sort, the details, with 100,000 instances (demo
 //!   backend, 200×50 cells)
-//! - resident memory per instance held by the app, after the load and after ten refreshes
 //! - listing 10,000 instances from a local endpoint, ec2tui's whole path vs the bare paginator
 //! - the release binary end to end at 10,000, 50,000 and 100,000 instances from a local
 //!   endpoint (`tests/moto/canned.py`) in a pseudo-terminal, beside the bare single-chain
@@ -29,18 +28,6 @@ use ec2tui::tui::{Sink, run_effect};
 use ec2tui::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn app() -> AppState {
     let ctx = Context {
@@ -110,11 +97,8 @@ async fn main() {
 
     let demo: Arc<dyn Ec2Api> = Arc::new(DemoRegion::new(n, Duration::ZERO, Duration::ZERO));
     let mut a = app();
-    let before = rss_kib();
     load(&mut a, demo.clone()).await;
-    let after = rss_kib();
     assert_eq!(instances(&mut a).len(), n);
-    let per = (after.saturating_sub(before) as f64 * 1024.0) / n as f64;
 
     // one frame
     let theme = Theme::default();
@@ -161,11 +145,6 @@ async fn main() {
         format!("{:.3} ms", keys.iter().max().unwrap().as_secs_f64() * 1e3),
         "< 16 ms",
     );
-    row(
-        "resident memory per instance held by the app, after the load",
-        format!("{per:.0} B"),
-        "< 2048 B",
-    );
 
     // a sort (the next column, then back) and opening the details, as keys
     a.update(Event::Key(Key::plain(KeyCode::Esc)));
@@ -194,32 +173,6 @@ async fn main() {
         &format!("open the details, {n} instances"),
         format!("{:.3} ms", t.elapsed().as_secs_f64() * 1e3),
         "< 16 ms",
-    );
-    // ten refreshes (every row comes again; nothing changed): memory back to its level
-    a.update(Event::Key(Key::plain(KeyCode::Esc)));
-    let loaded = rss_kib();
-    for _ in 0..10 {
-        let fx = a.update(Event::RefreshDue);
-        run_listing(&mut a, demo.clone(), fx).await;
-        assert_eq!(instances(&mut a).len(), n);
-    }
-    let refreshed = rss_kib();
-    row(
-        "resident memory per instance held by the app, after ten refreshes",
-        format!(
-            "{:.0} B",
-            (refreshed.saturating_sub(before) as f64 * 1024.0) / n as f64
-        ),
-        "< 2048 B",
-    );
-    row(
-        "resident memory growth across ten refreshes",
-        format!(
-            "{:+.1} %",
-            (refreshed as f64 - loaded as f64) / (loaded.saturating_sub(before).max(1) as f64)
-                * 100.0
-        ),
-        "< 5 %",
     );
     drop(a);
 

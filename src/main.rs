@@ -11,6 +11,13 @@ use ec2tui::cli::Cli;
 use ec2tui::config;
 use ec2tui::journal::Journal;
 
+/// mimalloc instead of glibc's malloc: a big fleet's rows are allocated between the
+/// garbage of parsing each page, and glibc's heap kept those holes (measured at 100,000
+/// instances: ~2,250 bytes resident per instance for ~1,230 live, growing by a quarter over
+/// ten refreshes; with mimalloc ~1,440, flat).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     unset_empty_aws_variables();
     let mut cli = Cli::parse();

@@ -787,6 +787,46 @@ pub fn clean_instance(i: &mut Instance) {
     {
         i.name = v.clone();
     }
+    shrink_instance(i);
+}
+
+/// Gives back the spare capacity an instance's strings and lists came with (strings parsed
+/// from a response carry more than they hold): at 100,000 instances that was ~800 bytes each.
+fn shrink_instance(i: &mut Instance) {
+    for s in [
+        &mut i.id,
+        &mut i.name,
+        &mut i.state_reason,
+        &mut i.instance_type,
+        &mut i.az,
+        &mut i.private_ip,
+        &mut i.public_ip,
+        &mut i.key_name,
+        &mut i.image_id,
+        &mut i.vpc_id,
+        &mut i.subnet_id,
+        &mut i.architecture,
+        &mut i.platform,
+        &mut i.root_device_name,
+        &mut i.root_device_type,
+        &mut i.private_dns,
+        &mut i.public_dns,
+        &mut i.lifecycle,
+        &mut i.iam_profile,
+    ] {
+        s.shrink_to_fit();
+    }
+    for (a, b) in i.security_groups.iter_mut().chain(i.tags.iter_mut()) {
+        a.shrink_to_fit();
+        b.shrink_to_fit();
+    }
+    for d in &mut i.block_devices {
+        d.device.shrink_to_fit();
+        d.volume_id.shrink_to_fit();
+    }
+    i.security_groups.shrink_to_fit();
+    i.tags.shrink_to_fit();
+    i.block_devices.shrink_to_fit();
 }
 
 /// `2026-11-22 10:04 UTC` from epoch seconds, without a date library.
