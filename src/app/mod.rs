@@ -22,7 +22,9 @@ use tui_input::{Input, InputRequest};
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
-pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ci, cmp_ip, lower};
+pub use table::{
+    Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, lower,
+};
 pub use watch::Watch;
 
 use crate::aws::{ApiError, ApiResult, Ec2Api, Identity, Op, Outcome, Page};
@@ -1230,6 +1232,21 @@ impl AppState {
             out.push(vec![
                 (format!("  {keys}{sep}"), Tone::Accent),
                 (spec.focus.to_string(), Tone::Normal),
+            ]);
+        }
+        out.push(Vec::new());
+        out.push(vec![("Filter (/)".into(), Tone::Heading)]);
+        for (k, d) in [
+            (
+                "prod running",
+                "rows with both words (every term must match)",
+            ),
+            ("!stopped", "rows without the word"),
+            ("Env=prod", "rows with the tag Env = prod, exactly"),
+        ] {
+            out.push(vec![
+                (format!("  {k:<18}"), Tone::Accent),
+                (d.to_string(), Tone::Normal),
             ]);
         }
         out.push(Vec::new());

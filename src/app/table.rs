@@ -46,8 +46,42 @@ pub trait Resource: Clone + Send + 'static {
     fn cell(&self, col: Self::Col, now: i64) -> (String, Tone);
     /// Orders two rows by a column (ties are broken by id by the caller).
     fn compare(&self, other: &Self, col: Self::Col) -> Ordering;
-    /// Lower-case text that the filter searches: every column and every tag key and value.
+    /// Lower-case text that the filter searches: every column and every tag key and value
+    /// (a tag as `key=value`).
     fn filter_text(&self) -> String;
+    /// Its tags, for `Key=Value` filter terms, copies, exports and the tags form (none by
+    /// default).
+    fn tags(&self) -> &[(String, String)] {
+        &[]
+    }
+}
+
+/// One term of a filter: `text` (the row contains it), `!text` (it does not), `Key=Value`
+/// (it has that tag: that whole key and value, ignoring case like every term).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Has(String),
+    Not(String),
+    Tag(String, String),
+}
+
+impl Term {
+    /// Parses a filter: space-separated terms, all of which must match. Plain and `!` terms
+    /// are lower-case (the filter text is); a tag term keeps its case (shown as typed).
+    pub fn parse(filter: &str) -> Vec<Term> {
+        filter
+            .split_whitespace()
+            .filter_map(|t| {
+                if let Some(rest) = t.strip_prefix('!') {
+                    return (!rest.is_empty()).then(|| Term::Not(rest.to_lowercase()));
+                }
+                match t.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => Some(Term::Tag(k.to_string(), v.to_string())),
+                    _ => Some(Term::Has(t.to_lowercase())),
+                }
+            })
+            .collect()
+    }
 }
 
 /// "3d", "5h", "12m", "40s": how long ago, compactly.
@@ -192,6 +226,8 @@ pub struct Collection<R: Resource> {
     items: Vec<R>,
     hay: Haystack,
     matched: Vec<bool>,
+    /// The matches of one filter term, reused from keystroke to keystroke.
+    term_hits: Vec<bool>,
     index: HashMap<String, usize>,
     pub load: Load,
     /// The latest request id; results of older requests are dropped.
@@ -222,6 +258,7 @@ impl<R: Resource> Default for Collection<R> {
             items: Vec::new(),
             hay: Haystack::default(),
             matched: Vec::new(),
+            term_hits: Vec::new(),
             index: HashMap::new(),
             load: Load::Idle,
             latest_req: 0,
@@ -404,11 +441,47 @@ impl<R: Resource> Collection<R> {
         &self.filter
     }
 
+    /// Sets the filter: space-separated terms that must all match (see [`Term`]).
     pub fn set_filter(&mut self, f: &str) {
-        let f = f.to_lowercase();
         if f != self.filter {
-            self.filter = f;
+            self.filter = f.to_string();
             self.view_dirty = true;
+        }
+    }
+
+    /// Marks in `self.matched` the items that pass every term of the filter: one `memmem`
+    /// pass over the filter text per term, no allocation per item.
+    fn apply_filter(&mut self) {
+        let n = self.items.len();
+        self.matched.clear();
+        self.matched.resize(n, true);
+        for term in Term::parse(&self.filter) {
+            let tag_text;
+            let needle = match &term {
+                Term::Has(t) | Term::Not(t) => t.as_str(),
+                Term::Tag(k, v) => {
+                    tag_text = format!("{k}={v}").to_lowercase();
+                    tag_text.as_str()
+                }
+            };
+            self.hay.search(needle, &mut self.term_hits);
+            for (i, m) in self.matched.iter_mut().enumerate() {
+                if !*m {
+                    continue;
+                }
+                let hit = self.term_hits[i];
+                *m = match &term {
+                    Term::Has(_) => hit,
+                    Term::Not(_) => !hit,
+                    // the text only narrows it down: the tag must be exactly this (the
+                    // whole key and value, ignoring case as every term does)
+                    Term::Tag(k, v) => {
+                        hit && self.items[i].tags().iter().any(|(tk, tv)| {
+                            cmp_ci(tk, k) == Ordering::Equal && cmp_ci(tv, v) == Ordering::Equal
+                        })
+                    }
+                };
+            }
         }
     }
 
@@ -487,7 +560,7 @@ impl<R: Resource> Collection<R> {
             if self.filter.is_empty() {
                 self.view.clone_from(&self.order);
             } else {
-                self.hay.search(&self.filter, &mut self.matched);
+                self.apply_filter();
                 let matched = &self.matched;
                 self.view = self
                     .order

@@ -122,6 +122,10 @@ impl Resource for Image {
         }
     }
 
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
     fn filter_text(&self) -> String {
         let mut s = String::with_capacity(128);
         for part in [

@@ -145,6 +145,10 @@ impl Resource for InstanceRow {
         }
     }
 
+    fn tags(&self) -> &[(String, String)] {
+        &self.inst.tags
+    }
+
     fn filter_text(&self) -> String {
         let i = &self.inst;
         let mut s = String::with_capacity(160);

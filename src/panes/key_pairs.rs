@@ -72,6 +72,10 @@ impl Resource for KeyPair {
             c => self.cell(c, 0).0.cmp(&other.cell(c, 0).0),
         }
     }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
     fn filter_text(&self) -> String {
         let mut s = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}",

@@ -162,6 +162,10 @@ impl Resource for SecurityGroup {
             c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
     fn filter_text(&self) -> String {
         let mut s = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}",

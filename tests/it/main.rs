@@ -8,6 +8,7 @@ mod driver;
 mod e2e;
 mod emulator;
 mod faults;
+mod filter;
 mod journal;
 mod key_pairs;
 mod moto_amis;
