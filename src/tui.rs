@@ -143,8 +143,46 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
                 .await;
             sink(ApiEvent::Done { pane, req, results });
         }
-        Effect::Quit => {}
+        // the terminal's: the event loop does them (tests see them in the effects)
+        Effect::Clipboard(_) | Effect::Quit => {}
     }
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard, wrapped so that tmux
+/// (`TMUX` set) or GNU screen (`STY` set) passes it on to the terminal around them.
+pub fn osc52(text: &str, tmux: bool, screen: bool) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let seq = format!("\x1b]52;c;{b64}\x07");
+    if tmux {
+        // a DCS passthrough: every ESC inside is doubled
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else if screen {
+        // screen limits a DCS string: the sequence goes in chunks, each its own DCS
+        let mut out = String::new();
+        let bytes = seq.as_bytes();
+        for chunk in bytes.chunks(240) {
+            out.push_str("\x1bP");
+            out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            out.push_str("\x1b\\");
+        }
+        out
+    } else {
+        seq
+    }
+}
+
+/// Writes the clipboard sequence to the terminal.
+fn write_clipboard(terminal: &mut DefaultTerminal, text: &str) -> io::Result<()> {
+    use std::io::Write;
+    let seq = osc52(
+        text,
+        std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+        std::env::var_os("STY").is_some_and(|v| !v.is_empty()),
+    );
+    let out = terminal.backend_mut();
+    out.write_all(seq.as_bytes())?;
+    out.flush()
 }
 
 fn spawn_effect(
@@ -301,7 +339,10 @@ async fn event_loop(
         let mut next = Some(first);
         while let Some(ev) = next.take() {
             for f in app.update(ev) {
-                spawn_effect(&api, &journal, &tx, f);
+                match f {
+                    Effect::Clipboard(text) => write_clipboard(terminal, &text)?,
+                    f => spawn_effect(&api, &journal, &tx, f),
+                }
             }
             if app.quit {
                 return Ok(());

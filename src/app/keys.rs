@@ -159,6 +159,8 @@ pub enum Action {
     Details,
     Mark,
     ClearMarks,
+    Copy,
+    CopyMenu,
     /// An action a pane offers: the pane's position in the registry, and the action's in
     /// the pane's list.
     Pane(usize, usize),
@@ -212,6 +214,18 @@ const SHARED: &[(Action, &str, &str, &str)] = &[
         "clear_marks",
         "clear marks, then the filter",
         "clear marks, then the filter",
+    ),
+    (
+        Action::Copy,
+        "copy",
+        "copy the ids (marked, else selected)",
+        "copy",
+    ),
+    (
+        Action::CopyMenu,
+        "copy_menu",
+        "copy: name, IPs, ARN, JSON…",
+        "copy…",
     ),
 ];
 

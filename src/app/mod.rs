@@ -5,6 +5,7 @@
 //! status) and the panes; everything about one kind of resource lives in its pane module
 //! (`crate::panes`), which the core reaches through the `Pane` trait.
 
+pub mod clip;
 pub mod form;
 pub mod keys;
 pub mod pane;
@@ -28,6 +29,7 @@ pub use table::{
 pub use watch::Watch;
 
 use crate::aws::{ApiError, ApiResult, Ec2Api, Identity, Op, Outcome, Page};
+use clip::CopyWhat;
 
 /// Who and where: shown in the header so the account acted on is unmistakable.
 #[derive(Debug, Clone, Default)]
@@ -151,6 +153,8 @@ pub enum Effect {
         req: u64,
         ops: Vec<Op>,
     },
+    /// Text for the clipboard: the shell writes it as OSC 52 (cleaned strings only).
+    Clipboard(String),
     Quit,
 }
 
@@ -170,6 +174,7 @@ impl Effect {
                     .collect();
                 format!("{pane}: {}", ops.join("; "))
             }
+            Self::Clipboard(t) => format!("clipboard: {} bytes", t.len()),
             Self::Quit => "quit".into(),
         }
     }
@@ -318,6 +323,10 @@ pub enum Dialog {
         pane: PaneId,
         form: Form,
         tag: FormTag,
+    },
+    /// `Y`: what to copy of the selected or marked rows (`clip::MENU`).
+    CopyMenu {
+        cursor: usize,
     },
 }
 
@@ -1039,6 +1048,8 @@ impl AppState {
                     self.s.input.reset();
                 }
             }
+            Action::Copy => return self.copy(CopyWhat::Id),
+            Action::CopyMenu => self.s.dialog = Some(Dialog::CopyMenu { cursor: 0 }),
             Action::Pane(p, _) if p == self.focus => {
                 if let Some(spec) = self.s.keymap.pane_action(a) {
                     let name = spec.name;
@@ -1083,6 +1094,37 @@ impl AppState {
                 };
                 match self.index_of(pane) {
                     Some(i) => self.with(i, |p, cx| p.on_form(&tag, ev, cx)),
+                    None => vec![],
+                }
+            }
+            Dialog::CopyMenu { cursor } => {
+                let n = clip::MENU.len();
+                let pick = match k.code {
+                    KeyCode::Esc | KeyCode::Char('q') => {
+                        self.s.dialog = None;
+                        return vec![];
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1) % n;
+                        None
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = (*cursor + n - 1) % n;
+                        None
+                    }
+                    KeyCode::Enter => Some(*cursor),
+                    KeyCode::Char(c) => c
+                        .to_digit(10)
+                        .map(|d| d as usize)
+                        .filter(|d| (1..=n).contains(d))
+                        .map(|d| d - 1),
+                    _ => None,
+                };
+                match pick {
+                    Some(i) => {
+                        self.s.dialog = None;
+                        self.copy(clip::MENU[i].0)
+                    }
                     None => vec![],
                 }
             }
@@ -1154,6 +1196,21 @@ impl AppState {
                     }
                     _ => vec![],
                 }
+            }
+        }
+    }
+
+    /// Copies what `what` names of the focused pane's selected or marked rows.
+    fn copy(&mut self, what: CopyWhat) -> Vec<Effect> {
+        self.table_mut().refresh_view();
+        match self.focused().copy(what, &self.s) {
+            Ok(values) => {
+                self.s.ok(clip::copied_status(what, &values));
+                vec![Effect::Clipboard(clip::clip_text(&values))]
+            }
+            Err(e) => {
+                self.s.error(format!("nothing copied: {e}"));
+                vec![]
             }
         }
     }

@@ -4,6 +4,8 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
+use super::Context;
+use super::clip::CopyWhat;
 use crate::aws::ApiError;
 
 /// How a cell or a line should look; the theme decides the colours.
@@ -53,6 +55,24 @@ pub trait Resource: Clone + Send + 'static {
     /// default).
     fn tags(&self) -> &[(String, String)] {
         &[]
+    }
+    /// A value `Y` copies other than the id and JSON (its name, addresses): none by default.
+    fn value(&self, _what: CopyWhat) -> Option<String> {
+        None
+    }
+    /// The resource part of its ARN (`instance/i-0123`), and whether the ARN names the
+    /// account (an image's or snapshot's does not): none by default.
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        None
+    }
+    /// The resource as JSON (`J`, copies, export): its domain type where it has one; by
+    /// default its cells by column title.
+    fn to_json(&self, now: i64) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (c, col) in Self::columns() {
+            m.insert(col.title.to_string(), self.cell(*c, now).0.into());
+        }
+        serde_json::Value::Object(m)
     }
 }
 
@@ -720,6 +740,12 @@ pub trait TableOps {
     fn rows(&self) -> usize;
     fn cursor(&self) -> usize;
     fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells>;
+    /// The ids an action applies to: the marked rows, else the selected one.
+    fn target_ids(&self) -> Vec<String>;
+    /// What `y` / `Y` copies of the targets; an error says why there is nothing to copy.
+    fn copy_values(&self, what: CopyWhat, ctx: &Context, now: i64) -> Result<Vec<String>, String>;
+    /// A row as JSON, by id.
+    fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value>;
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -776,5 +802,42 @@ impl<R: Resource> TableOps for Collection<R> {
     }
     fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells> {
         Collection::visible_cells(self, height, cols, now)
+    }
+    fn target_ids(&self) -> Vec<String> {
+        self.targets().iter().map(|r| r.id().to_string()).collect()
+    }
+    fn copy_values(&self, what: CopyWhat, ctx: &Context, now: i64) -> Result<Vec<String>, String> {
+        let rows = self.targets();
+        if rows.is_empty() {
+            return Err("nothing selected to copy".into());
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let v = match what {
+                CopyWhat::Id => Some(r.id().to_string()),
+                CopyWhat::Json => Some(r.to_json(now).to_string()),
+                CopyWhat::Arn => match r.arn_resource() {
+                    Some((res, true)) => {
+                        let Some(account) = ctx.account.as_deref() else {
+                            return Err(
+                                "the account is not known yet (GetCallerIdentity): press Ctrl-r and copy again".into(),
+                            );
+                        };
+                        Some(format!("arn:aws:ec2:{}:{account}:{res}", ctx.region))
+                    }
+                    Some((res, false)) => Some(format!("arn:aws:ec2:{}::{res}", ctx.region)),
+                    None => None,
+                },
+                other => r.value(other).filter(|v| !v.is_empty()),
+            };
+            match v {
+                Some(v) => out.push(v),
+                None => return Err(format!("{} has no {}", r.id(), what.label())),
+            }
+        }
+        Ok(out)
+    }
+    fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value> {
+        self.get(id).map(|r| r.to_json(now))
     }
 }

@@ -75,6 +75,25 @@ impl InstanceState {
     }
 }
 
+impl serde::Serialize for InstanceState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Tags as a JSON object (`{"Name": "web-1"}`), in their order.
+pub fn tags_as_map<S: serde::Serializer>(
+    tags: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(tags.len()))?;
+    for (k, v) in tags {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
 impl fmt::Display for InstanceState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -82,7 +101,7 @@ impl fmt::Display for InstanceState {
 }
 
 /// One EBS volume (or instance-store device) mapped on an instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BlockDevice {
     pub device: String,
     pub volume_id: String,
@@ -90,7 +109,7 @@ pub struct BlockDevice {
 }
 
 /// An instance as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Instance {
     pub id: String,
     pub name: String,
@@ -116,6 +135,7 @@ pub struct Instance {
     pub iam_profile: String,
     pub security_groups: Vec<(String, String)>,
     pub block_devices: Vec<BlockDevice>,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -149,7 +169,7 @@ impl ImageScope {
 }
 
 /// One block device mapping of an image.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ImageDevice {
     pub device: String,
     pub snapshot_id: String,
@@ -159,7 +179,7 @@ pub struct ImageDevice {
 }
 
 /// An AMI as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Image {
     pub id: String,
     pub name: String,
@@ -177,6 +197,7 @@ pub struct Image {
     pub platform: String,
     pub state_reason: String,
     pub devices: Vec<ImageDevice>,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -285,7 +306,7 @@ pub struct LaunchSpec {
 }
 
 /// One attachment of a volume.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Attachment {
     pub instance_id: String,
     pub device: String,
@@ -294,7 +315,7 @@ pub struct Attachment {
 }
 
 /// An EBS volume.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Volume {
     pub id: String,
     pub name: String,
@@ -314,7 +335,7 @@ pub struct Volume {
 }
 
 /// An EBS snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Snapshot {
     pub id: String,
     pub name: String,
@@ -327,6 +348,7 @@ pub struct Snapshot {
     pub started: Option<i64>,
     pub encrypted: bool,
     pub owner_id: String,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 

@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use super::instances::{self, InstanceCall, InstancesPane, Verb};
 use super::launch::{LaunchTag, Launcher, OptionsLoaded, RunInstances, user_tags};
 use super::snapshots::DeleteSnapshot;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Field,
     Form, FormEvent, FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone,
@@ -124,6 +125,15 @@ impl Resource for Image {
 
     fn tags(&self) -> &[(String, String)] {
         &self.tags
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("image/{}", self.id), false))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use futures::future::BoxFuture;
 
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
     Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
@@ -147,6 +148,21 @@ impl Resource for InstanceRow {
 
     fn tags(&self) -> &[(String, String)] {
         &self.inst.tags
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        let i = &self.inst;
+        match what {
+            CopyWhat::Name => Some(i.name.clone()),
+            CopyWhat::PrivateIp => Some(i.private_ip.clone()),
+            CopyWhat::PublicIp => Some(i.public_ip.clone()),
+            _ => None,
+        }
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("instance/{}", self.inst.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(&self.inst).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use futures::future::BoxFuture;
 
 use super::instances::InstancesPane;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
     Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, age,
@@ -74,6 +75,15 @@ impl Resource for KeyPair {
     }
     fn tags(&self) -> &[(String, String)] {
         &self.tags
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        (!self.id.is_empty()).then(|| (format!("key-pair/{}", self.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {

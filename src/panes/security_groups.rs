@@ -6,6 +6,7 @@ use std::any::Any;
 use std::cmp::Ordering;
 
 use super::instances::{InstancesPane, state_tone};
+use crate::app::clip::CopyWhat;
 use crate::app::{
     Collection, Column, Cx, DetailsView, Dialog, Effect, Job, Lines, Load, Pane, PaneSpec,
     Resource, Shared, TableOps, Tone, lower,
@@ -164,6 +165,15 @@ impl Resource for SecurityGroup {
     }
     fn tags(&self) -> &[(String, String)] {
         &self.tags
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("security-group/{}", self.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {

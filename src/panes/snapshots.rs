@@ -9,6 +9,7 @@ use futures::future::BoxFuture;
 
 use super::images::{self, ImagesPane};
 use super::volumes;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
     Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
@@ -102,6 +103,15 @@ impl Resource for Snapshot {
     }
     fn tags(&self) -> &[(String, String)] {
         &self.tags
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("snapshot/{}", self.id), false))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {

@@ -11,6 +11,7 @@ use tui_input::Input;
 
 use super::instances::{self, InstanceRow, InstancesPane};
 use super::snapshots;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, FieldValue, Form, FormEvent,
     FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
@@ -125,6 +126,15 @@ impl Resource for Volume {
     }
     fn tags(&self) -> &[(String, String)] {
         &self.tags
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("volume/{}", self.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {

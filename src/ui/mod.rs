@@ -54,6 +54,7 @@ pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
         }
         Some(Dialog::Help { scroll }) => draw_help(f, area, app, *scroll, theme),
         Some(Dialog::Form { form, .. }) => draw_form(f, area, form, theme),
+        Some(Dialog::CopyMenu { cursor }) => draw_copy_menu(f, area, app, *cursor, theme),
         None => {}
     }
 }
@@ -715,6 +716,62 @@ fn draw_scrolled(
                 ))
                 .title_bottom(Span::styled(
                     " j/k scroll · Esc back ",
+                    Style::default().fg(theme.muted),
+                )),
+        ),
+        r,
+    );
+}
+
+fn draw_copy_menu(f: &mut Frame, area: Rect, app: &AppState, cursor: usize, theme: &Theme) {
+    let n = app.table().marks_len();
+    let of = if n > 0 {
+        format!("{n} marked")
+    } else {
+        app.table()
+            .selected_id()
+            .unwrap_or("nothing selected")
+            .to_string()
+    };
+    let mut lines: Vec<Line> = vec![Line::styled(
+        format!("Copy of {of}:"),
+        theme.tone(crate::app::Tone::Muted),
+    )];
+    for (i, (_, label)) in crate::app::clip::MENU.iter().enumerate() {
+        let st = if i == cursor {
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", i + 1),
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!(" {label:<24}"), st),
+        ]));
+    }
+    let r = popup(area, 40, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    " Copy ",
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " 1-6 or Enter copy · Esc close ",
                     Style::default().fg(theme.muted),
                 )),
         ),

@@ -1,6 +1,7 @@
 //! The one integration test binary (every extra binary links aws-sdk-ec2 again).
 
 mod app;
+mod clipboard;
 mod core;
 mod demo_keys_groups;
 mod demo_world;
