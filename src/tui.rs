@@ -143,9 +143,43 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
                 .await;
             sink(ApiEvent::Done { pane, req, results });
         }
+        Effect::Write {
+            path,
+            text,
+            overwrite,
+            what,
+        } => {
+            let result = write_file(&path, &text, overwrite);
+            sink(ApiEvent::Wrote { what, result });
+        }
         // the terminal's: the event loop does them (tests see them in the effects)
         Effect::Clipboard(_) | Effect::Quit => {}
     }
+}
+
+/// Writes `text` to `path` (`~/` expanded), never over an existing file unless
+/// `overwrite`: the written path, or why not.
+fn write_file(path: &str, text: &str, overwrite: bool) -> Result<String, String> {
+    use std::io::Write;
+    let p = crate::config::expand_home(path);
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true);
+    if overwrite {
+        o.create(true).truncate(true);
+    } else {
+        o.create_new(true);
+    }
+    let shown = p.display().to_string();
+    let mut f = o.open(&p).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            format!("{shown} exists (add ! to overwrite it: :export! {path})")
+        }
+        _ => format!("cannot write {shown}: {e}"),
+    })?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| format!("cannot write {shown}: {e}"))?;
+    Ok(shown)
 }
 
 /// The OSC 52 sequence that puts `text` on the terminal's clipboard, wrapped so that tmux

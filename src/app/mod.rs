@@ -6,6 +6,7 @@
 //! (`crate::panes`), which the core reaches through the `Pane` trait.
 
 pub mod clip;
+pub mod export;
 pub mod form;
 pub mod keys;
 pub mod pane;
@@ -155,6 +156,15 @@ pub enum Effect {
     },
     /// Text for the clipboard: the shell writes it as OSC 52 (cleaned strings only).
     Clipboard(String),
+    /// Writes a file (`~/` expanded); never over an existing one unless `overwrite`. The
+    /// outcome comes back as `ApiEvent::Wrote`.
+    Write {
+        path: String,
+        text: String,
+        overwrite: bool,
+        /// What it is, for the status line: "42 instances", "the console output of i-1".
+        what: String,
+    },
     Quit,
 }
 
@@ -175,6 +185,7 @@ impl Effect {
                 format!("{pane}: {}", ops.join("; "))
             }
             Self::Clipboard(t) => format!("clipboard: {} bytes", t.len()),
+            Self::Write { path, what, .. } => format!("write {what} to {path}"),
             Self::Quit => "quit".into(),
         }
     }
@@ -195,6 +206,11 @@ pub enum ApiEvent {
         req: u64,
         results: Vec<(Op, ApiResult<Outcome>)>,
     },
+    /// A file was written (`Effect::Write`): where, or why not.
+    Wrote {
+        what: String,
+        result: Result<String, String>,
+    },
     /// A journal line was written (or could not be: `error`).
     Journal {
         entry: Box<crate::journal::Entry>,
@@ -209,6 +225,7 @@ impl fmt::Debug for ApiEvent {
             Self::Loaded { pane, req, .. } => write!(f, "Loaded({pane}, {req})"),
             Self::Done { pane, req, results } => write!(f, "Done({pane}, {req}, {results:?})"),
             Self::Journal { entry, error } => write!(f, "Journal({entry:?}, {error:?})"),
+            Self::Wrote { what, result } => write!(f, "Wrote({what}, {result:?})"),
         }
     }
 }
@@ -866,6 +883,10 @@ impl AppState {
                     return self.with(i, |p, cx| p.on_done(req, results, cx));
                 }
             }
+            ApiEvent::Wrote { what, result } => match result {
+                Ok(path) => self.s.ok(format!("wrote {what} to {path}")),
+                Err(e) => self.s.error(format!("nothing written: {e}")),
+            },
             ApiEvent::Journal { entry, error } => {
                 for p in &mut self.panes {
                     p.on_journal(&entry);
@@ -939,6 +960,7 @@ impl AppState {
                 vec![Effect::Quit]
             }
             "help" | "h" => self.action(Action::Help),
+            "export" | "export!" => self.export(_arg.trim(), word == "export!"),
             "refresh" | "r" => self.action(Action::Refresh),
             other => {
                 let hit = self.panes.iter().position(|p| {
@@ -1200,6 +1222,39 @@ impl AppState {
         }
     }
 
+    /// `:export PATH`: the focused pane as shown to a CSV or JSON file.
+    fn export(&mut self, path: &str, overwrite: bool) -> Vec<Effect> {
+        if path.is_empty() {
+            self.s
+                .error("export to where? :export PATH.csv or PATH.json (:export! overwrites)");
+            return vec![];
+        }
+        let Some(format) = export::Format::of(path) else {
+            self.s.error(format!(
+                "cannot export to {path}: the file must end in .csv or .json"
+            ));
+            return vec![];
+        };
+        self.table_mut().refresh_view();
+        let sheet = self.table().sheet(self.s.now);
+        let n = sheet.rows.len();
+        let what = format!(
+            "{n} {}",
+            if n == 1 {
+                self.focused().spec().one.to_string()
+            } else {
+                self.focused().noun().to_string()
+            }
+        );
+        self.s.info(format!("exporting {what}…"));
+        vec![Effect::Write {
+            path: path.to_string(),
+            text: sheet.render(format),
+            overwrite,
+            what,
+        }]
+    }
+
     /// Copies what `what` names of the focused pane's selected or marked rows.
     fn copy(&mut self, what: CopyWhat) -> Vec<Effect> {
         self.table_mut().refresh_view();
@@ -1291,6 +1346,13 @@ impl AppState {
                 (spec.focus.to_string(), Tone::Normal),
             ]);
         }
+        out.push(vec![
+            (format!("  {:<18}", ":export PATH"), Tone::Accent),
+            (
+                "the pane to .csv or .json (:export! overwrites)".to_string(),
+                Tone::Normal,
+            ),
+        ]);
         out.push(Vec::new());
         out.push(vec![("Filter (/)".into(), Tone::Heading)]);
         for (k, d) in [

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::Context;
 use super::clip::CopyWhat;
+use super::export::Sheet;
 use crate::aws::ApiError;
 
 /// How a cell or a line should look; the theme decides the colours.
@@ -746,6 +747,9 @@ pub trait TableOps {
     fn copy_values(&self, what: CopyWhat, ctx: &Context, now: i64) -> Result<Vec<String>, String>;
     /// A row as JSON, by id.
     fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value>;
+    /// The rows as shown (filter and sort applied), every column, with their tags; a cell
+    /// drawn as a muted "-" (nothing) is empty.
+    fn sheet(&self, now: i64) -> Sheet;
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -839,5 +843,26 @@ impl<R: Resource> TableOps for Collection<R> {
     }
     fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value> {
         self.get(id).map(|r| r.to_json(now))
+    }
+    fn sheet(&self, now: i64) -> Sheet {
+        let cols = R::columns();
+        let mut sheet = Sheet {
+            headers: cols.iter().map(|(_, c)| c.title.to_string()).collect(),
+            rows: Vec::with_capacity(self.view.len()),
+            tags: Vec::with_capacity(self.view.len()),
+        };
+        for &i in &self.view {
+            let r = &self.items[i as usize];
+            sheet.rows.push(
+                cols.iter()
+                    .map(|(c, _)| match r.cell(*c, now) {
+                        (s, Tone::Muted) if s == "-" => String::new(),
+                        (s, _) => s,
+                    })
+                    .collect(),
+            );
+            sheet.tags.push(r.tags().to_vec());
+        }
+        sheet
     }
 }

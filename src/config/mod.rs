@@ -67,3 +67,11 @@ pub fn load_theme(dir: Option<&Path>) -> (Theme, Option<String>) {
     }
     (theme, None)
 }
+
+/// `~/x` as a path under the home directory; any other path as it is.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}

@@ -8,6 +8,7 @@ mod demo_world;
 mod driver;
 mod e2e;
 mod emulator;
+mod export;
 mod faults;
 mod filter;
 mod journal;
