@@ -161,6 +161,7 @@ pub enum Action {
     ClearMarks,
     Copy,
     CopyMenu,
+    Raw,
     /// An action a pane offers: the pane's position in the registry, and the action's in
     /// the pane's list.
     Pane(usize, usize),
@@ -226,6 +227,12 @@ const SHARED: &[(Action, &str, &str, &str)] = &[
         "copy_menu",
         "copy: name, IPs, ARN, JSON…",
         "copy…",
+    ),
+    (
+        Action::Raw,
+        "raw",
+        "the resource as JSON (searchable)",
+        "json",
     ),
 ];
 

@@ -11,6 +11,7 @@ pub mod form;
 pub mod keys;
 pub mod pane;
 pub mod table;
+pub mod text;
 pub mod watch;
 
 use std::any::Any;
@@ -341,6 +342,8 @@ pub enum Dialog {
         form: Form,
         tag: FormTag,
     },
+    /// A scrollable, searchable text: JSON (`J`), console output (`o`).
+    Text(text::TextView),
     /// `Y`: what to copy of the selected or marked rows (`clip::MENU`).
     CopyMenu {
         cursor: usize,
@@ -1071,6 +1074,28 @@ impl AppState {
                 }
             }
             Action::Copy => return self.copy(CopyWhat::Id),
+            Action::Raw => {
+                self.table_mut().refresh_view();
+                let t = self.table();
+                match t
+                    .selected_id()
+                    .map(|id| (id.to_string(), t.json_of(id, self.s.now)))
+                {
+                    Some((id, Some(v))) => {
+                        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                        let lines = text.lines().map(str::to_string).collect();
+                        let mut view =
+                            text::TextView::new(self.s.focused, format!("{id} (JSON)"), lines);
+                        view.save_as = Some(format!("{id}.json"));
+                        view.what = format!("the JSON of {id}");
+                        self.s.dialog = Some(Dialog::Text(view));
+                    }
+                    _ => {
+                        let one = self.focused().spec().one;
+                        self.s.error(format!("no {one} selected"));
+                    }
+                }
+            }
             Action::CopyMenu => self.s.dialog = Some(Dialog::CopyMenu { cursor: 0 }),
             Action::Pane(p, _) if p == self.focus => {
                 if let Some(spec) = self.s.keymap.pane_action(a) {
@@ -1117,6 +1142,32 @@ impl AppState {
                 match self.index_of(pane) {
                     Some(i) => self.with(i, |p, cx| p.on_form(&tag, ev, cx)),
                     None => vec![],
+                }
+            }
+            Dialog::Text(view) => {
+                let page = self.s.size.1.saturating_sub(8).max(1) as usize;
+                match view.key(k, page) {
+                    text::TextKey::None => vec![],
+                    text::TextKey::Close => {
+                        self.s.dialog = None;
+                        vec![]
+                    }
+                    text::TextKey::Refresh(action) => {
+                        let pane = view.pane;
+                        match self.index_of(pane) {
+                            Some(i) => self.with(i, |p, cx| p.on_action(action, cx)),
+                            None => vec![],
+                        }
+                    }
+                    text::TextKey::Save { path, text } => {
+                        let what = view.what.clone();
+                        vec![Effect::Write {
+                            path,
+                            text,
+                            overwrite: false,
+                            what,
+                        }]
+                    }
                 }
             }
             Dialog::CopyMenu { cursor } => {

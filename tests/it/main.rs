@@ -22,4 +22,5 @@ mod moto_storage;
 mod props;
 mod security_groups;
 mod svg;
+mod textview;
 mod ui;
