@@ -162,6 +162,7 @@ pub enum Action {
     Copy,
     CopyMenu,
     Raw,
+    Tags,
     /// An action a pane offers: the pane's position in the registry, and the action's in
     /// the pane's list.
     Pane(usize, usize),
@@ -233,6 +234,12 @@ const SHARED: &[(Action, &str, &str, &str)] = &[
         "raw",
         "the resource as JSON (searchable)",
         "json",
+    ),
+    (
+        Action::Tags,
+        "tags",
+        "tags: add, change, remove (marked or selected)",
+        "tags",
     ),
 ];
 

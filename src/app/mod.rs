@@ -11,6 +11,7 @@ pub mod form;
 pub mod keys;
 pub mod pane;
 pub mod table;
+pub mod tags;
 pub mod text;
 pub mod watch;
 
@@ -882,6 +883,13 @@ impl AppState {
                 }
             }
             ApiEvent::Done { pane, req, results } => {
+                let tagging = |o: &Op| {
+                    o.get::<tags::CreateTags>().is_some() || o.get::<tags::DeleteTags>().is_some()
+                };
+                if !results.is_empty() && results.iter().all(|(o, _)| tagging(o)) {
+                    self.tags_done(pane, results);
+                    return vec![];
+                }
                 if let Some(i) = self.index_of(pane) {
                     return self.with(i, |p, cx| p.on_done(req, results, cx));
                 }
@@ -1074,6 +1082,7 @@ impl AppState {
                 }
             }
             Action::Copy => return self.copy(CopyWhat::Id),
+            Action::Tags => self.open_tags(),
             Action::Raw => {
                 self.table_mut().refresh_view();
                 let t = self.table();
@@ -1139,6 +1148,12 @@ impl AppState {
                     }
                     FormOutcome::Edited => return vec![],
                 };
+                if let Some(t) = tag.get::<tags::TagsForm>() {
+                    return match ev {
+                        FormEvent::Submit => self.submit_tags(pane, t.clone()),
+                        FormEvent::Changed(_) => vec![],
+                    };
+                }
                 match self.index_of(pane) {
                     Some(i) => self.with(i, |p, cx| p.on_form(&tag, ev, cx)),
                     None => vec![],
@@ -1270,6 +1285,135 @@ impl AppState {
                     _ => vec![],
                 }
             }
+        }
+    }
+
+    /// `t`: the tags form over the focused pane's selected or marked rows.
+    fn open_tags(&mut self) {
+        if self.s.ctx.read_only {
+            self.s
+                .error("read-only mode: editing tags is disabled (started with --read-only)");
+            return;
+        }
+        self.table_mut().refresh_view();
+        let spec = self.focused().spec();
+        if !self.table().taggable() {
+            self.s
+                .error(format!("{} have no tags to edit", self.focused().noun()));
+            return;
+        }
+        let targets = self.table().tag_targets();
+        if targets.is_empty() {
+            self.s.error(format!("no {} selected to tag", spec.one));
+            return;
+        }
+        let n = targets.len();
+        let noun = if n == 1 {
+            spec.one.to_string()
+        } else {
+            self.focused().noun().to_string()
+        };
+        let all: Vec<Vec<(String, String)>> = targets.iter().map(|(_, _, t)| t.clone()).collect();
+        let form = tags::form(&noun, n, &tags::common(&all));
+        let tag = FormTag::new(tags::TagsForm {
+            targets: targets.into_iter().map(|(a, r, _)| (a, r)).collect(),
+            noun,
+        });
+        self.s.open_form(spec.id, form, tag);
+    }
+
+    /// The tags form was submitted: checked, then sent as `CreateTags` / `DeleteTags`.
+    fn submit_tags(&mut self, pane: PaneId, t: tags::TagsForm) -> Vec<Effect> {
+        let Some(form) = self.s.form() else {
+            return vec![];
+        };
+        let (set, remove) = (
+            form.field(tags::F_SET).get(),
+            form.field(tags::F_REMOVE).get(),
+        );
+        let (set, remove) = match tags::parse(&set, &remove) {
+            Ok(x) => x,
+            Err(e) => return self.s.form_error(e),
+        };
+        if set.is_empty() && remove.is_empty() {
+            return self
+                .s
+                .form_error("nothing to change: add Key=Value lines or keys to remove");
+        }
+        let label = match t.targets.as_slice() {
+            [(_, row)] => row.clone(),
+            many => format!("{} {}", many.len(), t.noun),
+        };
+        let mut ops = Vec::new();
+        if !set.is_empty() {
+            ops.push(Op::new(tags::CreateTags {
+                targets: t.targets.clone(),
+                label: label.clone(),
+                tags: set,
+            }));
+        }
+        if !remove.is_empty() {
+            ops.push(Op::new(tags::DeleteTags {
+                targets: t.targets.clone(),
+                label,
+                keys: remove,
+            }));
+        }
+        self.s.dialog = None;
+        self.s
+            .info(format!("tagging {} {}…", t.targets.len(), t.noun));
+        self.s.call(pane, ops)
+    }
+
+    /// Tag calls came back: the rows take their new tags; the status says what happened.
+    fn tags_done(&mut self, pane: PaneId, results: Vec<(Op, ApiResult<Outcome>)>) {
+        let mut done = Vec::new();
+        let mut failed = Vec::new();
+        for (op, r) in &results {
+            match r {
+                Ok(_) => done.push(op.describe()),
+                Err(e) => failed.push(
+                    self.s
+                        .with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e),
+                ),
+            }
+            if r.is_err() {
+                continue;
+            }
+            let Some(i) = self.index_of(pane) else {
+                continue;
+            };
+            let table = self.panes[i].table_mut();
+            if let Some(c) = op.get::<tags::CreateTags>() {
+                for (_, row) in &c.targets {
+                    if let Some(mut cur) = table.tags_of(row) {
+                        for (k, v) in &c.tags {
+                            match cur.iter_mut().find(|(x, _)| x == k) {
+                                Some(e) => e.1 = v.clone(),
+                                None => cur.push((k.clone(), v.clone())),
+                            }
+                        }
+                        table.set_tags(row, cur);
+                    }
+                }
+            }
+            if let Some(d) = op.get::<tags::DeleteTags>() {
+                for (_, row) in &d.targets {
+                    if let Some(mut cur) = table.tags_of(row) {
+                        cur.retain(|(k, _)| !d.keys.contains(k));
+                        table.set_tags(row, cur);
+                    }
+                }
+            }
+        }
+        if failed.is_empty() {
+            self.s.ok(done.join("; "));
+        } else {
+            let mut text = failed.join("; ");
+            if !done.is_empty() {
+                text = format!("{}; {text}", done.join("; "));
+            }
+            self.s.error(text);
         }
     }
 

@@ -57,6 +57,16 @@ pub trait Resource: Clone + Send + 'static {
     fn tags(&self) -> &[(String, String)] {
         &[]
     }
+    /// Its rows can be tagged (`t`): false by default.
+    fn taggable() -> bool {
+        false
+    }
+    /// The id `CreateTags` knows it by: its id by default.
+    fn tag_id(&self) -> &str {
+        self.id()
+    }
+    /// Its tags changed (`t`): takes them, and what follows from them (a name).
+    fn set_tags(&mut self, _tags: Vec<(String, String)>) {}
     /// A value `Y` copies other than the id and JSON (its name, addresses): none by default.
     fn value(&self, _what: CopyWhat) -> Option<String> {
         None
@@ -716,6 +726,9 @@ pub struct RowCells {
     pub cells: Vec<(String, Tone)>,
 }
 
+/// A row `t` edits: the id the API knows it by, its row id, its tags.
+pub type TagTarget = (String, String, Vec<(String, String)>);
+
 /// What every pane's table can do, whatever its rows: lets keys and the table widget work
 /// on the focused pane without knowing its resource type.
 pub trait TableOps {
@@ -750,6 +763,14 @@ pub trait TableOps {
     /// The rows as shown (filter and sort applied), every column, with their tags; a cell
     /// drawn as a muted "-" (nothing) is empty.
     fn sheet(&self, now: i64) -> Sheet;
+    /// Its rows have tags that `t` edits.
+    fn taggable(&self) -> bool;
+    /// The targets' (API id, row id, tags).
+    fn tag_targets(&self) -> Vec<TagTarget>;
+    /// A row's tags, by row id.
+    fn tags_of(&self, id: &str) -> Option<Vec<(String, String)>>;
+    /// Gives a row new tags, by row id.
+    fn set_tags(&mut self, id: &str, tags: Vec<(String, String)>);
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -843,6 +864,27 @@ impl<R: Resource> TableOps for Collection<R> {
     }
     fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value> {
         self.get(id).map(|r| r.to_json(now))
+    }
+    fn taggable(&self) -> bool {
+        R::taggable()
+    }
+    fn tag_targets(&self) -> Vec<TagTarget> {
+        self.targets()
+            .iter()
+            .map(|r| {
+                (
+                    r.tag_id().to_string(),
+                    r.id().to_string(),
+                    r.tags().to_vec(),
+                )
+            })
+            .collect()
+    }
+    fn tags_of(&self, id: &str) -> Option<Vec<(String, String)>> {
+        self.get(id).map(|r| r.tags().to_vec())
+    }
+    fn set_tags(&mut self, id: &str, tags: Vec<(String, String)>) {
+        self.update(id, |r| r.set_tags(tags));
     }
     fn sheet(&self, now: i64) -> Sheet {
         let cols = R::columns();

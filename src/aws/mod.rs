@@ -14,7 +14,7 @@ mod security_groups;
 pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
 pub use ports::{
     AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-    StorageApi,
+    StorageApi, TagsApi,
 };
 pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
 
@@ -22,7 +22,7 @@ pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group}
 pub mod prelude {
     pub use super::{
         AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-        StorageApi,
+        StorageApi, TagsApi,
     };
 }
 
@@ -371,7 +371,8 @@ fn clean_pairs(v: &mut [(String, String)]) {
     }
 }
 
-fn name_from_tags(tags: &[(String, String)]) -> String {
+/// The value of the `Name` tag, or "".
+pub fn name_from_tags(tags: &[(String, String)]) -> String {
     tags.iter()
         .find(|(k, _)| k == "Name")
         .map(|(_, v)| v.clone())

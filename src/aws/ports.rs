@@ -160,6 +160,18 @@ pub trait SecurityGroupsApi: Send + Sync {
     ) -> BoxFuture<'_, ApiResult<Page<SecurityGroup>>>;
 }
 
+/// Tags of any EC2 resource (instances, images, volumes, snapshots, key pairs, groups).
+pub trait TagsApi: Send + Sync {
+    /// `CreateTags`: adds or changes these tags on every resource.
+    fn create_tags(
+        &self,
+        ids: Vec<String>,
+        tags: Vec<(String, String)>,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `DeleteTags`: removes the tags with these keys from every resource.
+    fn delete_tags(&self, ids: Vec<String>, keys: Vec<String>) -> BoxFuture<'_, ApiResult<()>>;
+}
+
 /// The whole port: every family. Implemented for anything that implements them all, so an
 /// adapter never names it, and `Arc<dyn Ec2Api>` works.
 pub trait Ec2Api:
@@ -170,6 +182,7 @@ pub trait Ec2Api:
     + StatusApi
     + KeyPairsApi
     + SecurityGroupsApi
+    + TagsApi
     + Send
     + Sync
     + 'static
@@ -184,6 +197,7 @@ impl<T> Ec2Api for T where
         + StatusApi
         + KeyPairsApi
         + SecurityGroupsApi
+        + TagsApi
         + Send
         + Sync
         + 'static

@@ -149,6 +149,13 @@ impl Resource for InstanceRow {
     fn tags(&self) -> &[(String, String)] {
         &self.inst.tags
     }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.inst.name = crate::aws::name_from_tags(&tags);
+        self.inst.tags = tags;
+    }
     fn value(&self, what: CopyWhat) -> Option<String> {
         let i = &self.inst;
         match what {

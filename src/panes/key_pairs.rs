@@ -76,6 +76,15 @@ impl Resource for KeyPair {
     fn tags(&self) -> &[(String, String)] {
         &self.tags
     }
+    fn taggable() -> bool {
+        true
+    }
+    fn tag_id(&self) -> &str {
+        &self.id
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.tags = tags;
+    }
     fn value(&self, what: CopyWhat) -> Option<String> {
         (what == CopyWhat::Name).then(|| self.name.clone())
     }

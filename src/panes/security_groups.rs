@@ -166,6 +166,12 @@ impl Resource for SecurityGroup {
     fn tags(&self) -> &[(String, String)] {
         &self.tags
     }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.tags = tags;
+    }
     fn value(&self, what: CopyWhat) -> Option<String> {
         (what == CopyWhat::Name).then(|| self.name.clone())
     }

@@ -127,6 +127,13 @@ impl Resource for Volume {
     fn tags(&self) -> &[(String, String)] {
         &self.tags
     }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.name = crate::aws::name_from_tags(&tags);
+        self.tags = tags;
+    }
     fn value(&self, what: CopyWhat) -> Option<String> {
         (what == CopyWhat::Name).then(|| self.name.clone())
     }

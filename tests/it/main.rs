@@ -19,6 +19,7 @@ mod moto_events;
 mod moto_keys_groups;
 mod moto_security_groups;
 mod moto_storage;
+mod moto_tags;
 mod props;
 mod security_groups;
 mod svg;
