@@ -172,7 +172,9 @@ fn write_file(path: &str, text: &str, overwrite: bool) -> Result<String, String>
     let shown = p.display().to_string();
     let mut f = o.open(&p).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => {
-            format!("{shown} exists (add ! to overwrite it: :export! {path})")
+            format!(
+                "{shown} exists and was kept: choose another file (an export is overwritten with :export! {path})"
+            )
         }
         _ => format!("cannot write {shown}: {e}"),
     })?;

@@ -695,12 +695,59 @@ pub fn clean(s: &str) -> String {
     clean_inner(s, false)
 }
 
+/// A console log as it would read on a terminal, safe to draw: CRLF line ends, a carriage
+/// return overwriting its line (progress bars: what follows the last one), tabs to the next
+/// stop of 8; then every escape sequence and control character removed.
+pub fn console_text(raw: &str) -> String {
+    // the sequences go first, so that a carriage return never lands inside one
+    let raw = clean_keeping(raw, |c| matches!(c, '\n' | '\r' | '\t'));
+    let mut out = String::with_capacity(raw.len());
+    let mut cells: Vec<char> = Vec::new();
+    for line in raw.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        cells.clear();
+        let mut col = 0;
+        let put = |cells: &mut Vec<char>, col: &mut usize, c: char| {
+            if *col < cells.len() {
+                cells[*col] = c;
+            } else {
+                cells.push(c);
+            }
+            *col += 1;
+        };
+        for c in line.chars() {
+            match c {
+                '\r' => col = 0,
+                '\t' => {
+                    for _ in 0..8 - col % 8 {
+                        put(&mut cells, &mut col, ' ');
+                    }
+                }
+                c => put(&mut cells, &mut col, c),
+            }
+        }
+        out.extend(cells.iter());
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
 /// Like [`clean`], but keeps `\n` so multi-line text (user data) keeps its lines.
 pub fn clean_multiline(s: &str) -> String {
     clean_inner(s, true)
 }
 
 fn clean_inner(s: &str, keep_newlines: bool) -> String {
+    if keep_newlines {
+        clean_keeping(s, |c| c == '\n')
+    } else {
+        clean_keeping(s, |_| false)
+    }
+}
+
+/// Removes escape sequences and control characters but those `keep` accepts.
+fn clean_keeping(s: &str, keep: fn(char) -> bool) -> String {
     if !s.chars().any(is_control) {
         return s.to_string();
     }
@@ -721,12 +768,12 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
                 '\u{1b}' => St::Esc,
                 '\u{9b}' => St::Csi,
                 '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => St::Str,
-                '\t' => {
-                    out.push(' ');
+                c if keep(c) => {
+                    out.push(c);
                     St::Text
                 }
-                '\n' if keep_newlines => {
-                    out.push('\n');
+                '\t' => {
+                    out.push(' ');
                     St::Text
                 }
                 c if is_control(c) => St::Text,

@@ -36,6 +36,9 @@ pub trait InstancesApi: Send + Sync {
     fn set_termination_protection(&self, id: String, on: bool) -> BoxFuture<'_, ApiResult<()>>;
     /// The decoded user data, `None` when the instance has none.
     fn user_data(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
+    /// The latest console output (`GetConsoleOutput` with `Latest`), decoded and cleaned
+    /// (`console_text`); `None` when there is none yet.
+    fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
     /// Launches instances; with `dry_run`, only checks and returns no instances.
     fn run_instances(
         &self,

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use futures::future::BoxFuture;
 
 use crate::app::clip::CopyWhat;
+use crate::app::text::TextView;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
     Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
@@ -343,6 +344,10 @@ pub enum Got {
         id: String,
         result: ApiResult<Option<String>>,
     },
+    Console {
+        id: String,
+        result: ApiResult<Option<String>>,
+    },
 }
 
 /// Messages other panes send this one.
@@ -379,6 +384,11 @@ const ACTIONS: &[ActionSpec] = &[
     )
     .mutating(),
     ActionSpec::new("launch_more", "launch more like this", "launch-more").mutating(),
+    ActionSpec::new(
+        "console_output",
+        "console output (searchable; Ctrl-r again, w save)",
+        "console",
+    ),
 ];
 
 pub static SPEC: PaneSpec = PaneSpec {
@@ -415,6 +425,8 @@ pub struct InstancesPane {
     user_data: Option<(String, Fetch<Option<String>>)>,
     /// The last action had refusals, shown on the status line until it settles.
     refused: bool,
+    /// The instance whose console output is open (`o`).
+    console: Option<String>,
 }
 
 impl Default for InstancesPane {
@@ -428,6 +440,7 @@ impl Default for InstancesPane {
             checks_requested: HashSet::new(),
             user_data: None,
             refused: false,
+            console: None,
         }
     }
 }
@@ -605,6 +618,45 @@ impl InstancesPane {
         self.request_protection(ids, cx)
     }
 
+    /// `o`: opens the console output of the selected instance, or (`Ctrl-r` in it) asks for
+    /// it again.
+    fn console_output(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let open = matches!(&cx.dialog, Some(Dialog::Text(v)) if v.pane == ID && v.refresh == Some("console_output"));
+        let id = if open {
+            self.console.clone()
+        } else {
+            self.list.refresh_view();
+            self.list.selected_id().map(str::to_string)
+        };
+        let Some(id) = id else {
+            cx.error("no instance selected to show the console output of");
+            return vec![];
+        };
+        if open {
+            if let Some(Dialog::Text(v)) = &mut cx.dialog {
+                v.note = Some("asking again (GetConsoleOutput)…".into());
+            }
+        } else {
+            let mut v = TextView::new(
+                ID,
+                format!("Console output of {}", self.label(&id)),
+                vec!["loading…".into()],
+            );
+            v.refresh = Some("console_output");
+            v.save_as = Some(format!("console-{id}.log"));
+            v.what = format!("the console output of {id}");
+            cx.dialog = Some(Dialog::Text(v));
+        }
+        self.console = Some(id.clone());
+        let job = Job::once(format!("GetConsoleOutput {id}"), move |api| {
+            Box::pin(async move {
+                let result = api.console_output(id.clone()).await;
+                Got::Console { id, result }
+            })
+        });
+        vec![cx.fetch(ID, job).1]
+    }
+
     fn on_watched(&mut self, list: Vec<Instance>, cx: &mut Cx) {
         let mut settled = Vec::new();
         for inst in list {
@@ -698,6 +750,7 @@ impl Pane for InstancesPane {
                 }
                 vec![]
             }
+            "console_output" => self.console_output(cx),
             _ => self.propose(name, cx),
         }
     }
@@ -989,6 +1042,47 @@ impl Pane for InstancesPane {
                 }
             }
             Got::Checks(Err(e)) => tracing::warn!("status checks: {e}"),
+            Got::Console { id, result } => {
+                let here = self.console.as_deref() == Some(id.as_str());
+                let page = cx.s.size.1.saturating_sub(5) as usize;
+                if let Some(Dialog::Text(v)) = &mut cx.dialog
+                    && v.pane == ID
+                    && v.refresh == Some("console_output")
+                    && here
+                {
+                    match result {
+                        Ok(Some(text)) => {
+                            let at_end = v.scroll + 1 >= v.lines.len() || v.lines.len() <= 1;
+                            v.set_lines(text.lines().map(str::to_string).collect());
+                            if at_end {
+                                // like a log: the view ends with the newest line
+                                v.scroll = v.lines.len().saturating_sub(page.max(1));
+                            }
+                            v.note = Some(format!(
+                                "{} lines, the latest EC2 keeps (Ctrl-r asks again)",
+                                v.lines.len()
+                            ));
+                        }
+                        Ok(None) => {
+                            v.set_lines(vec![
+                                "No console output yet: EC2 has it once the instance has booted."
+                                    .into(),
+                            ]);
+                            v.note = Some("Ctrl-r asks again".into());
+                        }
+                        Err(e) => {
+                            let text = cx.s.with_hint(
+                                &format!("cannot get the console output: {}", e.describe()),
+                                &e,
+                            );
+                            if let Some(Dialog::Text(v)) = &mut cx.dialog {
+                                v.note = Some(text.clone());
+                            }
+                            cx.log(Level::Error, &text);
+                        }
+                    }
+                }
+            }
             Got::UserData { id, result } => {
                 if let Some((u, f)) = &mut self.user_data
                     && *u == id

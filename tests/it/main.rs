@@ -15,6 +15,7 @@ mod journal;
 mod key_pairs;
 mod moto_amis;
 mod moto_api;
+mod moto_console;
 mod moto_events;
 mod moto_keys_groups;
 mod moto_security_groups;
