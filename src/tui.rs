@@ -11,7 +11,7 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::app::{ApiEvent, AppState, Effect, Emit, Event, Key, KeyCode};
+use crate::app::{ApiEvent, AppState, Effect, Emit, Event, Exec, Key, KeyCode};
 use crate::aws::{ApiResult, Ec2Api, Op, Outcome, with_request_ids};
 use crate::journal::{Entry, Journal};
 use crate::ui;
@@ -153,8 +153,91 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
             sink(ApiEvent::Wrote { what, result });
         }
         // the terminal's: the event loop does them (tests see them in the effects)
-        Effect::Clipboard(_) | Effect::Quit => {}
+        Effect::Clipboard(_) | Effect::Exec(_) | Effect::Quit => {}
     }
+}
+
+/// Where a program is: a path as given, else the first executable of that name on `PATH`.
+pub fn find_program(program: &str) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let runnable = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        let p = crate::config::expand_home(program);
+        return runnable(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| runnable(p))
+}
+
+fn install_hint(program: &str) -> &'static str {
+    match program {
+        "aws" => {
+            "install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
+        }
+        "session-manager-plugin" => {
+            "the AWS CLI needs the Session Manager plugin for SSM sessions: install it (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html)"
+        }
+        "ssh" => "install an OpenSSH client",
+        _ => "install it, or set the command in config.toml [connect]",
+    }
+}
+
+/// Runs a program in the foreground with the terminal handed over: keys stop being read, the
+/// alternate screen and raw mode are left, the program runs (an argument vector, no shell),
+/// then the terminal is taken back and redrawn. A missing program is said before anything.
+fn run_foreground(
+    terminal: &mut DefaultTerminal,
+    input: &mut Option<EventStream>,
+    e: &Exec,
+) -> io::Result<Result<Option<i32>, String>> {
+    for p in std::iter::once(&e.program).chain(&e.requires) {
+        if find_program(p).is_none() {
+            return Ok(Err(format!(
+                "cannot start the {}: {p} is not on PATH — {}; nothing was run",
+                e.what,
+                install_hint(p)
+            )));
+        }
+    }
+    let Some(path) = find_program(&e.program) else {
+        return Ok(Err(format!("{} is not on PATH", e.program)));
+    };
+    tracing::info!(command = %e.line(), "running in the foreground");
+    // the program gets the keys: our reader stops first
+    drop(input.take());
+    std::thread::sleep(Duration::from_millis(30));
+    restore();
+    {
+        use std::io::Write;
+        let mut out = io::stdout();
+        let _ = writeln!(
+            out,
+            "ec2tui: {} — ec2tui comes back when it ends\n",
+            e.line()
+        );
+        let _ = out.flush();
+    }
+    let status =
+        tokio::task::block_in_place(|| std::process::Command::new(&path).args(&e.args).status());
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    // both buffers blank: the next frame is drawn whole (Terminal::clear would ask the
+    // terminal where its cursor is, which not every terminal answers)
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+    *input = Some(EventStream::new());
+    Ok(match status {
+        Ok(st) => Ok(st.code()),
+        Err(err) => Err(format!("cannot start the {}: {err}", e.what)),
+    })
 }
 
 /// Writes `text` to `path` (`~/` expanded), never over an existing file unless
@@ -326,7 +409,8 @@ async fn event_loop(
     theme: &Theme,
 ) -> io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<ApiEvent>();
-    let mut input = EventStream::new();
+    // None while a program runs in the foreground (it gets the keys)
+    let mut input = Some(EventStream::new());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut watch = tokio::time::interval(Duration::from_secs(2));
     let refresh_every = Duration::from_secs(app.refresh_secs.max(1));
@@ -354,7 +438,12 @@ async fn event_loop(
 
     loop {
         let first = tokio::select! {
-            ev = input.next() => match ev {
+            ev = async {
+                match input.as_mut() {
+                    Some(i) => i.next().await,
+                    None => std::future::pending().await,
+                }
+            } => match ev {
                 Some(Ok(e)) => term_event(e),
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
@@ -377,6 +466,13 @@ async fn event_loop(
             for f in app.update(ev) {
                 match f {
                     Effect::Clipboard(text) => write_clipboard(terminal, &text)?,
+                    Effect::Exec(e) => {
+                        let result = run_foreground(terminal, &mut input, &e)?;
+                        let _ = tx.send(ApiEvent::Exited {
+                            what: e.what.clone(),
+                            result,
+                        });
+                    }
                     f => spawn_effect(&api, &journal, &tx, f),
                 }
             }

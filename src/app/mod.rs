@@ -138,6 +138,36 @@ impl fmt::Debug for Job {
     }
 }
 
+/// A program to run in the foreground, the terminal handed over (`c`, `C`): an argument
+/// vector, never a shell line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exec {
+    pub program: String,
+    pub args: Vec<String>,
+    /// Other programs it needs on `PATH` (the AWS CLI's Session Manager plugin).
+    pub requires: Vec<String>,
+    /// What it is, for messages: "SSM session on i-0123".
+    pub what: String,
+}
+
+impl Exec {
+    /// The command as one line, for messages (never run as such).
+    pub fn line(&self) -> String {
+        std::iter::once(&self.program)
+            .chain(&self.args)
+            .map(|a| {
+                if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c))
+                {
+                    format!("'{}'", a.replace('\'', "'\\''"))
+                } else {
+                    a.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// What the shell must do. `update` never does I/O itself.
 #[derive(Debug)]
 pub enum Effect {
@@ -158,6 +188,9 @@ pub enum Effect {
     },
     /// Text for the clipboard: the shell writes it as OSC 52 (cleaned strings only).
     Clipboard(String),
+    /// Leaves the alternate screen, runs a program in the foreground, and comes back; the
+    /// outcome comes back as `ApiEvent::Exited`. A missing program is said before anything.
+    Exec(Exec),
     /// Writes a file (`~/` expanded); never over an existing one unless `overwrite`. The
     /// outcome comes back as `ApiEvent::Wrote`.
     Write {
@@ -187,6 +220,7 @@ impl Effect {
                 format!("{pane}: {}", ops.join("; "))
             }
             Self::Clipboard(t) => format!("clipboard: {} bytes", t.len()),
+            Self::Exec(e) => format!("run {}", e.line()),
             Self::Write { path, what, .. } => format!("write {what} to {path}"),
             Self::Quit => "quit".into(),
         }
@@ -208,6 +242,11 @@ pub enum ApiEvent {
         req: u64,
         results: Vec<(Op, ApiResult<Outcome>)>,
     },
+    /// A program ran (`Effect::Exec`): its exit code, or why it did not run.
+    Exited {
+        what: String,
+        result: Result<Option<i32>, String>,
+    },
     /// A file was written (`Effect::Write`): where, or why not.
     Wrote {
         what: String,
@@ -228,6 +267,7 @@ impl fmt::Debug for ApiEvent {
             Self::Done { pane, req, results } => write!(f, "Done({pane}, {req}, {results:?})"),
             Self::Journal { entry, error } => write!(f, "Journal({entry:?}, {error:?})"),
             Self::Wrote { what, result } => write!(f, "Wrote({what}, {result:?})"),
+            Self::Exited { what, result } => write!(f, "Exited({what}, {result:?})"),
         }
     }
 }
@@ -894,6 +934,16 @@ impl AppState {
                     return self.with(i, |p, cx| p.on_done(req, results, cx));
                 }
             }
+            ApiEvent::Exited { what, result } => match result {
+                Ok(Some(0)) => self.s.ok(format!("back from the {what}")),
+                Ok(Some(code)) => self.s.error(format!(
+                    "back from the {what}: it exited with status {code}"
+                )),
+                Ok(None) => self
+                    .s
+                    .error(format!("back from the {what}: it was ended by a signal")),
+                Err(e) => self.s.error(e),
+            },
             ApiEvent::Wrote { what, result } => match result {
                 Ok(path) => self.s.ok(format!("wrote {what} to {path}")),
                 Err(e) => self.s.error(format!("nothing written: {e}")),

@@ -348,6 +348,12 @@ pub enum Got {
         id: String,
         result: ApiResult<Option<String>>,
     },
+    /// What `C` needs: the instance's AMI (for the user), its key file if it exists.
+    SshPlan {
+        id: String,
+        image: Option<Box<crate::aws::Image>>,
+        key_file: Option<String>,
+    },
 }
 
 /// Messages other panes send this one.
@@ -384,6 +390,8 @@ const ACTIONS: &[ActionSpec] = &[
     )
     .mutating(),
     ActionSpec::new("launch_more", "launch more like this", "launch-more").mutating(),
+    ActionSpec::new("ssm", "connect: SSM session (aws ssm start-session)", "ssm"),
+    ActionSpec::new("ssh", "connect: SSH (public address, else private)", "ssh"),
     ActionSpec::new(
         "console_output",
         "console output (searchable; Ctrl-r again, w save)",
@@ -427,6 +435,8 @@ pub struct InstancesPane {
     refused: bool,
     /// The instance whose console output is open (`o`).
     console: Option<String>,
+    /// How `c` and `C` connect (`config.toml` `[connect]`).
+    pub connect: super::connect::Connect,
 }
 
 impl Default for InstancesPane {
@@ -441,6 +451,7 @@ impl Default for InstancesPane {
             user_data: None,
             refused: false,
             console: None,
+            connect: Default::default(),
         }
     }
 }
@@ -618,6 +629,79 @@ impl InstancesPane {
         self.request_protection(ids, cx)
     }
 
+    /// `c` / `C`: a session on the selected instance. SSM runs at once; SSH first looks up
+    /// the AMI (the user) and the key file (`~/.ssh/<KeyName>.pem`).
+    fn connect(&mut self, name: &str, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        let Some(inst) = self.list.selected().map(|r| r.inst.clone()) else {
+            cx.error("no instance selected to connect to");
+            return vec![];
+        };
+        if let Some(why) = super::connect::refusal(&inst) {
+            cx.error(why);
+            return vec![];
+        }
+        if name == "ssm" {
+            let profile = if cx.ctx.profile == "default" {
+                String::new()
+            } else {
+                cx.ctx.profile.clone()
+            };
+            let region = cx.ctx.region.clone();
+            return match super::connect::ssm(&self.connect, &inst, &region, &profile) {
+                Ok(e) => self.run(e, cx),
+                Err(e) => {
+                    cx.error(e);
+                    vec![]
+                }
+            };
+        }
+        cx.info(format!("connecting to {}…", self.label(&inst.id)));
+        let (id, ami, key) = (
+            inst.id.clone(),
+            inst.image_id.clone(),
+            inst.key_name.clone(),
+        );
+        let job = Job::once(format!("DescribeImages {ami} (SSH user)"), move |api| {
+            Box::pin(async move {
+                let image = if ami.is_empty() {
+                    None
+                } else {
+                    api.describe_images(None, vec![ami])
+                        .await
+                        .ok()
+                        .and_then(|v| v.into_iter().next())
+                        .map(Box::new)
+                };
+                // (the shell runs jobs: looking at a file here is not the core's doing)
+                let key_file = (!key.is_empty())
+                    .then(|| format!("~/.ssh/{key}.pem"))
+                    .map(|p| crate::config::expand_home(&p))
+                    .filter(|p| p.is_file())
+                    .map(|p| p.display().to_string());
+                Got::SshPlan {
+                    id,
+                    image,
+                    key_file,
+                }
+            })
+        });
+        vec![cx.fetch(ID, job).1]
+    }
+
+    /// Runs a connect command (not in the demo region: there is nothing to connect to).
+    fn run(&mut self, e: crate::app::Exec, cx: &mut Cx) -> Vec<Effect> {
+        if cx.ctx.demo {
+            cx.info(format!(
+                "demo region: no instance to connect to; ec2tui would run: {}",
+                e.line()
+            ));
+            return vec![];
+        }
+        cx.info(format!("running: {}", e.line()));
+        vec![Effect::Exec(e)]
+    }
+
     /// `o`: opens the console output of the selected instance, or (`Ctrl-r` in it) asks for
     /// it again.
     fn console_output(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -751,6 +835,7 @@ impl Pane for InstancesPane {
                 vec![]
             }
             "console_output" => self.console_output(cx),
+            "ssm" | "ssh" => self.connect(name, cx),
             _ => self.propose(name, cx),
         }
     }
@@ -1082,6 +1167,37 @@ impl Pane for InstancesPane {
                         }
                     }
                 }
+            }
+            Got::SshPlan {
+                id,
+                image,
+                key_file,
+            } => {
+                // still selected and running: the user may have moved on meanwhile
+                let Some(inst) = self
+                    .list
+                    .selected()
+                    .filter(|r| r.inst.id == id)
+                    .map(|r| r.inst.clone())
+                else {
+                    return vec![];
+                };
+                if let Some(why) = super::connect::refusal(&inst) {
+                    cx.error(why);
+                    return vec![];
+                }
+                return match super::connect::ssh(
+                    &self.connect,
+                    &inst,
+                    image.as_deref(),
+                    key_file.as_deref(),
+                ) {
+                    Ok(e) => self.run(e, cx),
+                    Err(e) => {
+                        cx.error(e);
+                        vec![]
+                    }
+                };
             }
             Got::UserData { id, result } => {
                 if let Some((u, f)) = &mut self.user_data

@@ -2,6 +2,7 @@
 
 mod app;
 mod clipboard;
+mod connect;
 mod core;
 mod demo_keys_groups;
 mod demo_world;
