@@ -153,19 +153,30 @@ pub struct Exec {
 impl Exec {
     /// The command as one line, for messages (never run as such).
     pub fn line(&self) -> String {
-        std::iter::once(&self.program)
+        let all: Vec<String> = std::iter::once(&self.program)
             .chain(&self.args)
-            .map(|a| {
-                if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c))
-                {
-                    format!("'{}'", a.replace('\'', "'\\''"))
-                } else {
-                    a.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+            .cloned()
+            .collect();
+        shell_line(&all)
     }
+}
+
+/// An argument vector as a POSIX shell line, quoted where needed (for showing and copying;
+/// ec2tui itself never runs a shell).
+pub fn shell_line(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            let plain = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+            if plain {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the shell must do. `update` never does I/O itself.
@@ -453,9 +464,41 @@ pub struct Shared {
     next_req: u64,
     outbox: Vec<Letter>,
     focus_to: Option<PaneId>,
+    /// Ctrl-y in a form: calls are kept here, not sent.
+    capture: Option<Vec<Op>>,
 }
 
 impl Shared {
+    /// Calls are being collected for Ctrl-y (copy as a command), not sent: a form's submit
+    /// that would ask a confirmation first hands over every call it leads to instead.
+    pub fn capturing(&self) -> bool {
+        self.capture.is_some()
+    }
+
+    /// The AWS CLI commands of these calls, whole: `aws`, the command, and `--region`,
+    /// `--profile` and `--endpoint-url` as this session uses them.
+    pub fn cli_lines(&self, ops: &[Op]) -> Vec<Vec<String>> {
+        let ctx = &self.ctx;
+        ops.iter()
+            .flat_map(|o| o.cli(&ctx.region))
+            .map(|args| {
+                let mut a = vec!["aws".to_string()];
+                let has_region = args.iter().any(|x| x == "--region");
+                a.extend(args);
+                if !has_region {
+                    a.extend(["--region".to_string(), ctx.region.clone()]);
+                }
+                if !ctx.demo && !ctx.profile.is_empty() && ctx.profile != "default" {
+                    a.extend(["--profile".to_string(), ctx.profile.clone()]);
+                }
+                if let Some(e) = &ctx.endpoint {
+                    a.extend(["--endpoint-url".to_string(), e.clone()]);
+                }
+                a
+            })
+            .collect()
+    }
+
     /// A new request id (newest wins: results carry it back).
     pub fn req(&mut self) -> u64 {
         self.next_req += 1;
@@ -537,6 +580,10 @@ impl Shared {
     /// Sends mutating calls for a pane. The one place read-only mode refuses them.
     pub fn call(&mut self, pane: PaneId, ops: Vec<Op>) -> Vec<Effect> {
         if ops.is_empty() {
+            return vec![];
+        }
+        if let Some(kept) = &mut self.capture {
+            kept.extend(ops);
             return vec![];
         }
         if self.ctx.read_only {
@@ -731,6 +778,7 @@ impl AppState {
                 next_req: 0,
                 outbox: Vec::new(),
                 focus_to: None,
+                capture: None,
             },
             panes,
             focus: 0,
@@ -1172,6 +1220,11 @@ impl AppState {
             return vec![];
         };
         match dialog {
+            Dialog::Form { .. } if k == Key::ctrl('y') => self.form_cli(),
+            Dialog::Confirm(c) if k == Key::ctrl('y') => {
+                let ops = c.ops.clone();
+                self.copy_cli(&ops)
+            }
             Dialog::Form { form, pane, tag } => {
                 let outcome = form.key(k);
                 let (pane, tag) = (*pane, tag.clone());
@@ -1467,6 +1520,83 @@ impl AppState {
         }
     }
 
+    /// Ctrl-y: the AWS CLI commands equivalent to these calls, copied to the clipboard and
+    /// shown in the open dialog (and in full in `:messages`).
+    fn copy_cli(&mut self, ops: &[Op]) -> Vec<Effect> {
+        let lines: Vec<String> = self
+            .s
+            .cli_lines(ops)
+            .iter()
+            .map(|a| shell_line(a))
+            .collect();
+        let shown = match lines.as_slice() {
+            [] => {
+                let e = "no AWS CLI command to show for this".to_string();
+                match &mut self.s.dialog {
+                    Some(Dialog::Confirm(c)) => c.note = Some(e),
+                    Some(Dialog::Form { form, .. }) => form.error = Some(e),
+                    _ => self.s.error(e),
+                }
+                return vec![];
+            }
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first}  (+{} more: :messages)", rest.len()),
+        };
+        let n = lines.len();
+        for (i, l) in lines.iter().enumerate() {
+            self.s.log(
+                Level::Ok,
+                &format!("AWS CLI command {}/{n} copied: {l}", i + 1),
+            );
+        }
+        let note = format!("copied: {shown}");
+        match &mut self.s.dialog {
+            Some(Dialog::Confirm(c)) => c.note = Some(note.clone()),
+            Some(Dialog::Form { form, .. }) => {
+                form.error = None;
+                form.info = Some(note.clone());
+            }
+            _ => {}
+        }
+        self.s.status = Some(Status {
+            text: format!("{note} (OSC 52: the terminal must allow it)"),
+            level: Level::Ok,
+        });
+        vec![Effect::Clipboard(clip::clip_text(&lines))]
+    }
+
+    /// Ctrl-y in a form: its submit, run with calls collected instead of sent; the form,
+    /// the status line and the dialog are put back as they were.
+    fn form_cli(&mut self) -> Vec<Effect> {
+        let Some(Dialog::Form { pane, tag, .. }) = &self.s.dialog else {
+            return vec![];
+        };
+        let (pane, tag) = (*pane, tag.clone());
+        let (dialog, status) = (self.s.dialog.clone(), self.s.status.clone());
+        self.s.capture = Some(Vec::new());
+        // (no effect of a dry submit is run: fetches it asked for are dropped)
+        let _ = match tag.get::<tags::TagsForm>() {
+            Some(t) => self.submit_tags(pane, t.clone()),
+            None => match self.index_of(pane) {
+                Some(i) => self.with(i, |p, cx| p.on_form(&tag, FormEvent::Submit, cx)),
+                None => vec![],
+            },
+        };
+        let ops = self.s.capture.take().unwrap_or_default();
+        let refusal = match &self.s.dialog {
+            Some(Dialog::Form { form, .. }) => form.error.clone(),
+            _ => None,
+        };
+        self.s.dialog = dialog;
+        self.s.status = status;
+        if ops.is_empty() {
+            return self.s.form_error(
+                refusal.unwrap_or_else(|| "nothing would be sent: no command to copy".into()),
+            );
+        }
+        self.copy_cli(&ops)
+    }
+
     /// `:export PATH`: the focused pane as shown to a CSV or JSON file.
     fn export(&mut self, path: &str, overwrite: bool) -> Vec<Effect> {
         if path.is_empty() {
@@ -1620,6 +1750,7 @@ impl AppState {
             ("n Esc", "cancel"),
             ("Tab Shift-Tab", "next / previous field"),
             ("Ctrl-s", "submit from any field"),
+            ("Ctrl-y", "copy the equivalent aws CLI command(s)"),
         ] {
             out.push(vec![
                 (format!("  {k:<18}"), Tone::Accent),

@@ -5,7 +5,7 @@
 use futures::future::BoxFuture;
 
 use super::form::{Field, Form};
-use crate::aws::{ApiResult, Ec2Api, Mutation, Outcome, Record};
+use crate::aws::{ApiResult, Ec2Api, Mutation, Outcome, Record, argv, tags_json};
 
 pub const F_SET: &str = "Add or change";
 pub const F_REMOVE: &str = "Remove keys";
@@ -170,6 +170,12 @@ impl Mutation for CreateTags {
                 .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let mut a = argv(&["ec2", "create-tags", "--resources"]);
+        a.extend(ids(&self.targets));
+        a.extend(argv(&["--tags", &tags_json(&self.tags)]));
+        vec![a]
+    }
 }
 
 impl Mutation for DeleteTags {
@@ -185,5 +191,19 @@ impl Mutation for DeleteTags {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let mut a = argv(&["ec2", "delete-tags", "--resources"]);
+        a.extend(ids(&self.targets));
+        let keys: Vec<serde_json::Value> = self
+            .keys
+            .iter()
+            .map(|k| serde_json::json!({ "Key": k }))
+            .collect();
+        a.extend(argv(&[
+            "--tags",
+            &serde_json::Value::Array(keys).to_string(),
+        ]));
+        vec![a]
     }
 }

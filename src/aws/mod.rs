@@ -28,7 +28,7 @@ pub mod prelude {
 
 use std::fmt;
 
-pub use op::{AsAny, Mutation, Op, Outcome, Record};
+pub use op::{AsAny, Mutation, Op, Outcome, Record, argv, tag_specs_json, tags_json};
 use std::future::Future;
 
 /// The lifecycle state of an instance, as EC2 names it.

@@ -19,7 +19,7 @@ use crate::app::{
 };
 use crate::aws::{
     ApiResult, Ec2Api, Image, ImageConsistency, ImageScope, ImageSpec, Instance, InstanceState,
-    Mutation, Op, Outcome, Page, Record, fmt_time,
+    Mutation, Op, Outcome, Page, Record, argv, fmt_time, tag_specs_json,
 };
 
 pub const ID: &str = "amis";
@@ -262,6 +262,33 @@ impl Mutation for CreateImage {
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         Box::pin(async move { api.create_image(self.0.clone()).await.map(Outcome::Created) })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let s = &self.0;
+        let mut a = argv(&[
+            "ec2",
+            "create-image",
+            "--instance-id",
+            &s.instance_id,
+            "--name",
+            &s.name,
+        ]);
+        if !s.description.is_empty() {
+            a.extend(argv(&["--description", &s.description]));
+        }
+        a.push(
+            if s.no_reboot {
+                "--no-reboot"
+            } else {
+                "--reboot"
+            }
+            .into(),
+        );
+        if !s.tags.is_empty() {
+            a.push("--tag-specifications".into());
+            a.push(tag_specs_json(&["image", "snapshot"], &s.tags));
+        }
+        vec![a]
+    }
 }
 
 /// `DeregisterImage`; `snapshots` are deleted after it, if any.
@@ -287,6 +314,14 @@ impl Mutation for DeregisterImage {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&[
+            "ec2",
+            "deregister-image",
+            "--image-id",
+            &self.image.id,
+        ])]
     }
 }
 
@@ -317,6 +352,20 @@ impl Mutation for CopyImage {
             .await
             .map(Outcome::Created)
         })
+    }
+    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+        vec![argv(&[
+            "ec2",
+            "copy-image",
+            "--source-image-id",
+            &self.image.id,
+            "--source-region",
+            region,
+            "--name",
+            &self.name,
+            "--region",
+            &self.region,
+        ])]
     }
 }
 
@@ -662,6 +711,16 @@ impl ImagesPane {
             // an earlier job for this instance that was never confirmed goes
             self.jobs
                 .retain(|j| !(j.instance.id == t.instance.id && j.stage == Stage::Confirming));
+            if consistency == ImageConsistency::StopFirst && t.running && cx.capturing() {
+                // Ctrl-y: every call it leads to (stop, then create), none sent
+                return cx.call(
+                    ID,
+                    vec![
+                        InstanceCall::op(Verb::Stop, t.instance.clone()),
+                        Op::new(CreateImage(spec)),
+                    ],
+                );
+            }
             if consistency == ImageConsistency::StopFirst && t.running {
                 // stopping an instance is confirmed on its own, naming it
                 let restart = form.field(F_RESTART).on();

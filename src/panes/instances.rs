@@ -19,7 +19,7 @@ use crate::app::{
 };
 use crate::aws::{
     ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
-    Record, fmt_time,
+    Record, argv, fmt_time,
 };
 
 pub const ID: &str = "instances";
@@ -328,6 +328,27 @@ impl Mutation for InstanceCall {
             }
             .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let id = self.target.id.as_str();
+        vec![match self.verb {
+            Verb::Start => argv(&["ec2", "start-instances", "--instance-ids", id]),
+            Verb::Stop => argv(&["ec2", "stop-instances", "--instance-ids", id]),
+            Verb::ForceStop => argv(&["ec2", "stop-instances", "--instance-ids", id, "--force"]),
+            Verb::Reboot => argv(&["ec2", "reboot-instances", "--instance-ids", id]),
+            Verb::Terminate => argv(&["ec2", "terminate-instances", "--instance-ids", id]),
+            Verb::Protect(on) => argv(&[
+                "ec2",
+                "modify-instance-attribute",
+                "--instance-id",
+                id,
+                if on {
+                    "--disable-api-termination"
+                } else {
+                    "--no-disable-api-termination"
+                },
+            ]),
+        }]
     }
 }
 

@@ -17,7 +17,7 @@ use crate::app::{
 };
 use crate::aws::{
     ApiError, ApiResult, Ec2Api, ErrorKind, InstanceState, KeyPair, Mutation, Op, Outcome, Record,
-    fmt_time, public_key_type,
+    argv, fmt_time, public_key_type,
 };
 
 pub const ID: &str = "key_pairs";
@@ -229,6 +229,23 @@ impl Mutation for CreateKeyPair {
             Ok(Outcome::Created(path.display().to_string()))
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        // ec2tui writes the private key to `path`: the CLI prints it (`> PATH`)
+        vec![argv(&[
+            "ec2",
+            "create-key-pair",
+            "--key-name",
+            &self.name,
+            "--key-type",
+            &self.key_type,
+            "--key-format",
+            "pem",
+            "--query",
+            "KeyMaterial",
+            "--output",
+            "text",
+        ])]
+    }
 }
 
 /// `ImportKeyPair` of the public key in a file.
@@ -266,6 +283,16 @@ impl Mutation for ImportKeyPair {
             Ok(Outcome::Created(k.name))
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&[
+            "ec2",
+            "import-key-pair",
+            "--key-name",
+            &self.name,
+            "--public-key-material",
+            &format!("fileb://{}", self.path),
+        ])]
+    }
 }
 
 /// `DeleteKeyPair`.
@@ -290,6 +317,9 @@ impl Mutation for DeleteKeyPair {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&["ec2", "delete-key-pair", "--key-name", &self.name])]
     }
 }
 

@@ -14,7 +14,7 @@ use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
     Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
-use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot};
+use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot, argv};
 
 pub const ID: &str = "snapshots";
 
@@ -157,6 +157,9 @@ impl Mutation for DeleteSnapshot {
                 .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&["ec2", "delete-snapshot", "--snapshot-id", &self.id])]
+    }
 }
 
 /// `CopySnapshot` to another region.
@@ -184,6 +187,21 @@ impl Mutation for CopySnapshot {
             .await
             .map(Outcome::Created)
         })
+    }
+    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+        let mut a = argv(&[
+            "ec2",
+            "copy-snapshot",
+            "--source-snapshot-id",
+            &self.snapshot,
+            "--source-region",
+            region,
+        ]);
+        if !self.description.is_empty() {
+            a.extend(argv(&["--description", &self.description]));
+        }
+        a.extend(argv(&["--region", &self.region]));
+        vec![a]
     }
 }
 

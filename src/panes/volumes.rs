@@ -18,7 +18,7 @@ use crate::app::{
 };
 use crate::aws::{
     ApiResult, Ec2Api, InstanceState, Mutation, Op, Outcome, Page, Record, Snapshot, Volume,
-    VolumeSpec,
+    VolumeSpec, argv, tag_specs_json,
 };
 
 pub const ID: &str = "volumes";
@@ -346,6 +346,84 @@ impl Mutation for VolumeCall {
                     .map(Outcome::Created),
             }
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![match self {
+            Self::Create(s) => {
+                let mut a = argv(&[
+                    "ec2",
+                    "create-volume",
+                    "--availability-zone",
+                    &s.az,
+                    "--size",
+                    &s.size_gib.to_string(),
+                    "--volume-type",
+                    &s.volume_type,
+                ]);
+                if let Some(i) = s.iops {
+                    a.extend(argv(&["--iops", &i.to_string()]));
+                }
+                if let Some(snap) = &s.snapshot_id {
+                    a.extend(argv(&["--snapshot-id", snap]));
+                }
+                if s.encrypted {
+                    a.push("--encrypted".into());
+                }
+                if !s.tags.is_empty() {
+                    a.push("--tag-specifications".into());
+                    a.push(tag_specs_json(&["volume"], &s.tags));
+                }
+                a
+            }
+            Self::Attach {
+                volume,
+                instance,
+                device,
+            } => argv(&[
+                "ec2",
+                "attach-volume",
+                "--volume-id",
+                volume,
+                "--instance-id",
+                instance,
+                "--device",
+                device,
+            ]),
+            Self::Detach {
+                volume,
+                instance,
+                force,
+            } => {
+                let mut a = argv(&[
+                    "ec2",
+                    "detach-volume",
+                    "--volume-id",
+                    volume,
+                    "--instance-id",
+                    instance,
+                ]);
+                if *force {
+                    a.push("--force".into());
+                }
+                a
+            }
+            Self::Delete(v) => argv(&["ec2", "delete-volume", "--volume-id", v]),
+            Self::Snapshot {
+                volume,
+                description,
+                tags,
+            } => {
+                let mut a = argv(&["ec2", "create-snapshot", "--volume-id", volume]);
+                if !description.is_empty() {
+                    a.extend(argv(&["--description", description]));
+                }
+                if !tags.is_empty() {
+                    a.push("--tag-specifications".into());
+                    a.push(tag_specs_json(&["snapshot"], tags));
+                }
+                a
+            }
+        }]
     }
 }
 
