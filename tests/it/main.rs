@@ -1,6 +1,7 @@
 //! The one integration test binary (every extra binary links aws-sdk-ec2 again).
 
 mod app;
+mod box_ui;
 mod cli;
 mod clipboard;
 mod connect;

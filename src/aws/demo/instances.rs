@@ -225,7 +225,7 @@ impl InstancesApi for DemoRegion {
                      [    1.204311] EXT4-fs (nvme0n1p1): mounted filesystem with ordered data mode\r\n\
                      [  \x1b[32mOK\x1b[0m  ] Started \x1b[0;1;39msshd.service\x1b[0m - OpenSSH server daemon.\r\n\
                      [  \x1b[32mOK\x1b[0m  ] Reached target \x1b[0;1;39mmulti-user.target\x1b[0m.\r\n\
-                     cloud-init[1822]: Downloading packages: 10%\r50%\r100%\r\n\
+                     cloud-init[1822]: Downloading packages:  10%\rcloud-init[1822]: Downloading packages: 100%\r\n\
                      cloud-init[1822]: Cloud-init v. 22.2.2 finished. Datasource DataSourceEc2.  Up 14.52 seconds\r\n\
                      \r\n\
                      Amazon Linux 2023\r\n\
