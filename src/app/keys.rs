@@ -442,6 +442,6 @@ impl Keymap {
 
     /// Calls that change something in AWS: refused in read-only mode.
     pub fn is_mutating(&self, a: Action) -> bool {
-        self.pane_action(a).is_some_and(|s| s.mutating)
+        a == Action::Tags || self.pane_action(a).is_some_and(|s| s.mutating)
     }
 }
