@@ -421,11 +421,7 @@ async fn event_loop(
     let mut input = Some(EventStream::new());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut watch = tokio::time::interval(Duration::from_secs(2));
-    let refresh_every = Duration::from_secs(app.refresh_secs.max(1));
-    let mut refresh =
-        tokio::time::interval_at(tokio::time::Instant::now() + refresh_every, refresh_every);
-    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let auto_refresh = app.refresh_secs > 0;
+    // (the periodic refresh is the core's: due on a tick, counted from the last listing's end)
 
     let size = terminal.size()?;
     let mut fx = app.update(Event::Resize {
@@ -459,7 +455,6 @@ async fn event_loop(
             Some(a) = rx.recv() => Some(Event::Api(a)),
             _ = tick.tick() => Some(Event::Tick { now: epoch_now() }),
             _ = watch.tick() => Some(Event::WatchDue),
-            _ = refresh.tick(), if auto_refresh => Some(Event::RefreshDue),
         };
         let Some(first) = first else {
             continue;

@@ -27,7 +27,8 @@ pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
 pub use table::{
-    Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, lower,
+    Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, key_bytes,
+    key_ci, key_ip, key_num, lower,
 };
 pub use watch::Watch;
 
@@ -123,6 +124,18 @@ impl Job {
                     }
                 })
             }),
+        }
+    }
+
+    /// Anything else: `f` hands over as many values as it likes through `emit` (false:
+    /// nobody listens any more, stop).
+    pub fn stream(
+        what: impl Into<String>,
+        f: impl FnOnce(Arc<dyn Ec2Api>, Emit) -> BoxFuture<'static, ()> + Send + 'static,
+    ) -> Self {
+        Self {
+            what: what.into(),
+            run: Box::new(f),
         }
     }
 
@@ -428,6 +441,8 @@ pub struct Message {
 
 /// How many messages the log keeps (the oldest tenth goes when it is full).
 pub const MESSAGES_KEPT: usize = 10_000;
+/// Seconds without a page after which `Ctrl-r` restarts a listing in flight.
+pub const STALLED_SECS: i64 = 10;
 
 /// Rows of chrome around the table: header, table borders and column titles, footer, status.
 pub const CHROME_ROWS: u16 = 6;
@@ -457,6 +472,9 @@ pub struct Shared {
     pub focused: PaneId,
     /// A `GetCallerIdentity` is in flight.
     identity_in_flight: bool,
+    /// When the periodic refresh is next due (the app's clock); set from the end of the last
+    /// listing.
+    next_refresh: Option<i64>,
     /// The refresh being handled was asked for by the user: listings in flight restart.
     restart: bool,
     messages: Vec<Message>,
@@ -597,20 +615,22 @@ impl Shared {
         vec![Effect::Call { pane, req, ops }]
     }
 
-    /// Starts listing `list` with `job` unless a listing is in flight (coalesced) — except
-    /// for `Ctrl-r`, which starts afresh: the older listing's pages are then dropped (newest
-    /// wins), so a stalled load never blocks a refresh.
+    /// Starts listing `list` with `job` unless a listing is in flight (coalesced): a listing
+    /// making progress is never restarted, or a big fleet's refresh would never finish.
+    /// `Ctrl-r` restarts a stalled one (no page for `STALLED_SECS`): the older listing's
+    /// pages are then dropped (newest wins), so a stalled load never blocks a refresh.
     pub fn list<R: Resource>(
         &mut self,
         pane: PaneId,
         list: &mut Collection<R>,
         job: Job,
     ) -> Vec<Effect> {
-        if list.is_loading() && !self.restart {
+        if list.is_loading() && !(self.restart && self.now - list.progress_at >= STALLED_SECS) {
             return vec![];
         }
         let (req, fx) = self.fetch(pane, job);
         list.begin(req);
+        list.progress_at = self.now;
         vec![fx]
     }
 
@@ -635,6 +655,14 @@ impl Shared {
                     self.error_with_hint(&format!("cannot list {what}"), &e);
                 }
             }
+        }
+    }
+
+    /// The next periodic refresh is due `refresh_secs` after the end of the last listing, so a
+    /// listing that takes longer than the period is never started again before it ends.
+    pub fn schedule_refresh(&mut self) {
+        if self.refresh_secs > 0 {
+            self.next_refresh = Some(self.now + self.refresh_secs as i64);
         }
     }
 
@@ -772,6 +800,7 @@ impl AppState {
                 journal_error: None,
                 focused,
                 identity_in_flight: false,
+                next_refresh: None,
                 restart: false,
                 messages: Vec::new(),
                 messages_logged: 0,
@@ -938,7 +967,18 @@ impl AppState {
             }
             Event::Tick { now } => {
                 self.s.now = now;
-                vec![]
+                if self.s.refresh_secs == 0 {
+                    vec![]
+                } else if self.s.next_refresh.is_none_or(|t| now < t) {
+                    self.s
+                        .next_refresh
+                        .get_or_insert(now + self.s.refresh_secs as i64);
+                    vec![]
+                } else {
+                    // (a pane that lists pushes this back again when its listing ends)
+                    self.s.schedule_refresh();
+                    return self.update(Event::RefreshDue);
+                }
             }
             Event::RefreshDue => {
                 let mut fx = self.s.identity();
@@ -967,7 +1007,19 @@ impl AppState {
             }
             ApiEvent::Loaded { pane, req, data } => {
                 if let Some(i) = self.index_of(pane) {
-                    return self.with(i, |p, cx| p.on_loaded(req, data, cx));
+                    // whichever way the pane applies it, a page that moved its listing on is
+                    // progress; a listing that ended schedules the next periodic refresh
+                    let before = self.panes[i].table().load().clone();
+                    let fx = self.with(i, |p, cx| p.on_loaded(req, data, cx));
+                    let now = self.s.now;
+                    let table = self.panes[i].table_mut();
+                    if *table.load() != before {
+                        table.progressed(now);
+                        if matches!(before, Load::Loading { .. }) && !table.is_loading() {
+                            self.s.schedule_refresh();
+                        }
+                    }
+                    return fx;
                 }
             }
             ApiEvent::Done { pane, req, results } => {
@@ -1130,7 +1182,16 @@ impl AppState {
                     });
                 } else if self.s.status == before {
                     // (a pane that could not start says why itself)
-                    self.s.info("refresh already in progress");
+                    let t = self.table();
+                    self.s.info(if was_loading {
+                        format!(
+                            "still listing ({} so far): a listing making progress is not \
+                             restarted (Ctrl-r restarts one {STALLED_SECS} s without a page)",
+                            t.len()
+                        )
+                    } else {
+                        "refresh already in progress".to_string()
+                    });
                 }
                 fx.extend(listing);
                 return fx;

@@ -6,6 +6,7 @@
 
 pub mod demo;
 mod key_pairs;
+pub mod listing;
 pub mod op;
 mod ports;
 pub mod sdk;

@@ -27,6 +27,13 @@ pub trait InstancesApi: Send + Sync {
         &self,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<Instance>>>;
+    /// One page of the instances in one availability zone (the `availability-zone` filter):
+    /// one chain of a partitioned listing (`aws::listing`).
+    fn list_instances_in(
+        &self,
+        zone: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>>;
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>>;
     fn start_instance(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
     fn stop_instance(&self, id: String, force: bool) -> BoxFuture<'_, ApiResult<()>>;

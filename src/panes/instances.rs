@@ -15,11 +15,11 @@ use crate::app::text::TextView;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
     Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
-    capitalise, cmp_ip,
+    capitalise, cmp_ip, key_bytes, key_ci, key_ip, key_num,
 };
 use crate::aws::{
     ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
-    Record, argv, fmt_time,
+    Record, argv, fmt_time, listing,
 };
 
 pub const ID: &str = "instances";
@@ -145,6 +145,24 @@ impl Resource for InstanceRow {
             Col::Launched => a.launch_time.cmp(&b.launch_time),
             Col::Protection => self.protected.cmp(&other.protected),
         }
+    }
+
+    fn sort_key(&self, col: Col) -> Option<u128> {
+        let i = &self.inst;
+        Some(match col {
+            Col::Name => key_ci(&i.name),
+            Col::Id => key_bytes(&i.id),
+            Col::State => key_bytes(i.state.as_str()),
+            Col::Type => key_bytes(&i.instance_type),
+            Col::Az => key_bytes(&i.az),
+            Col::PrivateIp => key_ip(&i.private_ip),
+            Col::PublicIp => key_ip(&i.public_ip),
+            Col::Key => key_bytes(&i.key_name),
+            // status checks are fetched for the rows on screen only: compared
+            Col::Checks => return None,
+            Col::Launched => key_num(i.launch_time),
+            Col::Protection => key_num(self.protected.map(i64::from)),
+        })
     }
 
     fn tags(&self) -> &[(String, String)] {
@@ -822,11 +840,14 @@ impl Pane for InstancesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let job = Job::pages(
-            "DescribeInstances",
-            |api, token| Box::pin(async move { api.list_instances(token).await }),
-            Got::Page,
-        );
+        // one chain per availability zone, merged as they arrive (aws::listing)
+        let job = Job::stream("DescribeInstances", |api, emit| {
+            Box::pin(async move {
+                let how =
+                    listing::list_instances(api, |page| emit(Box::new(Got::Page(page)))).await;
+                tracing::debug!("instances listed: {how:?}");
+            })
+        });
         let fx = cx.list(ID, &mut self.list, job);
         if !fx.is_empty() {
             // a new listing: what was fetched for the rows on screen is fetched again

@@ -16,6 +16,7 @@ mod faults;
 mod filter;
 mod journal;
 mod key_pairs;
+mod listing;
 mod moto_amis;
 mod moto_api;
 mod moto_console;

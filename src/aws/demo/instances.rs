@@ -104,6 +104,33 @@ impl InstancesApi for DemoRegion {
         })
     }
 
+    fn list_instances_in(
+        &self,
+        zone: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
+        Box::pin(async move {
+            self.delay().await;
+            let start: usize = match next_token.as_deref() {
+                None => 0,
+                Some(t) => t.parse().map_err(|_| {
+                    ApiError::service("InvalidParameterValue", "The token is not valid")
+                })?,
+            };
+            let inner = self.lock();
+            let mut items = Vec::new();
+            let mut at = start;
+            while at < inner.fleet.len() && items.len() < self.page_size {
+                if inner.fleet[at].inst.az == zone {
+                    items.push(inner.fleet[at].inst.clone());
+                }
+                at += 1;
+            }
+            let next_token = (at < inner.fleet.len()).then(|| at.to_string());
+            Ok(Page { items, next_token })
+        })
+    }
+
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>> {
         Box::pin(async move {
             self.delay().await;

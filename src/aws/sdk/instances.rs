@@ -107,6 +107,34 @@ impl InstancesApi for SdkEc2 {
         })
     }
 
+    fn list_instances_in(
+        &self,
+        zone: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
+        Box::pin(async move {
+            let out = self
+                .ec2
+                .describe_instances()
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("availability-zone")
+                        .values(zone)
+                        .build(),
+                )
+                .max_results(PAGE_SIZE)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .map_err(map_err)?;
+            let next_token = out.next_token.filter(|t| !t.is_empty());
+            Ok(Page {
+                items: instances_of(out.reservations),
+                next_token,
+            })
+        })
+    }
+
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>> {
         Box::pin(async move {
             let mut all = Vec::with_capacity(ids.len());
