@@ -229,8 +229,15 @@ fn run_foreground(
         );
         let _ = out.flush();
     }
-    let status =
-        tokio::task::block_in_place(|| std::process::Command::new(&path).args(&e.args).status());
+    let mut cmd = std::process::Command::new(&path);
+    cmd.args(&e.args);
+    // Ctrl-c and Ctrl-\ in the cooked terminal signal the whole foreground group: they are
+    // the program's, never a reason for ec2tui to die under it
+    #[cfg(unix)]
+    let ignoring = IgnoreInterrupts::new(&mut cmd);
+    let status = tokio::task::block_in_place(|| cmd.status());
+    #[cfg(unix)]
+    drop(ignoring);
     crossterm::terminal::enable_raw_mode()?;
     crossterm::execute!(
         io::stdout(),
@@ -246,6 +253,41 @@ fn run_foreground(
         Ok(st) => Ok(st.code()),
         Err(err) => Err(format!("cannot start the {}: {err}", e.what)),
     })
+}
+
+/// While it lives, ec2tui ignores SIGINT and SIGQUIT; the program it runs gets the default
+/// dispositions back (ignored signals would be inherited through exec).
+#[cfg(unix)]
+struct IgnoreInterrupts;
+
+#[cfg(unix)]
+impl IgnoreInterrupts {
+    fn new(cmd: &mut std::process::Command) -> Self {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: signal() with SIG_IGN / SIG_DFL; in the child, between fork and exec, only
+        // async-signal-safe calls are made (signal is one).
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                Ok(())
+            });
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+        }
+        Self
+    }
+}
+
+#[cfg(unix)]
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        // SAFETY: restores the default dispositions ec2tui runs with
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+        }
+    }
 }
 
 /// Writes `text` to `path` (`~/` expanded), never over an existing file unless

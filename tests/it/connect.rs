@@ -348,3 +348,46 @@ ssm = ["/opt/bin/ssm-wrapper", "{id}", "{region}"]
     assert_eq!(cfg, ec2tui::config::Config::default());
     assert!(warning.unwrap().contains("shh"));
 }
+
+/// Ctrl-c while the program runs signals the terminal's whole foreground group: the program
+/// gets it, ec2tui does not die under it and comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupt_during_the_session_is_the_programs() {
+    use std::os::unix::fs::PermissionsExt;
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    launch_with(&c, &ami, "sigint", None).await;
+    let home = scratch("connect-sigint");
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    // as a user pressing Ctrl-c: SIGINT to the whole foreground process group
+    let p = bin.join("ssh");
+    std::fs::write(
+        &p,
+        "#!/bin/sh\necho interrupted-run >> \"$HOME/calls.log\"\nkill -INT 0\nsleep 1\necho not-interrupted >> \"$HOME/calls.log\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("PATH", path.as_str()),
+    ];
+    tokio::task::block_in_place(|| {
+        let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
+        t.wait_for("Instances (1)", 60);
+        t.wait_for("running", 20);
+        t.send("C");
+        // the program died of it (the default disposition was given back to it) ...
+        let s = t.wait_for("it was ended by a signal", 20);
+        assert!(s.contains("Instances (1)"), "ec2tui is back:\n{s}");
+        let log = std::fs::read_to_string(home.join("calls.log")).unwrap();
+        assert_eq!(log, "interrupted-run\n");
+        // ... and ec2tui lives on, and still quits cleanly
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}
