@@ -86,7 +86,8 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     let cfg_dir = config::config_dir();
     let (keymap, km_warning) = config::load_keymap(cfg_dir.as_deref(), ec2tui::panes::keys());
     let (theme, theme_warning) = config::load_theme(cfg_dir.as_deref());
-    let warning = [log_warning, km_warning, theme_warning]
+    let (settings, cfg_warning) = config::load_config(cfg_dir.as_deref());
+    let warning = [log_warning, km_warning, theme_warning, cfg_warning]
         .into_iter()
         .flatten()
         .next();
@@ -108,7 +109,13 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
-        ec2tui::tui::run(api, journal, state(ctx, keymap, &cli, warning), theme).await
+        ec2tui::tui::run(
+            api,
+            journal,
+            state(ctx, keymap, &cli, &settings, warning),
+            theme,
+        )
+        .await
     } else {
         let opts = ConnectOptions {
             profile: cli.profile.clone(),
@@ -152,7 +159,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         ec2tui::tui::run(
             Arc::new(api) as Arc<dyn Ec2Api>,
             journal,
-            state(ctx, keymap, &cli, warning),
+            state(ctx, keymap, &cli, &settings, warning),
             theme,
         )
         .await
@@ -170,9 +177,13 @@ fn state(
     ctx: Context,
     keymap: ec2tui::app::Keymap,
     cli: &Cli,
+    settings: &config::Config,
     warning: Option<String>,
 ) -> AppState {
     let mut app = ec2tui::panes::app(ctx, keymap);
+    if let Some(p) = app.pane_mut::<ec2tui::panes::instances::InstancesPane>() {
+        p.connect = settings.connect.clone();
+    }
     app.refresh_secs = cli.refresh;
     if let Some(w) = warning {
         app.status = Some(ec2tui::app::Status {

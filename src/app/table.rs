@@ -4,6 +4,9 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
+use super::Context;
+use super::clip::CopyWhat;
+use super::export::Sheet;
 use crate::aws::ApiError;
 
 /// How a cell or a line should look; the theme decides the colours.
@@ -46,7 +49,8 @@ pub trait Resource: Clone + Send + 'static {
     fn cell(&self, col: Self::Col, now: i64) -> (String, Tone);
     /// Orders two rows by a column (ties are broken by id by the caller).
     fn compare(&self, other: &Self, col: Self::Col) -> Ordering;
-    /// Lower-case text that the filter searches: every column and every tag key and value.
+    /// Lower-case text that the filter searches: every column and every tag key and value
+    /// (a tag as `key=value`).
     fn filter_text(&self) -> String;
     /// A key that orders like `compare` on `col`: `key(a) < key(b)` must mean
     /// `compare(a, b) == Less`; equal keys whose lowest byte is 0 ("exact") must mean
@@ -57,6 +61,67 @@ pub trait Resource: Clone + Send + 'static {
     /// [`key_bytes`], [`key_num`], [`key_ip`].
     fn sort_key(&self, _col: Self::Col, _level: usize) -> Option<u128> {
         None
+    }
+    /// Its tags, for `Key=Value` filter terms, copies, exports and the tags form (none by
+    /// default).
+    fn tags(&self) -> &[(String, String)] {
+        &[]
+    }
+    /// Its rows can be tagged (`t`): false by default.
+    fn taggable() -> bool {
+        false
+    }
+    /// The id `CreateTags` knows it by: its id by default.
+    fn tag_id(&self) -> &str {
+        self.id()
+    }
+    /// Its tags changed (`t`): takes them, and what follows from them (a name).
+    fn set_tags(&mut self, _tags: Vec<(String, String)>) {}
+    /// A value `Y` copies other than the id and JSON (its name, addresses): none by default.
+    fn value(&self, _what: CopyWhat) -> Option<String> {
+        None
+    }
+    /// The resource part of its ARN (`instance/i-0123`), and whether the ARN names the
+    /// account (an image's or snapshot's does not): none by default.
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        None
+    }
+    /// The resource as JSON (`J`, copies, export): its domain type where it has one; by
+    /// default its cells by column title.
+    fn to_json(&self, now: i64) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (c, col) in Self::columns() {
+            m.insert(col.title.to_string(), self.cell(*c, now).0.into());
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+/// One term of a filter: `text` (the row contains it), `!text` (it does not), `Key=Value`
+/// (it has that tag: that whole key and value, ignoring case like every term).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Has(String),
+    Not(String),
+    Tag(String, String),
+}
+
+impl Term {
+    /// Parses a filter: space-separated terms, all of which must match. Plain and `!` terms
+    /// are lower-case (the filter text is); a tag term keeps its case (shown as typed).
+    pub fn parse(filter: &str) -> Vec<Term> {
+        filter
+            .split_whitespace()
+            .filter_map(|t| {
+                if let Some(rest) = t.strip_prefix('!') {
+                    return (!rest.is_empty()).then(|| Term::Not(rest.to_lowercase()));
+                }
+                match t.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => Some(Term::Tag(k.to_string(), v.to_string())),
+                    _ => Some(Term::Has(t.to_lowercase())),
+                }
+            })
+            .collect()
     }
 }
 
@@ -320,6 +385,8 @@ pub struct Collection<R: Resource> {
     items: Vec<R>,
     hay: Haystack,
     matched: Vec<bool>,
+    /// The matches of one filter term, reused from keystroke to keystroke.
+    term_hits: Vec<bool>,
     index: HashMap<String, usize>,
     /// Each item's id sort key (ties of a sort are ordered by id), by item index.
     id_keys: Vec<u128>,
@@ -359,6 +426,7 @@ impl<R: Resource> Default for Collection<R> {
             items: Vec::new(),
             hay: Haystack::default(),
             matched: Vec::new(),
+            term_hits: Vec::new(),
             index: HashMap::new(),
             id_keys: Vec::new(),
             load: Load::Idle,
@@ -563,11 +631,47 @@ impl<R: Resource> Collection<R> {
         &self.filter
     }
 
+    /// Sets the filter: space-separated terms that must all match (see [`Term`]).
     pub fn set_filter(&mut self, f: &str) {
-        let f = f.to_lowercase();
         if f != self.filter {
-            self.filter = f;
+            self.filter = f.to_string();
             self.view_dirty = true;
+        }
+    }
+
+    /// Marks in `self.matched` the items that pass every term of the filter: one `memmem`
+    /// pass over the filter text per term, no allocation per item.
+    fn apply_filter(&mut self) {
+        let n = self.items.len();
+        self.matched.clear();
+        self.matched.resize(n, true);
+        for term in Term::parse(&self.filter) {
+            let tag_text;
+            let needle = match &term {
+                Term::Has(t) | Term::Not(t) => t.as_str(),
+                Term::Tag(k, v) => {
+                    tag_text = format!("{k}={v}").to_lowercase();
+                    tag_text.as_str()
+                }
+            };
+            self.hay.search(needle, &mut self.term_hits);
+            for (i, m) in self.matched.iter_mut().enumerate() {
+                if !*m {
+                    continue;
+                }
+                let hit = self.term_hits[i];
+                *m = match &term {
+                    Term::Has(_) => hit,
+                    Term::Not(_) => !hit,
+                    // the text only narrows it down: the tag must be exactly this (the
+                    // whole key and value, ignoring case as every term does)
+                    Term::Tag(k, v) => {
+                        hit && self.items[i].tags().iter().any(|(tk, tv)| {
+                            cmp_ci(tk, k) == Ordering::Equal && cmp_ci(tv, v) == Ordering::Equal
+                        })
+                    }
+                };
+            }
         }
     }
 
@@ -642,7 +746,7 @@ impl<R: Resource> Collection<R> {
             if self.filter.is_empty() {
                 self.view.clone_from(&self.order);
             } else {
-                self.hay.search(&self.filter, &mut self.matched);
+                self.apply_filter();
                 let matched = &self.matched;
                 self.view = self
                     .order
@@ -788,6 +892,9 @@ pub struct RowCells {
     pub cells: Vec<(String, Tone)>,
 }
 
+/// A row `t` edits: the id the API knows it by, its row id, its tags.
+pub type TagTarget = (String, String, Vec<(String, String)>);
+
 /// What every pane's table can do, whatever its rows: lets keys and the table widget work
 /// on the focused pane without knowing its resource type.
 pub trait TableOps {
@@ -815,6 +922,23 @@ pub trait TableOps {
     fn rows(&self) -> usize;
     fn cursor(&self) -> usize;
     fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells>;
+    /// The ids an action applies to: the marked rows, else the selected one.
+    fn target_ids(&self) -> Vec<String>;
+    /// What `y` / `Y` copies of the targets; an error says why there is nothing to copy.
+    fn copy_values(&self, what: CopyWhat, ctx: &Context, now: i64) -> Result<Vec<String>, String>;
+    /// A row as JSON, by id.
+    fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value>;
+    /// The rows as shown (filter and sort applied), every column, with their tags; a cell
+    /// drawn as a muted "-" (nothing) is empty.
+    fn sheet(&self, now: i64) -> Sheet;
+    /// Its rows have tags that `t` edits.
+    fn taggable(&self) -> bool;
+    /// The targets' (API id, row id, tags).
+    fn tag_targets(&self) -> Vec<TagTarget>;
+    /// A row's tags, by row id.
+    fn tags_of(&self, id: &str) -> Option<Vec<(String, String)>>;
+    /// Gives a row new tags, by row id.
+    fn set_tags(&mut self, id: &str, tags: Vec<(String, String)>);
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -874,5 +998,84 @@ impl<R: Resource> TableOps for Collection<R> {
     }
     fn visible_cells(&self, height: usize, cols: &[usize], now: i64) -> Vec<RowCells> {
         Collection::visible_cells(self, height, cols, now)
+    }
+    fn target_ids(&self) -> Vec<String> {
+        self.targets().iter().map(|r| r.id().to_string()).collect()
+    }
+    fn copy_values(&self, what: CopyWhat, ctx: &Context, now: i64) -> Result<Vec<String>, String> {
+        let rows = self.targets();
+        if rows.is_empty() {
+            return Err("nothing selected to copy".into());
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let v = match what {
+                CopyWhat::Id => Some(r.id().to_string()),
+                CopyWhat::Json => Some(r.to_json(now).to_string()),
+                CopyWhat::Arn => match r.arn_resource() {
+                    Some((res, true)) => {
+                        let Some(account) = ctx.account.as_deref() else {
+                            return Err(
+                                "the account is not known yet (GetCallerIdentity): press Ctrl-r and copy again".into(),
+                            );
+                        };
+                        Some(format!("arn:aws:ec2:{}:{account}:{res}", ctx.region))
+                    }
+                    Some((res, false)) => Some(format!("arn:aws:ec2:{}::{res}", ctx.region)),
+                    None => None,
+                },
+                other => r.value(other).filter(|v| !v.is_empty()),
+            };
+            match v {
+                Some(v) => out.push(v),
+                None => return Err(format!("{} has no {}", r.id(), what.label())),
+            }
+        }
+        Ok(out)
+    }
+    fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value> {
+        self.get(id).map(|r| r.to_json(now))
+    }
+    fn taggable(&self) -> bool {
+        R::taggable()
+    }
+    fn tag_targets(&self) -> Vec<TagTarget> {
+        self.targets()
+            .iter()
+            .map(|r| {
+                (
+                    r.tag_id().to_string(),
+                    r.id().to_string(),
+                    r.tags().to_vec(),
+                )
+            })
+            .collect()
+    }
+    fn tags_of(&self, id: &str) -> Option<Vec<(String, String)>> {
+        self.get(id).map(|r| r.tags().to_vec())
+    }
+    fn set_tags(&mut self, id: &str, tags: Vec<(String, String)>) {
+        self.update(id, |r| r.set_tags(tags));
+    }
+    fn sheet(&self, now: i64) -> Sheet {
+        let cols = R::columns();
+        let mut sheet = Sheet {
+            headers: cols.iter().map(|(_, c)| c.title.to_string()).collect(),
+            rows: Vec::with_capacity(self.view.len()),
+            tags: Vec::with_capacity(self.view.len()),
+        };
+        for &i in &self.view {
+            let r = &self.items[i as usize];
+            sheet.rows.push(
+                cols.iter()
+                    .map(|(c, _)| match r.cell(*c, now) {
+                        (s, Tone::Muted) if s == "-" => String::new(),
+                        (s, _) => s,
+                    })
+                    .collect(),
+            );
+            sheet.tags.push(r.tags().to_vec());
+        }
+        sheet
     }
 }

@@ -15,7 +15,7 @@ mod security_groups;
 pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
 pub use ports::{
     AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-    StorageApi,
+    StorageApi, TagsApi,
 };
 pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
 
@@ -23,13 +23,13 @@ pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group}
 pub mod prelude {
     pub use super::{
         AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-        StorageApi,
+        StorageApi, TagsApi,
     };
 }
 
 use std::fmt;
 
-pub use op::{AsAny, Mutation, Op, Outcome, Record};
+pub use op::{AsAny, Mutation, Op, Outcome, Record, argv, tag_specs_json, tags_json};
 use std::future::Future;
 
 /// The lifecycle state of an instance, as EC2 names it.
@@ -76,6 +76,25 @@ impl InstanceState {
     }
 }
 
+impl serde::Serialize for InstanceState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Tags as a JSON object (`{"Name": "web-1"}`), in their order.
+pub fn tags_as_map<S: serde::Serializer>(
+    tags: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(tags.len()))?;
+    for (k, v) in tags {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
 impl fmt::Display for InstanceState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -83,7 +102,7 @@ impl fmt::Display for InstanceState {
 }
 
 /// One EBS volume (or instance-store device) mapped on an instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BlockDevice {
     pub device: String,
     pub volume_id: String,
@@ -91,7 +110,7 @@ pub struct BlockDevice {
 }
 
 /// An instance as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Instance {
     pub id: String,
     pub name: String,
@@ -117,6 +136,7 @@ pub struct Instance {
     pub iam_profile: String,
     pub security_groups: Vec<(String, String)>,
     pub block_devices: Vec<BlockDevice>,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -150,7 +170,7 @@ impl ImageScope {
 }
 
 /// One block device mapping of an image.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ImageDevice {
     pub device: String,
     pub snapshot_id: String,
@@ -160,7 +180,7 @@ pub struct ImageDevice {
 }
 
 /// An AMI as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Image {
     pub id: String,
     pub name: String,
@@ -178,6 +198,7 @@ pub struct Image {
     pub platform: String,
     pub state_reason: String,
     pub devices: Vec<ImageDevice>,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -286,7 +307,7 @@ pub struct LaunchSpec {
 }
 
 /// One attachment of a volume.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Attachment {
     pub instance_id: String,
     pub device: String,
@@ -295,7 +316,7 @@ pub struct Attachment {
 }
 
 /// An EBS volume.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Volume {
     pub id: String,
     pub name: String,
@@ -315,7 +336,7 @@ pub struct Volume {
 }
 
 /// An EBS snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Snapshot {
     pub id: String,
     pub name: String,
@@ -328,6 +349,7 @@ pub struct Snapshot {
     pub started: Option<i64>,
     pub encrypted: bool,
     pub owner_id: String,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -350,7 +372,8 @@ fn clean_pairs(v: &mut [(String, String)]) {
     }
 }
 
-fn name_from_tags(tags: &[(String, String)]) -> String {
+/// The value of the `Name` tag, or "".
+pub fn name_from_tags(tags: &[(String, String)]) -> String {
     tags.iter()
         .find(|(k, _)| k == "Name")
         .map(|(_, v)| v.clone())
@@ -673,12 +696,59 @@ pub fn clean(s: &str) -> String {
     clean_inner(s, false)
 }
 
+/// A console log as it would read on a terminal, safe to draw: CRLF line ends, a carriage
+/// return overwriting its line (progress bars: what follows the last one), tabs to the next
+/// stop of 8; then every escape sequence and control character removed.
+pub fn console_text(raw: &str) -> String {
+    // the sequences go first, so that a carriage return never lands inside one
+    let raw = clean_keeping(raw, |c| matches!(c, '\n' | '\r' | '\t'));
+    let mut out = String::with_capacity(raw.len());
+    let mut cells: Vec<char> = Vec::new();
+    for line in raw.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        cells.clear();
+        let mut col = 0;
+        let put = |cells: &mut Vec<char>, col: &mut usize, c: char| {
+            if *col < cells.len() {
+                cells[*col] = c;
+            } else {
+                cells.push(c);
+            }
+            *col += 1;
+        };
+        for c in line.chars() {
+            match c {
+                '\r' => col = 0,
+                '\t' => {
+                    for _ in 0..8 - col % 8 {
+                        put(&mut cells, &mut col, ' ');
+                    }
+                }
+                c => put(&mut cells, &mut col, c),
+            }
+        }
+        out.extend(cells.iter());
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
 /// Like [`clean`], but keeps `\n` so multi-line text (user data) keeps its lines.
 pub fn clean_multiline(s: &str) -> String {
     clean_inner(s, true)
 }
 
 fn clean_inner(s: &str, keep_newlines: bool) -> String {
+    if keep_newlines {
+        clean_keeping(s, |c| c == '\n')
+    } else {
+        clean_keeping(s, |_| false)
+    }
+}
+
+/// Removes escape sequences and control characters but those `keep` accepts.
+fn clean_keeping(s: &str, keep: fn(char) -> bool) -> String {
     if !s.chars().any(is_control) {
         return s.to_string();
     }
@@ -699,12 +769,12 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
                 '\u{1b}' => St::Esc,
                 '\u{9b}' => St::Csi,
                 '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => St::Str,
-                '\t' => {
-                    out.push(' ');
+                c if keep(c) => {
+                    out.push(c);
                     St::Text
                 }
-                '\n' if keep_newlines => {
-                    out.push('\n');
+                '\t' => {
+                    out.push(' ');
                     St::Text
                 }
                 c if is_control(c) => St::Text,

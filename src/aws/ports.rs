@@ -43,6 +43,9 @@ pub trait InstancesApi: Send + Sync {
     fn set_termination_protection(&self, id: String, on: bool) -> BoxFuture<'_, ApiResult<()>>;
     /// The decoded user data, `None` when the instance has none.
     fn user_data(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
+    /// The latest console output (`GetConsoleOutput` with `Latest`), decoded and cleaned
+    /// (`console_text`); `None` when there is none yet.
+    fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
     /// Launches instances; with `dry_run`, only checks and returns no instances.
     fn run_instances(
         &self,
@@ -167,6 +170,18 @@ pub trait SecurityGroupsApi: Send + Sync {
     ) -> BoxFuture<'_, ApiResult<Page<SecurityGroup>>>;
 }
 
+/// Tags of any EC2 resource (instances, images, volumes, snapshots, key pairs, groups).
+pub trait TagsApi: Send + Sync {
+    /// `CreateTags`: adds or changes these tags on every resource.
+    fn create_tags(
+        &self,
+        ids: Vec<String>,
+        tags: Vec<(String, String)>,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `DeleteTags`: removes the tags with these keys from every resource.
+    fn delete_tags(&self, ids: Vec<String>, keys: Vec<String>) -> BoxFuture<'_, ApiResult<()>>;
+}
+
 /// The whole port: every family. Implemented for anything that implements them all, so an
 /// adapter never names it, and `Arc<dyn Ec2Api>` works.
 pub trait Ec2Api:
@@ -177,6 +192,7 @@ pub trait Ec2Api:
     + StatusApi
     + KeyPairsApi
     + SecurityGroupsApi
+    + TagsApi
     + Send
     + Sync
     + 'static
@@ -191,6 +207,7 @@ impl<T> Ec2Api for T where
         + StatusApi
         + KeyPairsApi
         + SecurityGroupsApi
+        + TagsApi
         + Send
         + Sync
         + 'static

@@ -3,6 +3,7 @@
 //! The registry below is the one list of panes: the core, the keymap, the command line, the
 //! number keys, help and footer all come from it.
 
+pub mod connect;
 pub mod events;
 pub mod images;
 pub mod instances;

@@ -1,23 +1,32 @@
 //! The one integration test binary (every extra binary links aws-sdk-ec2 again).
 
 mod app;
+mod box_ui;
+mod cli;
+mod clipboard;
+mod connect;
 mod core;
 mod demo_keys_groups;
 mod demo_world;
 mod driver;
 mod e2e;
 mod emulator;
+mod export;
 mod faults;
+mod filter;
 mod journal;
 mod key_pairs;
 mod listing;
 mod moto_amis;
 mod moto_api;
+mod moto_console;
 mod moto_events;
 mod moto_keys_groups;
 mod moto_security_groups;
 mod moto_storage;
+mod moto_tags;
 mod props;
 mod security_groups;
 mod svg;
+mod textview;
 mod ui;

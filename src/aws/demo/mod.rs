@@ -18,6 +18,7 @@ mod key_pairs;
 mod security_groups;
 mod status;
 mod storage;
+mod tags;
 
 use super::{ApiError, ApiResult, BlockDevice, Image, ImageScope, Instance, InstanceState};
 use super::{KeyPair, SecurityGroup, Snapshot, Volume, clean_instance};
