@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = 60, requires = "demo")]
     pub demo_size: usize,
 
+    /// No colours (as the NO_COLOR variable does): states, dangers, banners and marks are
+    /// told by words, bold and reverse video.
+    #[arg(long)]
+    pub no_color: bool,
+
     /// Seconds between full refreshes of the list; 0 turns automatic refresh off.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub refresh: u64,

@@ -85,7 +85,11 @@ fn init_logging() -> Option<String> {
 async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     let cfg_dir = config::config_dir();
     let (keymap, km_warning) = config::load_keymap(cfg_dir.as_deref(), ec2tui::panes::keys());
-    let (theme, theme_warning) = config::load_theme(cfg_dir.as_deref());
+    let (mut theme, theme_warning) = config::load_theme(cfg_dir.as_deref());
+    // no-color.org: NO_COLOR set and not empty
+    if cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        theme = ec2tui::ui::theme::Theme::mono();
+    }
     let (settings, cfg_warning) = config::load_config(cfg_dir.as_deref());
     let warning = [log_warning, km_warning, theme_warning, cfg_warning]
         .into_iter()
@@ -105,6 +109,8 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             read_only: cli.read_only,
             demo: true,
             account: None,
+            banner: None,
+            typed: false,
         };
         let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
         let (journal, journal_warning) = open_journal(&ctx);
@@ -153,6 +159,8 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             read_only: cli.read_only,
             demo: false,
             account: None,
+            banner: None,
+            typed: false,
         };
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
@@ -185,6 +193,9 @@ fn state(
         p.connect = settings.connect.clone();
     }
     app.refresh_secs = cli.refresh;
+    app.rules = settings.rules();
+    app.flag_read_only = cli.read_only;
+    app.apply_safety();
     if let Some(w) = warning {
         app.status = Some(ec2tui::app::Status {
             text: w,

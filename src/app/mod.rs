@@ -10,6 +10,7 @@ pub mod export;
 pub mod form;
 pub mod keys;
 pub mod pane;
+pub mod safety;
 pub mod table;
 pub mod tags;
 pub mod text;
@@ -26,11 +27,15 @@ use tui_input::{Input, InputRequest};
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
+pub use safety::{Safety, SafetyEntry, SafetyRules};
 pub use table::{
     Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, key_bytes,
     key_ci, key_ip, key_num, lower,
 };
 pub use watch::Watch;
+/// The word typed to confirm a change where `config.toml` asks for typed confirmations and
+/// the change has no word of its own.
+pub const TYPED_WORD: &str = "yes";
 
 use crate::aws::{ApiError, ApiResult, Ec2Api, Identity, Op, Outcome, Page};
 use clip::CopyWhat;
@@ -44,6 +49,10 @@ pub struct Context {
     pub read_only: bool,
     pub demo: bool,
     pub account: Option<String>,
+    /// The banner of this profile and region (`config.toml`), shown in the header.
+    pub banner: Option<String>,
+    /// Every change needs its word typed (`confirm = "typed"` in `config.toml`).
+    pub typed: bool,
 }
 
 /// One resource an operation applies to.
@@ -336,6 +345,9 @@ pub struct Confirm {
     pub title: String,
     pub ops: Vec<Op>,
     pub typed: Option<&'static str>,
+    /// Asked by the typed-confirmation rule for a change sent without a confirmation of
+    /// its own (a form's): the body lists the calls.
+    pub rule: bool,
     pub input: Input,
     pub note: Option<String>,
     /// The status line once confirmed: "stopping 2 instances…".
@@ -351,6 +363,7 @@ impl Confirm {
             title: title.into(),
             ops,
             typed: None,
+            rule: false,
             input: Input::default(),
             note: None,
             progress: String::new(),
@@ -484,6 +497,16 @@ pub struct Shared {
     focus_to: Option<PaneId>,
     /// Ctrl-y in a form: calls are kept here, not sent.
     capture: Option<Vec<Op>>,
+    /// `config.toml`'s safety rules, and whether `--read-only` was given: together they
+    /// make the context's safety (`apply_safety`), again on every switch.
+    pub rules: SafetyRules,
+    pub flag_read_only: bool,
+    /// The read-only in force comes from `config.toml` (not only the flag).
+    safety_read_only: bool,
+    /// A key is being handled: a change sent now was asked for by the user.
+    in_key: bool,
+    /// A confirmation was just answered: its calls go out.
+    confirmed: bool,
 }
 
 impl Shared {
@@ -595,6 +618,43 @@ impl Shared {
         self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
     }
 
+    /// The context's safety from the rules and the flag: read-only, banner, typed
+    /// confirmation. A flag's or a rule's read-only is never turned off from inside the app.
+    pub fn apply_safety(&mut self) {
+        let s = self.rules.for_context(&self.ctx.profile, &self.ctx.region);
+        self.safety_read_only = s.read_only;
+        self.ctx.read_only = self.flag_read_only || s.read_only;
+        self.ctx.banner = s.banner;
+        self.ctx.typed = s.typed;
+    }
+
+    /// Why changes are refused: the flag, or config.toml's rule.
+    pub fn read_only_why(&self) -> String {
+        if self.safety_read_only {
+            format!("{} is read-only in config.toml", self.where_())
+        } else {
+            "started with --read-only".into()
+        }
+    }
+
+    /// "profile prod" / "region eu-west-1" / "config.toml (unreadable)": where the read-only
+    /// comes from.
+    fn where_(&self) -> String {
+        let r = &self.rules;
+        if r.broken {
+            return "everything (config.toml could not be read)".into();
+        }
+        match (
+            r.profiles
+                .get(&self.ctx.profile)
+                .is_some_and(|e| e.read_only),
+            r.regions.get(&self.ctx.region).is_some_and(|e| e.read_only),
+        ) {
+            (true, _) => format!("profile {}", self.ctx.profile),
+            _ => format!("region {}", self.ctx.region),
+        }
+    }
+
     /// Sends mutating calls for a pane. The one place read-only mode refuses them.
     pub fn call(&mut self, pane: PaneId, ops: Vec<Op>) -> Vec<Effect> {
         if ops.is_empty() {
@@ -608,7 +668,23 @@ impl Shared {
             if matches!(self.dialog, Some(Dialog::Form { .. } | Dialog::Confirm(_))) {
                 self.dialog = None;
             }
-            self.error("read-only mode: nothing was sent");
+            self.error(if self.safety_read_only {
+                format!(
+                    "read-only: {} is read-only in config.toml; nothing was sent",
+                    self.where_()
+                )
+            } else {
+                "read-only mode: nothing was sent".to_string()
+            });
+            return vec![];
+        }
+        if self.ctx.typed && self.in_key && !self.confirmed {
+            // a change the user sends without a confirmation of its own (a form's): the
+            // rule asks (steps that follow a confirmed change on their own do not)
+            let mut c = Confirm::new(pane, "Confirm", ops);
+            c.typed = Some(TYPED_WORD);
+            c.rule = true;
+            self.dialog = Some(Dialog::Confirm(c));
             return vec![];
         }
         let req = self.req();
@@ -783,6 +859,7 @@ impl DerefMut for AppState {
 impl AppState {
     /// The state over these panes (the registry); the first is focused.
     pub fn new(ctx: Context, keymap: Keymap, panes: Vec<Box<dyn Pane>>) -> Self {
+        let read_only = ctx.read_only;
         assert!(!panes.is_empty(), "at least one pane");
         let focused = panes[0].spec().id;
         Self {
@@ -800,6 +877,11 @@ impl AppState {
                 journal_error: None,
                 focused,
                 identity_in_flight: false,
+                rules: SafetyRules::default(),
+                flag_read_only: read_only,
+                safety_read_only: false,
+                in_key: false,
+                confirmed: false,
                 next_refresh: None,
                 restart: false,
                 messages: Vec::new(),
@@ -956,7 +1038,12 @@ impl AppState {
 
     pub fn update(&mut self, ev: Event) -> Vec<Effect> {
         let mut fx = match ev {
-            Event::Key(k) => self.on_key(k),
+            Event::Key(k) => {
+                self.s.in_key = true;
+                let fx = self.on_key(k);
+                self.s.in_key = false;
+                fx
+            }
             Event::Resize { width, height } => {
                 self.s.size = (width, height);
                 let h = self.s.table_rows();
@@ -990,6 +1077,13 @@ impl AppState {
         };
         if !self.s.quit {
             fx.extend(self.each(|p, cx| p.after_event(cx)));
+        }
+        if self.s.ctx.typed
+            && let Some(Dialog::Confirm(c)) = &mut self.s.dialog
+            && c.typed.is_none()
+        {
+            // config.toml asks every change of this profile or region to be typed
+            c.typed = Some(TYPED_WORD);
         }
         fx
     }
@@ -1152,9 +1246,9 @@ impl AppState {
         let h = self.s.table_rows();
         if self.s.keymap.is_mutating(a) && self.s.ctx.read_only {
             let what = self.s.keymap.describe(a);
-            self.s.error(format!(
-                "read-only mode: {what} is disabled (started with --read-only)"
-            ));
+            let why = self.s.read_only_why();
+            self.s
+                .error(format!("read-only mode: {what} is disabled ({why})"));
             return vec![];
         }
         match a {
@@ -1455,8 +1549,9 @@ impl AppState {
     /// `t`: the tags form over the focused pane's selected or marked rows.
     fn open_tags(&mut self) {
         if self.s.ctx.read_only {
+            let why = self.s.read_only_why();
             self.s
-                .error("read-only mode: editing tags is disabled (started with --read-only)");
+                .error(format!("read-only mode: editing tags is disabled ({why})"));
             return;
         }
         self.table_mut().refresh_view();
@@ -1713,12 +1808,16 @@ impl AppState {
         if !c.progress.is_empty() && !self.s.ctx.read_only {
             self.s.info(c.progress.clone());
         }
-        self.s.call(c.pane, c.ops)
+        self.s.confirmed = true;
+        let fx = self.s.call(c.pane, c.ops);
+        self.s.confirmed = false;
+        fx
     }
 
     /// What a confirmation shows, from the pane that asked.
     pub fn confirm_body(&self, c: &Confirm) -> ConfirmView {
         match self.pane_by_id(c.pane) {
+            _ if c.rule => pane::calls_body(c),
             Some(p) => p.confirm_body(c, &self.s),
             None => ConfirmView::default(),
         }

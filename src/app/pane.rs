@@ -198,18 +198,7 @@ pub trait Pane: AsAny {
     }
     /// What one of its confirmations shows.
     fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
-        ConfirmView {
-            summary: vec![vec![(
-                format!("{} ({} calls):", c.title, c.ops.len()),
-                Tone::Normal,
-            )]],
-            items: c
-                .ops
-                .iter()
-                .map(|o| vec![(format!("  {}", o.describe()), Tone::Normal)])
-                .collect(),
-            tail: Vec::new(),
-        }
+        calls_body(c)
     }
     /// The watch timer: describe what it follows.
     fn on_watch_due(&mut self, _cx: &mut Cx) -> Vec<Effect> {
@@ -230,5 +219,26 @@ pub trait Pane: AsAny {
     /// (`Resource::value`, `arn_resource`, `to_json`).
     fn copy(&self, what: CopyWhat, s: &Shared) -> Result<Vec<String>, String> {
         self.table().copy_values(what, &s.ctx, s.now)
+    }
+}
+
+/// A confirmation that lists its calls, one a line.
+pub fn calls_body(c: &Confirm) -> ConfirmView {
+    ConfirmView {
+        summary: vec![vec![(
+            format!(
+                "{} ({} call{}):",
+                c.title,
+                c.ops.len(),
+                if c.ops.len() == 1 { "" } else { "s" }
+            ),
+            Tone::Normal,
+        )]],
+        items: c
+            .ops
+            .iter()
+            .map(|o| vec![(format!("  {}", o.describe()), Tone::Normal)])
+            .collect(),
+        tail: Vec::new(),
     }
 }

@@ -60,9 +60,32 @@ pub struct Config {
     /// How the instances pane connects (`c`, `C`).
     #[serde(default)]
     pub connect: crate::panes::connect::Connect,
+    /// Safety per profile: `[profiles.prod] read_only = true, banner = "PRODUCTION",
+    /// confirm = "typed"`.
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, crate::app::SafetyEntry>,
+    /// The same per region: `[regions.us-east-1]`.
+    #[serde(default)]
+    pub regions: std::collections::BTreeMap<String, crate::app::SafetyEntry>,
+    /// The file exists but could not be read as a configuration: the safest reading holds
+    /// (read-only everywhere) until it is fixed.
+    #[serde(skip)]
+    pub broken: bool,
 }
 
-/// `<config dir>/config.toml`, or the defaults; a broken file is reported and ignored.
+impl Config {
+    /// The safety rules it holds.
+    pub fn rules(&self) -> crate::app::SafetyRules {
+        crate::app::SafetyRules {
+            profiles: self.profiles.clone(),
+            regions: self.regions.clone(),
+            broken: self.broken,
+        }
+    }
+}
+
+/// `<config dir>/config.toml`, or the defaults. A broken file is reported, and read as the
+/// safest configuration: read-only everywhere (it may have held a profile's safety rules).
 pub fn load_config(dir: Option<&Path>) -> (Config, Option<String>) {
     let Some(path) = dir.map(|d| d.join("config.toml")) else {
         return (Config::default(), None);
@@ -71,16 +94,28 @@ pub fn load_config(dir: Option<&Path>) -> (Config, Option<String>) {
         Ok(text) => match toml::from_str::<Config>(&text) {
             Ok(c) => (c, None),
             Err(e) => (
-                Config::default(),
+                Config {
+                    broken: true,
+                    ..Config::default()
+                },
                 Some(format!(
-                    "{}: {}; using the defaults",
+                    "{}: {}; read-only until it is fixed (it may hold safety rules)",
                     path.display(),
                     e.message()
                 )),
             ),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
-        Err(e) => (Config::default(), Some(format!("{}: {e}", path.display()))),
+        Err(e) => (
+            Config {
+                broken: true,
+                ..Config::default()
+            },
+            Some(format!(
+                "{}: {e}; read-only until it can be read",
+                path.display()
+            )),
+        ),
     }
 }
 

@@ -66,43 +66,34 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let key = |s: &'static str| Span::styled(s, Style::default().fg(theme.muted));
     let val = |s: String| Span::styled(s, Style::default().add_modifier(Modifier::BOLD));
     let mut spans = vec![
-        Span::styled(
-            " ec2tui ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(theme.accent)
-                .add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(" ec2tui ", theme.badge(theme.accent)),
         Span::raw(" "),
     ];
-    if ctx.demo {
+    // the profile's (region's) banner from config.toml first: it must never be missed
+    if let Some(b) = &ctx.banner {
         spans.push(Span::styled(
-            " DEMO ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(theme.marked)
-                .add_modifier(Modifier::BOLD),
+            format!(" {b} "),
+            theme.badge(theme.danger_bg).fg(if theme.mono {
+                Color::Reset
+            } else {
+                Color::White
+            }),
         ));
+        spans.push(Span::raw(" "));
+    }
+    if ctx.demo {
+        spans.push(Span::styled(" DEMO ", theme.badge(theme.marked)));
         spans.push(Span::raw(" "));
     }
     if app.journal_error.is_some() {
         spans.push(Span::styled(
             " JOURNAL NOT WRITTEN ",
-            Style::default()
-                .fg(Color::White)
-                .bg(theme.danger_bg)
-                .add_modifier(Modifier::BOLD),
+            theme.badge(theme.danger_bg),
         ));
         spans.push(Span::raw(" "));
     }
     if ctx.read_only {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(theme.warn)
-                .add_modifier(Modifier::BOLD),
-        ));
+        spans.push(Span::styled(" READ-ONLY ", theme.badge(theme.warn)));
         spans.push(Span::raw(" "));
     }
     // the account acted on must be readable at any width: labels and the endpoint's scheme
@@ -339,11 +330,7 @@ fn draw_body(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                 row = row.style(Style::default().fg(theme.marked));
             }
             if r.pos == cursor {
-                row = row.style(
-                    Style::default()
-                        .bg(theme.selected_bg)
-                        .add_modifier(Modifier::BOLD),
-                );
+                row = row.style(theme.selected());
             }
             row
         })
@@ -1064,9 +1051,7 @@ pub fn draw_form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
                     None => "",
                 };
                 let style = if pos == list.cursor {
-                    Style::default()
-                        .bg(theme.selected_bg)
-                        .add_modifier(Modifier::BOLD)
+                    theme.selected()
                 } else {
                     Style::default()
                 };

@@ -21,6 +21,9 @@ pub struct Theme {
     pub marked: Color,
     pub header_bg: Color,
     pub danger_bg: Color,
+    /// No colours at all (`NO_COLOR`, `--no-color`): what colour told, bold, dim and reverse
+    /// tell instead; states and marks are words and signs anyway.
+    pub mono: bool,
 }
 
 impl Default for Theme {
@@ -41,6 +44,7 @@ impl Theme {
             marked: Color::Magenta,
             header_bg: Color::Reset,
             danger_bg: Color::Red,
+            mono: false,
         };
         t.merge(text)?;
         Ok(t)
@@ -68,7 +72,53 @@ impl Theme {
         Ok(())
     }
 
+    /// The theme without colours.
+    pub fn mono() -> Self {
+        let r = Color::Reset;
+        Self {
+            accent: r,
+            good: r,
+            warn: r,
+            bad: r,
+            muted: r,
+            selected_bg: r,
+            marked: r,
+            header_bg: r,
+            danger_bg: r,
+            mono: true,
+        }
+    }
+
+    /// A badge in the header ("DEMO", a banner) on `bg`; reversed without colours.
+    pub fn badge(&self, bg: Color) -> Style {
+        let s = Style::default().add_modifier(Modifier::BOLD);
+        if self.mono {
+            s.add_modifier(Modifier::REVERSED)
+        } else {
+            s.fg(Color::Black).bg(bg)
+        }
+    }
+
+    /// The selected row.
+    pub fn selected(&self) -> Style {
+        let s = Style::default().add_modifier(Modifier::BOLD);
+        if self.mono {
+            s.add_modifier(Modifier::REVERSED)
+        } else {
+            s.bg(self.selected_bg)
+        }
+    }
+
     pub fn tone(&self, t: Tone) -> Style {
+        if self.mono {
+            return match t {
+                Tone::Bad | Tone::Accent | Tone::Heading => {
+                    Style::default().add_modifier(Modifier::BOLD)
+                }
+                Tone::Muted => Style::default().add_modifier(Modifier::DIM),
+                Tone::Normal | Tone::Good | Tone::Warn => Style::default(),
+            };
+        }
         match t {
             Tone::Normal => Style::default(),
             Tone::Good => Style::default().fg(self.good),

@@ -120,6 +120,7 @@ pub fn state(read_only: bool) -> AppState {
         read_only,
         demo: false,
         account: None,
+        ..Default::default()
     };
     let mut app = ec2tui::panes::app(ctx, ec2tui::panes::default_keymap());
     app.now = 1_795_000_000;

@@ -26,6 +26,7 @@ mod moto_security_groups;
 mod moto_storage;
 mod moto_tags;
 mod props;
+mod safety;
 mod security_groups;
 mod svg;
 mod textview;
