@@ -5,7 +5,7 @@ use clap::Parser;
 
 use ec2tui::app::{AppState, Context};
 use ec2tui::aws::Ec2Api;
-use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::demo::{DEMO_PROFILES, DEMO_REGION, DemoRegion};
 use ec2tui::aws::sdk::{ConnectOptions, SdkEc2};
 use ec2tui::cli::Cli;
 use ec2tui::config;
@@ -102,9 +102,13 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     );
 
     let result = if cli.demo {
+        if let Some(r) = cli.region.as_deref().filter(|r| *r != DEMO_REGION) {
+            eprintln!("ec2tui: the demo simulates one region, {DEMO_REGION}, not {r}");
+            return ExitCode::from(2);
+        }
         let ctx = Context {
             profile: "demo".into(),
-            region: "eu-west-1".into(),
+            region: DEMO_REGION.into(),
             endpoint: None,
             read_only: cli.read_only,
             demo: true,
@@ -115,11 +119,40 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
+        // the demo's profiles share its one world; a switch changes who is acting (and the
+        // safety the embedded demo config gives demo-prod)
+        let world = api.clone();
+        let connector: ec2tui::tui::Connector = Arc::new(move |profile: String, region: String| {
+            let world = world.clone();
+            Box::pin(async move {
+                if region != DEMO_REGION {
+                    return Err(format!("the demo simulates one region, {DEMO_REGION}"));
+                }
+                if !DEMO_PROFILES.contains(&profile.as_str()) {
+                    return Err(format!(
+                        "the demo has no profile {profile} (profiles: {})",
+                        DEMO_PROFILES.join(", ")
+                    ));
+                }
+                let ctx = Context {
+                    profile,
+                    region,
+                    demo: true,
+                    ..Context::default()
+                };
+                Ok((world, open_journal(&ctx).0))
+            })
+        });
+        let mut settings = settings;
+        for (name, entry) in demo_rules() {
+            settings.profiles.entry(name).or_insert(entry);
+        }
         ec2tui::tui::run(
             api,
             journal,
             state(ctx, keymap, &cli, &settings, warning),
             theme,
+            connector,
         )
         .await
     } else {
@@ -164,11 +197,28 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         };
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
+        // :region / :profile: new clients from the same options, another profile or region
+        let base = opts.clone();
+        let connector: ec2tui::tui::Connector = Arc::new(move |profile: String, region: String| {
+            let mut opts = base.clone();
+            Box::pin(async move {
+                opts.profile = Some(profile.clone());
+                opts.region = Some(region.clone());
+                let api = SdkEc2::connect_checked(&opts).await?;
+                let ctx = Context {
+                    profile,
+                    region,
+                    ..Context::default()
+                };
+                Ok((Arc::new(api) as Arc<dyn Ec2Api>, open_journal(&ctx).0))
+            })
+        });
         ec2tui::tui::run(
             Arc::new(api) as Arc<dyn Ec2Api>,
             journal,
             state(ctx, keymap, &cli, &settings, warning),
             theme,
+            connector,
         )
         .await
     };
@@ -181,6 +231,18 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     }
 }
 
+/// The embedded demo config: demo-prod is production.
+fn demo_rules() -> Vec<(String, ec2tui::app::SafetyEntry)> {
+    vec![(
+        "demo-prod".into(),
+        ec2tui::app::SafetyEntry {
+            read_only: false,
+            banner: Some("PRODUCTION".into()),
+            confirm: ec2tui::app::safety::Confirmation::Typed,
+        },
+    )]
+}
+
 fn state(
     ctx: Context,
     keymap: ec2tui::app::Keymap,
@@ -189,10 +251,24 @@ fn state(
     warning: Option<String>,
 ) -> AppState {
     let mut app = ec2tui::panes::app(ctx, keymap);
+    let connect = settings.connect.clone();
     if let Some(p) = app.pane_mut::<ec2tui::panes::instances::InstancesPane>() {
-        p.connect = settings.connect.clone();
+        p.connect = connect.clone();
     }
     app.refresh_secs = cli.refresh;
+    app.set_factory(Box::new(move || {
+        let mut panes = ec2tui::panes::registry();
+        let connect = connect.clone();
+        for p in &mut panes {
+            if let Some(i) = p
+                .as_any_mut()
+                .downcast_mut::<ec2tui::panes::instances::InstancesPane>()
+            {
+                i.connect = connect.clone();
+            }
+        }
+        panes
+    }));
     app.rules = settings.rules();
     app.flag_read_only = cli.read_only;
     app.apply_safety();

@@ -8,10 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::app::{ApiEvent, AppState, Effect, Emit, Event, Exec, Key, KeyCode};
+use crate::app::{ApiEvent, AppState, Effect, Emit, Event, Exec, Key, KeyCode, SwitchTarget};
 use crate::aws::{ApiResult, Ec2Api, Op, Outcome, with_request_ids};
 use crate::journal::{Entry, Journal};
 use crate::ui;
@@ -153,7 +154,7 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
             sink(ApiEvent::Wrote { what, result });
         }
         // the terminal's: the event loop does them (tests see them in the effects)
-        Effect::Clipboard(_) | Effect::Exec(_) | Effect::Quit => {}
+        Effect::Clipboard(_) | Effect::Exec(_) | Effect::Connect(_) | Effect::Quit => {}
     }
 }
 
@@ -428,11 +429,20 @@ fn install_panic_hook() {
 }
 
 /// Runs the UI until the user quits. The terminal is restored on every exit path.
+/// Makes the clients (and opens the journal) for a profile in a region: `:region`,
+/// `:profile`. An error is said as it is, after "cannot switch to …".
+pub type Connector = Arc<
+    dyn Fn(String, String) -> BoxFuture<'static, Result<(Arc<dyn Ec2Api>, Arc<Journal>), String>>
+        + Send
+        + Sync,
+>;
+
 pub async fn run(
     api: Arc<dyn Ec2Api>,
     journal: Arc<Journal>,
     app: AppState,
     theme: Theme,
+    connector: Connector,
 ) -> io::Result<()> {
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -445,7 +455,7 @@ pub async fn run(
         }
     };
     install_panic_hook();
-    let result = event_loop(&mut terminal, api, journal, app, &theme).await;
+    let result = event_loop(&mut terminal, api, journal, app, &theme, connector).await;
     drop(terminal);
     restore();
     result
@@ -453,12 +463,16 @@ pub async fn run(
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    api: Arc<dyn Ec2Api>,
-    journal: Arc<Journal>,
+    mut api: Arc<dyn Ec2Api>,
+    mut journal: Arc<Journal>,
     mut app: AppState,
     theme: &Theme,
+    connector: Connector,
 ) -> io::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<ApiEvent>();
+    let (mut tx, mut rx) = mpsc::unbounded_channel::<ApiEvent>();
+    // switches of region or profile: the new clients, or why there are none
+    type Made = Result<(Arc<dyn Ec2Api>, Arc<Journal>), String>;
+    let (made_tx, mut made_rx) = mpsc::unbounded_channel::<(SwitchTarget, Made)>();
     // None while a program runs in the foreground (it gets the keys)
     let mut input = Some(EventStream::new());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -495,6 +509,20 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some(a) = rx.recv() => Some(Event::Api(a)),
+            Some((to, made)) = made_rx.recv() => Some(Event::Api(ApiEvent::Connected {
+                to,
+                result: match made {
+                    Ok((a, j)) => {
+                        // from now on the new clients; what the old ones still answer goes
+                        // to a channel nobody reads (nothing from before is shown after)
+                        api = a;
+                        journal = j;
+                        (tx, rx) = mpsc::unbounded_channel::<ApiEvent>();
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                },
+            })),
             _ = tick.tick() => Some(Event::Tick { now: epoch_now() }),
             _ = watch.tick() => Some(Event::WatchDue),
         };
@@ -516,6 +544,13 @@ async fn event_loop(
                         let _ = tx.send(ApiEvent::Exited {
                             what: e.what.clone(),
                             result,
+                        });
+                    }
+                    Effect::Connect(to) => {
+                        let (connector, made_tx) = (connector.clone(), made_tx.clone());
+                        tokio::spawn(async move {
+                            let made = connector(to.profile.clone(), to.region.clone()).await;
+                            let _ = made_tx.send((to, made));
                         });
                     }
                     f => spawn_effect(&api, &journal, &tx, f),

@@ -11,6 +11,7 @@ pub mod form;
 pub mod keys;
 pub mod pane;
 pub mod safety;
+pub mod switch;
 pub mod table;
 pub mod tags;
 pub mod text;
@@ -28,6 +29,7 @@ pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
 pub use safety::{Safety, SafetyEntry, SafetyRules};
+pub use switch::{CORE, Choice, PickKind, Picker, Target as SwitchTarget};
 pub use table::{
     Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, key_bytes,
     key_ci, key_ip, key_num, lower,
@@ -233,6 +235,9 @@ pub enum Effect {
         /// What it is, for the status line: "42 instances", "the console output of i-1".
         what: String,
     },
+    /// Make clients for this profile in this region and use them from now on; the old ones
+    /// stay until that succeeded. The outcome comes back as `ApiEvent::Connected`.
+    Connect(switch::Target),
     Quit,
 }
 
@@ -255,6 +260,7 @@ impl Effect {
             Self::Clipboard(t) => format!("clipboard: {} bytes", t.len()),
             Self::Exec(e) => format!("run {}", e.line()),
             Self::Write { path, what, .. } => format!("write {what} to {path}"),
+            Self::Connect(t) => format!("connect: profile {} in {}", t.profile, t.region),
             Self::Quit => "quit".into(),
         }
     }
@@ -285,6 +291,11 @@ pub enum ApiEvent {
         what: String,
         result: Result<String, String>,
     },
+    /// The clients of `Effect::Connect` are in use (`Ok`), or could not be made.
+    Connected {
+        to: switch::Target,
+        result: Result<(), String>,
+    },
     /// A journal line was written (or could not be: `error`).
     Journal {
         entry: Box<crate::journal::Entry>,
@@ -300,6 +311,7 @@ impl fmt::Debug for ApiEvent {
             Self::Done { pane, req, results } => write!(f, "Done({pane}, {req}, {results:?})"),
             Self::Journal { entry, error } => write!(f, "Journal({entry:?}, {error:?})"),
             Self::Wrote { what, result } => write!(f, "Wrote({what}, {result:?})"),
+            Self::Connected { to, result } => write!(f, "Connected({to:?}, {result:?})"),
             Self::Exited { what, result } => write!(f, "Exited({what}, {result:?})"),
         }
     }
@@ -426,6 +438,8 @@ pub enum Dialog {
     CopyMenu {
         cursor: usize,
     },
+    /// `:region` / `:profile` without a name: pick one.
+    Pick(Picker),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,6 +521,8 @@ pub struct Shared {
     in_key: bool,
     /// A confirmation was just answered: its calls go out.
     confirmed: bool,
+    /// Results of requests older than this (from before a switch) are dropped.
+    epoch: u64,
 }
 
 impl Shared {
@@ -616,6 +632,13 @@ impl Shared {
     /// Rows the table has room for at the current size.
     pub fn table_rows(&self) -> usize {
         self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
+    }
+
+    /// From now on, results of the requests made so far are dropped (a switch of region or
+    /// profile: nothing from before is shown under the new name).
+    pub fn forget_before_now(&mut self) {
+        self.epoch = self.next_req + 1;
+        self.identity_in_flight = false;
     }
 
     /// The context's safety from the rules and the flag: read-only, banner, typed
@@ -841,7 +864,12 @@ pub struct AppState {
     s: Shared,
     panes: Vec<Box<dyn Pane>>,
     focus: usize,
+    /// Makes the panes afresh (a switch of region or profile starts every pane again).
+    factory: Option<PaneFactory>,
 }
+
+/// Makes every pane, as the registry does.
+pub type PaneFactory = Box<dyn Fn() -> Vec<Box<dyn Pane>> + Send>;
 
 impl Deref for AppState {
     type Target = Shared;
@@ -882,6 +910,7 @@ impl AppState {
                 safety_read_only: false,
                 in_key: false,
                 confirmed: false,
+                epoch: 0,
                 next_refresh: None,
                 restart: false,
                 messages: Vec::new(),
@@ -893,10 +922,16 @@ impl AppState {
             },
             panes,
             focus: 0,
+            factory: None,
         }
     }
 
     /// The effects to run at start-up: who we are, and the first pane's list.
+    /// How to make the panes afresh (on a switch of region or profile).
+    pub fn set_factory(&mut self, make: PaneFactory) {
+        self.factory = Some(make);
+    }
+
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = self.s.identity();
         fx.extend(self.with(self.focus, |p, cx| p.refresh(cx)));
@@ -1089,7 +1124,12 @@ impl AppState {
     }
 
     fn on_api(&mut self, a: ApiEvent) -> Vec<Effect> {
+        if self.stale(&a) {
+            return vec![];
+        }
         match a {
+            ApiEvent::Loaded { pane, data, .. } if pane == CORE => self.on_core_loaded(data),
+            ApiEvent::Connected { to, result } => return self.on_connected(to, result),
             ApiEvent::Identity(Ok(id)) => {
                 self.s.identity_in_flight = false;
                 self.s.ctx.account = Some(id.account);
@@ -1216,6 +1256,8 @@ impl AppState {
             }
             "help" | "h" => self.action(Action::Help),
             "export" | "export!" => self.export(_arg.trim(), word == "export!"),
+            "region" => self.switch_command(PickKind::Region, _arg.trim()),
+            "profile" => self.switch_command(PickKind::Profile, _arg.trim()),
             "refresh" | "r" => self.action(Action::Refresh),
             other => {
                 let hit = self.panes.iter().position(|p| {
@@ -1375,6 +1417,7 @@ impl AppState {
             return vec![];
         };
         match dialog {
+            Dialog::Pick(_) => self.on_picker_key(k),
             Dialog::Form { .. } if k == Key::ctrl('y') => self.form_cli(),
             Dialog::Confirm(c) if k == Key::ctrl('y') => {
                 let ops = c.ops.clone();

@@ -488,6 +488,26 @@ pub struct Identity {
     pub arn: String,
 }
 
+/// A region of the partition and whether the account can use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionInfo {
+    pub name: String,
+    /// `opt-in-not-required`, `opted-in` or `not-opted-in` (DescribeRegions).
+    pub opt_in: String,
+}
+
+impl RegionInfo {
+    /// Why the account cannot work in it, if it cannot.
+    pub fn refusal(&self) -> Option<String> {
+        (self.opt_in == "not-opted-in").then(|| {
+            format!(
+                "{} is not enabled for this account (opt in first: Account settings → AWS Regions)",
+                self.name
+            )
+        })
+    }
+}
+
 /// One page of a paginated list.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

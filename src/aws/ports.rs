@@ -10,7 +10,8 @@ use futures::future::BoxFuture;
 
 use super::{
     ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceStatus, InstanceTypeInfo,
-    KeyPair, LaunchSpec, NewKeyPair, Page, SecurityGroup, Snapshot, Subnet, Volume, VolumeSpec,
+    KeyPair, LaunchSpec, NewKeyPair, Page, RegionInfo, SecurityGroup, Snapshot, Subnet, Volume,
+    VolumeSpec,
 };
 
 /// Who is calling, and where: STS and the region/zone catalogue.
@@ -18,6 +19,10 @@ pub trait AccountApi: Send + Sync {
     fn identity(&self) -> BoxFuture<'_, ApiResult<Identity>>;
     fn regions(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
     fn availability_zones(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
+    /// Every region of the partition with its opt-in status (`:region`).
+    fn regions_opt_in(&self) -> BoxFuture<'_, ApiResult<Vec<RegionInfo>>>;
+    /// The profiles of the shared config and credentials files (`:profile`).
+    fn profiles(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
 }
 
 /// Instances: listing, lifecycle actions, their attributes, and launching (with the types and

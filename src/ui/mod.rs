@@ -56,8 +56,75 @@ pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
         Some(Dialog::Form { form, .. }) => draw_form(f, area, form, theme),
         Some(Dialog::CopyMenu { cursor }) => draw_copy_menu(f, area, app, *cursor, theme),
         Some(Dialog::Text(view)) => draw_text(f, area, view, theme),
+        Some(Dialog::Pick(p)) => draw_picker(f, area, p, theme),
         None => {}
     }
+}
+
+/// `:region` / `:profile`: the choices around the cursor, the current one marked, the ones
+/// that cannot be picked dimmed with their reason when selected.
+fn draw_picker(f: &mut Frame, area: Rect, p: &crate::app::Picker, theme: &Theme) {
+    let noun = p.kind.noun();
+    let mut lines: Vec<Line> = Vec::new();
+    let rows = area.height.saturating_sub(8).max(1) as usize;
+    match &p.choices {
+        None => lines.push(Line::styled(
+            format!("listing the {noun}s…"),
+            theme.tone(crate::app::Tone::Muted),
+        )),
+        Some(cs) => {
+            let first = p.cursor.saturating_sub(rows.saturating_sub(1));
+            for (i, c) in cs.iter().enumerate().skip(first).take(rows) {
+                let mark = if c.name == p.current { "● " } else { "  " };
+                let mut text = format!("{mark}{}", c.name);
+                if c.refusal.is_some() {
+                    text.push_str("  (not enabled)");
+                }
+                let mut st = if c.refusal.is_some() {
+                    theme.tone(crate::app::Tone::Muted)
+                } else {
+                    Style::default()
+                };
+                if i == p.cursor {
+                    st = theme.selected();
+                }
+                lines.push(Line::styled(truncate(&text, 46), st));
+            }
+            if cs.is_empty() && p.note.is_none() {
+                lines.push(Line::raw(format!("no {noun}s")));
+            }
+        }
+    }
+    if let Some(n) = &p.note {
+        lines.push(Line::raw(""));
+        lines.extend(wrap_words(
+            &vec![(n.clone(), crate::app::Tone::Bad)],
+            46,
+            theme,
+        ));
+    }
+    let r = popup(area, 52, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    format!(" Switch {noun} "),
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " ↑↓ move · Enter switch · Esc close ",
+                    Style::default().fg(theme.muted),
+                )),
+        ),
+        r,
+    );
 }
 
 fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {

@@ -141,7 +141,13 @@ pub struct Driver<A: Ec2Api> {
     pub calls: Vec<Op>,
     /// Every text put on the clipboard, in order.
     pub clipboard: Vec<String>,
+    /// Makes the clients of a switch (`:region`, `:profile`), as the binary's connector.
+    pub connector: Option<Connector<A>>,
 }
+
+/// A test's connector: new clients for (profile, region), or why not.
+pub type Connector<A> =
+    Box<dyn Fn(String, String) -> futures::future::BoxFuture<'static, Result<A, String>> + Send>;
 
 impl<A: Ec2Api> Driver<A> {
     pub fn new(api: A, read_only: bool) -> Self {
@@ -152,6 +158,7 @@ impl<A: Ec2Api> Driver<A> {
             effects: Vec::new(),
             calls: Vec::new(),
             clipboard: Vec::new(),
+            connector: None,
         }
     }
 
@@ -183,6 +190,18 @@ impl<A: Ec2Api> Driver<A> {
             }
             if let Effect::Clipboard(text) = &f {
                 self.clipboard.push(text.clone());
+            }
+            if let Effect::Connect(to) = &f {
+                let result = match &self.connector {
+                    Some(c) => c(to.profile.clone(), to.region.clone()).await,
+                    None => Err("no connector in this test".into()),
+                };
+                let result = result.map(|api| self.api = Arc::new(api));
+                fx.extend(self.app.update(Event::Api(ApiEvent::Connected {
+                    to: to.clone(),
+                    result,
+                })));
+                continue;
             }
             let events = Arc::new(Mutex::new(Vec::<ApiEvent>::new()));
             let to = events.clone();

@@ -29,5 +29,6 @@ mod props;
 mod safety;
 mod security_groups;
 mod svg;
+mod switch;
 mod textview;
 mod ui;

@@ -3,7 +3,17 @@
 use futures::future::BoxFuture;
 
 use super::{AZS, DEMO_ACCOUNT, DemoRegion};
-use crate::aws::{AccountApi, ApiResult, Identity};
+use crate::aws::{AccountApi, ApiResult, Identity, RegionInfo};
+
+/// The demo's regions: the one it simulates, and one the demo account has not opted in to
+/// (the picker shows it and refuses it with the reason).
+pub const DEMO_REGIONS: &[(&str, &str)] = &[
+    ("eu-west-1", "opt-in-not-required"),
+    ("ap-east-1", "not-opted-in"),
+];
+
+/// The demo's profiles: the second one is production in the embedded demo config.
+pub const DEMO_PROFILES: &[&str] = &["demo", "demo-prod"];
 
 impl AccountApi for DemoRegion {
     fn identity(&self) -> BoxFuture<'_, ApiResult<Identity>> {
@@ -31,6 +41,22 @@ impl AccountApi for DemoRegion {
             .map(|s| s.to_string())
             .collect())
         })
+    }
+
+    fn regions_opt_in(&self) -> BoxFuture<'_, ApiResult<Vec<RegionInfo>>> {
+        Box::pin(async move {
+            Ok(DEMO_REGIONS
+                .iter()
+                .map(|(name, opt_in)| RegionInfo {
+                    name: name.to_string(),
+                    opt_in: opt_in.to_string(),
+                })
+                .collect())
+        })
+    }
+
+    fn profiles(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
+        Box::pin(async move { Ok(DEMO_PROFILES.iter().map(|s| s.to_string()).collect()) })
     }
 
     fn availability_zones(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {

@@ -12,6 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 mod account;
+pub use account::{DEMO_PROFILES, DEMO_REGIONS};
 mod images;
 mod instances;
 mod key_pairs;

@@ -3,7 +3,7 @@
 use futures::future::BoxFuture;
 
 use super::{SdkEc2, map_err};
-use crate::aws::{AccountApi, ApiResult, Identity, clean};
+use crate::aws::{AccountApi, ApiError, ApiResult, ErrorKind, Identity, RegionInfo, clean};
 
 impl AccountApi for SdkEc2 {
     fn identity(&self) -> BoxFuture<'_, ApiResult<Identity>> {
@@ -32,6 +32,38 @@ impl AccountApi for SdkEc2 {
                 .collect();
             v.sort();
             Ok(v)
+        })
+    }
+
+    fn regions_opt_in(&self) -> BoxFuture<'_, ApiResult<Vec<RegionInfo>>> {
+        Box::pin(async move {
+            let out = self
+                .ec2
+                .describe_regions()
+                .all_regions(true)
+                .send()
+                .await
+                .map_err(map_err)?;
+            let mut v: Vec<RegionInfo> = out
+                .regions()
+                .iter()
+                .filter_map(|r| {
+                    Some(RegionInfo {
+                        name: clean(r.region_name()?),
+                        opt_in: clean(r.opt_in_status().unwrap_or("opt-in-not-required")),
+                    })
+                })
+                .collect();
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(v)
+        })
+    }
+
+    fn profiles(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
+        Box::pin(async move {
+            super::profiles::names(&self.opts)
+                .await
+                .map_err(|e| ApiError::other(ErrorKind::Other, e))
         })
     }
 

@@ -62,6 +62,8 @@ pub struct SdkEc2 {
     ec2: aws_sdk_ec2::Client,
     sts: aws_sdk_sts::Client,
     region: Option<String>,
+    /// What it was made with (the profiles it can list come from the same files).
+    opts: ConnectOptions,
 }
 
 /// The page size for `DescribeInstances` (the API's maximum).
@@ -104,7 +106,25 @@ impl SdkEc2 {
                 )))
                 .build();
         }
-        Ok(Self::from_conf(&conf))
+        let mut api = Self::from_conf(&conf);
+        api.opts = opts.clone();
+        Ok(api)
+    }
+
+    /// Clients for a switch of profile or region (`:profile`, `:region`): made, then asked
+    /// who they are, so that a profile whose credentials fail (an expired SSO token, a role
+    /// it cannot assume) is refused with its cause and hint while the old clients stay.
+    pub async fn connect_checked(opts: &ConnectOptions) -> Result<Self, String> {
+        use crate::aws::AccountApi;
+        let api = Self::connect(opts).await?;
+        let profile = opts.profile.clone().unwrap_or_else(|| "default".into());
+        match api.identity().await {
+            Ok(_) => Ok(api),
+            Err(e) => Err(match e.hint(&profile) {
+                Some(h) => format!("{} — {h}", e.describe()),
+                None => e.describe(),
+            }),
+        }
     }
 
     /// An adapter over an already loaded configuration (tests pass static credentials).
@@ -116,6 +136,7 @@ impl SdkEc2 {
             region: conf.region().map(|r| r.to_string()),
             ec2: aws_sdk_ec2::Client::from_conf(ec2),
             sts: aws_sdk_sts::Client::new(conf),
+            opts: ConnectOptions::default(),
         }
     }
 

@@ -50,6 +50,22 @@ pub(super) fn named_profile(opts: &ConnectOptions) -> Option<String> {
         .filter(|p| !p.is_empty())
 }
 
+/// The profiles of the config and credentials files (aws-config's parser), sorted.
+pub(super) async fn names(opts: &ConnectOptions) -> Result<Vec<String>, String> {
+    let files = files(opts).unwrap_or_default();
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot read the AWS config files: {}",
+                crate::aws::clean(&e.to_string())
+            )
+        })?;
+    let mut names: Vec<String> = set.profiles().map(crate::aws::clean).collect();
+    names.sort();
+    Ok(names)
+}
+
 /// Reads the config files with aws-config's own parser. A named profile that is in
 /// neither file is an error, in words for the user (the AWS CLI refuses it too).
 pub(super) async fn inspect(opts: &ConnectOptions) -> Result<ProfileInfo, String> {

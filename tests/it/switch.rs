@@ -1,0 +1,231 @@
+//! Switching region and profile (`:region`, `:profile`) against moto (one server serves every
+//! region: the region comes from the request's signature), with profiles from temporary
+//! shared config and credentials files whose profiles name moto as their `endpoint_url`.
+
+use ec2tui::app::{Dialog, Event, Key, KeyCode};
+use ec2tui::aws::sdk::{ConnectOptions, SdkEc2};
+use ec2tui::aws::{Instance, Page};
+
+use crate::driver::{Driver, Panes, fetch_req, instances_page, state};
+use crate::emulator::{Moto, some_ami};
+use crate::ui::{render, text};
+
+/// Shared config and credentials files: `moto` (moto's endpoint, keys), `broken` (its
+/// credentials come from a program that does not exist).
+fn profile_files(moto: &Moto) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "ec2tui-switch-{}-{}",
+        std::process::id(),
+        moto.port
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile moto]\nregion = us-east-1\nendpoint_url = {ep}\n\n\
+             [profile broken]\nregion = us-east-1\nendpoint_url = {ep}\n\
+             credential_process = /nonexistent/credential-helper --for broken\n",
+            ep = moto.endpoint
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[moto]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    (config, credentials)
+}
+
+fn options(
+    files: &(std::path::PathBuf, std::path::PathBuf),
+    profile: &str,
+    region: &str,
+) -> ConnectOptions {
+    ConnectOptions {
+        profile: Some(profile.into()),
+        region: Some(region.into()),
+        config_file: Some(files.0.clone()),
+        credentials_file: Some(files.1.clone()),
+        ..ConnectOptions::default()
+    }
+}
+
+async fn launch_in(moto: &Moto, region: &str, n: i32) -> Vec<String> {
+    let conf = moto.sdk_config().await.into_builder();
+    let conf = conf
+        .region(aws_config::Region::new(region.to_string()))
+        .build();
+    let c = aws_sdk_ec2::Client::new(&conf);
+    let ami = some_ami(&c).await;
+    let out = c
+        .run_instances()
+        .image_id(ami)
+        .min_count(n)
+        .max_count(n)
+        .send()
+        .await
+        .unwrap();
+    out.instances()
+        .iter()
+        .filter_map(|i| i.instance_id().map(str::to_string))
+        .collect()
+}
+
+fn listed(d: &Driver<SdkEc2>) -> Vec<String> {
+    let mut ids: Vec<String> = d.app.instances().ids().map(str::to_string).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn region_and_profile_switches_show_only_the_new_ones_and_a_bad_profile_keeps_the_old() {
+    let moto = Moto::start();
+    let mut east = launch_in(&moto, "us-east-1", 2).await;
+    let mut west = launch_in(&moto, "eu-west-1", 3).await;
+    east.sort();
+    west.sort();
+    let files = profile_files(&moto);
+    let api = SdkEc2::connect_checked(&options(&files, "moto", "us-east-1"))
+        .await
+        .expect("the moto profile works");
+    let mut d = Driver::new(api, false);
+    d.app.ctx.profile = "moto".into();
+    d.app.set_factory(Box::new(ec2tui::panes::registry));
+    let f = files.clone();
+    d.connector = Some(Box::new(move |profile, region| {
+        let opts = options(&f, &profile, &region);
+        Box::pin(async move { SdkEc2::connect_checked(&opts).await })
+    }));
+    d.start().await;
+    assert_eq!(listed(&d), east);
+    assert!(d.app.ctx.account.is_some());
+
+    // :region NAME: only the new region's instances, the header names it
+    d.keys(":region eu-west-1").await;
+    d.enter().await;
+    assert_eq!(d.app.ctx.region, "eu-west-1");
+    assert_eq!(listed(&d), west, "nothing of us-east-1 under the new name");
+    assert!(d.app.ctx.account.is_some(), "identity asked again");
+    let header = text(&render(&mut d.app, 120, 20))
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(header.contains("eu-west-1"), "{header}");
+
+    // :profile broken: its credentials fail; the cause is said, and the old profile stays
+    d.keys(":profile broken").await;
+    d.enter().await;
+    let said = d.status();
+    assert!(
+        said.contains("cannot switch to profile broken")
+            && said.contains("credential")
+            && said.contains("still on profile moto in eu-west-1"),
+        "{said}"
+    );
+    assert_eq!(d.app.ctx.profile, "moto");
+    d.key(Key::ctrl('r')).await;
+    assert_eq!(listed(&d), west, "the old profile is still usable");
+
+    // :profile alone: the picker lists the files' profiles (aws-config's parsing)
+    d.keys(":profile").await;
+    d.enter().await;
+    let Some(Dialog::Pick(p)) = &d.app.dialog else {
+        panic!("a picker");
+    };
+    let names: Vec<&str> = p
+        .choices
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["broken", "moto"]);
+    d.key(Key::plain(KeyCode::Esc)).await;
+
+    // back to us-east-1 by the region picker: moto lists its regions, all enabled
+    d.keys(":region").await;
+    d.enter().await;
+    let Some(Dialog::Pick(p)) = &d.app.dialog else {
+        panic!("a picker");
+    };
+    let choices = p.choices.clone().unwrap();
+    let at = choices.iter().position(|c| c.name == "us-east-1").unwrap();
+    let now = choices.iter().position(|c| c.name == "eu-west-1").unwrap();
+    assert_eq!(p.cursor, now, "the picker starts on the current region");
+    for _ in now..at {
+        d.keys("j").await;
+    }
+    for _ in at..now {
+        d.keys("k").await;
+    }
+    d.enter().await;
+    assert_eq!(d.app.ctx.region, "us-east-1");
+    assert_eq!(listed(&d), east);
+}
+
+#[tokio::test]
+async fn results_from_before_a_switch_are_dropped() {
+    use ec2tui::app::{ApiEvent, SwitchTarget};
+    let mut app = state(false);
+    app.set_factory(Box::new(ec2tui::panes::registry));
+    let old = fetch_req(&app.start(), "instances", "DescribeInstances").unwrap();
+    let page = |id: &str| {
+        Ok(Page {
+            items: vec![Instance {
+                id: id.into(),
+                az: "us-east-1a".into(),
+                ..Default::default()
+            }],
+            next_token: None,
+        })
+    };
+    app.update(Event::Key(Key::char(':')));
+    for c in "region eu-west-1".chars() {
+        app.update(Event::Key(Key::char(c)));
+    }
+    let fx = app.update(Event::Key(Key::plain(KeyCode::Enter)));
+    assert!(
+        fx.iter()
+            .any(|f| f.describe() == "connect: profile test in eu-west-1")
+    );
+    // the old region's listing is still in flight; the switch succeeds
+    let fx = app.update(Event::Api(ApiEvent::Connected {
+        to: SwitchTarget {
+            profile: "test".into(),
+            region: "eu-west-1".into(),
+        },
+        result: Ok(()),
+    }));
+    let new = fetch_req(&fx, "instances", "DescribeInstances").expect("listed afresh");
+    // the old answer arrives late: dropped, never shown under eu-west-1
+    app.update(instances_page(old, page("i-from-us-east-1")));
+    assert!(app.instances().is_empty());
+    app.update(instances_page(new, page("i-from-eu-west-1")));
+    assert_eq!(app.instances().len(), 1);
+    assert!(app.instances().get("i-from-eu-west-1").is_some());
+    assert_eq!(app.ctx.region, "eu-west-1");
+}
+
+#[tokio::test]
+async fn the_region_picker_on_the_demo_refuses_a_region_not_opted_in() {
+    let mut d = crate::ui::demo_app(10).await;
+    d.keys(":region").await;
+    d.enter().await;
+    d.keys("j").await;
+    d.enter().await;
+    let Some(Dialog::Pick(p)) = &d.app.dialog else {
+        panic!("still the picker");
+    };
+    assert!(
+        p.note
+            .as_deref()
+            .unwrap()
+            .contains("ap-east-1 is not enabled")
+    );
+    assert!(d.calls.is_empty());
+    insta::assert_snapshot!(text(&render(&mut d.app, 80, 24)));
+}
