@@ -10,19 +10,24 @@ pub mod op;
 mod ports;
 pub mod sdk;
 mod security_groups;
+mod templates;
 
 pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
 pub use ports::{
-    AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-    StorageApi,
+    AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
+    SecurityGroupsApi, StatusApi, StorageApi,
 };
 pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
+pub use templates::{
+    LaunchTemplate, TemplateData, TemplateSpec, TemplateVersion, clean_template,
+    clean_template_data, clean_version,
+};
 
 /// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
 pub mod prelude {
     pub use super::{
-        AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-        StorageApi,
+        AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
+        SecurityGroupsApi, StatusApi, StorageApi,
     };
 }
 

@@ -10,7 +10,8 @@ use futures::future::BoxFuture;
 
 use super::{
     ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceStatus, InstanceTypeInfo,
-    KeyPair, LaunchSpec, NewKeyPair, Page, SecurityGroup, Snapshot, Subnet, Volume, VolumeSpec,
+    KeyPair, LaunchSpec, LaunchTemplate, NewKeyPair, Page, SecurityGroup, Snapshot, Subnet,
+    TemplateData, TemplateSpec, TemplateVersion, Volume, VolumeSpec,
 };
 
 /// Who is calling, and where: STS and the region/zone catalogue.
@@ -160,6 +161,50 @@ pub trait SecurityGroupsApi: Send + Sync {
     ) -> BoxFuture<'_, ApiResult<Page<SecurityGroup>>>;
 }
 
+/// Launch templates and their versions.
+pub trait LaunchTemplatesApi: Send + Sync {
+    /// One page of `DescribeLaunchTemplates`.
+    fn list_launch_templates(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<LaunchTemplate>>>;
+    /// Every version of a template (`DescribeLaunchTemplateVersions`, all pages), newest first.
+    fn template_versions(
+        &self,
+        template_id: String,
+    ) -> BoxFuture<'_, ApiResult<Vec<TemplateVersion>>>;
+    /// `CreateLaunchTemplate`; returns the new template.
+    fn create_launch_template(
+        &self,
+        name: String,
+        spec: TemplateSpec,
+    ) -> BoxFuture<'_, ApiResult<LaunchTemplate>>;
+    /// `CreateLaunchTemplateVersion` from `source` (its other settings are kept); returns the
+    /// new version's number.
+    fn create_template_version(
+        &self,
+        template_id: String,
+        source: Option<i64>,
+        spec: TemplateSpec,
+    ) -> BoxFuture<'_, ApiResult<i64>>;
+    /// `ModifyLaunchTemplate`: makes `version` the default.
+    fn set_default_version(
+        &self,
+        template_id: String,
+        version: i64,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `GetLaunchTemplateData` of an instance.
+    fn template_data_of(&self, instance_id: String) -> BoxFuture<'_, ApiResult<TemplateData>>;
+    /// `DeleteLaunchTemplateVersions`: fails when EC2 refuses any of them.
+    fn delete_template_versions(
+        &self,
+        template_id: String,
+        versions: Vec<i64>,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `DeleteLaunchTemplate`, with all its versions.
+    fn delete_launch_template(&self, template_id: String) -> BoxFuture<'_, ApiResult<()>>;
+}
+
 /// The whole port: every family. Implemented for anything that implements them all, so an
 /// adapter never names it, and `Arc<dyn Ec2Api>` works.
 pub trait Ec2Api:
@@ -170,6 +215,7 @@ pub trait Ec2Api:
     + StatusApi
     + KeyPairsApi
     + SecurityGroupsApi
+    + LaunchTemplatesApi
     + Send
     + Sync
     + 'static
@@ -184,6 +230,7 @@ impl<T> Ec2Api for T where
         + StatusApi
         + KeyPairsApi
         + SecurityGroupsApi
+        + LaunchTemplatesApi
         + Send
         + Sync
         + 'static

@@ -352,6 +352,12 @@ const ACTIONS: &[ActionSpec] = &[
     )
     .mutating(),
     ActionSpec::new("launch_more", "launch more like this", "launch-more").mutating(),
+    ActionSpec::new(
+        "create_template",
+        "create a launch template from the instance",
+        "template",
+    )
+    .mutating(),
 ];
 
 pub static SPEC: PaneSpec = PaneSpec {
@@ -654,18 +660,23 @@ impl Pane for InstancesPane {
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
         match name {
-            "create_image" | "launch_more" => {
+            "create_image" | "launch_more" | "create_template" => {
                 self.list.refresh_view();
                 let Some(inst) = self.list.selected().map(|r| r.inst.clone()) else {
-                    cx.error(if name == "create_image" {
-                        "no instance selected to create an image of"
-                    } else {
-                        "no instance selected to launch more like"
+                    cx.error(match name {
+                        "create_image" => "no instance selected to create an image of",
+                        "create_template" => "no instance selected to make a template of",
+                        _ => "no instance selected to launch more like",
                     });
                     return vec![];
                 };
                 if name == "create_image" {
                     cx.send(super::images::ID, super::images::CreateImageOf(inst));
+                } else if name == "create_template" {
+                    cx.send(
+                        super::templates::ID,
+                        super::templates::CreateTemplateFrom(inst),
+                    );
                 } else {
                     cx.send(super::images::ID, super::images::LaunchLike(inst));
                 }

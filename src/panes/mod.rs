@@ -12,6 +12,7 @@ pub mod launch;
 pub mod messages;
 pub mod security_groups;
 pub mod snapshots;
+pub mod templates;
 pub mod volumes;
 
 use std::collections::BTreeMap;
@@ -64,6 +65,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(key_pairs::KeyPairsPane::default()),
         Box::new(messages::MessagesPane::default()),
         Box::new(security_groups::SecurityGroupsPane::default()),
+        Box::new(templates::TemplatesPane::default()),
     ]
 }
 

@@ -19,4 +19,5 @@ mod moto_storage;
 mod props;
 mod security_groups;
 mod svg;
+mod templates;
 mod ui;

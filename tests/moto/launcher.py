@@ -78,6 +78,57 @@ def status_and_events_from_tags() -> None:
     Instance.events = property(events)
 
 
+def delete_launch_template_versions() -> None:
+    """moto 5.2.5 has no DeleteLaunchTemplateVersions (the launch templates pane deletes a
+    version with it). Deleted versions are remembered per template and left out of
+    DescribeLaunchTemplateVersions; the default version is refused, as EC2 refuses it, and
+    numbers are never reused (moto numbers versions by their position, which stays)."""
+    from moto.core.responses import ActionResult
+    from moto.ec2.models.launch_templates import LaunchTemplateBackend
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+
+    original = LaunchTemplateBackend.describe_launch_template_versions
+
+    def describe(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        return [(t, v) for t, v in found if v.number not in getattr(t, "deleted_versions", set())]
+
+    LaunchTemplateBackend.describe_launch_template_versions = describe
+
+    def delete_versions(self):
+        name = self._get_param("LaunchTemplateName")
+        tid = self._get_param("LaunchTemplateId")
+        template = (
+            self.ec2_backend.get_launch_template_by_name(name)
+            if name
+            else self.ec2_backend.get_launch_template(tid)
+        )
+        deleted = template.__dict__.setdefault("deleted_versions", set())
+        ok, refused = [], []
+        for v in self._get_param("Versions", []):
+            n = int(v)
+            entry = {"LaunchTemplateId": template.id, "LaunchTemplateName": template.name, "VersionNumber": n}
+            if n == template.default_version_number:
+                refused.append(
+                    dict(entry, ResponseError={"Code": "launchTemplateVersionDefault", "Message": "the default version cannot be deleted"})
+                )
+            elif n < 1 or n > len(template.versions) or n in deleted:
+                refused.append(
+                    dict(entry, ResponseError={"Code": "launchTemplateVersionDoesNotExist", "Message": "the version does not exist"})
+                )
+            else:
+                deleted.add(n)
+                ok.append(entry)
+        return ActionResult(
+            {
+                "SuccessfullyDeletedLaunchTemplateVersions": ok,
+                "UnsuccessfullyDeletedLaunchTemplateVersions": refused,
+            }
+        )
+
+    LaunchTemplates.delete_launch_template_versions = delete_versions
+
+
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -96,6 +147,7 @@ def escape_controls(app):
 def main() -> None:
     tag_image_snapshots()
     status_and_events_from_tags()
+    delete_launch_template_versions()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)

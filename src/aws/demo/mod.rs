@@ -18,6 +18,7 @@ mod key_pairs;
 mod security_groups;
 mod status;
 mod storage;
+mod templates;
 
 use super::{ApiError, ApiResult, BlockDevice, Image, ImageScope, Instance, InstanceState};
 use super::{KeyPair, SecurityGroup, Snapshot, Volume, clean_instance};
@@ -25,6 +26,7 @@ use images::demo_images;
 use key_pairs::demo_key_pairs;
 use security_groups::demo_security_groups;
 use storage::{demo_snapshots, demo_volumes};
+use templates::{DemoTemplate, demo_templates};
 
 /// The demo account id shown in the header.
 pub const DEMO_ACCOUNT: &str = "000000000000";
@@ -73,6 +75,7 @@ struct Inner {
     images: Vec<DemoImage>,
     key_pairs: Vec<KeyPair>,
     groups: Vec<SecurityGroup>,
+    templates: Vec<DemoTemplate>,
     counter: u64,
 }
 
@@ -177,6 +180,7 @@ impl DemoRegion {
                 images: demo_images(),
                 key_pairs: demo_key_pairs(),
                 groups: demo_security_groups(),
+                templates: demo_templates(),
                 counter: 0,
             }),
             transition,

@@ -11,6 +11,7 @@ mod profiles;
 mod security_groups;
 mod status;
 mod storage;
+mod templates;
 
 use std::path::PathBuf;
 use std::time::Duration;
