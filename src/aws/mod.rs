@@ -4,6 +4,7 @@
 //! Only `sdk/` knows aws-sdk-ec2. Every string that enters a domain type passes through
 //! [`clean`], so nothing from AWS can reach the terminal with control characters in it.
 
+mod autoscaling;
 pub mod demo;
 mod key_pairs;
 pub mod op;
@@ -12,9 +13,14 @@ pub mod sdk;
 mod security_groups;
 mod templates;
 
+pub use autoscaling::{
+    AutoScalingGroup, GROUP_TAG, GroupMember, InstanceRefresh, LaunchConfiguration,
+    ScalingActivity, TemplateRef, clean_activity, clean_group, clean_launch_configuration,
+    clean_refresh,
+};
 pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
 pub use ports::{
-    AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
+    AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
     SecurityGroupsApi, StatusApi, StorageApi,
 };
 pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
@@ -26,8 +32,8 @@ pub use templates::{
 /// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
 pub mod prelude {
     pub use super::{
-        AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
-        SecurityGroupsApi, StatusApi, StorageApi,
+        AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi,
+        LaunchTemplatesApi, SecurityGroupsApi, StatusApi, StorageApi,
     };
 }
 

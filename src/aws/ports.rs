@@ -9,9 +9,10 @@
 use futures::future::BoxFuture;
 
 use super::{
-    ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceStatus, InstanceTypeInfo,
-    KeyPair, LaunchSpec, LaunchTemplate, NewKeyPair, Page, SecurityGroup, Snapshot, Subnet,
-    TemplateData, TemplateSpec, TemplateVersion, Volume, VolumeSpec,
+    ApiResult, AutoScalingGroup, Identity, Image, ImageScope, ImageSpec, Instance, InstanceRefresh,
+    InstanceStatus, InstanceTypeInfo, KeyPair, LaunchConfiguration, LaunchSpec, LaunchTemplate,
+    NewKeyPair, Page, ScalingActivity, SecurityGroup, Snapshot, Subnet, TemplateData, TemplateSpec,
+    TemplateVersion, Volume, VolumeSpec,
 };
 
 /// Who is calling, and where: STS and the region/zone catalogue.
@@ -205,6 +206,59 @@ pub trait LaunchTemplatesApi: Send + Sync {
     fn delete_launch_template(&self, template_id: String) -> BoxFuture<'_, ApiResult<()>>;
 }
 
+/// Auto Scaling (its own service and client): groups, their activities and instance
+/// refreshes, and the legacy launch configurations.
+pub trait AutoScalingApi: Send + Sync {
+    /// One page of `DescribeAutoScalingGroups`.
+    fn list_groups(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<AutoScalingGroup>>>;
+    /// Groups by name (`DescribeAutoScalingGroups`); a name that does not exist is left out.
+    fn describe_groups(
+        &self,
+        names: Vec<String>,
+    ) -> BoxFuture<'_, ApiResult<Vec<AutoScalingGroup>>>;
+    /// The most recent scaling activities of a group, newest first.
+    fn activities(&self, group: String) -> BoxFuture<'_, ApiResult<Vec<ScalingActivity>>>;
+    /// The instance refreshes of a group, newest first (`DescribeInstanceRefreshes`).
+    fn refreshes(&self, group: String) -> BoxFuture<'_, ApiResult<Vec<InstanceRefresh>>>;
+    /// `UpdateAutoScalingGroup` with min, desired and max.
+    fn set_capacity(
+        &self,
+        group: String,
+        min: i32,
+        desired: i32,
+        max: i32,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `UpdateAutoScalingGroup` with a launch template (by id) and version.
+    fn set_group_template(
+        &self,
+        group: String,
+        template_id: String,
+        version: String,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `TerminateInstanceInAutoScalingGroup`: with `decrement`, the group's desired capacity
+    /// goes down by one; without, the group launches a replacement.
+    fn terminate_in_group(
+        &self,
+        instance_id: String,
+        decrement: bool,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `StartInstanceRefresh`; returns its id.
+    fn start_refresh(&self, group: String, min_healthy: i32) -> BoxFuture<'_, ApiResult<String>>;
+    /// `CancelInstanceRefresh`; returns the id of the refresh cancelled.
+    fn cancel_refresh(&self, group: String) -> BoxFuture<'_, ApiResult<String>>;
+    /// `DeleteAutoScalingGroup`; with `force`, its instances are terminated too.
+    fn delete_group(&self, group: String, force: bool) -> BoxFuture<'_, ApiResult<()>>;
+    /// One page of `DescribeLaunchConfigurations`.
+    fn list_launch_configurations(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<LaunchConfiguration>>>;
+    fn delete_launch_configuration(&self, name: String) -> BoxFuture<'_, ApiResult<()>>;
+}
+
 /// The whole port: every family. Implemented for anything that implements them all, so an
 /// adapter never names it, and `Arc<dyn Ec2Api>` works.
 pub trait Ec2Api:
@@ -216,6 +270,7 @@ pub trait Ec2Api:
     + KeyPairsApi
     + SecurityGroupsApi
     + LaunchTemplatesApi
+    + AutoScalingApi
     + Send
     + Sync
     + 'static
@@ -231,6 +286,7 @@ impl<T> Ec2Api for T where
         + KeyPairsApi
         + SecurityGroupsApi
         + LaunchTemplatesApi
+        + AutoScalingApi
         + Send
         + Sync
         + 'static

@@ -2,6 +2,7 @@
 
 mod app;
 mod core;
+mod demo_autoscaling;
 mod demo_keys_groups;
 mod demo_world;
 mod driver;
@@ -12,6 +13,7 @@ mod journal;
 mod key_pairs;
 mod moto_amis;
 mod moto_api;
+mod moto_autoscaling;
 mod moto_events;
 mod moto_keys_groups;
 mod moto_security_groups;
