@@ -1084,22 +1084,24 @@ impl AppState {
                     None => vec![],
                 }
             }
-            Dialog::Help { scroll } | Dialog::Details { scroll, .. } => {
-                match k.code {
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
-                        self.s.dialog = None
+            Dialog::Details { pane, id, .. } => {
+                let (pane, id) = (*pane, id.clone());
+                if let Some(i) = self.index_of(pane) {
+                    let mut handled = false;
+                    let fx = self.with(i, |p, cx| match p.on_details_key(&id, k, cx) {
+                        Some(fx) => {
+                            handled = true;
+                            fx
+                        }
+                        None => Vec::new(),
+                    });
+                    if handled {
+                        return fx;
                     }
-                    KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
-                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-                    KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
-                    KeyCode::End | KeyCode::Char('G') => *scroll = u16::MAX,
-                    _ => {}
                 }
-                self.clamp_dialog_scroll();
-                vec![]
+                self.scroll_dialog(k)
             }
+            Dialog::Help { .. } => self.scroll_dialog(k),
             Dialog::Confirm(c) => {
                 let submit = k.code == KeyCode::Enter || k == Key::ctrl('s');
                 let scroll = match (c.typed, k.code) {
@@ -1154,6 +1156,28 @@ impl AppState {
                 }
             }
         }
+    }
+
+    /// The keys of a details or help view: scroll, close.
+    fn scroll_dialog(&mut self, k: Key) -> Vec<Effect> {
+        let Some(Dialog::Help { scroll } | Dialog::Details { scroll, .. }) = self.s.dialog.as_mut()
+        else {
+            return vec![];
+        };
+        match k.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
+                self.s.dialog = None
+            }
+            KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+            KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+            KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => *scroll = u16::MAX,
+            _ => {}
+        }
+        self.clamp_dialog_scroll();
+        vec![]
     }
 
     fn confirm(&mut self) -> Vec<Effect> {

@@ -3,6 +3,7 @@
 //! The registry below is the one list of panes: the core, the keymap, the command line, the
 //! number keys, help and footer all come from it.
 
+pub mod auto_scaling;
 pub mod events;
 pub mod images;
 pub mod instances;
@@ -10,6 +11,7 @@ pub mod journal;
 pub mod key_pairs;
 pub mod launch;
 pub mod messages;
+pub mod rollout;
 pub mod security_groups;
 pub mod snapshots;
 pub mod templates;
@@ -66,6 +68,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(messages::MessagesPane::default()),
         Box::new(security_groups::SecurityGroupsPane::default()),
         Box::new(templates::TemplatesPane::default()),
+        Box::new(auto_scaling::AutoScalingPane::default()),
     ]
 }
 

@@ -103,6 +103,9 @@ pub struct CreateTemplateFrom(pub Instance);
 /// deleted. Template id → the names of the groups using it.
 pub type TemplateUsers = HashMap<String, Vec<String>>;
 
+/// Another pane changed templates: what is read of them is stale.
+pub struct Stale;
+
 /// Another pane says which templates are in use (sent whenever it lists its groups).
 pub struct InUse(pub TemplateUsers);
 
@@ -898,6 +901,8 @@ impl Pane for TemplatesPane {
         );
         let fx = cx.list(ID, &mut self.list, job);
         if !fx.is_empty() {
+            // which groups use which template: the Auto Scaling pane says (listing if never)
+            cx.send(super::auto_scaling::ID, super::auto_scaling::ListIfIdle);
             // versions are read again when next needed
             self.versions
                 .retain(|_, (_, f)| matches!(f, Fetch::Loading));
@@ -1167,6 +1172,17 @@ impl Pane for TemplatesPane {
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
         let msg = match msg.downcast::<CreateTemplateFrom>() {
             Ok(m) => return self.propose_from_instance(m.0, cx),
+            Err(m) => m,
+        };
+        let msg = match msg.downcast::<Stale>() {
+            Ok(_) => {
+                self.versions.clear();
+                return if *self.list.load() == crate::app::Load::Idle {
+                    vec![]
+                } else {
+                    self.refresh(cx)
+                };
+            }
             Err(m) => m,
         };
         if let Ok(m) = msg.downcast::<InUse>() {

@@ -1,6 +1,7 @@
 //! The one integration test binary (every extra binary links aws-sdk-ec2 again).
 
 mod app;
+mod auto_scaling;
 mod core;
 mod demo_autoscaling;
 mod demo_keys_groups;
@@ -19,6 +20,7 @@ mod moto_keys_groups;
 mod moto_security_groups;
 mod moto_storage;
 mod props;
+mod rollout;
 mod security_groups;
 mod svg;
 mod templates;

@@ -129,6 +129,78 @@ def delete_launch_template_versions() -> None:
     LaunchTemplates.delete_launch_template_versions = delete_versions
 
 
+def launch_template_versions_like_ec2() -> None:
+    """moto 5.2.5's CreateLaunchTemplateVersion ignores SourceVersion (EC2 starts the new
+    version from the source's settings, which the launch templates pane and the rollout rely
+    on) and keeps its UserData as a plain string, on which an Auto Scaling launch from that
+    version fails (moto asserts a Base64EncodedString). Merge the source's data under the
+    given data, and parse the user data as CreateLaunchTemplate does."""
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+    from moto.ec2.utils import parse_user_data
+
+    original = LaunchTemplates.create_launch_template_version
+
+    def create_version(self):
+        name = self._get_param("LaunchTemplateName")
+        tid = self._get_param("LaunchTemplateId")
+        template = (
+            self.ec2_backend.get_launch_template_by_name(name)
+            if name
+            else self.ec2_backend.get_launch_template(tid)
+        )
+        source = self._get_param("SourceVersion")
+        given = self._get_param("LaunchTemplateData", {})
+        merged = dict(template.get_version(source).data) if source else {}
+        merged.update(given)
+        if isinstance(given.get("UserData"), str):
+            merged["UserData"] = parse_user_data(given["UserData"])
+        real_get_param = self._get_param
+
+        def get_param(key, default=None):
+            if key == "LaunchTemplateData":
+                return merged
+            return real_get_param(key, default)
+
+        self._get_param = get_param
+        try:
+            return original(self)
+        finally:
+            self._get_param = real_get_param
+
+    LaunchTemplates.create_launch_template_version = create_version
+
+
+def member_template_versions() -> None:
+    """moto 5.2.5 reports every Auto Scaling member's launch template version as the
+    template's current default version, so a member launched from an older version cannot be
+    told apart (ec2tui's `old version` count, a rollout's progress). AWS reports the version
+    the member was launched from: remember it when the member is created."""
+    from moto.autoscaling.models import InstanceState
+
+    original_init = InstanceState.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        group = self.auto_scaling_group
+        template = getattr(group, "ec2_launch_template", None) if group else None
+        self.launched_version = None
+        if template is not None:
+            self.launched_version = str(template.get_version(group.launch_template_version).number)
+
+    def launch_template(self):
+        group = self.auto_scaling_group
+        if group is None or group.ec2_launch_template is None:
+            return None
+        return {
+            "LaunchTemplateId": group.ec2_launch_template.id,
+            "LaunchTemplateName": group.ec2_launch_template.name,
+            "Version": self.launched_version or str(group.ec2_launch_template.default_version_number),
+        }
+
+    InstanceState.__init__ = init
+    InstanceState.launch_template = property(launch_template)
+
+
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -148,6 +220,8 @@ def main() -> None:
     tag_image_snapshots()
     status_and_events_from_tags()
     delete_launch_template_versions()
+    launch_template_versions_like_ec2()
+    member_template_versions()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)

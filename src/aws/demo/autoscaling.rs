@@ -171,6 +171,16 @@ impl Inner {
 }
 
 impl DemoRegion {
+    /// The wall clock of activities and refreshes: the fixed demo epoch for tests and
+    /// screenshots, the real clock for --demo.
+    fn wall(&self) -> i64 {
+        if self.epoch == DEMO_EPOCH {
+            DEMO_EPOCH
+        } else {
+            now_epoch()
+        }
+    }
+
     /// The demo's Auto Scaling groups, launched now: `web-prod-asg` (template web-prod version
     /// 2, one member still on version 1), `worker-staging-asg` (worker-staging `$Latest`),
     /// and `batch-legacy-asg` (a launch configuration, no instances). The interactive demo has
@@ -303,7 +313,7 @@ impl DemoRegion {
     }
 
     fn advance_group(&self, inner: &mut Inner, gi: usize, now: Instant) {
-        let epoch_now = now_epoch();
+        let epoch_now = self.wall();
         // members follow their instances
         let mut gone = Vec::new();
         {
@@ -445,7 +455,7 @@ impl DemoRegion {
         if old.is_empty() && healthy >= g.desired {
             last.status = "Successful".into();
             last.percentage = 100;
-            last.end = Some(now_epoch());
+            last.end = Some(self.wall());
             last.reason = String::new();
             return;
         }
@@ -494,7 +504,7 @@ impl DemoRegion {
             .unwrap_or_else(|| AZS[0].to_string());
         let n = g.members.iter().filter(|m| !m.leaving()).count();
         let cause = inner.asgs[gi].cause.clone().unwrap_or_default();
-        let at = crate::aws::fmt_time(now_epoch());
+        let at = crate::aws::fmt_time(self.wall());
         let why = format!(
             "{cause}At {at} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from {n} to {}.",
             n + 1
@@ -523,7 +533,7 @@ impl DemoRegion {
                         "InProgress",
                         format!("Launching a new EC2 instance: {}", inst.id),
                         why.clone(),
-                        now_epoch(),
+                        self.wall(),
                         None,
                     ));
                     dg.retry_at = None;
@@ -541,8 +551,8 @@ impl DemoRegion {
                         e.describe()
                     ),
                     why,
-                    now_epoch(),
-                    Some(now_epoch()),
+                    self.wall(),
+                    Some(self.wall()),
                 ));
             }
         }
@@ -572,7 +582,7 @@ impl DemoRegion {
         Self::track(inner, i);
         let act_id = Self::fresh_id(inner, "act");
         let cause = inner.asgs[gi].cause.clone().unwrap_or_default();
-        let at = crate::aws::fmt_time(now_epoch());
+        let at = crate::aws::fmt_time(self.wall());
         let dg = &mut inner.asgs[gi];
         if let Some(m) = dg.g.members.iter_mut().find(|m| m.instance_id == id) {
             m.lifecycle = "Terminating".into();
@@ -583,7 +593,7 @@ impl DemoRegion {
             "InProgress",
             format!("Terminating EC2 instance: {id}"),
             format!("{cause}At {at} {why}"),
-            now_epoch(),
+            self.wall(),
             None,
         ));
     }
@@ -683,7 +693,7 @@ impl AutoScalingApi for DemoRegion {
             let dg = &mut inner.asgs[gi];
             dg.cause = Some(format!(
                 "At {} a user request update of AutoScalingGroup constraints to min: {min}, max: {max}, desired: {desired} changing the desired capacity from {} to {desired}. ",
-                crate::aws::fmt_time(now_epoch()),
+                crate::aws::fmt_time(self.wall()),
                 dg.g.desired
             ));
             dg.g.min = min;
@@ -753,7 +763,7 @@ impl AutoScalingApi for DemoRegion {
                 )));
             };
             let now = Instant::now();
-            let at = crate::aws::fmt_time(now_epoch());
+            let at = crate::aws::fmt_time(self.wall());
             let dg = &mut inner.asgs[gi];
             let why = if decrement {
                 if dg.g.desired - 1 < dg.g.min {
@@ -809,7 +819,7 @@ impl AutoScalingApi for DemoRegion {
                 percentage: 0,
                 to_update,
                 min_healthy,
-                start: Some(now_epoch()),
+                start: Some(self.wall()),
                 end: None,
             };
             clean_refresh(&mut r);
@@ -828,7 +838,7 @@ impl AutoScalingApi for DemoRegion {
             match inner.asgs[gi].refreshes.last_mut() {
                 Some(r) if r.running() => {
                     r.status = "Cancelled".into();
-                    r.end = Some(now_epoch());
+                    r.end = Some(self.wall());
                     r.reason = "Cancelled by a user request.".into();
                     Ok(r.id.clone())
                 }
