@@ -447,6 +447,10 @@ impl Mutation for DeleteGroup {
 
 // ---- messages ----
 
+/// Terminate these members (with their groups), lowering each group's desired capacity (the
+/// instances pane's alternative to a plain terminate, which the group would undo).
+pub struct TerminateInGroupOf(pub Vec<(Target, String)>);
+
 /// List the groups if they never were (another pane needs to know which templates and
 /// launch configurations are in use).
 pub struct ListIfIdle;
@@ -1058,6 +1062,48 @@ impl AutoScalingPane {
             form.info = Some(format!("{}…", op.describe()));
         }
         cx.call(ID, vec![op])
+    }
+
+    fn propose_terminate_in_group(
+        &mut self,
+        members: Vec<(Target, String)>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        // the groups' minimum, where known, is checked before any call
+        let mut per_group: BTreeMap<String, i32> = BTreeMap::new();
+        for (_, g) in &members {
+            *per_group.entry(g.clone()).or_default() += 1;
+        }
+        for (g, n) in &per_group {
+            if let Some(r) = self.list.get(g)
+                && r.g.desired - n < r.g.min
+            {
+                cx.error(format!(
+                    "{g}: desired {} less {n} would be below its min {}: lower its min first (e in :asg); nothing was sent",
+                    r.g.desired, r.g.min
+                ));
+                return vec![];
+            }
+        }
+        let ops: Vec<Op> = members
+            .into_iter()
+            .map(|(t, g)| {
+                Op::new(TerminateInGroup {
+                    instance: t,
+                    group: g,
+                    decrement: true,
+                })
+            })
+            .collect();
+        let n = ops.len();
+        let mut c = Confirm::new(ID, "Terminate in group", ops);
+        c.typed = Some("terminate");
+        c.progress = format!(
+            "terminating {n} member{} in their groups…",
+            if n == 1 { "" } else { "s" }
+        );
+        cx.dialog = Some(Dialog::Confirm(c));
+        vec![]
     }
 
     // ---- the rollout ----
@@ -1837,13 +1883,34 @@ impl Pane for AutoScalingPane {
                 items.push(vec![(format!("  {}", op.describe()), Tone::Normal)]);
             }
         }
+        let terminating = c
+            .ops
+            .iter()
+            .filter(|o| o.get::<TerminateInGroup>().is_some())
+            .count();
+        let tail = if terminating > 0 {
+            summary.push(vec![(
+                format!(
+                    "Terminate {terminating} Auto Scaling member{} (TerminateInstanceInAutoScalingGroup):",
+                    if terminating == 1 { "" } else { "s" }
+                ),
+                Tone::Normal,
+            )]);
+            vec![vec![(
+                "Each group's desired capacity goes down by one per member: nothing replaces them; their volumes go as a terminate's do."
+                    .into(),
+                Tone::Bad,
+            )]]
+        } else {
+            vec![vec![(
+                "Members replaced so far stay; the others keep running what they run.".into(),
+                Tone::Muted,
+            )]]
+        };
         ConfirmView {
             summary,
             items,
-            tail: vec![vec![(
-                "Members replaced so far stay; the others keep running what they run.".into(),
-                Tone::Muted,
-            )]],
+            tail,
         }
     }
 
@@ -2011,6 +2078,12 @@ impl Pane for AutoScalingPane {
                 self.follow(&g);
                 self.pending_select = Some(g);
             }
+            if let Some(t) = op.get::<TerminateInGroup>() {
+                cx.send(
+                    instances::ID,
+                    instances::Reload(vec![t.instance.id.clone()]),
+                );
+            }
             if op.get::<CreateTemplateVersion>().is_some() {
                 // the templates pane shows the new version when next looked at
                 cx.send(templates::ID, templates::Stale);
@@ -2025,6 +2098,10 @@ impl Pane for AutoScalingPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let msg = match msg.downcast::<TerminateInGroupOf>() {
+            Ok(m) => return self.propose_terminate_in_group(m.0, cx),
+            Err(m) => m,
+        };
         if msg.downcast::<ListIfIdle>().is_ok() {
             if *self.list.load() == crate::app::Load::Idle {
                 return self.refresh(cx);

@@ -54,6 +54,7 @@ pub enum Col {
     Key,
     Checks,
     Launched,
+    Group,
     Protection,
 }
 
@@ -61,6 +62,7 @@ const COLUMNS: &[(Col, Column)] = &[
     (Col::Name, Column::new("Name", 24, 12)),
     (Col::Id, Column::new("Instance ID", 19, 19)),
     (Col::State, Column::new("State", 13, 10)),
+    (Col::Group, Column::new("ASG", 16, 6).hide_empty()),
     (Col::Type, Column::new("Type", 11, 9)),
     (Col::Az, Column::new("AZ", 11, 10)),
     (Col::PrivateIp, Column::new("Private IP", 15, 11)),
@@ -70,6 +72,14 @@ const COLUMNS: &[(Col, Column)] = &[
     (Col::Launched, Column::new("Launched", 8, 8)),
     (Col::Protection, Column::new("Prot", 4, 4)),
 ];
+
+/// The Auto Scaling group an instance belongs to (its `aws:autoscaling:groupName` tag).
+pub fn group_of(i: &Instance) -> Option<&str> {
+    i.tags
+        .iter()
+        .find(|(k, _)| k == crate::aws::GROUP_TAG)
+        .map(|(_, v)| v.as_str())
+}
 
 pub fn state_tone(s: InstanceState) -> Tone {
     match s {
@@ -118,6 +128,7 @@ impl Resource for InstanceRow {
                 Some(c) => (c.to_string(), Tone::Bad),
             },
             Col::Launched => (age(i.launch_time, now), Tone::Normal),
+            Col::Group => (group_of(i).unwrap_or_default().to_string(), Tone::Accent),
             Col::Protection => match self.protected {
                 Some(true) => ("[P]".into(), Tone::Accent),
                 Some(false) => (String::new(), Tone::Normal),
@@ -141,6 +152,7 @@ impl Resource for InstanceRow {
             Col::Checks => self.checks.cmp(&other.checks),
             // ascending means oldest first, as in the web console
             Col::Launched => a.launch_time.cmp(&b.launch_time),
+            Col::Group => group_of(a).cmp(&group_of(b)),
             Col::Protection => self.protected.cmp(&other.protected),
         }
     }
@@ -356,6 +368,12 @@ const ACTIONS: &[ActionSpec] = &[
         "create_template",
         "create a launch template from the instance",
         "template",
+    )
+    .mutating(),
+    ActionSpec::new(
+        "terminate_in_group",
+        "terminate in its Auto Scaling group, lowering desired",
+        "terminate in group",
     )
     .mutating(),
 ];
@@ -660,6 +678,31 @@ impl Pane for InstancesPane {
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
         match name {
+            "terminate_in_group" => {
+                self.list.refresh_view();
+                let members: Vec<(Target, String)> = self
+                    .list
+                    .targets()
+                    .iter()
+                    .filter_map(|r| {
+                        group_of(&r.inst).map(|g| {
+                            (
+                                Target::new(r.inst.id.clone(), r.inst.name.clone()),
+                                g.to_string(),
+                            )
+                        })
+                    })
+                    .collect();
+                if members.is_empty() {
+                    cx.error("no Auto Scaling member selected (their Auto Scaling column names the group)");
+                    return vec![];
+                }
+                cx.send(
+                    super::auto_scaling::ID,
+                    super::auto_scaling::TerminateInGroupOf(members),
+                );
+                vec![]
+            }
             "create_image" | "launch_more" | "create_template" => {
                 self.list.refresh_view();
                 let Some(inst) = self.list.selected().map(|r| r.inst.clone()) else {
@@ -817,7 +860,7 @@ impl Pane for InstancesPane {
         Some(v.done())
     }
 
-    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
+    fn confirm_body(&self, c: &Confirm, s: &Shared) -> ConfirmView {
         let calls: Vec<&InstanceCall> = c.ops.iter().filter_map(|o| o.get()).collect();
         let Some(verb) = calls.first().map(|c| c.verb) else {
             return ConfirmView::default();
@@ -826,6 +869,7 @@ impl Pane for InstancesPane {
         let n = calls.len();
         let mut items: Vec<Line> = Vec::new();
         let (mut protected, mut unknown, mut deleted, mut kept) = (0, 0, 0, 0);
+        let mut members: Vec<String> = Vec::new();
         for t in calls.iter().map(|c| &c.target) {
             let row = self.list.get(&t.id);
             let state = row.map(|r| r.inst.state.as_str()).unwrap_or("?");
@@ -846,6 +890,22 @@ impl Pane for InstancesPane {
                 }
             }
             items.push(vec![(line, tone)]);
+            if let Some(g) = row.and_then(|r| group_of(&r.inst))
+                && matches!(verb, Verb::Stop | Verb::ForceStop | Verb::Terminate)
+            {
+                members.push(g.to_string());
+                items.push(vec![(
+                    format!(
+                        "      member of Auto Scaling group {g}: the group will replace it{}",
+                        if destructive {
+                            ""
+                        } else {
+                            " (a stopped member is unhealthy)"
+                        }
+                    ),
+                    Tone::Warn,
+                )]);
+            }
             if destructive && let Some(r) = row {
                 // a protected instance's volumes stay where they are
                 let goes = r.protected != Some(true);
@@ -886,10 +946,27 @@ impl Pane for InstancesPane {
         } else {
             Tone::Normal
         };
+        let mut tail = vec![vec![(verb.consequence().to_string(), tone)]];
+        if !members.is_empty() {
+            members.sort();
+            members.dedup();
+            let key = s
+                .keymap
+                .named(ID, "terminate_in_group")
+                .and_then(|a| s.keymap.key_for(&crate::app::Keymap::scopes(ID), a))
+                .map_or("X".to_string(), |k| k.to_string());
+            tail.push(vec![(
+                format!(
+                    "Auto Scaling ({}) launches a replacement for each member. To remove members for good: Esc, then {key} (terminate in group, lowering desired).",
+                    members.join(", ")
+                ),
+                Tone::Warn,
+            )]);
+        }
         ConfirmView {
             summary: vec![vec![(summary, Tone::Normal)]],
             items,
-            tail: vec![vec![(verb.consequence().to_string(), tone)]],
+            tail,
         }
     }
 

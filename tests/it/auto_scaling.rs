@@ -495,3 +495,69 @@ async fn asg_rollout_in_progress() {
     d.enter().await;
     insta::assert_snapshot!("asg_rollout_details", text(&render(&mut d.app, 120, 40)));
 }
+
+#[tokio::test]
+async fn a_member_s_terminate_dialog_warns_of_the_replacement() {
+    let mut d = asg_demo_app().await;
+    d.keys("1").await;
+    d.filter("web-prod-asg").await;
+    d.key(Key::ctrl('d')).await;
+    insta::assert_snapshot!(text(&render(&mut d.app, 120, 30)));
+    d.key(Key::plain(KeyCode::Esc)).await;
+    d.keys("S").await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("no stop dialog")
+    };
+    let body = d.app.confirm_body(&c.clone()).text().join("\n");
+    assert!(
+        body.contains("member of Auto Scaling group web-prod-asg: the group will replace it"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminate_in_group_lowers_desired_and_nothing_replaces_it() {
+    let moto = Moto::start();
+    let (c, a, _lt) = setup(&moto, "ci-lower").await;
+    let members = members_seen_by(&a, "ci-lower").await;
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    open_group(&mut d, "ci-lower").await; // the groups are known: their min is checked
+    d.keys("1").await;
+    d.filter(&members[0]).await;
+    {
+        let row = d
+            .app
+            .pane::<ec2tui::panes::instances::InstancesPane>()
+            .unwrap();
+        let r = row.list.get(&members[0]).unwrap();
+        assert_eq!(
+            ec2tui::panes::instances::group_of(&r.inst),
+            Some("ci-lower"),
+            "the member shows its group"
+        );
+    }
+    d.keys("X").await;
+    d.keys("terminate").await;
+    d.enter().await;
+    assert!(d.app.dialog.is_none(), "{}", d.status());
+    assert_eq!(group_seen_by(&a, "ci-lower").await.0, 2, "desired lowered");
+    let left = members_seen_by(&a, "ci-lower").await;
+    assert_eq!(left.len(), 2);
+    assert!(!left.contains(&members[0]));
+    assert!(!running(&c).await.contains(&members[0]));
+    let r = d.calls[0].record();
+    assert_eq!(r.operation, "TerminateInstanceInAutoScalingGroup");
+    assert!(
+        r.params
+            .contains(&("shouldDecrementDesiredCapacity".into(), "true".into()))
+    );
+
+    // below the min (1): refused before any call
+    d.filter("ci-lower").await;
+    d.keys("  ").await; // mark both
+    d.keys("X").await;
+    assert!(d.app.dialog.is_none());
+    assert!(d.status().contains("below its min"), "{}", d.status());
+    assert_eq!(d.calls.len(), 1);
+}
