@@ -502,6 +502,7 @@ struct RolloutForm {
 enum Want {
     Cancel,
     Rollout,
+    Template,
 }
 
 enum Got {
@@ -703,7 +704,7 @@ impl AutoScalingPane {
             }
         }
         cx.send(templates::ID, templates::InUse(by_template));
-        let _ = by_config;
+        cx.send(super::launch_configs::ID, ConfigsInUse(by_config));
     }
 
     fn selected(&mut self, cx: &mut Cx) -> Option<GroupRow> {
@@ -791,8 +792,18 @@ impl AutoScalingPane {
         vec![]
     }
 
+    /// `v`: the templates are read afresh (one may have just been made), then the form.
     fn propose_template(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let Some(r) = self.selected(cx) else {
+            return vec![];
+        };
+        self.waiting = Some((r.g.name.clone(), Want::Template));
+        cx.info("reading the launch templates…");
+        vec![self.fetch_templates(cx)]
+    }
+
+    fn open_template(&mut self, group: &str, cx: &mut Cx) -> Vec<Effect> {
+        let Some(r) = self.list.get(group).cloned() else {
             return vec![];
         };
         let mut tpls: Vec<&LaunchTemplate> = self.templates.values().collect();
@@ -1946,12 +1957,30 @@ impl Pane for AutoScalingPane {
                 self.tell_usage(cx);
                 fx
             }
-            Got::Templates(Ok(ts)) => {
-                self.templates = ts.into_iter().map(|t| (t.id.clone(), t)).collect();
-                self.rebuild_rows();
+            Got::Templates(result) => {
+                let waiting = match &self.waiting {
+                    Some((g, Want::Template)) => Some(g.clone()),
+                    _ => None,
+                };
+                match result {
+                    Ok(ts) => {
+                        self.templates = ts.into_iter().map(|t| (t.id.clone(), t)).collect();
+                        self.rebuild_rows();
+                        if let Some(g) = waiting {
+                            self.waiting = None;
+                            cx.info("");
+                            return self.open_template(&g, cx);
+                        }
+                    }
+                    Err(e) => {
+                        if waiting.is_some() {
+                            self.waiting = None;
+                            cx.error_with_hint("cannot list the launch templates", &e);
+                        }
+                    }
+                }
                 vec![]
             }
-            Got::Templates(Err(_)) => vec![],
             Got::Extra(name, acts, refreshes) => {
                 let Some(e) = self.extra.get_mut(&name) else {
                     return vec![];

@@ -10,6 +10,7 @@ pub mod instances;
 pub mod journal;
 pub mod key_pairs;
 pub mod launch;
+pub mod launch_configs;
 pub mod messages;
 pub mod rollout;
 pub mod security_groups;
@@ -69,6 +70,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(security_groups::SecurityGroupsPane::default()),
         Box::new(templates::TemplatesPane::default()),
         Box::new(auto_scaling::AutoScalingPane::default()),
+        Box::new(launch_configs::LaunchConfigsPane::default()),
     ]
 }
 

@@ -12,6 +12,7 @@ mod emulator;
 mod faults;
 mod journal;
 mod key_pairs;
+mod launch_configs;
 mod moto_amis;
 mod moto_api;
 mod moto_autoscaling;
