@@ -1946,7 +1946,13 @@ impl Pane for AutoScalingPane {
                         fx.extend(self.rollout_observe(&r.g, cx));
                     }
                 }
+                let failed = rows.as_ref().err().map(|e| e.describe());
+                let last = rows.as_ref().is_ok_and(|p| p.next_token.is_none());
                 cx.page(&mut self.list, req, rows, "Auto Scaling groups");
+                if let Some(why) = failed {
+                    cx.send(templates::ID, templates::UsageUnknown(why));
+                    return fx;
+                }
                 if let Some(id) = self.pending_select.clone()
                     && self.list.get(&id).is_some()
                 {
@@ -1954,7 +1960,10 @@ impl Pane for AutoScalingPane {
                     self.list.select_id(&id, h);
                     self.pending_select = None;
                 }
-                self.tell_usage(cx);
+                if last {
+                    // who uses what, once every group is known
+                    self.tell_usage(cx);
+                }
                 fx
             }
             Got::Templates(result) => {

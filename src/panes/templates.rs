@@ -109,6 +109,20 @@ pub struct Stale;
 /// Another pane says which templates are in use (sent whenever it lists its groups).
 pub struct InUse(pub TemplateUsers);
 
+/// The groups could not be listed: which templates are in use is not known (why).
+pub struct UsageUnknown(pub String);
+
+/// What is known of the templates the Auto Scaling groups use.
+#[derive(Debug, Clone, Default)]
+enum Usage {
+    /// Not heard yet: a deletion waits for it.
+    #[default]
+    Asking,
+    Known(TemplateUsers),
+    /// The groups could not be listed: a deletion says so.
+    Unknown(String),
+}
+
 /// Text, or `@path` read when the call runs.
 fn read_user_data(text: &Option<String>) -> ApiResult<Option<String>> {
     match text
@@ -427,7 +441,7 @@ pub struct TemplatesPane {
     waiting: Option<(String, Want)>,
     launcher: Launcher,
     /// Templates the Auto Scaling groups use (as last told).
-    in_use: TemplateUsers,
+    in_use: Usage,
     pending_select: Option<String>,
 }
 
@@ -440,7 +454,7 @@ impl Default for TemplatesPane {
             versions: HashMap::new(),
             waiting: None,
             launcher: Launcher::default(),
-            in_use: HashMap::new(),
+            in_use: Usage::default(),
             pending_select: None,
         }
     }
@@ -482,6 +496,14 @@ fn fill_from(form: &mut Form, v: &TemplateVersion) {
 }
 
 impl TemplatesPane {
+    /// The groups using a template, if any is known to.
+    fn users_of(&self, id: &str) -> Option<&Vec<String>> {
+        match &self.in_use {
+            Usage::Known(m) => m.get(id).filter(|g| !g.is_empty()),
+            _ => None,
+        }
+    }
+
     /// The versions of a template, if they are here.
     pub fn versions_of(&self, id: &str) -> Option<&[TemplateVersion]> {
         match self.versions.get(id) {
@@ -510,8 +532,17 @@ impl TemplatesPane {
             cx.error("no launch template selected");
             return vec![];
         };
+        if want == Want::Delete && matches!(self.in_use, Usage::Asking) {
+            // EC2 deletes a template a group uses (the group then cannot launch): ask first
+            cx.send(super::auto_scaling::ID, super::auto_scaling::ListIfIdle);
+            cx.error(format!(
+                "checking which Auto Scaling groups use {}: press Ctrl-d again in a moment (nothing was sent)",
+                t.name
+            ));
+            return vec![];
+        }
         if want == Want::Delete
-            && let Some(groups) = self.in_use.get(&t.id).filter(|g| !g.is_empty())
+            && let Some(groups) = self.users_of(&t.id)
         {
             cx.error(format!(
                 "launch template {} is used by Auto Scaling group{} {}: switch {} to another template first (nothing was sent)",
@@ -627,6 +658,11 @@ impl TemplatesPane {
                     "Instances launched from it keep running; nothing can launch from what is deleted."
                         .into(),
                 );
+                if let Usage::Unknown(why) = &self.in_use {
+                    form.intro.push(format!(
+                        "Which Auto Scaling groups use it is not known ({why}): a group using it could not launch any more."
+                    ));
+                }
                 cx.open_form(
                     ID,
                     form,
@@ -766,6 +802,13 @@ impl TemplatesPane {
                     );
                 }
                 let what = form.field(F_DELETE_WHAT).get();
+                if let Some(groups) = self.users_of(&t.id) {
+                    return cx.form_error(format!(
+                        "{} is used by {}: nothing was sent",
+                        t.name,
+                        groups.join(", ")
+                    ));
+                }
                 if what == WHOLE {
                     Op::new(DeleteTemplate {
                         template_id: t.id.clone(),
@@ -948,7 +991,7 @@ impl Pane for TemplatesPane {
                     .map(|c| format!("{} ({} ago)", fmt_time(c), age(Some(c), s.now)))
                     .unwrap_or_default(),
             );
-        if let Some(groups) = self.in_use.get(&t.id).filter(|g| !g.is_empty()) {
+        if let Some(groups) = self.users_of(&t.id) {
             d.kv("Used by", groups.join(", "));
         }
         d.blank();
@@ -1185,8 +1228,15 @@ impl Pane for TemplatesPane {
             }
             Err(m) => m,
         };
-        if let Ok(m) = msg.downcast::<InUse>() {
-            self.in_use = m.0;
+        let msg = match msg.downcast::<InUse>() {
+            Ok(m) => {
+                self.in_use = Usage::Known(m.0);
+                return vec![];
+            }
+            Err(m) => m,
+        };
+        if let Ok(m) = msg.downcast::<UsageUnknown>() {
+            self.in_use = Usage::Unknown(m.0);
         }
         vec![]
     }
