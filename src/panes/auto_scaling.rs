@@ -876,20 +876,15 @@ impl AutoScalingPane {
         vec![]
     }
 
+    /// `X`: the group's refreshes are read afresh, then the confirmation shows the running
+    /// one's status and percentage.
     fn propose_cancel(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let Some(r) = self.selected(cx) else {
             return vec![];
         };
-        let known = self
-            .extra
-            .get(&r.g.name)
-            .is_some_and(|e| matches!(e.refreshes, Some(Fetch::Ready(_))));
-        if !known {
-            self.waiting = Some((r.g.name.clone(), Want::Cancel));
-            cx.info(format!("reading the instance refreshes of {}…", r.g.name));
-            return self.fetch_extra(&r.g.name, cx);
-        }
-        self.open_cancel(&r.g.name, cx)
+        self.waiting = Some((r.g.name.clone(), Want::Cancel));
+        cx.info(format!("reading the instance refreshes of {}…", r.g.name));
+        self.fetch_extra(&r.g.name, cx)
     }
 
     fn open_cancel(&mut self, group: &str, cx: &mut Cx) -> Vec<Effect> {
@@ -2005,6 +2000,7 @@ impl Pane for AutoScalingPane {
                     Ok(rs) => rs.first().cloned(),
                     Err(_) => None,
                 };
+                let refresh_error = refreshes.as_ref().err().cloned();
                 e.refreshes = Some(match refreshes {
                     Ok(r) => Fetch::Ready(r),
                     Err(err) => Fetch::Failed(err.describe()),
@@ -2017,6 +2013,13 @@ impl Pane for AutoScalingPane {
                     && w == name
                 {
                     self.waiting = None;
+                    if let Some(e) = refresh_error {
+                        cx.error_with_hint(
+                            &format!("cannot read the instance refreshes of {name}"),
+                            &e,
+                        );
+                        return vec![];
+                    }
                     return self.open_cancel(&name, cx);
                 }
                 vec![]

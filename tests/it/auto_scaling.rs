@@ -561,3 +561,114 @@ async fn terminate_in_group_lowers_desired_and_nothing_replaces_it() {
     assert!(d.status().contains("below its min"), "{}", d.status());
     assert_eq!(d.calls.len(), 1);
 }
+
+/// The latest instance refresh (status, percentage) of a group, by the separate client.
+async fn refresh_seen_by(a: &aws_sdk_autoscaling::Client, name: &str) -> (String, i32) {
+    let out = a
+        .describe_instance_refreshes()
+        .auto_scaling_group_name(name)
+        .send()
+        .await
+        .unwrap();
+    let r = &out.instance_refreshes()[0];
+    (
+        r.status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        r.percentage_complete().unwrap_or_default(),
+    )
+}
+
+/// moto 5.2.5 has no instance refresh: tests/moto/launcher.py adds one (instance_refreshes)
+/// that replaces one member each time the group's refreshes are described.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_starts_an_instance_refresh_and_x_cancels_it_showing_its_progress() {
+    let moto = Moto::start();
+    let (_c, a, _lt) = setup(&moto, "ci-refresh").await;
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    open_group(&mut d, "ci-refresh").await;
+    d.keys("R").await;
+    d.key(Key::ctrl('u')).await;
+    d.keys("150").await;
+    d.key(Key::ctrl('s')).await;
+    assert!(form_text(&d).contains("0 to 100"), "{}", form_text(&d));
+    assert!(d.calls.is_empty());
+    d.key(Key::ctrl('u')).await;
+    d.keys("66").await;
+    d.key(Key::ctrl('s')).await;
+    assert!(d.app.dialog.is_none(), "{}", form_text(&d));
+    let r = d.calls[0].record();
+    assert_eq!(r.operation, "StartInstanceRefresh");
+    assert!(
+        r.params
+            .contains(&("minHealthyPercentage".into(), "66".into()))
+    );
+
+    // X reads the refresh (moto's moves one member on), then asks, showing where it is
+    d.keys("X").await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("no confirmation: {}", d.status())
+    };
+    let body = d.app.confirm_body(&c.clone()).text().join("\n");
+    assert!(body.contains("InProgress 33%"), "{body}");
+    d.keys("y").await;
+    assert_eq!(
+        d.calls.last().unwrap().record().operation,
+        "CancelInstanceRefresh"
+    );
+    assert_eq!(refresh_seen_by(&a, "ci-refresh").await.0, "Cancelled");
+    // nothing running: X says so, nothing is sent
+    let n = d.calls.len();
+    d.keys("X").await;
+    assert!(d.app.dialog.is_none());
+    assert!(
+        d.status().contains("no instance refresh is running"),
+        "{}",
+        d.status()
+    );
+    assert_eq!(d.calls.len(), n);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_by_instance_refresh_hands_the_members_to_aws() {
+    let moto = Moto::start();
+    let (c, a, _lt) = setup(&moto, "ci-rr").await;
+    let originals = members_seen_by(&a, "ci-rr").await;
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    open_group(&mut d, "ci-rr").await;
+    d.keys("u").await;
+    new_user_data(&mut d, "#!/bin/bash\necho refreshed").await;
+    focus_field(&mut d, "Replace the members").await;
+    d.enter().await;
+    d.keys("j").await;
+    d.enter().await;
+    d.key(Key::ctrl('s')).await;
+    let ro = rollout(&d, "ci-rr").unwrap();
+    assert_eq!(ro.phase, Phase::Finished, "{ro:?}");
+    let ops: Vec<&str> = d.calls.iter().map(|o| o.record().operation).collect();
+    assert_eq!(
+        ops,
+        vec![
+            "CreateLaunchTemplateVersion",
+            "UpdateAutoScalingGroup",
+            "StartInstanceRefresh"
+        ]
+    );
+    // the refresh goes on while the group is watched
+    for _ in 0..6 {
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert_eq!(
+        refresh_seen_by(&a, "ci-rr").await,
+        ("Successful".into(), 100)
+    );
+    let members = members_seen_by(&a, "ci-rr").await;
+    assert_eq!(members.len(), 3);
+    for m in &members {
+        assert!(!originals.contains(m));
+        assert_eq!(user_data_of(&c, m).await, "#!/bin/bash\necho refreshed\n");
+    }
+}

@@ -201,6 +201,92 @@ def member_template_versions() -> None:
     InstanceState.launch_template = property(launch_template)
 
 
+def instance_refreshes() -> None:
+    """moto 5.2.5 has no instance refresh. A small one, for the Auto Scaling pane's R and X
+    and the rollout's "instance refresh": StartInstanceRefresh records the group's members;
+    each DescribeInstanceRefreshes of the group then replaces one of them (terminated without
+    lowering the desired capacity, so moto launches its replacement from the group's current
+    version), so the refresh goes on gradually while it is watched, then succeeds;
+    CancelInstanceRefresh cancels one in progress. At most one runs per group, as in AWS."""
+    import uuid
+
+    from moto.autoscaling.exceptions import AutoscalingClientError
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+
+    class InProgress(AutoscalingClientError):
+        code = "InstanceRefreshInProgress"
+
+    class NotFound(AutoscalingClientError):
+        code = "ActiveInstanceRefreshNotFound"
+
+    def refreshes(backend, group):
+        store = backend.__dict__.setdefault("ec2tui_refreshes", {})
+        return store.setdefault(group, [])
+
+    def start(self):
+        group = self._get_param("AutoScalingGroupName")
+        prefs = self._get_param("Preferences", {}) or {}
+        asg = self.autoscaling_backend.autoscaling_groups[group]
+        mine = refreshes(self.autoscaling_backend, group)
+        if any(r["Status"] in ("Pending", "InProgress", "Cancelling") for r in mine):
+            raise InProgress(f"An Instance Refresh is already in progress and blocks the execution of this Instance Refresh for group {group}.")
+        todo = [s.instance.id for s in asg.instance_states]
+        refresh = {
+            "InstanceRefreshId": str(uuid.uuid4()),
+            "AutoScalingGroupName": group,
+            "Status": "InProgress",
+            "StatusReason": "",
+            "StartTime": utcnow(),
+            "PercentageComplete": 0,
+            "InstancesToUpdate": len(todo),
+            "Preferences": {"MinHealthyPercentage": int(prefs.get("MinHealthyPercentage", 90))},
+            "todo": todo,
+            "total": len(todo),
+        }
+        mine.append(refresh)
+        return ActionResult({"InstanceRefreshId": refresh["InstanceRefreshId"]})
+
+    def public(r):
+        return {k: v for k, v in r.items() if k not in ("todo", "total")}
+
+    def describe(self):
+        group = self._get_param("AutoScalingGroupName")
+        backend = self.autoscaling_backend
+        mine = refreshes(backend, group)
+        for r in mine:
+            if r["Status"] != "InProgress":
+                continue
+            asg = backend.autoscaling_groups.get(group)
+            members = [s.instance.id for s in asg.instance_states] if asg else []
+            r["todo"] = [i for i in r["todo"] if i in members]
+            if r["todo"]:
+                backend.terminate_instance(r["todo"].pop(0), False)
+            done = r["total"] - len(r["todo"])
+            r["PercentageComplete"] = 100 if r["total"] == 0 else int(100 * done / r["total"])
+            r["InstancesToUpdate"] = len(r["todo"])
+            if not r["todo"]:
+                r["Status"] = "Successful"
+                r["EndTime"] = utcnow()
+        newest_first = [public(r) for r in reversed(mine)]
+        return ActionResult({"InstanceRefreshes": newest_first})
+
+    def cancel(self):
+        group = self._get_param("AutoScalingGroupName")
+        for r in refreshes(self.autoscaling_backend, group):
+            if r["Status"] in ("Pending", "InProgress"):
+                r["Status"] = "Cancelled"
+                r["StatusReason"] = "Cancelled by a user request."
+                r["EndTime"] = utcnow()
+                return ActionResult({"InstanceRefreshId": r["InstanceRefreshId"]})
+        raise NotFound(f"No in progress or pending Instance Refresh found for Auto Scaling group {group}")
+
+    AutoScalingResponse.start_instance_refresh = start
+    AutoScalingResponse.describe_instance_refreshes = describe
+    AutoScalingResponse.cancel_instance_refresh = cancel
+
+
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -222,6 +308,7 @@ def main() -> None:
     delete_launch_template_versions()
     launch_template_versions_like_ec2()
     member_template_versions()
+    instance_refreshes()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)
