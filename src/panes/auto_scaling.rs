@@ -2153,9 +2153,14 @@ impl Pane for AutoScalingPane {
     }
 
     fn after_event(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        // the names of the members of the group whose details are open
-        if let Some(Dialog::Details { pane: ID, id, .. }) = &cx.dialog
-            && let Some(r) = self.list.get(id)
+        // the names of the members of the group on screen (its details, or the selected row)
+        let shown = match &cx.dialog {
+            Some(Dialog::Details { pane: ID, id, .. }) => Some(id.clone()),
+            _ if cx.focused == ID => self.list.selected_id().map(str::to_string),
+            _ => None,
+        };
+        if let Some(id) = shown
+            && let Some(r) = self.list.get(&id)
             && let Some(p) = cx.pane::<InstancesPane>()
         {
             for m in &r.g.members {

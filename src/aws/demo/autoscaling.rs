@@ -24,6 +24,9 @@ pub(super) struct DemoGroup {
     refreshes: Vec<InstanceRefresh>,
     /// The members replaced by the running refresh so far.
     refreshed: i32,
+    /// The members the running refresh replaces (every member when it started: AWS's
+    /// default, which does not skip matching instances).
+    refresh_todo: Vec<String>,
     /// Why the next launches and terminations happen (a user's request).
     cause: Option<String>,
     /// A launch failed: the next try waits until then.
@@ -223,6 +226,7 @@ impl DemoRegion {
                 activities: vec![],
                 refreshes: vec![],
                 refreshed: 0,
+                refresh_todo: Vec::new(),
                 cause: None,
                 retry_at: None,
             }
@@ -433,10 +437,11 @@ impl DemoRegion {
             return;
         }
         let g = inner.asgs[gi].g.clone();
+        let todo = &inner.asgs[gi].refresh_todo;
         let old: Vec<&GroupMember> = g
             .members
             .iter()
-            .filter(|m| !m.leaving() && inner.is_old(&g, m))
+            .filter(|m| !m.leaving() && todo.contains(&m.instance_id))
             .collect();
         let healthy = g
             .members
@@ -806,11 +811,13 @@ impl AutoScalingApi for DemoRegion {
             }
             let id = Self::fresh_id(&mut inner, "ir").replace("ir-", "");
             let g = inner.asgs[gi].g.clone();
-            let to_update = g
+            let todo: Vec<String> = g
                 .members
                 .iter()
-                .filter(|m| !m.leaving() && inner.is_old(&g, m))
-                .count() as i32;
+                .filter(|m| !m.leaving())
+                .map(|m| m.instance_id.clone())
+                .collect();
+            let to_update = todo.len() as i32;
             let mut r = InstanceRefresh {
                 id: id.clone(),
                 group: group.clone(),
@@ -826,6 +833,7 @@ impl AutoScalingApi for DemoRegion {
             let dg = &mut inner.asgs[gi];
             dg.refreshes.push(r);
             dg.refreshed = 0;
+            dg.refresh_todo = todo;
             Ok(id)
         })
     }
