@@ -388,6 +388,11 @@ enum Want {
 enum Got {
     Page(ApiResult<Page<LaunchTemplate>>),
     Versions(String, ApiResult<Vec<TemplateVersion>>),
+    /// The AMI of a version to launch from, for its architecture.
+    Image(
+        Box<(LaunchTemplate, TemplateVersion)>,
+        ApiResult<Vec<crate::aws::Image>>,
+    ),
 }
 
 const ACTIONS: &[ActionSpec] = &[
@@ -793,7 +798,24 @@ impl TemplatesPane {
                 else {
                     return cx.form_error("that version is gone: press Esc and Ctrl-r");
                 };
-                return self.open_launch(t, &v, cx);
+                if v.data.image_id.is_empty() {
+                    return cx.form_error(format!(
+                        "version {} names no AMI: the launch form needs one",
+                        v.number
+                    ));
+                }
+                // the AMI's architecture decides the instance types offered
+                if let Some(form) = cx.form_mut() {
+                    form.info = Some(format!("reading {}…", v.data.image_id));
+                }
+                let ami = v.data.image_id.clone();
+                let what = Box::new((t.clone(), v));
+                let job = Job::once(format!("DescribeImages {ami}"), move |api| {
+                    Box::pin(
+                        async move { Got::Image(what, api.describe_images(None, vec![ami]).await) },
+                    )
+                });
+                return vec![cx.fetch(ID, job).1];
             }
             TemplateForm::Delete { t } => {
                 if form.field(F_CONFIRM).get() != "delete" {
@@ -863,13 +885,13 @@ impl TemplatesPane {
     }
 
     /// The shared launch form, prefilled with a version's settings.
-    fn open_launch(&mut self, t: &LaunchTemplate, v: &TemplateVersion, cx: &mut Cx) -> Vec<Effect> {
-        if v.data.image_id.is_empty() {
-            return cx.form_error(format!(
-                "version {} names no AMI: the launch form needs one",
-                v.number
-            ));
-        }
+    fn open_launch(
+        &mut self,
+        t: &LaunchTemplate,
+        v: &TemplateVersion,
+        arch: String,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
         let like = Instance {
             instance_type: v.data.instance_type.clone(),
             key_name: v.data.key_name.clone(),
@@ -890,14 +912,9 @@ impl TemplatesPane {
             ..Default::default()
         };
         let title = format!("Launch from {} version {}", t.name, v.number);
-        let fx = self.launcher.open(
-            ID,
-            title,
-            v.data.image_id.clone(),
-            String::new(),
-            Some(like),
-            cx,
-        );
+        let fx = self
+            .launcher
+            .open(ID, title, v.data.image_id.clone(), arch, Some(like), cx);
         if let Some(form) = cx.form_mut() {
             set_text(
                 form,
@@ -1098,6 +1115,24 @@ impl Pane for TemplatesPane {
                     self.pending_select = None;
                 }
                 vec![]
+            }
+            Got::Image(what, images) => {
+                let (t, v) = *what;
+                // still the form that asked
+                let asking = matches!(cx.form_tag::<TemplateForm>(), Some(TemplateForm::PickLaunch { t: x }) if x.id == t.id);
+                if !asking {
+                    return vec![];
+                }
+                let arch = match images {
+                    Ok(imgs) => imgs
+                        .into_iter()
+                        .find(|i| i.id == v.data.image_id)
+                        .map(|i| i.architecture)
+                        .unwrap_or_default(),
+                    // an AMI that cannot be read: every type is offered, EC2 checks
+                    Err(_) => String::new(),
+                };
+                self.open_launch(&t, &v, arch, cx)
             }
             Got::Versions(id, result) => {
                 if self.versions.get(&id).map(|(r, _)| *r) != Some(req) {

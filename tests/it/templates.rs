@@ -290,6 +290,11 @@ async fn l_opens_the_launch_form_with_the_version_and_launches_after_the_dry_run
             panic!("no launch form: {}", d.status())
         };
         assert!(form.title.contains("ci-launch version 1"), "{}", form.title);
+        assert!(
+            form.intro[0].contains("(x86_64)"),
+            "the AMI's architecture was read: {:?}",
+            form.intro
+        );
         assert_eq!(form.field("Instance type").get(), "t3.micro");
         assert_eq!(
             form.field("User data (text, or @path)").get(),
