@@ -1931,7 +1931,12 @@ impl Pane for AutoScalingPane {
                     items: p.items.into_iter().map(|g| self.row(g)).collect(),
                     next_token: p.next_token,
                 });
-                if let Ok(p) = &rows {
+                // only the newest listing moves a rollout (an older one may show members
+                // as they were before its last call)
+                let current = req == self.list.latest_req;
+                if let Ok(p) = &rows
+                    && current
+                {
                     for r in &p.items {
                         if r.moving() {
                             self.follow(&r.g.name);
