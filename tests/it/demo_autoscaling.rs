@@ -239,3 +239,24 @@ async fn delete_needs_force_with_instances_and_a_used_launch_configuration_stays
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_stopped_member_is_unhealthy_and_replaced() {
+    let d = region();
+    let g = group(&d, "worker-staging-asg").await;
+    let victim = g.members[0].instance_id.clone();
+    d.stop_instance(victim.clone(), false).await.unwrap();
+    eventually("the stopped member replaced", 5, || async {
+        let g = group(&d, "worker-staging-asg").await;
+        !g.members.iter().any(|m| m.instance_id == victim) && in_service(&g) == 2
+    })
+    .await;
+    let acts = d.activities("worker-staging-asg".into()).await.unwrap();
+    assert!(
+        acts.iter()
+            .any(|a| a.description.contains(&victim) && a.cause.contains("health check")),
+        "{acts:?}"
+    );
+    let all = d.describe_instances(vec![victim.clone()]).await.unwrap();
+    assert_eq!(all[0].state, InstanceState::Terminated);
+}
