@@ -1,11 +1,12 @@
 //! Performance, measured (not asserted): `cargo bench`. Prints a table.
 //!
-//! - one frame with 100,000 instances (demo backend, 200×50 cells)
-//! - one filter keystroke over 100,000 instances
-//! - resident memory per instance held by the app
-//! - listing 10,000 instances from a local moto, ec2tui's whole path vs the bare paginator
-//! - the release binary end to end: listing 100,000 instances from a local endpoint in a
-//!   pseudo-terminal, and a key pressed while they stream in, beside the bare paginator
+//! - one frame, a filter keystroke, a sort, the details, with 100,000 instances (demo
+//!   backend, 200×50 cells)
+//! - listing 10,000 instances from a local endpoint, ec2tui's whole path vs the bare paginator
+//! - the release binary end to end at 10,000, 50,000 and 100,000 instances from a local
+//!   endpoint (`tests/moto/canned.py`) in a pseudo-terminal, beside the bare single-chain
+//!   paginator on the same endpoint; keys pressed while 100,000 stream in (p50, p99); the
+//!   binary's memory after the load and after ten refreshes
 //! - the core's property test (tests/it/props.rs), up to a million cases in two minutes
 
 #[path = "../tests/it/driver.rs"]
@@ -16,7 +17,7 @@ mod emulator;
 #[allow(dead_code)]
 mod props;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ec2tui::app::{ApiEvent, AppState, Collection, Context, Effect, Event, Key, KeyCode};
@@ -27,18 +28,6 @@ use ec2tui::tui::{Sink, run_effect};
 use ec2tui::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn app() -> AppState {
     let ctx = Context {
@@ -58,30 +47,28 @@ fn app() -> AppState {
 
 /// Loads everything the app's start-up asks for, effects run inline.
 async fn load(app: &mut AppState, api: Arc<dyn Ec2Api>) {
-    let mut fx = app.start();
+    let fx = app.start();
+    run_listing(app, api, fx).await;
+}
+
+/// Runs the instance listing among `fx` (and the listings it leads to), applying its pages
+/// as they arrive, as the shell does.
+async fn run_listing(app: &mut AppState, api: Arc<dyn Ec2Api>, mut fx: Vec<Effect>) {
+    static JOURNAL: std::sync::OnceLock<ec2tui::journal::Journal> = std::sync::OnceLock::new();
+    let journal = JOURNAL.get_or_init(ec2tui::journal::Journal::none);
     while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
         // the listing only: not the protection and status look-ups of the rows on screen
         let listing = matches!(&f, Effect::Fetch { job, .. } if job.what == "DescribeInstances");
         if !listing {
             continue;
         }
-        let events = Arc::new(Mutex::new(Vec::<ApiEvent>::new()));
-        let to = events.clone();
-        let sink: Sink = Arc::new(move |e| {
-            to.lock().unwrap().push(e);
-            true
-        });
-        Box::pin(run_effect(
-            api.clone(),
-            &ec2tui::journal::Journal::none(),
-            f,
-            sink,
-        ))
-        .await;
-        let events = std::mem::take(&mut *events.lock().unwrap());
-        for e in events {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ApiEvent>();
+        let sink: Sink = Arc::new(move |e| tx.send(e).is_ok());
+        let task = tokio::spawn(run_effect(api.clone(), journal, f, sink));
+        while let Some(e) = rx.recv().await {
             fx.extend(app.update(Event::Api(e)));
         }
+        task.await.unwrap();
     }
     instances(app).refresh_view();
 }
@@ -108,13 +95,10 @@ async fn main() {
     );
     println!("|{}|{}|{}|", "-".repeat(62), "-".repeat(12), "-".repeat(12));
 
-    let demo = DemoRegion::new(n, Duration::ZERO, Duration::ZERO);
+    let demo: Arc<dyn Ec2Api> = Arc::new(DemoRegion::new(n, Duration::ZERO, Duration::ZERO));
     let mut a = app();
-    let before = rss_kib();
-    load(&mut a, Arc::new(demo)).await;
-    let after = rss_kib();
+    load(&mut a, demo.clone()).await;
     assert_eq!(instances(&mut a).len(), n);
-    let per = (after.saturating_sub(before) as f64 * 1024.0) / n as f64;
 
     // one frame
     let theme = Theme::default();
@@ -161,10 +145,23 @@ async fn main() {
         format!("{:.3} ms", keys.iter().max().unwrap().as_secs_f64() * 1e3),
         "< 16 ms",
     );
+    // a filter of several terms (a word, an exclusion, a tag) typed after the first
+    let mut terms = Vec::new();
+    for _ in 0..3 {
+        for c in "web !stopped Team=payments".chars() {
+            let t = Instant::now();
+            a.update(Event::Key(Key::char(c)));
+            instances(&mut a).refresh_view();
+            terms.push(t.elapsed());
+        }
+        for _ in 0..26 {
+            a.update(Event::Key(Key::plain(KeyCode::Backspace)));
+        }
+    }
     row(
-        "resident memory per instance held by the app",
-        format!("{per:.0} B"),
-        "< 2048 B",
+        &format!("filter keystroke of 3 terms, {n} instances (worst)"),
+        format!("{:.3} ms", terms.iter().max().unwrap().as_secs_f64() * 1e3),
+        "< 16 ms",
     );
 
     // a sort (the next column, then back) and opening the details, as keys
@@ -263,54 +260,91 @@ async fn main() {
         "within 10%",
     );
 
-    // the release binary end to end, as a user gets it: 100,000 instances from the canned
-    // endpoint, in a pseudo-terminal, with a key pressed while the pages stream in
-    let total = 100_000;
-    let canned = emulator::Moto::start_script("canned.py", &[&total.to_string()]);
-    let c = canned.client().await;
-    let t = Instant::now();
-    let mut pages = c
-        .describe_instances()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    let mut count = 0;
-    while let Some(p) = pages.next().await {
-        count += p
-            .unwrap()
-            .reservations()
-            .iter()
-            .map(|r| r.instances().len())
-            .sum::<usize>();
+    // the release binary end to end, as a user gets it: N instances from the canned
+    // endpoint, in a pseudo-terminal, keys pressed while the pages stream in; beside the
+    // bare single-chain paginator on the same endpoint, in the same run
+    for total in [10_000, 50_000, 100_000] {
+        let canned = emulator::Moto::start_script("canned.py", &[&total.to_string()]);
+        let c = canned.client().await;
+        let (mut ours, mut bare, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..3 {
+            bare.push(bare_listing(&c, total).await);
+            let endpoint = canned.endpoint.clone();
+            let run = tokio::task::spawn_blocking(move || binary_lists(&endpoint, total, 0))
+                .await
+                .unwrap();
+            ours.push(run.listed);
+            keys.extend(run.keys);
+        }
+        let (o, b) = (median(ours), median(bare));
+        row(
+            &format!("list {total}: the release binary, start until all shown (median of 3)"),
+            format!("{:.0} ms", o.as_secs_f64() * 1e3),
+            "",
+        );
+        row(
+            &format!("list {total}: bare single-chain SDK paginator (median of 3)"),
+            format!("{:.0} ms", b.as_secs_f64() * 1e3),
+            "",
+        );
+        row(
+            &format!("list {total}: release binary / bare paginator"),
+            format!("{:.2}x", o.as_secs_f64() / b.as_secs_f64()),
+            "< 1.0x",
+        );
+        if total == 100_000 {
+            keys.sort();
+            let pct = |p: f64| {
+                keys.get(((keys.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                    .map_or("none".to_string(), |k| {
+                        format!("{:.1} ms", k.as_secs_f64() * 1e3)
+                    })
+            };
+            row(
+                &format!("key to frame while {total} load, p50 ({} keys)", keys.len()),
+                pct(0.5),
+                "< 50 ms",
+            );
+            row(
+                &format!("key to frame while {total} load, p99 ({} keys)", keys.len()),
+                pct(0.99),
+                "< 50 ms",
+            );
+            // memory of the binary: after the load, and after ten refreshes
+            let endpoint = canned.endpoint.clone();
+            let run = tokio::task::spawn_blocking(move || binary_lists(&endpoint, total, 10))
+                .await
+                .unwrap();
+            let per = |kib: u64| (kib.saturating_sub(run.rss_start) as f64 * 1024.0) / total as f64;
+            row(
+                &format!("release binary: resident memory per instance, {total} loaded"),
+                format!("{:.0} B", per(run.rss_loaded)),
+                "< 2048 B",
+            );
+            row(
+                "release binary: the same after ten refreshes",
+                format!("{:.0} B", per(run.rss_refreshed)),
+                "< 2048 B",
+            );
+            row(
+                "release binary: growth across ten refreshes",
+                format!(
+                    "{:+.1} %",
+                    (per(run.rss_refreshed) / per(run.rss_loaded) - 1.0) * 100.0
+                ),
+                "< 5 %",
+            );
+        }
     }
-    assert_eq!(count, total);
-    let bare = t.elapsed();
-    let endpoint = canned.endpoint.clone();
-    let (listed, key) = tokio::task::spawn_blocking(move || binary_lists(&endpoint, total))
-        .await
-        .unwrap();
-    row(
-        &format!("list {total}, local endpoint: the release binary until shown"),
-        format!("{:.0} ms", listed.as_secs_f64() * 1e3),
-        "",
-    );
-    row(
-        &format!("list {total}, local endpoint: bare paginator"),
-        format!("{:.0} ms", bare.as_secs_f64() * 1e3),
-        "",
-    );
-    row(
-        "a key pressed while they stream in, until drawn",
-        match key {
-            Some(k) => format!("{:.0} ms", k.as_secs_f64() * 1e3),
-            None => "not seen".into(),
-        },
-        "< 50 ms",
-    );
-    drop(canned);
 
     // the property test at scale: as many cases as two minutes allow, up to a million
-    let budget = Duration::from_secs(120);
+    // (EC2TUI_BENCH_PROPS=0 skips it, when only the numbers above are wanted)
+    let budget = Duration::from_secs(
+        std::env::var("EC2TUI_BENCH_PROPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(120),
+    );
     let started = Instant::now();
     let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
         failure_persistence: None,
@@ -338,10 +372,56 @@ async fn main() {
     row("property test cases broken", format!("{failures}"), "0");
 }
 
-/// Runs the real binary in a pseudo-terminal against `endpoint`: how long until the title
-/// shows all `total` instances, and how long a key (`:`) pressed while the pages stream in
-/// takes to be drawn.
-fn binary_lists(endpoint: &str, total: usize) -> (Duration, Option<Duration>) {
+/// The bare aws-sdk-ec2 paginator, one NextToken chain, every page parsed.
+async fn bare_listing(c: &aws_sdk_ec2::Client, total: usize) -> Duration {
+    let t = Instant::now();
+    let mut pages = c
+        .describe_instances()
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    let mut count = 0;
+    while let Some(p) = pages.next().await {
+        count += p
+            .unwrap()
+            .reservations()
+            .iter()
+            .map(|r| r.instances().len())
+            .sum::<usize>();
+    }
+    assert_eq!(count, total);
+    t.elapsed()
+}
+
+/// What one run of the binary measured.
+struct BinaryRun {
+    /// Process start until the title shows all the instances, loaded.
+    listed: Duration,
+    /// Each key (`:` then Esc, again and again) pressed while the pages stream in, until the
+    /// screen shows it.
+    keys: Vec<Duration>,
+    /// Resident memory (KiB): at the first frame, once loaded, after the refreshes.
+    rss_start: u64,
+    rss_loaded: u64,
+    rss_refreshed: u64,
+}
+
+fn rss_of(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs the real binary in a pseudo-terminal against `endpoint` until its title shows all
+/// `total` instances (pressing keys while they stream in), then waits for `refreshes`
+/// periodic refreshes (one second apart) to complete.
+fn binary_lists(endpoint: &str, total: usize, refreshes: usize) -> BinaryRun {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     use std::io::{Read, Write};
     let pair = native_pty_system()
@@ -355,13 +435,16 @@ fn binary_lists(endpoint: &str, total: usize) -> (Duration, Option<Duration>) {
     let home = std::env::temp_dir().join(format!("ec2tui-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ec2tui"));
+    // refreshes 5 s apart: memory is sampled 4 s after a listing ends (what stays held),
+    // before the next one starts
+    let every = if refreshes > 0 { "5" } else { "0" };
     cmd.args([
         "--endpoint-url",
         endpoint,
         "--region",
         "us-east-1",
         "--refresh",
-        "0",
+        every,
     ]);
     cmd.env_clear();
     for (k, v) in [
@@ -380,6 +463,7 @@ fn binary_lists(endpoint: &str, total: usize) -> (Duration, Option<Duration>) {
     cmd.env("XDG_CONFIG_HOME", home.join("config"));
     let start = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).expect("spawn ec2tui");
+    let pid = child.process_id().unwrap_or(0);
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().unwrap();
     let mut writer = pair.master.take_writer().unwrap();
@@ -399,35 +483,81 @@ fn binary_lists(endpoint: &str, total: usize) -> (Duration, Option<Duration>) {
         let s = parser.lock().unwrap();
         s.screen().contents_between(49, 0, 49, 200)
     };
+    let mut send = |b: &[u8]| {
+        writer.write_all(b).unwrap();
+        writer.flush().unwrap();
+    };
     let done = format!("Instances ({total})");
     let deadline = Instant::now() + Duration::from_secs(600);
-    let mut key = None;
-    let mut sent: Option<Instant> = None;
-    loop {
+    let mut keys = Vec::new();
+    // the key in flight: when it was sent, and whether it opens the command line
+    let mut sent: Option<(Instant, bool)> = None;
+    let mut rss_start = 0;
+    let listed = loop {
         let s = screen();
-        if key.is_none() && sent.is_none() && s.contains("loading (page") {
-            writer.write_all(b":").unwrap();
-            writer.flush().unwrap();
-            sent = Some(Instant::now());
+        if rss_start == 0 && s.contains("Instances") {
+            rss_start = rss_of(pid);
         }
-        if let Some(t) = sent
-            && key.is_none()
-            && bottom().trim_end() == ":"
-        {
-            key = Some(t.elapsed());
-            writer.write_all(b"\x1b").unwrap();
-            writer.flush().unwrap();
+        let open = bottom().trim_end() == ":";
+        match sent {
+            Some((t, opens)) if open == opens => {
+                keys.push(t.elapsed());
+                sent = None;
+            }
+            None if s.contains("loading (page") => {
+                send(if open { b"\x1b" } else { b":" });
+                sent = Some((Instant::now(), !open));
+            }
+            _ => {}
         }
         if s.contains(&done) && !s.contains("loading") {
-            break;
+            break start.elapsed();
         }
         assert!(Instant::now() < deadline, "never listed:\n{s}");
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    // let the key in flight land, then close the command line if it is open
+    std::thread::sleep(Duration::from_millis(300));
+    if bottom().trim_end() == ":" {
+        send(b"\x1b");
     }
-    let listed = start.elapsed();
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(if refreshes > 0 {
+        4000
+    } else {
+        300
+    }));
+    let rss_loaded = rss_of(pid);
+    // each refresh shows "loading" in the title, then its end
+    let mut loading = false;
+    let mut completed = 0;
+    while completed < refreshes {
+        let now_loading = screen().contains("loading");
+        if loading && !now_loading {
+            completed += 1;
+        }
+        loading = now_loading;
+        assert!(Instant::now() < deadline, "refreshes never completed");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(if refreshes > 0 { 4000 } else { 0 }));
+    let rss_refreshed = rss_of(pid);
+    send(b"\x1b");
+    std::thread::sleep(Duration::from_millis(100));
+    send(b"q");
+    for _ in 0..500 {
+        if child.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&home);
-    (listed, key)
+    BinaryRun {
+        listed,
+        keys,
+        rss_start,
+        rss_loaded,
+        rss_refreshed,
+    }
 }

@@ -11,6 +11,13 @@ use ec2tui::cli::Cli;
 use ec2tui::config;
 use ec2tui::journal::Journal;
 
+/// mimalloc instead of glibc's malloc: a big fleet's rows are allocated between the
+/// garbage of parsing each page, and glibc's heap kept those holes (measured at 100,000
+/// instances: ~2,250 bytes resident per instance for ~1,230 live, growing by a quarter over
+/// ten refreshes; with mimalloc ~1,440, flat).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     unset_empty_aws_variables();
     let mut cli = Cli::parse();
@@ -79,7 +86,8 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     let cfg_dir = config::config_dir();
     let (keymap, km_warning) = config::load_keymap(cfg_dir.as_deref(), ec2tui::panes::keys());
     let (theme, theme_warning) = config::load_theme(cfg_dir.as_deref());
-    let warning = [log_warning, km_warning, theme_warning]
+    let (settings, cfg_warning) = config::load_config(cfg_dir.as_deref());
+    let warning = [log_warning, km_warning, theme_warning, cfg_warning]
         .into_iter()
         .flatten()
         .next();
@@ -101,7 +109,13 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
-        ec2tui::tui::run(api, journal, state(ctx, keymap, &cli, warning), theme).await
+        ec2tui::tui::run(
+            api,
+            journal,
+            state(ctx, keymap, &cli, &settings, warning),
+            theme,
+        )
+        .await
     } else {
         let opts = ConnectOptions {
             profile: cli.profile.clone(),
@@ -145,7 +159,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         ec2tui::tui::run(
             Arc::new(api) as Arc<dyn Ec2Api>,
             journal,
-            state(ctx, keymap, &cli, warning),
+            state(ctx, keymap, &cli, &settings, warning),
             theme,
         )
         .await
@@ -163,9 +177,13 @@ fn state(
     ctx: Context,
     keymap: ec2tui::app::Keymap,
     cli: &Cli,
+    settings: &config::Config,
     warning: Option<String>,
 ) -> AppState {
     let mut app = ec2tui::panes::app(ctx, keymap);
+    if let Some(p) = app.pane_mut::<ec2tui::panes::instances::InstancesPane>() {
+        p.connect = settings.connect.clone();
+    }
     app.refresh_secs = cli.refresh;
     if let Some(w) = warning {
         app.status = Some(ec2tui::app::Status {

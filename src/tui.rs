@@ -11,7 +11,7 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::app::{ApiEvent, AppState, Effect, Emit, Event, Key, KeyCode};
+use crate::app::{ApiEvent, AppState, Effect, Emit, Event, Exec, Key, KeyCode};
 use crate::aws::{ApiResult, Ec2Api, Op, Outcome, with_request_ids};
 use crate::journal::{Entry, Journal};
 use crate::ui;
@@ -143,8 +143,215 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
                 .await;
             sink(ApiEvent::Done { pane, req, results });
         }
-        Effect::Quit => {}
+        Effect::Write {
+            path,
+            text,
+            overwrite,
+            what,
+        } => {
+            let result = write_file(&path, &text, overwrite);
+            sink(ApiEvent::Wrote { what, result });
+        }
+        // the terminal's: the event loop does them (tests see them in the effects)
+        Effect::Clipboard(_) | Effect::Exec(_) | Effect::Quit => {}
     }
+}
+
+/// Where a program is: a path as given, else the first executable of that name on `PATH`.
+pub fn find_program(program: &str) -> Option<std::path::PathBuf> {
+    let runnable = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| {
+            #[cfg(unix)]
+            let executable = {
+                use std::os::unix::fs::PermissionsExt;
+                m.permissions().mode() & 0o111 != 0
+            };
+            #[cfg(not(unix))]
+            let executable = true;
+            m.is_file() && executable
+        })
+    };
+    if program.contains('/') {
+        let p = crate::config::expand_home(program);
+        return runnable(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| runnable(p))
+}
+
+fn install_hint(program: &str) -> &'static str {
+    match program {
+        "aws" => {
+            "install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
+        }
+        "session-manager-plugin" => {
+            "the AWS CLI needs the Session Manager plugin for SSM sessions: install it (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html)"
+        }
+        "ssh" => "install an OpenSSH client",
+        _ => "install it, or set the command in config.toml [connect]",
+    }
+}
+
+/// Runs a program in the foreground with the terminal handed over: keys stop being read, the
+/// alternate screen and raw mode are left, the program runs (an argument vector, no shell),
+/// then the terminal is taken back and redrawn. A missing program is said before anything.
+fn run_foreground(
+    terminal: &mut DefaultTerminal,
+    input: &mut Option<EventStream>,
+    e: &Exec,
+) -> io::Result<Result<Option<i32>, String>> {
+    for p in std::iter::once(&e.program).chain(&e.requires) {
+        if find_program(p).is_none() {
+            return Ok(Err(format!(
+                "cannot start the {}: {p} is not on PATH — {}; nothing was run",
+                e.what,
+                install_hint(p)
+            )));
+        }
+    }
+    let Some(path) = find_program(&e.program) else {
+        return Ok(Err(format!("{} is not on PATH", e.program)));
+    };
+    tracing::info!(command = %e.line(), "running in the foreground");
+    // the program gets the keys: our reader stops first
+    drop(input.take());
+    std::thread::sleep(Duration::from_millis(30));
+    restore();
+    {
+        use std::io::Write;
+        let mut out = io::stdout();
+        let _ = writeln!(
+            out,
+            "ec2tui: {} — ec2tui comes back when it ends\n",
+            e.line()
+        );
+        let _ = out.flush();
+    }
+    let mut cmd = std::process::Command::new(&path);
+    cmd.args(&e.args);
+    // Ctrl-c and Ctrl-\ in the cooked terminal signal the whole foreground group: they are
+    // the program's, never a reason for ec2tui to die under it
+    #[cfg(unix)]
+    let ignoring = IgnoreInterrupts::new(&mut cmd);
+    let status = tokio::task::block_in_place(|| cmd.status());
+    #[cfg(unix)]
+    drop(ignoring);
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    // both buffers blank: the next frame is drawn whole (Terminal::clear would ask the
+    // terminal where its cursor is, which not every terminal answers)
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+    *input = Some(EventStream::new());
+    Ok(match status {
+        Ok(st) => Ok(st.code()),
+        Err(err) => Err(format!("cannot start the {}: {err}", e.what)),
+    })
+}
+
+/// While it lives, ec2tui ignores SIGINT and SIGQUIT; the program it runs gets the default
+/// dispositions back (ignored signals would be inherited through exec).
+#[cfg(unix)]
+struct IgnoreInterrupts;
+
+#[cfg(unix)]
+impl IgnoreInterrupts {
+    fn new(cmd: &mut std::process::Command) -> Self {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: signal() with SIG_IGN / SIG_DFL; in the child, between fork and exec, only
+        // async-signal-safe calls are made (signal is one).
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                Ok(())
+            });
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+        }
+        Self
+    }
+}
+
+#[cfg(unix)]
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        // SAFETY: restores the default dispositions ec2tui runs with
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+        }
+    }
+}
+
+/// Writes `text` to `path` (`~/` expanded), never over an existing file unless
+/// `overwrite`: the written path, or why not.
+fn write_file(path: &str, text: &str, overwrite: bool) -> Result<String, String> {
+    use std::io::Write;
+    let p = crate::config::expand_home(path);
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true);
+    if overwrite {
+        o.create(true).truncate(true);
+    } else {
+        o.create_new(true);
+    }
+    let shown = p.display().to_string();
+    let mut f = o.open(&p).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            format!(
+                "{shown} exists and was kept: choose another file (an export is overwritten with :export! {path})"
+            )
+        }
+        _ => format!("cannot write {shown}: {e}"),
+    })?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| format!("cannot write {shown}: {e}"))?;
+    Ok(shown)
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard, wrapped so that tmux
+/// (`TMUX` set) or GNU screen (`STY` set) passes it on to the terminal around them.
+pub fn osc52(text: &str, tmux: bool, screen: bool) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let seq = format!("\x1b]52;c;{b64}\x07");
+    if tmux {
+        // a DCS passthrough: every ESC inside is doubled
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else if screen {
+        // screen limits a DCS string: the sequence goes in chunks, each its own DCS
+        let mut out = String::new();
+        let bytes = seq.as_bytes();
+        for chunk in bytes.chunks(240) {
+            out.push_str("\x1bP");
+            out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            out.push_str("\x1b\\");
+        }
+        out
+    } else {
+        seq
+    }
+}
+
+/// Writes the clipboard sequence to the terminal.
+fn write_clipboard(terminal: &mut DefaultTerminal, text: &str) -> io::Result<()> {
+    use std::io::Write;
+    let seq = osc52(
+        text,
+        std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+        std::env::var_os("STY").is_some_and(|v| !v.is_empty()),
+    );
+    let out = terminal.backend_mut();
+    out.write_all(seq.as_bytes())?;
+    out.flush()
 }
 
 fn spawn_effect(
@@ -252,14 +459,11 @@ async fn event_loop(
     theme: &Theme,
 ) -> io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<ApiEvent>();
-    let mut input = EventStream::new();
+    // None while a program runs in the foreground (it gets the keys)
+    let mut input = Some(EventStream::new());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut watch = tokio::time::interval(Duration::from_secs(2));
-    let refresh_every = Duration::from_secs(app.refresh_secs.max(1));
-    let mut refresh =
-        tokio::time::interval_at(tokio::time::Instant::now() + refresh_every, refresh_every);
-    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let auto_refresh = app.refresh_secs > 0;
+    // (the periodic refresh is the core's: due on a tick, counted from the last listing's end)
 
     let size = terminal.size()?;
     let mut fx = app.update(Event::Resize {
@@ -280,7 +484,12 @@ async fn event_loop(
 
     loop {
         let first = tokio::select! {
-            ev = input.next() => match ev {
+            ev = async {
+                match input.as_mut() {
+                    Some(i) => i.next().await,
+                    None => std::future::pending().await,
+                }
+            } => match ev {
                 Some(Ok(e)) => term_event(e),
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
@@ -288,7 +497,6 @@ async fn event_loop(
             Some(a) = rx.recv() => Some(Event::Api(a)),
             _ = tick.tick() => Some(Event::Tick { now: epoch_now() }),
             _ = watch.tick() => Some(Event::WatchDue),
-            _ = refresh.tick(), if auto_refresh => Some(Event::RefreshDue),
         };
         let Some(first) = first else {
             continue;
@@ -301,7 +509,17 @@ async fn event_loop(
         let mut next = Some(first);
         while let Some(ev) = next.take() {
             for f in app.update(ev) {
-                spawn_effect(&api, &journal, &tx, f);
+                match f {
+                    Effect::Clipboard(text) => write_clipboard(terminal, &text)?,
+                    Effect::Exec(e) => {
+                        let result = run_foreground(terminal, &mut input, &e)?;
+                        let _ = tx.send(ApiEvent::Exited {
+                            what: e.what.clone(),
+                            result,
+                        });
+                    }
+                    f => spawn_effect(&api, &journal, &tx, f),
+                }
             }
             if app.quit {
                 return Ok(());

@@ -159,6 +159,10 @@ pub enum Action {
     Details,
     Mark,
     ClearMarks,
+    Copy,
+    CopyMenu,
+    Raw,
+    Tags,
     /// An action a pane offers: the pane's position in the registry, and the action's in
     /// the pane's list.
     Pane(usize, usize),
@@ -212,6 +216,30 @@ const SHARED: &[(Action, &str, &str, &str)] = &[
         "clear_marks",
         "clear marks, then the filter",
         "clear marks, then the filter",
+    ),
+    (
+        Action::Copy,
+        "copy",
+        "copy the ids (marked, else selected)",
+        "copy",
+    ),
+    (
+        Action::CopyMenu,
+        "copy_menu",
+        "copy: name, IPs, ARN, JSON…",
+        "copy…",
+    ),
+    (
+        Action::Raw,
+        "raw",
+        "the resource as JSON (searchable)",
+        "json",
+    ),
+    (
+        Action::Tags,
+        "tags",
+        "tags: add, change, remove (marked or selected)",
+        "tags",
     ),
 ];
 
@@ -414,6 +442,6 @@ impl Keymap {
 
     /// Calls that change something in AWS: refused in read-only mode.
     pub fn is_mutating(&self, a: Action) -> bool {
-        self.pane_action(a).is_some_and(|s| s.mutating)
+        a == Action::Tags || self.pane_action(a).is_some_and(|s| s.mutating)
     }
 }

@@ -5,10 +5,14 @@
 //! status) and the panes; everything about one kind of resource lives in its pane module
 //! (`crate::panes`), which the core reaches through the `Pane` trait.
 
+pub mod clip;
+pub mod export;
 pub mod form;
 pub mod keys;
 pub mod pane;
 pub mod table;
+pub mod tags;
+pub mod text;
 pub mod watch;
 
 use std::any::Any;
@@ -22,10 +26,14 @@ use tui_input::{Input, InputRequest};
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
-pub use table::{Collection, Column, Load, Resource, TableOps, Tone, age, cmp_ci, cmp_ip, lower};
+pub use table::{
+    Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, key_bytes,
+    key_ci, key_ip, key_num, lower,
+};
 pub use watch::Watch;
 
 use crate::aws::{ApiError, ApiResult, Ec2Api, Identity, Op, Outcome, Page};
+use clip::CopyWhat;
 
 /// Who and where: shown in the header so the account acted on is unmistakable.
 #[derive(Debug, Clone, Default)]
@@ -119,6 +127,18 @@ impl Job {
         }
     }
 
+    /// Anything else: `f` hands over as many values as it likes through `emit` (false:
+    /// nobody listens any more, stop).
+    pub fn stream(
+        what: impl Into<String>,
+        f: impl FnOnce(Arc<dyn Ec2Api>, Emit) -> BoxFuture<'static, ()> + Send + 'static,
+    ) -> Self {
+        Self {
+            what: what.into(),
+            run: Box::new(f),
+        }
+    }
+
     /// Runs the job (the shell spawns this; tests await it inline).
     pub fn run(self, api: Arc<dyn Ec2Api>, emit: Emit) -> BoxFuture<'static, ()> {
         (self.run)(api, emit)
@@ -129,6 +149,47 @@ impl fmt::Debug for Job {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Job({})", self.what)
     }
+}
+
+/// A program to run in the foreground, the terminal handed over (`c`, `C`): an argument
+/// vector, never a shell line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exec {
+    pub program: String,
+    pub args: Vec<String>,
+    /// Other programs it needs on `PATH` (the AWS CLI's Session Manager plugin).
+    pub requires: Vec<String>,
+    /// What it is, for messages: "SSM session on i-0123".
+    pub what: String,
+}
+
+impl Exec {
+    /// The command as one line, for messages (never run as such).
+    pub fn line(&self) -> String {
+        let all: Vec<String> = std::iter::once(&self.program)
+            .chain(&self.args)
+            .cloned()
+            .collect();
+        shell_line(&all)
+    }
+}
+
+/// An argument vector as a POSIX shell line, quoted where needed (for showing and copying;
+/// ec2tui itself never runs a shell).
+pub fn shell_line(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            let plain = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+            if plain {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the shell must do. `update` never does I/O itself.
@@ -149,6 +210,20 @@ pub enum Effect {
         req: u64,
         ops: Vec<Op>,
     },
+    /// Text for the clipboard: the shell writes it as OSC 52 (cleaned strings only).
+    Clipboard(String),
+    /// Leaves the alternate screen, runs a program in the foreground, and comes back; the
+    /// outcome comes back as `ApiEvent::Exited`. A missing program is said before anything.
+    Exec(Exec),
+    /// Writes a file (`~/` expanded); never over an existing one unless `overwrite`. The
+    /// outcome comes back as `ApiEvent::Wrote`.
+    Write {
+        path: String,
+        text: String,
+        overwrite: bool,
+        /// What it is, for the status line: "42 instances", "the console output of i-1".
+        what: String,
+    },
     Quit,
 }
 
@@ -168,6 +243,9 @@ impl Effect {
                     .collect();
                 format!("{pane}: {}", ops.join("; "))
             }
+            Self::Clipboard(t) => format!("clipboard: {} bytes", t.len()),
+            Self::Exec(e) => format!("run {}", e.line()),
+            Self::Write { path, what, .. } => format!("write {what} to {path}"),
             Self::Quit => "quit".into(),
         }
     }
@@ -188,6 +266,16 @@ pub enum ApiEvent {
         req: u64,
         results: Vec<(Op, ApiResult<Outcome>)>,
     },
+    /// A program ran (`Effect::Exec`): its exit code, or why it did not run.
+    Exited {
+        what: String,
+        result: Result<Option<i32>, String>,
+    },
+    /// A file was written (`Effect::Write`): where, or why not.
+    Wrote {
+        what: String,
+        result: Result<String, String>,
+    },
     /// A journal line was written (or could not be: `error`).
     Journal {
         entry: Box<crate::journal::Entry>,
@@ -202,6 +290,8 @@ impl fmt::Debug for ApiEvent {
             Self::Loaded { pane, req, .. } => write!(f, "Loaded({pane}, {req})"),
             Self::Done { pane, req, results } => write!(f, "Done({pane}, {req}, {results:?})"),
             Self::Journal { entry, error } => write!(f, "Journal({entry:?}, {error:?})"),
+            Self::Wrote { what, result } => write!(f, "Wrote({what}, {result:?})"),
+            Self::Exited { what, result } => write!(f, "Exited({what}, {result:?})"),
         }
     }
 }
@@ -317,6 +407,12 @@ pub enum Dialog {
         form: Form,
         tag: FormTag,
     },
+    /// A scrollable, searchable text: JSON (`J`), console output (`o`).
+    Text(text::TextView),
+    /// `Y`: what to copy of the selected or marked rows (`clip::MENU`).
+    CopyMenu {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,6 +441,8 @@ pub struct Message {
 
 /// How many messages the log keeps (the oldest tenth goes when it is full).
 pub const MESSAGES_KEPT: usize = 10_000;
+/// Seconds without a page after which `Ctrl-r` restarts a listing in flight.
+pub const STALLED_SECS: i64 = 10;
 
 /// Rows of chrome around the table: header, table borders and column titles, footer, status.
 pub const CHROME_ROWS: u16 = 6;
@@ -374,6 +472,9 @@ pub struct Shared {
     pub focused: PaneId,
     /// A `GetCallerIdentity` is in flight.
     identity_in_flight: bool,
+    /// When the periodic refresh is next due (the app's clock); set from the end of the last
+    /// listing.
+    next_refresh: Option<i64>,
     /// The refresh being handled was asked for by the user: listings in flight restart.
     restart: bool,
     messages: Vec<Message>,
@@ -381,9 +482,41 @@ pub struct Shared {
     next_req: u64,
     outbox: Vec<Letter>,
     focus_to: Option<PaneId>,
+    /// Ctrl-y in a form: calls are kept here, not sent.
+    capture: Option<Vec<Op>>,
 }
 
 impl Shared {
+    /// Calls are being collected for Ctrl-y (copy as a command), not sent: a form's submit
+    /// that would ask a confirmation first hands over every call it leads to instead.
+    pub fn capturing(&self) -> bool {
+        self.capture.is_some()
+    }
+
+    /// The AWS CLI commands of these calls, whole: `aws`, the command, and `--region`,
+    /// `--profile` and `--endpoint-url` as this session uses them.
+    pub fn cli_lines(&self, ops: &[Op]) -> Vec<Vec<String>> {
+        let ctx = &self.ctx;
+        ops.iter()
+            .flat_map(|o| o.cli(&ctx.region))
+            .map(|args| {
+                let mut a = vec!["aws".to_string()];
+                let has_region = args.iter().any(|x| x == "--region");
+                a.extend(args);
+                if !has_region {
+                    a.extend(["--region".to_string(), ctx.region.clone()]);
+                }
+                if !ctx.demo && !ctx.profile.is_empty() && ctx.profile != "default" {
+                    a.extend(["--profile".to_string(), ctx.profile.clone()]);
+                }
+                if let Some(e) = &ctx.endpoint {
+                    a.extend(["--endpoint-url".to_string(), e.clone()]);
+                }
+                a
+            })
+            .collect()
+    }
+
     /// A new request id (newest wins: results carry it back).
     pub fn req(&mut self) -> u64 {
         self.next_req += 1;
@@ -467,6 +600,10 @@ impl Shared {
         if ops.is_empty() {
             return vec![];
         }
+        if let Some(kept) = &mut self.capture {
+            kept.extend(ops);
+            return vec![];
+        }
         if self.ctx.read_only {
             if matches!(self.dialog, Some(Dialog::Form { .. } | Dialog::Confirm(_))) {
                 self.dialog = None;
@@ -478,20 +615,22 @@ impl Shared {
         vec![Effect::Call { pane, req, ops }]
     }
 
-    /// Starts listing `list` with `job` unless a listing is in flight (coalesced) — except
-    /// for `Ctrl-r`, which starts afresh: the older listing's pages are then dropped (newest
-    /// wins), so a stalled load never blocks a refresh.
+    /// Starts listing `list` with `job` unless a listing is in flight (coalesced): a listing
+    /// making progress is never restarted, or a big fleet's refresh would never finish.
+    /// `Ctrl-r` restarts a stalled one (no page for `STALLED_SECS`): the older listing's
+    /// pages are then dropped (newest wins), so a stalled load never blocks a refresh.
     pub fn list<R: Resource>(
         &mut self,
         pane: PaneId,
         list: &mut Collection<R>,
         job: Job,
     ) -> Vec<Effect> {
-        if list.is_loading() && !self.restart {
+        if list.is_loading() && !(self.restart && self.now - list.progress_at >= STALLED_SECS) {
             return vec![];
         }
         let (req, fx) = self.fetch(pane, job);
         list.begin(req);
+        list.progress_at = self.now;
         vec![fx]
     }
 
@@ -516,6 +655,14 @@ impl Shared {
                     self.error_with_hint(&format!("cannot list {what}"), &e);
                 }
             }
+        }
+    }
+
+    /// The next periodic refresh is due `refresh_secs` after the end of the last listing, so a
+    /// listing that takes longer than the period is never started again before it ends.
+    pub fn schedule_refresh(&mut self) {
+        if self.refresh_secs > 0 {
+            self.next_refresh = Some(self.now + self.refresh_secs as i64);
         }
     }
 
@@ -653,12 +800,14 @@ impl AppState {
                 journal_error: None,
                 focused,
                 identity_in_flight: false,
+                next_refresh: None,
                 restart: false,
                 messages: Vec::new(),
                 messages_logged: 0,
                 next_req: 0,
                 outbox: Vec::new(),
                 focus_to: None,
+                capture: None,
             },
             panes,
             focus: 0,
@@ -818,7 +967,18 @@ impl AppState {
             }
             Event::Tick { now } => {
                 self.s.now = now;
-                vec![]
+                if self.s.refresh_secs == 0 {
+                    vec![]
+                } else if self.s.next_refresh.is_none_or(|t| now < t) {
+                    self.s
+                        .next_refresh
+                        .get_or_insert(now + self.s.refresh_secs as i64);
+                    vec![]
+                } else {
+                    // (a pane that lists pushes this back again when its listing ends)
+                    self.s.schedule_refresh();
+                    return self.update(Event::RefreshDue);
+                }
             }
             Event::RefreshDue => {
                 let mut fx = self.s.identity();
@@ -847,14 +1007,47 @@ impl AppState {
             }
             ApiEvent::Loaded { pane, req, data } => {
                 if let Some(i) = self.index_of(pane) {
-                    return self.with(i, |p, cx| p.on_loaded(req, data, cx));
+                    // whichever way the pane applies it, a page that moved its listing on is
+                    // progress; a listing that ended schedules the next periodic refresh
+                    let before = self.panes[i].table().load().clone();
+                    let fx = self.with(i, |p, cx| p.on_loaded(req, data, cx));
+                    let now = self.s.now;
+                    let table = self.panes[i].table_mut();
+                    if *table.load() != before {
+                        table.progressed(now);
+                        if matches!(before, Load::Loading { .. }) && !table.is_loading() {
+                            self.s.schedule_refresh();
+                        }
+                    }
+                    return fx;
                 }
             }
             ApiEvent::Done { pane, req, results } => {
+                let tagging = |o: &Op| {
+                    o.get::<tags::CreateTags>().is_some() || o.get::<tags::DeleteTags>().is_some()
+                };
+                if !results.is_empty() && results.iter().all(|(o, _)| tagging(o)) {
+                    self.tags_done(pane, results);
+                    return vec![];
+                }
                 if let Some(i) = self.index_of(pane) {
                     return self.with(i, |p, cx| p.on_done(req, results, cx));
                 }
             }
+            ApiEvent::Exited { what, result } => match result {
+                Ok(Some(0)) => self.s.ok(format!("back from the {what}")),
+                Ok(Some(code)) => self.s.error(format!(
+                    "back from the {what}: it exited with status {code}"
+                )),
+                Ok(None) => self
+                    .s
+                    .error(format!("back from the {what}: it was ended by a signal")),
+                Err(e) => self.s.error(e),
+            },
+            ApiEvent::Wrote { what, result } => match result {
+                Ok(path) => self.s.ok(format!("wrote {what} to {path}")),
+                Err(e) => self.s.error(format!("nothing written: {e}")),
+            },
             ApiEvent::Journal { entry, error } => {
                 for p in &mut self.panes {
                     p.on_journal(&entry);
@@ -928,6 +1121,7 @@ impl AppState {
                 vec![Effect::Quit]
             }
             "help" | "h" => self.action(Action::Help),
+            "export" | "export!" => self.export(_arg.trim(), word == "export!"),
             "refresh" | "r" => self.action(Action::Refresh),
             other => {
                 let hit = self.panes.iter().position(|p| {
@@ -988,7 +1182,16 @@ impl AppState {
                     });
                 } else if self.s.status == before {
                     // (a pane that could not start says why itself)
-                    self.s.info("refresh already in progress");
+                    let t = self.table();
+                    self.s.info(if was_loading {
+                        format!(
+                            "still listing ({} so far): a listing making progress is not \
+                             restarted (Ctrl-r restarts one {STALLED_SECS} s without a page)",
+                            t.len()
+                        )
+                    } else {
+                        "refresh already in progress".to_string()
+                    });
                 }
                 fx.extend(listing);
                 return fx;
@@ -1037,6 +1240,31 @@ impl AppState {
                     self.s.input.reset();
                 }
             }
+            Action::Copy => return self.copy(CopyWhat::Id),
+            Action::Tags => self.open_tags(),
+            Action::Raw => {
+                self.table_mut().refresh_view();
+                let t = self.table();
+                match t
+                    .selected_id()
+                    .map(|id| (id.to_string(), t.json_of(id, self.s.now)))
+                {
+                    Some((id, Some(v))) => {
+                        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                        let lines = text.lines().map(str::to_string).collect();
+                        let mut view =
+                            text::TextView::new(self.s.focused, format!("{id} (JSON)"), lines);
+                        view.save_as = Some(format!("{id}.json"));
+                        view.what = format!("the JSON of {id}");
+                        self.s.dialog = Some(Dialog::Text(view));
+                    }
+                    _ => {
+                        let one = self.focused().spec().one;
+                        self.s.error(format!("no {one} selected"));
+                    }
+                }
+            }
+            Action::CopyMenu => self.s.dialog = Some(Dialog::CopyMenu { cursor: 0 }),
             Action::Pane(p, _) if p == self.focus => {
                 if let Some(spec) = self.s.keymap.pane_action(a) {
                     let name = spec.name;
@@ -1049,10 +1277,32 @@ impl AppState {
     }
 
     fn on_dialog_key(&mut self, k: Key) -> Vec<Effect> {
+        // a pane's details view: its pane may handle the key first (a list inside it)
+        if let Some(Dialog::Details { pane, id, .. }) = &self.s.dialog {
+            let (pane, id) = (*pane, id.clone());
+            if let Some(i) = self.index_of(pane) {
+                let mut handled = false;
+                let fx = self.with(i, |p, cx| match p.on_details_key(&id, k, cx) {
+                    Some(fx) => {
+                        handled = true;
+                        fx
+                    }
+                    None => Vec::new(),
+                });
+                if handled {
+                    return fx;
+                }
+            }
+        }
         let Some(dialog) = self.s.dialog.as_mut() else {
             return vec![];
         };
         match dialog {
+            Dialog::Form { .. } if k == Key::ctrl('y') => self.form_cli(),
+            Dialog::Confirm(c) if k == Key::ctrl('y') => {
+                let ops = c.ops.clone();
+                self.copy_cli(&ops)
+            }
             Dialog::Form { form, pane, tag } => {
                 let outcome = form.key(k);
                 let (pane, tag) = (*pane, tag.clone());
@@ -1079,29 +1329,90 @@ impl AppState {
                     }
                     FormOutcome::Edited => return vec![],
                 };
+                if let Some(t) = tag.get::<tags::TagsForm>() {
+                    return match ev {
+                        FormEvent::Submit => self.submit_tags(pane, t.clone()),
+                        FormEvent::Changed(_) => vec![],
+                    };
+                }
                 match self.index_of(pane) {
                     Some(i) => self.with(i, |p, cx| p.on_form(&tag, ev, cx)),
                     None => vec![],
                 }
             }
-            Dialog::Details { pane, id, .. } => {
-                let (pane, id) = (*pane, id.clone());
-                if let Some(i) = self.index_of(pane) {
-                    let mut handled = false;
-                    let fx = self.with(i, |p, cx| match p.on_details_key(&id, k, cx) {
-                        Some(fx) => {
-                            handled = true;
-                            fx
+            Dialog::Text(view) => {
+                let page = self.s.size.1.saturating_sub(8).max(1) as usize;
+                match view.key(k, page) {
+                    text::TextKey::None => vec![],
+                    text::TextKey::Close => {
+                        self.s.dialog = None;
+                        vec![]
+                    }
+                    text::TextKey::Refresh(action) => {
+                        let pane = view.pane;
+                        match self.index_of(pane) {
+                            Some(i) => self.with(i, |p, cx| p.on_action(action, cx)),
+                            None => vec![],
                         }
-                        None => Vec::new(),
-                    });
-                    if handled {
-                        return fx;
+                    }
+                    text::TextKey::Save { path, text } => {
+                        let what = view.what.clone();
+                        vec![Effect::Write {
+                            path,
+                            text,
+                            overwrite: false,
+                            what,
+                        }]
                     }
                 }
-                self.scroll_dialog(k)
             }
-            Dialog::Help { .. } => self.scroll_dialog(k),
+            Dialog::CopyMenu { cursor } => {
+                let n = clip::MENU.len();
+                let pick = match k.code {
+                    KeyCode::Esc | KeyCode::Char('q') => {
+                        self.s.dialog = None;
+                        return vec![];
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1) % n;
+                        None
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = (*cursor + n - 1) % n;
+                        None
+                    }
+                    KeyCode::Enter => Some(*cursor),
+                    KeyCode::Char(c) => c
+                        .to_digit(10)
+                        .map(|d| d as usize)
+                        .filter(|d| (1..=n).contains(d))
+                        .map(|d| d - 1),
+                    _ => None,
+                };
+                match pick {
+                    Some(i) => {
+                        self.s.dialog = None;
+                        self.copy(clip::MENU[i].0)
+                    }
+                    None => vec![],
+                }
+            }
+            Dialog::Help { scroll } | Dialog::Details { scroll, .. } => {
+                match k.code {
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
+                        self.s.dialog = None
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+                    KeyCode::End | KeyCode::Char('G') => *scroll = u16::MAX,
+                    _ => {}
+                }
+                self.clamp_dialog_scroll();
+                vec![]
+            }
             Dialog::Confirm(c) => {
                 let submit = k.code == KeyCode::Enter || k == Key::ctrl('s');
                 let scroll = match (c.typed, k.code) {
@@ -1158,26 +1469,258 @@ impl AppState {
         }
     }
 
-    /// The keys of a details or help view: scroll, close.
-    fn scroll_dialog(&mut self, k: Key) -> Vec<Effect> {
-        let Some(Dialog::Help { scroll } | Dialog::Details { scroll, .. }) = self.s.dialog.as_mut()
-        else {
+    /// `t`: the tags form over the focused pane's selected or marked rows.
+    fn open_tags(&mut self) {
+        if self.s.ctx.read_only {
+            self.s
+                .error("read-only mode: editing tags is disabled (started with --read-only)");
+            return;
+        }
+        self.table_mut().refresh_view();
+        let spec = self.focused().spec();
+        if !self.table().taggable() {
+            self.s
+                .error(format!("{} have no tags to edit", self.focused().noun()));
+            return;
+        }
+        let targets = self.table().tag_targets();
+        if targets.is_empty() {
+            self.s.error(format!("no {} selected to tag", spec.one));
+            return;
+        }
+        let n = targets.len();
+        let noun = if n == 1 {
+            spec.one.to_string()
+        } else {
+            self.focused().noun().to_string()
+        };
+        let all: Vec<Vec<(String, String)>> = targets.iter().map(|(_, _, t)| t.clone()).collect();
+        let form = tags::form(&noun, n, &tags::common(&all));
+        let tag = FormTag::new(tags::TagsForm {
+            targets: targets.into_iter().map(|(a, r, _)| (a, r)).collect(),
+            noun,
+        });
+        self.s.open_form(spec.id, form, tag);
+    }
+
+    /// The tags form was submitted: checked, then sent as `CreateTags` / `DeleteTags`.
+    fn submit_tags(&mut self, pane: PaneId, t: tags::TagsForm) -> Vec<Effect> {
+        let Some(form) = self.s.form() else {
             return vec![];
         };
-        match k.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => {
-                self.s.dialog = None
+        let (set, remove) = (
+            form.field(tags::F_SET).get(),
+            form.field(tags::F_REMOVE).get(),
+        );
+        let (set, remove) = match tags::parse(&set, &remove) {
+            Ok(x) => x,
+            Err(e) => return self.s.form_error(e),
+        };
+        if set.is_empty() && remove.is_empty() {
+            return self
+                .s
+                .form_error("nothing to change: add Key=Value lines or keys to remove");
+        }
+        let label = match t.targets.as_slice() {
+            [(_, row)] => row.clone(),
+            many => format!("{} {}", many.len(), t.noun),
+        };
+        let mut ops = Vec::new();
+        if !set.is_empty() {
+            ops.push(Op::new(tags::CreateTags {
+                targets: t.targets.clone(),
+                label: label.clone(),
+                tags: set,
+            }));
+        }
+        if !remove.is_empty() {
+            ops.push(Op::new(tags::DeleteTags {
+                targets: t.targets.clone(),
+                label,
+                keys: remove,
+            }));
+        }
+        self.s.dialog = None;
+        self.s
+            .info(format!("tagging {} {}…", t.targets.len(), t.noun));
+        self.s.call(pane, ops)
+    }
+
+    /// Tag calls came back: the rows take their new tags; the status says what happened.
+    fn tags_done(&mut self, pane: PaneId, results: Vec<(Op, ApiResult<Outcome>)>) {
+        let mut done = Vec::new();
+        let mut failed = Vec::new();
+        for (op, r) in &results {
+            match r {
+                Ok(_) => done.push(op.describe()),
+                Err(e) => failed.push(
+                    self.s
+                        .with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e),
+                ),
             }
-            KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
-            KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-            KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => *scroll = u16::MAX,
+            if r.is_err() {
+                continue;
+            }
+            let Some(i) = self.index_of(pane) else {
+                continue;
+            };
+            let table = self.panes[i].table_mut();
+            if let Some(c) = op.get::<tags::CreateTags>() {
+                for (_, row) in &c.targets {
+                    if let Some(mut cur) = table.tags_of(row) {
+                        for (k, v) in &c.tags {
+                            match cur.iter_mut().find(|(x, _)| x == k) {
+                                Some(e) => e.1 = v.clone(),
+                                None => cur.push((k.clone(), v.clone())),
+                            }
+                        }
+                        table.set_tags(row, cur);
+                    }
+                }
+            }
+            if let Some(d) = op.get::<tags::DeleteTags>() {
+                for (_, row) in &d.targets {
+                    if let Some(mut cur) = table.tags_of(row) {
+                        cur.retain(|(k, _)| !d.keys.contains(k));
+                        table.set_tags(row, cur);
+                    }
+                }
+            }
+        }
+        if failed.is_empty() {
+            self.s.ok(done.join("; "));
+        } else {
+            let mut text = failed.join("; ");
+            if !done.is_empty() {
+                text = format!("{}; {text}", done.join("; "));
+            }
+            self.s.error(text);
+        }
+    }
+
+    /// Ctrl-y: the AWS CLI commands equivalent to these calls, copied to the clipboard and
+    /// shown in the open dialog (and in full in `:messages`).
+    fn copy_cli(&mut self, ops: &[Op]) -> Vec<Effect> {
+        let lines: Vec<String> = self
+            .s
+            .cli_lines(ops)
+            .iter()
+            .map(|a| shell_line(a))
+            .collect();
+        let shown = match lines.as_slice() {
+            [] => {
+                let e = "no AWS CLI command to show for this".to_string();
+                match &mut self.s.dialog {
+                    Some(Dialog::Confirm(c)) => c.note = Some(e),
+                    Some(Dialog::Form { form, .. }) => form.error = Some(e),
+                    _ => self.s.error(e),
+                }
+                return vec![];
+            }
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first}  (+{} more: :messages)", rest.len()),
+        };
+        let n = lines.len();
+        for (i, l) in lines.iter().enumerate() {
+            self.s.log(
+                Level::Ok,
+                &format!("AWS CLI command {}/{n} copied: {l}", i + 1),
+            );
+        }
+        let note = format!("copied: {shown}");
+        match &mut self.s.dialog {
+            Some(Dialog::Confirm(c)) => c.note = Some(note.clone()),
+            Some(Dialog::Form { form, .. }) => {
+                form.error = None;
+                form.info = Some(note.clone());
+            }
             _ => {}
         }
-        self.clamp_dialog_scroll();
-        vec![]
+        self.s.status = Some(Status {
+            text: format!("{note} (OSC 52: the terminal must allow it)"),
+            level: Level::Ok,
+        });
+        vec![Effect::Clipboard(clip::clip_text(&lines))]
+    }
+
+    /// Ctrl-y in a form: its submit, run with calls collected instead of sent; the form,
+    /// the status line and the dialog are put back as they were.
+    fn form_cli(&mut self) -> Vec<Effect> {
+        let Some(Dialog::Form { pane, tag, .. }) = &self.s.dialog else {
+            return vec![];
+        };
+        let (pane, tag) = (*pane, tag.clone());
+        let (dialog, status) = (self.s.dialog.clone(), self.s.status.clone());
+        self.s.capture = Some(Vec::new());
+        // (no effect of a dry submit is run: fetches it asked for are dropped)
+        let _ = match tag.get::<tags::TagsForm>() {
+            Some(t) => self.submit_tags(pane, t.clone()),
+            None => match self.index_of(pane) {
+                Some(i) => self.with(i, |p, cx| p.on_form(&tag, FormEvent::Submit, cx)),
+                None => vec![],
+            },
+        };
+        let ops = self.s.capture.take().unwrap_or_default();
+        let refusal = match &self.s.dialog {
+            Some(Dialog::Form { form, .. }) => form.error.clone(),
+            _ => None,
+        };
+        self.s.dialog = dialog;
+        self.s.status = status;
+        if ops.is_empty() {
+            return self.s.form_error(
+                refusal.unwrap_or_else(|| "nothing would be sent: no command to copy".into()),
+            );
+        }
+        self.copy_cli(&ops)
+    }
+
+    /// `:export PATH`: the focused pane as shown to a CSV or JSON file.
+    fn export(&mut self, path: &str, overwrite: bool) -> Vec<Effect> {
+        if path.is_empty() {
+            self.s
+                .error("export to where? :export PATH.csv or PATH.json (:export! overwrites)");
+            return vec![];
+        }
+        let Some(format) = export::Format::of(path) else {
+            self.s.error(format!(
+                "cannot export to {path}: the file must end in .csv or .json"
+            ));
+            return vec![];
+        };
+        self.table_mut().refresh_view();
+        let sheet = self.table().sheet(self.s.now);
+        let n = sheet.rows.len();
+        let what = format!(
+            "{n} {}",
+            if n == 1 {
+                self.focused().spec().one.to_string()
+            } else {
+                self.focused().noun().to_string()
+            }
+        );
+        self.s.info(format!("exporting {what}…"));
+        vec![Effect::Write {
+            path: path.to_string(),
+            text: sheet.render(format),
+            overwrite,
+            what,
+        }]
+    }
+
+    /// Copies what `what` names of the focused pane's selected or marked rows.
+    fn copy(&mut self, what: CopyWhat) -> Vec<Effect> {
+        self.table_mut().refresh_view();
+        match self.focused().copy(what, &self.s) {
+            Ok(values) => {
+                self.s.ok(clip::copied_status(what, &values));
+                vec![Effect::Clipboard(clip::clip_text(&values))]
+            }
+            Err(e) => {
+                self.s.error(format!("nothing copied: {e}"));
+                vec![]
+            }
+        }
     }
 
     fn confirm(&mut self) -> Vec<Effect> {
@@ -1256,6 +1799,28 @@ impl AppState {
                 (spec.focus.to_string(), Tone::Normal),
             ]);
         }
+        out.push(vec![
+            (format!("  {:<18}", ":export PATH"), Tone::Accent),
+            (
+                "the pane to .csv or .json (:export! overwrites)".to_string(),
+                Tone::Normal,
+            ),
+        ]);
+        out.push(Vec::new());
+        out.push(vec![("Filter (/)".into(), Tone::Heading)]);
+        for (k, d) in [
+            (
+                "prod running",
+                "rows with both words (every term must match)",
+            ),
+            ("!stopped", "rows without the word"),
+            ("Env=prod", "rows with the tag Env = prod, exactly"),
+        ] {
+            out.push(vec![
+                (format!("  {k:<18}"), Tone::Accent),
+                (d.to_string(), Tone::Normal),
+            ]);
+        }
         out.push(Vec::new());
         out.push(vec![("Dialogs and forms".into(), Tone::Heading)]);
         for (k, d) in [
@@ -1263,6 +1828,7 @@ impl AppState {
             ("n Esc", "cancel"),
             ("Tab Shift-Tab", "next / previous field"),
             ("Ctrl-s", "submit from any field"),
+            ("Ctrl-y", "copy the equivalent aws CLI command(s)"),
         ] {
             out.push(vec![
                 (format!("  {k:<18}"), Tone::Accent),

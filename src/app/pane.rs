@@ -3,6 +3,7 @@
 
 use std::any::Any;
 
+use super::clip::CopyWhat;
 use super::keys::{ActionSpec, Key, PaneId};
 use super::table::{Load, TableOps, Tone};
 use super::{Confirm, Cx, Dialog, Effect, FormEvent, FormTag, Shared};
@@ -237,4 +238,9 @@ pub trait Pane: AsAny {
     }
     /// A journal line was written.
     fn on_journal(&mut self, _entry: &Entry) {}
+    /// What `y` / `Y` copies of its selected or marked rows: by default what its rows offer
+    /// (`Resource::value`, `arn_resource`, `to_json`).
+    fn copy(&self, what: CopyWhat, s: &Shared) -> Result<Vec<String>, String> {
+        self.table().copy_values(what, &s.ctx, s.now)
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use super::{clean, clean_pairs, is_control};
 
 /// An EC2 key pair.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KeyPair {
     pub id: String,
     pub name: String,
@@ -14,6 +14,7 @@ pub struct KeyPair {
     pub fingerprint: String,
     /// Seconds since the epoch.
     pub created: Option<i64>,
+    #[serde(serialize_with = "super::tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 

@@ -7,6 +7,7 @@
 mod autoscaling;
 pub mod demo;
 mod key_pairs;
+pub mod listing;
 pub mod op;
 mod ports;
 pub mod sdk;
@@ -21,7 +22,7 @@ pub use autoscaling::{
 pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
 pub use ports::{
     AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
-    SecurityGroupsApi, StatusApi, StorageApi,
+    SecurityGroupsApi, StatusApi, StorageApi, TagsApi,
 };
 pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
 pub use templates::{
@@ -33,13 +34,13 @@ pub use templates::{
 pub mod prelude {
     pub use super::{
         AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi,
-        LaunchTemplatesApi, SecurityGroupsApi, StatusApi, StorageApi,
+        LaunchTemplatesApi, SecurityGroupsApi, StatusApi, StorageApi, TagsApi,
     };
 }
 
 use std::fmt;
 
-pub use op::{AsAny, Mutation, Op, Outcome, Record};
+pub use op::{AsAny, Mutation, Op, Outcome, Record, argv, tag_specs_json, tags_json};
 use std::future::Future;
 
 /// The lifecycle state of an instance, as EC2 names it.
@@ -86,6 +87,25 @@ impl InstanceState {
     }
 }
 
+impl serde::Serialize for InstanceState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Tags as a JSON object (`{"Name": "web-1"}`), in their order.
+pub fn tags_as_map<S: serde::Serializer>(
+    tags: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(tags.len()))?;
+    for (k, v) in tags {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
 impl fmt::Display for InstanceState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -93,7 +113,7 @@ impl fmt::Display for InstanceState {
 }
 
 /// One EBS volume (or instance-store device) mapped on an instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BlockDevice {
     pub device: String,
     pub volume_id: String,
@@ -101,7 +121,7 @@ pub struct BlockDevice {
 }
 
 /// An instance as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Instance {
     pub id: String,
     pub name: String,
@@ -127,6 +147,7 @@ pub struct Instance {
     pub iam_profile: String,
     pub security_groups: Vec<(String, String)>,
     pub block_devices: Vec<BlockDevice>,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -160,7 +181,7 @@ impl ImageScope {
 }
 
 /// One block device mapping of an image.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ImageDevice {
     pub device: String,
     pub snapshot_id: String,
@@ -170,7 +191,7 @@ pub struct ImageDevice {
 }
 
 /// An AMI as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Image {
     pub id: String,
     pub name: String,
@@ -188,6 +209,7 @@ pub struct Image {
     pub platform: String,
     pub state_reason: String,
     pub devices: Vec<ImageDevice>,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -296,7 +318,7 @@ pub struct LaunchSpec {
 }
 
 /// One attachment of a volume.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Attachment {
     pub instance_id: String,
     pub device: String,
@@ -305,7 +327,7 @@ pub struct Attachment {
 }
 
 /// An EBS volume.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Volume {
     pub id: String,
     pub name: String,
@@ -325,7 +347,7 @@ pub struct Volume {
 }
 
 /// An EBS snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Snapshot {
     pub id: String,
     pub name: String,
@@ -338,6 +360,7 @@ pub struct Snapshot {
     pub started: Option<i64>,
     pub encrypted: bool,
     pub owner_id: String,
+    #[serde(serialize_with = "tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 
@@ -360,7 +383,8 @@ fn clean_pairs(v: &mut [(String, String)]) {
     }
 }
 
-fn name_from_tags(tags: &[(String, String)]) -> String {
+/// The value of the `Name` tag, or "".
+pub fn name_from_tags(tags: &[(String, String)]) -> String {
     tags.iter()
         .find(|(k, _)| k == "Name")
         .map(|(_, v)| v.clone())
@@ -683,12 +707,59 @@ pub fn clean(s: &str) -> String {
     clean_inner(s, false)
 }
 
+/// A console log as it would read on a terminal, safe to draw: CRLF line ends, a carriage
+/// return overwriting its line (progress bars: what follows the last one), tabs to the next
+/// stop of 8; then every escape sequence and control character removed.
+pub fn console_text(raw: &str) -> String {
+    // the sequences go first, so that a carriage return never lands inside one
+    let raw = clean_keeping(raw, |c| matches!(c, '\n' | '\r' | '\t'));
+    let mut out = String::with_capacity(raw.len());
+    let mut cells: Vec<char> = Vec::new();
+    for line in raw.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        cells.clear();
+        let mut col = 0;
+        let put = |cells: &mut Vec<char>, col: &mut usize, c: char| {
+            if *col < cells.len() {
+                cells[*col] = c;
+            } else {
+                cells.push(c);
+            }
+            *col += 1;
+        };
+        for c in line.chars() {
+            match c {
+                '\r' => col = 0,
+                '\t' => {
+                    for _ in 0..8 - col % 8 {
+                        put(&mut cells, &mut col, ' ');
+                    }
+                }
+                c => put(&mut cells, &mut col, c),
+            }
+        }
+        out.extend(cells.iter());
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
 /// Like [`clean`], but keeps `\n` so multi-line text (user data) keeps its lines.
 pub fn clean_multiline(s: &str) -> String {
     clean_inner(s, true)
 }
 
 fn clean_inner(s: &str, keep_newlines: bool) -> String {
+    if keep_newlines {
+        clean_keeping(s, |c| c == '\n')
+    } else {
+        clean_keeping(s, |_| false)
+    }
+}
+
+/// Removes escape sequences and control characters but those `keep` accepts.
+fn clean_keeping(s: &str, keep: fn(char) -> bool) -> String {
     if !s.chars().any(is_control) {
         return s.to_string();
     }
@@ -709,12 +780,12 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
                 '\u{1b}' => St::Esc,
                 '\u{9b}' => St::Csi,
                 '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => St::Str,
-                '\t' => {
-                    out.push(' ');
+                c if keep(c) => {
+                    out.push(c);
                     St::Text
                 }
-                '\n' if keep_newlines => {
-                    out.push('\n');
+                '\t' => {
+                    out.push(' ');
                     St::Text
                 }
                 c if is_control(c) => St::Text,
@@ -797,6 +868,46 @@ pub fn clean_instance(i: &mut Instance) {
     {
         i.name = v.clone();
     }
+    shrink_instance(i);
+}
+
+/// Gives back the spare capacity an instance's strings and lists came with (strings parsed
+/// from a response carry more than they hold): at 100,000 instances that was ~800 bytes each.
+fn shrink_instance(i: &mut Instance) {
+    for s in [
+        &mut i.id,
+        &mut i.name,
+        &mut i.state_reason,
+        &mut i.instance_type,
+        &mut i.az,
+        &mut i.private_ip,
+        &mut i.public_ip,
+        &mut i.key_name,
+        &mut i.image_id,
+        &mut i.vpc_id,
+        &mut i.subnet_id,
+        &mut i.architecture,
+        &mut i.platform,
+        &mut i.root_device_name,
+        &mut i.root_device_type,
+        &mut i.private_dns,
+        &mut i.public_dns,
+        &mut i.lifecycle,
+        &mut i.iam_profile,
+    ] {
+        s.shrink_to_fit();
+    }
+    for (a, b) in i.security_groups.iter_mut().chain(i.tags.iter_mut()) {
+        a.shrink_to_fit();
+        b.shrink_to_fit();
+    }
+    for d in &mut i.block_devices {
+        d.device.shrink_to_fit();
+        d.volume_id.shrink_to_fit();
+    }
+    i.security_groups.shrink_to_fit();
+    i.tags.shrink_to_fit();
+    i.block_devices.shrink_to_fit();
 }
 
 /// `2026-11-22 10:04 UTC` from epoch seconds, without a date library.

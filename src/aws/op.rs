@@ -71,6 +71,39 @@ pub trait Mutation: AsAny + fmt::Debug + Send + Sync {
     fn describe(&self) -> String;
     /// Runs the call.
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>>;
+    /// The AWS CLI command(s) that make the same request(s), as argument vectors after `aws`
+    /// (`["ec2", "stop-instances", "--instance-ids", "i-1"]`); `region` is the console's.
+    /// A command that goes to another region says `--region` itself. Empty: none.
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        Vec::new()
+    }
+}
+
+/// Builds an argument vector from string-likes.
+pub fn argv<S: AsRef<str>>(parts: &[S]) -> Vec<String> {
+    parts.iter().map(|s| s.as_ref().to_string()).collect()
+}
+
+/// Tags as the CLI's JSON (`[{"Key":"k","Value":"v"}]`): any character survives it.
+pub fn tags_json(tags: &[(String, String)]) -> String {
+    let v: Vec<serde_json::Value> = tags
+        .iter()
+        .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+        .collect();
+    serde_json::Value::Array(v).to_string()
+}
+
+/// `--tag-specifications` JSON for these resource types, each with the same tags.
+pub fn tag_specs_json(types: &[&str], tags: &[(String, String)]) -> String {
+    let v: Vec<serde_json::Value> = types
+        .iter()
+        .map(|t| {
+            let tags: serde_json::Value =
+                serde_json::from_str(&tags_json(tags)).unwrap_or_default();
+            serde_json::json!({"ResourceType": t, "Tags": tags})
+        })
+        .collect();
+    serde_json::Value::Array(v).to_string()
 }
 
 /// A mutating call as a value: cheap to clone, comparable by what it records.
@@ -92,6 +125,10 @@ impl Op {
     }
     pub fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         self.0.run(api)
+    }
+    /// The AWS CLI command(s) of the call (see [`Mutation::cli`]).
+    pub fn cli(&self, region: &str) -> Vec<Vec<String>> {
+        self.0.cli(region)
     }
     /// The concrete call, for the pane that made it.
     pub fn get<T: 'static>(&self) -> Option<&T> {

@@ -29,6 +29,13 @@ pub trait InstancesApi: Send + Sync {
         &self,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<Instance>>>;
+    /// One page of the instances in one availability zone (the `availability-zone` filter):
+    /// one chain of a partitioned listing (`aws::listing`).
+    fn list_instances_in(
+        &self,
+        zone: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>>;
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>>;
     fn start_instance(&self, id: String) -> BoxFuture<'_, ApiResult<()>>;
     fn stop_instance(&self, id: String, force: bool) -> BoxFuture<'_, ApiResult<()>>;
@@ -38,6 +45,9 @@ pub trait InstancesApi: Send + Sync {
     fn set_termination_protection(&self, id: String, on: bool) -> BoxFuture<'_, ApiResult<()>>;
     /// The decoded user data, `None` when the instance has none.
     fn user_data(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
+    /// The latest console output (`GetConsoleOutput` with `Latest`), decoded and cleaned
+    /// (`console_text`); `None` when there is none yet.
+    fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
     /// Launches instances; with `dry_run`, only checks and returns no instances.
     fn run_instances(
         &self,
@@ -259,6 +269,18 @@ pub trait AutoScalingApi: Send + Sync {
     fn delete_launch_configuration(&self, name: String) -> BoxFuture<'_, ApiResult<()>>;
 }
 
+/// Tags of any EC2 resource (instances, images, volumes, snapshots, key pairs, groups).
+pub trait TagsApi: Send + Sync {
+    /// `CreateTags`: adds or changes these tags on every resource.
+    fn create_tags(
+        &self,
+        ids: Vec<String>,
+        tags: Vec<(String, String)>,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `DeleteTags`: removes the tags with these keys from every resource.
+    fn delete_tags(&self, ids: Vec<String>, keys: Vec<String>) -> BoxFuture<'_, ApiResult<()>>;
+}
+
 /// The whole port: every family. Implemented for anything that implements them all, so an
 /// adapter never names it, and `Arc<dyn Ec2Api>` works.
 pub trait Ec2Api:
@@ -271,6 +293,7 @@ pub trait Ec2Api:
     + SecurityGroupsApi
     + LaunchTemplatesApi
     + AutoScalingApi
+    + TagsApi
     + Send
     + Sync
     + 'static
@@ -287,6 +310,7 @@ impl<T> Ec2Api for T where
         + SecurityGroupsApi
         + LaunchTemplatesApi
         + AutoScalingApi
+        + TagsApi
         + Send
         + Sync
         + 'static

@@ -3,7 +3,7 @@
 use super::{clean, clean_pairs, is_control};
 
 /// Where a rule's traffic comes from (inbound) or goes to (outbound).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 pub enum RuleSource {
     /// An IPv4 CIDR block.
     #[default]
@@ -18,7 +18,7 @@ pub enum RuleSource {
 
 /// One rule of a security group, for one source: EC2's permissions, which list several
 /// sources each, are flattened into one rule per source.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Rule {
     /// `-1` means all traffic; otherwise `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number.
     pub protocol: String,
@@ -34,7 +34,7 @@ pub struct Rule {
 }
 
 /// A security group with its rules.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityGroup {
     pub id: String,
     pub name: String,
@@ -42,6 +42,7 @@ pub struct SecurityGroup {
     pub description: String,
     pub inbound: Vec<Rule>,
     pub outbound: Vec<Rule>,
+    #[serde(serialize_with = "super::tags_as_map")]
     pub tags: Vec<(String, String)>,
 }
 

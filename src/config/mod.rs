@@ -53,6 +53,37 @@ pub fn load_keymap(dir: Option<&Path>, panes: Vec<PaneKeys>) -> (Keymap, Option<
     }
 }
 
+/// `config.toml`: settings beyond keys and colours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// How the instances pane connects (`c`, `C`).
+    #[serde(default)]
+    pub connect: crate::panes::connect::Connect,
+}
+
+/// `<config dir>/config.toml`, or the defaults; a broken file is reported and ignored.
+pub fn load_config(dir: Option<&Path>) -> (Config, Option<String>) {
+    let Some(path) = dir.map(|d| d.join("config.toml")) else {
+        return (Config::default(), None);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => match toml::from_str::<Config>(&text) {
+            Ok(c) => (c, None),
+            Err(e) => (
+                Config::default(),
+                Some(format!(
+                    "{}: {}; using the defaults",
+                    path.display(),
+                    e.message()
+                )),
+            ),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
+        Err(e) => (Config::default(), Some(format!("{}: {e}", path.display()))),
+    }
+}
+
 /// The theme: defaults, then `<config dir>/theme.toml` over them.
 pub fn load_theme(dir: Option<&Path>) -> (Theme, Option<String>) {
     let mut theme = Theme::parse(DEFAULT_THEME).expect("the embedded theme parses");
@@ -66,4 +97,12 @@ pub fn load_theme(dir: Option<&Path>) -> (Theme, Option<String>) {
         );
     }
     (theme, None)
+}
+
+/// `~/x` as a path under the home directory; any other path as it is.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
 }

@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use super::instances::{self, InstanceCall, InstancesPane, Verb};
 use super::launch::{LaunchTag, Launcher, OptionsLoaded, RunInstances, user_tags};
 use super::snapshots::DeleteSnapshot;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Field,
     Form, FormEvent, FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone,
@@ -18,7 +19,7 @@ use crate::app::{
 };
 use crate::aws::{
     ApiResult, Ec2Api, Image, ImageConsistency, ImageScope, ImageSpec, Instance, InstanceState,
-    Mutation, Op, Outcome, Page, Record, fmt_time,
+    Mutation, Op, Outcome, Page, Record, argv, fmt_time, tag_specs_json,
 };
 
 pub const ID: &str = "amis";
@@ -120,6 +121,25 @@ impl Resource for Image {
             Col::Visibility => self.public.cmp(&other.public),
             Col::Description => self.description.cmp(&other.description),
         }
+    }
+
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.tags = tags;
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("image/{}", self.id), false))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {
@@ -242,6 +262,33 @@ impl Mutation for CreateImage {
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         Box::pin(async move { api.create_image(self.0.clone()).await.map(Outcome::Created) })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let s = &self.0;
+        let mut a = argv(&[
+            "ec2",
+            "create-image",
+            "--instance-id",
+            &s.instance_id,
+            "--name",
+            &s.name,
+        ]);
+        if !s.description.is_empty() {
+            a.extend(argv(&["--description", &s.description]));
+        }
+        a.push(
+            if s.no_reboot {
+                "--no-reboot"
+            } else {
+                "--reboot"
+            }
+            .into(),
+        );
+        if !s.tags.is_empty() {
+            a.push("--tag-specifications".into());
+            a.push(tag_specs_json(&["image", "snapshot"], &s.tags));
+        }
+        vec![a]
+    }
 }
 
 /// `DeregisterImage`; `snapshots` are deleted after it, if any.
@@ -267,6 +314,14 @@ impl Mutation for DeregisterImage {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&[
+            "ec2",
+            "deregister-image",
+            "--image-id",
+            &self.image.id,
+        ])]
     }
 }
 
@@ -297,6 +352,20 @@ impl Mutation for CopyImage {
             .await
             .map(Outcome::Created)
         })
+    }
+    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+        vec![argv(&[
+            "ec2",
+            "copy-image",
+            "--source-image-id",
+            &self.image.id,
+            "--source-region",
+            region,
+            "--name",
+            &self.name,
+            "--region",
+            &self.region,
+        ])]
     }
 }
 
@@ -642,6 +711,16 @@ impl ImagesPane {
             // an earlier job for this instance that was never confirmed goes
             self.jobs
                 .retain(|j| !(j.instance.id == t.instance.id && j.stage == Stage::Confirming));
+            if consistency == ImageConsistency::StopFirst && t.running && cx.capturing() {
+                // Ctrl-y: every call it leads to (stop, then create), none sent
+                return cx.call(
+                    ID,
+                    vec![
+                        InstanceCall::op(Verb::Stop, t.instance.clone()),
+                        Op::new(CreateImage(spec)),
+                    ],
+                );
+            }
             if consistency == ImageConsistency::StopFirst && t.running {
                 // stopping an instance is confirmed on its own, naming it
                 let restart = form.field(F_RESTART).on();

@@ -10,14 +10,16 @@ use std::collections::HashSet;
 
 use futures::future::BoxFuture;
 
+use crate::app::clip::CopyWhat;
+use crate::app::text::TextView;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
     Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
-    capitalise, cmp_ip,
+    capitalise, cmp_ip, key_bytes, key_ci, key_ip, key_num,
 };
 use crate::aws::{
     ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
-    Record, fmt_time,
+    Record, argv, fmt_time, listing,
 };
 
 pub const ID: &str = "instances";
@@ -155,6 +157,51 @@ impl Resource for InstanceRow {
             Col::Group => group_of(a).cmp(&group_of(b)),
             Col::Protection => self.protected.cmp(&other.protected),
         }
+    }
+
+    fn sort_key(&self, col: Col, level: usize) -> Option<u128> {
+        let i = &self.inst;
+        Some(match col {
+            Col::Name => key_ci(&i.name, level),
+            Col::Id => key_bytes(&i.id, level),
+            Col::State => key_bytes(i.state.as_str(), level),
+            Col::Type => key_bytes(&i.instance_type, level),
+            Col::Az => key_bytes(&i.az, level),
+            Col::PrivateIp => key_ip(&i.private_ip, level),
+            Col::PublicIp => key_ip(&i.public_ip, level),
+            Col::Key => key_bytes(&i.key_name, level),
+            // status checks are fetched for the rows on screen only: compared
+            Col::Checks => return None,
+            Col::Launched => key_num(i.launch_time),
+            Col::Group => key_bytes(group_of(i).unwrap_or_default(), level),
+            Col::Protection => key_num(self.protected.map(i64::from)),
+        })
+    }
+
+    fn tags(&self) -> &[(String, String)] {
+        &self.inst.tags
+    }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.inst.name = crate::aws::name_from_tags(&tags);
+        self.inst.tags = tags;
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        let i = &self.inst;
+        match what {
+            CopyWhat::Name => Some(i.name.clone()),
+            CopyWhat::PrivateIp => Some(i.private_ip.clone()),
+            CopyWhat::PublicIp => Some(i.public_ip.clone()),
+            _ => None,
+        }
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("instance/{}", self.inst.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(&self.inst).unwrap_or_default()
     }
 
     fn filter_text(&self) -> String {
@@ -313,6 +360,27 @@ impl Mutation for InstanceCall {
             .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let id = self.target.id.as_str();
+        vec![match self.verb {
+            Verb::Start => argv(&["ec2", "start-instances", "--instance-ids", id]),
+            Verb::Stop => argv(&["ec2", "stop-instances", "--instance-ids", id]),
+            Verb::ForceStop => argv(&["ec2", "stop-instances", "--instance-ids", id, "--force"]),
+            Verb::Reboot => argv(&["ec2", "reboot-instances", "--instance-ids", id]),
+            Verb::Terminate => argv(&["ec2", "terminate-instances", "--instance-ids", id]),
+            Verb::Protect(on) => argv(&[
+                "ec2",
+                "modify-instance-attribute",
+                "--instance-id",
+                id,
+                if on {
+                    "--disable-api-termination"
+                } else {
+                    "--no-disable-api-termination"
+                },
+            ]),
+        }]
+    }
 }
 
 /// What this pane's fetches hand back.
@@ -327,6 +395,16 @@ pub enum Got {
     UserData {
         id: String,
         result: ApiResult<Option<String>>,
+    },
+    Console {
+        id: String,
+        result: ApiResult<Option<String>>,
+    },
+    /// What `C` needs: the instance's AMI (for the user), its key file if it exists.
+    SshPlan {
+        id: String,
+        image: Option<Box<crate::aws::Image>>,
+        key_file: Option<String>,
     },
 }
 
@@ -376,6 +454,13 @@ const ACTIONS: &[ActionSpec] = &[
         "terminate in group",
     )
     .mutating(),
+    ActionSpec::new("ssm", "connect: SSM session (aws ssm start-session)", "ssm"),
+    ActionSpec::new("ssh", "connect: SSH (public address, else private)", "ssh"),
+    ActionSpec::new(
+        "console_output",
+        "console output (searchable; Ctrl-r again, w save)",
+        "console",
+    ),
 ];
 
 pub static SPEC: PaneSpec = PaneSpec {
@@ -412,6 +497,10 @@ pub struct InstancesPane {
     user_data: Option<(String, Fetch<Option<String>>)>,
     /// The last action had refusals, shown on the status line until it settles.
     refused: bool,
+    /// The instance whose console output is open (`o`).
+    console: Option<String>,
+    /// How `c` and `C` connect (`config.toml` `[connect]`).
+    pub connect: super::connect::Connect,
 }
 
 impl Default for InstancesPane {
@@ -425,6 +514,8 @@ impl Default for InstancesPane {
             checks_requested: HashSet::new(),
             user_data: None,
             refused: false,
+            console: None,
+            connect: Default::default(),
         }
     }
 }
@@ -602,6 +693,118 @@ impl InstancesPane {
         self.request_protection(ids, cx)
     }
 
+    /// `c` / `C`: a session on the selected instance. SSM runs at once; SSH first looks up
+    /// the AMI (the user) and the key file (`~/.ssh/<KeyName>.pem`).
+    fn connect(&mut self, name: &str, cx: &mut Cx) -> Vec<Effect> {
+        self.list.refresh_view();
+        let Some(inst) = self.list.selected().map(|r| r.inst.clone()) else {
+            cx.error("no instance selected to connect to");
+            return vec![];
+        };
+        if let Some(why) = super::connect::refusal(&inst) {
+            cx.error(why);
+            return vec![];
+        }
+        if name == "ssm" {
+            let profile = if cx.ctx.profile == "default" {
+                String::new()
+            } else {
+                cx.ctx.profile.clone()
+            };
+            let region = cx.ctx.region.clone();
+            return match super::connect::ssm(&self.connect, &inst, &region, &profile) {
+                Ok(e) => self.run(e, cx),
+                Err(e) => {
+                    cx.error(e);
+                    vec![]
+                }
+            };
+        }
+        cx.info(format!("connecting to {}…", self.label(&inst.id)));
+        let (id, ami, key) = (
+            inst.id.clone(),
+            inst.image_id.clone(),
+            inst.key_name.clone(),
+        );
+        let job = Job::once(format!("DescribeImages {ami} (SSH user)"), move |api| {
+            Box::pin(async move {
+                let image = if ami.is_empty() {
+                    None
+                } else {
+                    api.describe_images(None, vec![ami])
+                        .await
+                        .ok()
+                        .and_then(|v| v.into_iter().next())
+                        .map(Box::new)
+                };
+                // (the shell runs jobs: looking at a file here is not the core's doing)
+                let key_file = (!key.is_empty())
+                    .then(|| format!("~/.ssh/{key}.pem"))
+                    .map(|p| crate::config::expand_home(&p))
+                    .filter(|p| p.is_file())
+                    .map(|p| p.display().to_string());
+                Got::SshPlan {
+                    id,
+                    image,
+                    key_file,
+                }
+            })
+        });
+        vec![cx.fetch(ID, job).1]
+    }
+
+    /// Runs a connect command (not in the demo region: there is nothing to connect to).
+    fn run(&mut self, e: crate::app::Exec, cx: &mut Cx) -> Vec<Effect> {
+        if cx.ctx.demo {
+            cx.info(format!(
+                "demo region: no instance to connect to; ec2tui would run: {}",
+                e.line()
+            ));
+            return vec![];
+        }
+        cx.info(format!("running: {}", e.line()));
+        vec![Effect::Exec(e)]
+    }
+
+    /// `o`: opens the console output of the selected instance, or (`Ctrl-r` in it) asks for
+    /// it again.
+    fn console_output(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let open = matches!(&cx.dialog, Some(Dialog::Text(v)) if v.pane == ID && v.refresh == Some("console_output"));
+        let id = if open {
+            self.console.clone()
+        } else {
+            self.list.refresh_view();
+            self.list.selected_id().map(str::to_string)
+        };
+        let Some(id) = id else {
+            cx.error("no instance selected to show the console output of");
+            return vec![];
+        };
+        if open {
+            if let Some(Dialog::Text(v)) = &mut cx.dialog {
+                v.note = Some("asking again (GetConsoleOutput)…".into());
+            }
+        } else {
+            let mut v = TextView::new(
+                ID,
+                format!("Console output of {}", self.label(&id)),
+                vec!["loading…".into()],
+            );
+            v.refresh = Some("console_output");
+            v.save_as = Some(format!("console-{id}.log"));
+            v.what = format!("the console output of {id}");
+            cx.dialog = Some(Dialog::Text(v));
+        }
+        self.console = Some(id.clone());
+        let job = Job::once(format!("GetConsoleOutput {id}"), move |api| {
+            Box::pin(async move {
+                let result = api.console_output(id.clone()).await;
+                Got::Console { id, result }
+            })
+        });
+        vec![cx.fetch(ID, job).1]
+    }
+
     fn on_watched(&mut self, list: Vec<Instance>, cx: &mut Cx) {
         let mut settled = Vec::new();
         for inst in list {
@@ -662,11 +865,14 @@ impl Pane for InstancesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let job = Job::pages(
-            "DescribeInstances",
-            |api, token| Box::pin(async move { api.list_instances(token).await }),
-            Got::Page,
-        );
+        // one chain per availability zone, merged as they arrive (aws::listing)
+        let job = Job::stream("DescribeInstances", |api, emit| {
+            Box::pin(async move {
+                let how =
+                    listing::list_instances(api, |page| emit(Box::new(Got::Page(page)))).await;
+                tracing::debug!("instances listed: {how:?}");
+            })
+        });
         let fx = cx.list(ID, &mut self.list, job);
         if !fx.is_empty() {
             // a new listing: what was fetched for the rows on screen is fetched again
@@ -725,6 +931,8 @@ impl Pane for InstancesPane {
                 }
                 vec![]
             }
+            "console_output" => self.console_output(cx),
+            "ssm" | "ssh" => self.connect(name, cx),
             _ => self.propose(name, cx),
         }
     }
@@ -1050,6 +1258,78 @@ impl Pane for InstancesPane {
                 }
             }
             Got::Checks(Err(e)) => tracing::warn!("status checks: {e}"),
+            Got::Console { id, result } => {
+                let here = self.console.as_deref() == Some(id.as_str());
+                let page = cx.s.size.1.saturating_sub(5) as usize;
+                if let Some(Dialog::Text(v)) = &mut cx.dialog
+                    && v.pane == ID
+                    && v.refresh == Some("console_output")
+                    && here
+                {
+                    match result {
+                        Ok(Some(text)) => {
+                            let at_end = v.scroll + 1 >= v.lines.len() || v.lines.len() <= 1;
+                            v.set_lines(text.lines().map(str::to_string).collect());
+                            if at_end {
+                                // like a log: the view ends with the newest line
+                                v.scroll = v.lines.len().saturating_sub(page.max(1));
+                            }
+                            v.note = Some(format!(
+                                "{} lines, the latest EC2 keeps (Ctrl-r asks again)",
+                                v.lines.len()
+                            ));
+                        }
+                        Ok(None) => {
+                            v.set_lines(vec![
+                                "No console output yet: EC2 has it once the instance has booted."
+                                    .into(),
+                            ]);
+                            v.note = Some("Ctrl-r asks again".into());
+                        }
+                        Err(e) => {
+                            let text = cx.s.with_hint(
+                                &format!("cannot get the console output: {}", e.describe()),
+                                &e,
+                            );
+                            if let Some(Dialog::Text(v)) = &mut cx.dialog {
+                                v.note = Some(text.clone());
+                            }
+                            cx.log(Level::Error, &text);
+                        }
+                    }
+                }
+            }
+            Got::SshPlan {
+                id,
+                image,
+                key_file,
+            } => {
+                // still selected and running: the user may have moved on meanwhile
+                let Some(inst) = self
+                    .list
+                    .selected()
+                    .filter(|r| r.inst.id == id)
+                    .map(|r| r.inst.clone())
+                else {
+                    return vec![];
+                };
+                if let Some(why) = super::connect::refusal(&inst) {
+                    cx.error(why);
+                    return vec![];
+                }
+                return match super::connect::ssh(
+                    &self.connect,
+                    &inst,
+                    image.as_deref(),
+                    key_file.as_deref(),
+                ) {
+                    Ok(e) => self.run(e, cx),
+                    Err(e) => {
+                        cx.error(e);
+                        vec![]
+                    }
+                };
+            }
             Got::UserData { id, result } => {
                 if let Some((u, f)) = &mut self.user_data
                     && *u == id

@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use futures::future::BoxFuture;
 
 use super::instances::InstancesPane;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
     Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, age,
 };
 use crate::aws::{
     ApiError, ApiResult, Ec2Api, ErrorKind, InstanceState, KeyPair, Mutation, Op, Outcome, Record,
-    fmt_time, public_key_type,
+    argv, fmt_time, public_key_type,
 };
 
 pub const ID: &str = "key_pairs";
@@ -72,6 +73,28 @@ impl Resource for KeyPair {
             c => self.cell(c, 0).0.cmp(&other.cell(c, 0).0),
         }
     }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+    fn taggable() -> bool {
+        true
+    }
+    fn tag_id(&self) -> &str {
+        &self.id
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.tags = tags;
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        (!self.id.is_empty()).then(|| (format!("key-pair/{}", self.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
     fn filter_text(&self) -> String {
         let mut s = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}",
@@ -206,6 +229,23 @@ impl Mutation for CreateKeyPair {
             Ok(Outcome::Created(path.display().to_string()))
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        // ec2tui writes the private key to `path`: the CLI prints it (`> PATH`)
+        vec![argv(&[
+            "ec2",
+            "create-key-pair",
+            "--key-name",
+            &self.name,
+            "--key-type",
+            &self.key_type,
+            "--key-format",
+            "pem",
+            "--query",
+            "KeyMaterial",
+            "--output",
+            "text",
+        ])]
+    }
 }
 
 /// `ImportKeyPair` of the public key in a file.
@@ -243,6 +283,16 @@ impl Mutation for ImportKeyPair {
             Ok(Outcome::Created(k.name))
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&[
+            "ec2",
+            "import-key-pair",
+            "--key-name",
+            &self.name,
+            "--public-key-material",
+            &format!("fileb://{}", self.path),
+        ])]
+    }
 }
 
 /// `DeleteKeyPair`.
@@ -267,6 +317,9 @@ impl Mutation for DeleteKeyPair {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&["ec2", "delete-key-pair", "--key-name", &self.name])]
     }
 }
 

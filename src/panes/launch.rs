@@ -10,7 +10,7 @@ use super::instances;
 use crate::app::{Cx, Effect, Field, FieldValue, Form, FormTag, Job, Opt, PaneId};
 use crate::aws::{
     ApiError, ApiResult, Ec2Api, ErrorKind, Instance, InstanceTypeInfo, LaunchSpec, Mutation, Op,
-    Outcome, Record, SecurityGroup, Subnet,
+    Outcome, Record, SecurityGroup, Subnet, argv, tag_specs_json,
 };
 
 pub const F_TYPE: &str = "Instance type";
@@ -88,6 +88,54 @@ impl Mutation for RunInstances {
                 .await
                 .map(Outcome::Launched)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        let s = &self.spec;
+        let mut a = argv(&[
+            "ec2",
+            "run-instances",
+            "--image-id",
+            &s.image_id,
+            "--instance-type",
+            &s.instance_type,
+            "--count",
+            &s.count.to_string(),
+        ]);
+        if let Some(k) = &s.key_name {
+            a.extend(argv(&["--key-name", k]));
+        }
+        if !s.security_group_ids.is_empty() {
+            a.push("--security-group-ids".into());
+            a.extend(s.security_group_ids.iter().cloned());
+        }
+        if let Some(sub) = &s.subnet_id {
+            a.extend(argv(&["--subnet-id", sub]));
+        }
+        if !s.tags.is_empty() {
+            a.push("--tag-specifications".into());
+            a.push(tag_specs_json(&["instance"], &s.tags));
+        }
+        if let Some(u) = s.user_data.as_deref().filter(|u| !u.is_empty()) {
+            // the CLI base64-encodes run-instances user data itself
+            let u = match u.trim().strip_prefix('@') {
+                Some(path) => format!("file://{}", path.trim()),
+                None => u.to_string(),
+            };
+            a.extend(argv(&["--user-data", &u]));
+        }
+        a.push(if s.termination_protection {
+            "--disable-api-termination".into()
+        } else {
+            "--no-disable-api-termination".into()
+        });
+        if self.dry_run {
+            // Ctrl-s checks with a DryRun, then launches the same
+            let mut dry = a.clone();
+            dry.push("--dry-run".into());
+            vec![dry, a]
+        } else {
+            vec![a]
+        }
     }
 }
 

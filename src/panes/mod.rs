@@ -4,6 +4,7 @@
 //! number keys, help and footer all come from it.
 
 pub mod auto_scaling;
+pub mod connect;
 pub mod events;
 pub mod images;
 pub mod instances;

@@ -6,6 +6,7 @@ use std::any::Any;
 use std::cmp::Ordering;
 
 use super::instances::{InstancesPane, state_tone};
+use crate::app::clip::CopyWhat;
 use crate::app::{
     Collection, Column, Cx, DetailsView, Dialog, Effect, Job, Lines, Load, Pane, PaneSpec,
     Resource, Shared, TableOps, Tone, lower,
@@ -162,6 +163,25 @@ impl Resource for SecurityGroup {
             c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.tags = tags;
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("security-group/{}", self.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
     fn filter_text(&self) -> String {
         let mut s = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}",

@@ -9,11 +9,12 @@ use futures::future::BoxFuture;
 
 use super::images::{self, ImagesPane};
 use super::volumes;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
     Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
-use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot};
+use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot, argv};
 
 pub const ID: &str = "snapshots";
 
@@ -100,6 +101,25 @@ impl Resource for Snapshot {
             c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.tags = tags;
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("snapshot/{}", self.id), false))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
     fn filter_text(&self) -> String {
         let mut s = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
@@ -137,6 +157,9 @@ impl Mutation for DeleteSnapshot {
                 .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![argv(&["ec2", "delete-snapshot", "--snapshot-id", &self.id])]
+    }
 }
 
 /// `CopySnapshot` to another region.
@@ -164,6 +187,21 @@ impl Mutation for CopySnapshot {
             .await
             .map(Outcome::Created)
         })
+    }
+    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+        let mut a = argv(&[
+            "ec2",
+            "copy-snapshot",
+            "--source-snapshot-id",
+            &self.snapshot,
+            "--source-region",
+            region,
+        ]);
+        if !self.description.is_empty() {
+            a.extend(argv(&["--description", &self.description]));
+        }
+        a.extend(argv(&["--region", &self.region]));
+        vec![a]
     }
 }
 

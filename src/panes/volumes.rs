@@ -11,13 +11,14 @@ use tui_input::Input;
 
 use super::instances::{self, InstanceRow, InstancesPane};
 use super::snapshots;
+use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, FieldValue, Form, FormEvent,
     FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
 use crate::aws::{
     ApiResult, Ec2Api, InstanceState, Mutation, Op, Outcome, Page, Record, Snapshot, Volume,
-    VolumeSpec,
+    VolumeSpec, argv, tag_specs_json,
 };
 
 pub const ID: &str = "volumes";
@@ -123,6 +124,26 @@ impl Resource for Volume {
             c => crate::app::cmp_ci(&self.cell(c, 0).0, &other.cell(c, 0).0),
         }
     }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+    fn taggable() -> bool {
+        true
+    }
+    fn set_tags(&mut self, tags: Vec<(String, String)>) {
+        self.name = crate::aws::name_from_tags(&tags);
+        self.tags = tags;
+    }
+    fn value(&self, what: CopyWhat) -> Option<String> {
+        (what == CopyWhat::Name).then(|| self.name.clone())
+    }
+    fn arn_resource(&self) -> Option<(String, bool)> {
+        Some((format!("volume/{}", self.id), true))
+    }
+    fn to_json(&self, _now: i64) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
     fn filter_text(&self) -> String {
         let mut s = format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
@@ -325,6 +346,84 @@ impl Mutation for VolumeCall {
                     .map(Outcome::Created),
             }
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+        vec![match self {
+            Self::Create(s) => {
+                let mut a = argv(&[
+                    "ec2",
+                    "create-volume",
+                    "--availability-zone",
+                    &s.az,
+                    "--size",
+                    &s.size_gib.to_string(),
+                    "--volume-type",
+                    &s.volume_type,
+                ]);
+                if let Some(i) = s.iops {
+                    a.extend(argv(&["--iops", &i.to_string()]));
+                }
+                if let Some(snap) = &s.snapshot_id {
+                    a.extend(argv(&["--snapshot-id", snap]));
+                }
+                if s.encrypted {
+                    a.push("--encrypted".into());
+                }
+                if !s.tags.is_empty() {
+                    a.push("--tag-specifications".into());
+                    a.push(tag_specs_json(&["volume"], &s.tags));
+                }
+                a
+            }
+            Self::Attach {
+                volume,
+                instance,
+                device,
+            } => argv(&[
+                "ec2",
+                "attach-volume",
+                "--volume-id",
+                volume,
+                "--instance-id",
+                instance,
+                "--device",
+                device,
+            ]),
+            Self::Detach {
+                volume,
+                instance,
+                force,
+            } => {
+                let mut a = argv(&[
+                    "ec2",
+                    "detach-volume",
+                    "--volume-id",
+                    volume,
+                    "--instance-id",
+                    instance,
+                ]);
+                if *force {
+                    a.push("--force".into());
+                }
+                a
+            }
+            Self::Delete(v) => argv(&["ec2", "delete-volume", "--volume-id", v]),
+            Self::Snapshot {
+                volume,
+                description,
+                tags,
+            } => {
+                let mut a = argv(&["ec2", "create-snapshot", "--volume-id", volume]);
+                if !description.is_empty() {
+                    a.extend(argv(&["--description", description]));
+                }
+                if !tags.is_empty() {
+                    a.push("--tag-specifications".into());
+                    a.push(tag_specs_json(&["snapshot"], tags));
+                }
+                a
+            }
+        }]
     }
 }
 

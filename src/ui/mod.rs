@@ -54,6 +54,8 @@ pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
         }
         Some(Dialog::Help { scroll }) => draw_help(f, area, app, *scroll, theme),
         Some(Dialog::Form { form, .. }) => draw_form(f, area, form, theme),
+        Some(Dialog::CopyMenu { cursor }) => draw_copy_menu(f, area, app, *cursor, theme),
+        Some(Dialog::Text(view)) => draw_text(f, area, view, theme),
         None => {}
     }
 }
@@ -719,6 +721,158 @@ fn draw_scrolled(
                 ))
                 .title_bottom(Span::styled(
                     " j/k scroll · Esc back ",
+                    Style::default().fg(theme.muted),
+                )),
+        ),
+        r,
+    );
+}
+
+/// A line with every occurrence of `q` (lower-case) highlighted.
+fn highlighted<'a>(line: &str, q: &str, hit: Style) -> Line<'a> {
+    let lower = line.to_lowercase();
+    if q.is_empty() || lower.len() != line.len() {
+        return Line::raw(line.to_string());
+    }
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (p, _) in lower.match_indices(q) {
+        if p < at || !line.is_char_boundary(p) || !line.is_char_boundary(p + q.len()) {
+            continue;
+        }
+        spans.push(Span::raw(line[at..p].to_string()));
+        spans.push(Span::styled(line[p..p + q.len()].to_string(), hit));
+        at = p + q.len();
+    }
+    spans.push(Span::raw(line[at..].to_string()));
+    Line::from(spans)
+}
+
+fn draw_text(f: &mut Frame, area: Rect, view: &crate::app::text::TextView, theme: &Theme) {
+    let r = popup(
+        area,
+        area.width.saturating_sub(4).min(160),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let inner_h = r.height.saturating_sub(2) as usize;
+    let prompt: Option<Line> = if view.searching {
+        Some(Line::from(vec![
+            Span::styled("/", Style::default().fg(theme.accent)),
+            Span::raw(view.query.value().to_string()),
+            Span::styled("█", Style::default().fg(theme.accent)),
+        ]))
+    } else if let Some(input) = &view.saving {
+        Some(Line::from(vec![
+            Span::styled("save to: ", Style::default().fg(theme.accent)),
+            Span::raw(input.value().to_string()),
+            Span::styled("█", Style::default().fg(theme.accent)),
+        ]))
+    } else {
+        view.note
+            .as_ref()
+            .map(|n| Line::styled(n.clone(), Style::default().fg(theme.muted)))
+    };
+    let body_h = inner_h.saturating_sub(usize::from(prompt.is_some()));
+    let q = view.query.value().to_lowercase();
+    let hit = Style::default()
+        .fg(theme.accent)
+        .add_modifier(Modifier::REVERSED);
+    let mut lines: Vec<Line> = view
+        .lines
+        .iter()
+        .skip(view.scroll)
+        .take(body_h)
+        .map(|l| highlighted(l, &q, hit))
+        .collect();
+    while lines.len() < body_h {
+        lines.push(Line::raw(""));
+    }
+    lines.extend(prompt);
+    let pos = if view.lines.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {}/{} ",
+            (view.scroll + 1).min(view.lines.len()),
+            view.lines.len()
+        )
+    };
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    format!(" {} ", view.title),
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title(
+                    ratatui::text::Line::styled(pos, Style::default().fg(theme.muted))
+                        .alignment(Alignment::Right),
+                )
+                .title_bottom(Span::styled(
+                    format!(" {} ", view.hints()),
+                    Style::default().fg(theme.muted),
+                )),
+        ),
+        r,
+    );
+}
+
+fn draw_copy_menu(f: &mut Frame, area: Rect, app: &AppState, cursor: usize, theme: &Theme) {
+    let n = app.table().marks_len();
+    let of = if n > 0 {
+        format!("{n} marked")
+    } else {
+        app.table()
+            .selected_id()
+            .unwrap_or("nothing selected")
+            .to_string()
+    };
+    let mut lines: Vec<Line> = vec![Line::styled(
+        format!("Copy of {of}:"),
+        theme.tone(crate::app::Tone::Muted),
+    )];
+    for (i, (_, label)) in crate::app::clip::MENU.iter().enumerate() {
+        let st = if i == cursor {
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", i + 1),
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!(" {label:<24}"), st),
+        ]));
+    }
+    let r = popup(area, 40, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .padding(Padding::horizontal(1))
+                .borders(Borders::ALL)
+                .border_type(BorderType::Rounded)
+                .border_style(Style::default().fg(theme.accent))
+                .title(Span::styled(
+                    " Copy ",
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD),
+                ))
+                .title_bottom(Span::styled(
+                    " 1-6 or Enter copy · Esc close ",
                     Style::default().fg(theme.muted),
                 )),
         ),

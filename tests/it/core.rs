@@ -384,6 +384,7 @@ async fn a_failed_identity_is_asked_again_and_the_snapshots_wait_for_it() {
 #[tokio::test]
 async fn ctrl_r_restarts_a_stalled_listing_and_its_old_pages_are_dropped() {
     use crate::driver::{Panes, fetch_req, instances_page};
+    use ec2tui::app::STALLED_SECS;
     use ec2tui::aws::{Instance, Page};
     let mut app = state(false);
     let fx = app.start();
@@ -397,7 +398,24 @@ async fn ctrl_r_restarts_a_stalled_listing_and_its_old_pages_are_dropped() {
         )
         .is_none()
     );
-    // Ctrl-r does: the user asked
+    // nor does Ctrl-r while it makes progress (a page arrived: a big fleet's listing that
+    // restarted every time would never finish)
+    let more = |id: &str| Page {
+        items: vec![Instance {
+            id: id.into(),
+            ..Default::default()
+        }],
+        next_token: Some("more".into()),
+    };
+    app.now += STALLED_SECS - 1;
+    app.update(instances_page(first, Ok(more("i-first"))));
+    app.now += STALLED_SECS - 1;
+    let fx = app.update(Event::Key(Key::ctrl('r')));
+    assert!(fetch_req(&fx, "instances", "DescribeInstances").is_none());
+    let said = &app.status.as_ref().unwrap().text;
+    assert!(said.contains("still listing (1 so far)"), "{said}");
+    // Ctrl-r restarts it once it has stalled: no page for STALLED_SECS
+    app.now += 1;
     let fx = app.update(Event::Key(Key::ctrl('r')));
     let second = fetch_req(&fx, "instances", "DescribeInstances").expect("a new listing");
     assert!(second > first);
@@ -414,6 +432,8 @@ async fn ctrl_r_restarts_a_stalled_listing_and_its_old_pages_are_dropped() {
     assert!(app.instances().get("i-late").is_none());
     app.update(instances_page(second, Ok(page("i-new"))));
     assert!(app.instances().get("i-new").is_some());
+    // the restarted listing completed without i-first: gone now
+    assert!(app.instances().get("i-first").is_none());
     assert!(
         app.status.is_none(),
         "refreshing… is gone: {:?}",
@@ -528,4 +548,115 @@ fn retain_keeps_the_table_whole() {
     c.set_filter("web-9");
     c.refresh_view();
     assert_eq!(c.rows(), 1, "the filter text follows the rows");
+}
+
+#[tokio::test]
+async fn the_periodic_refresh_is_due_a_period_after_the_last_listing_ended() {
+    use crate::driver::{fetch_req, instances_page};
+    use ec2tui::aws::Page;
+    let mut app = state(false);
+    app.refresh_secs = 30;
+    let t0 = app.now;
+    let first = fetch_req(&app.start(), "instances", "DescribeInstances").unwrap();
+    let tick = |app: &mut ec2tui::app::AppState, now: i64| {
+        fetch_req(
+            &app.update(Event::Tick { now }),
+            "instances",
+            "DescribeInstances",
+        )
+    };
+    assert!(tick(&mut app, t0).is_none());
+    // a slow listing: the period passes while it is still in flight; nothing restarts it
+    assert!(tick(&mut app, t0 + 31).is_none());
+    assert!(tick(&mut app, t0 + 62).is_none());
+    // it ends at t0 + 70: the next refresh is due 30 s after that, not on the old beat
+    app.now = t0 + 70;
+    app.update(instances_page(
+        first,
+        Ok(Page {
+            items: vec![],
+            next_token: None,
+        }),
+    ));
+    assert!(tick(&mut app, t0 + 93).is_none());
+    assert!(tick(&mut app, t0 + 99).is_none());
+    let second = tick(&mut app, t0 + 100).expect("due 30 s after the end");
+    assert!(second > first);
+    assert!(tick(&mut app, t0 + 101).is_none());
+}
+
+#[test]
+fn a_completed_refresh_removes_vanished_rows_at_once_and_keeps_selection_filter_sort_marks() {
+    use ec2tui::app::{Collection, TableOps};
+    use ec2tui::aws::Instance;
+    use ec2tui::panes::instances::{Col, InstanceRow};
+    let row = |i: u64, name: &str| {
+        InstanceRow::from(Instance {
+            id: format!("i-{i:04}"),
+            name: name.into(),
+            ..Default::default()
+        })
+    };
+    let mut c = Collection::<InstanceRow>::default();
+    c.begin(1);
+    c.apply_page(
+        1,
+        (0..10).map(|i| row(i, &format!("web-{}", 9 - i))).collect(),
+        true,
+    );
+    c.set_sort(Col::Name, true);
+    c.set_filter("web");
+    c.refresh_view();
+    c.select_id("i-0004", 5);
+    c.toggle_mark();
+    c.select_id("i-0002", 5);
+    c.toggle_mark();
+    c.select_id("i-0003", 5);
+    // a refresh: the first page lacks i-0002 and i-0007 (they vanished), the second never
+    // mentions them either; nothing disappears until the listing completes
+    c.begin(2);
+    c.apply_page(
+        2,
+        (0..5)
+            .filter(|&i| i != 2)
+            .map(|i| row(i, &format!("web-{}", 9 - i)))
+            .collect(),
+        false,
+    );
+    c.refresh_view();
+    assert_eq!(c.len(), 10, "no row vanishes mid-refresh");
+    assert!(c.is_marked("i-0002"));
+    c.apply_page(
+        2,
+        (5..10)
+            .filter(|&i| i != 7)
+            .map(|i| row(i, &format!("web-{}", 9 - i)))
+            .collect(),
+        true,
+    );
+    c.refresh_view();
+    assert_eq!(c.len(), 8);
+    assert!(c.get("i-0002").is_none() && c.get("i-0007").is_none());
+    assert_eq!(c.selected_id(), Some("i-0003"), "selection kept");
+    assert_eq!(c.filter(), "web");
+    assert_eq!(c.sort_by(), (Col::Name, true));
+    assert!(
+        c.is_marked("i-0004") && !c.is_marked("i-0002"),
+        "marks kept, vanished unmarked"
+    );
+    let names: Vec<String> = (0..c.rows())
+        .map(|p| c.row(p).unwrap().inst.name.clone())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(names, sorted);
+    // a listing interrupted by a newer one: its late pages change nothing
+    c.begin(3);
+    c.begin(4);
+    assert!(!c.apply_page(3, vec![row(99, "late")], true));
+    assert!(c.get("i-0099").is_none());
+    c.apply_page(4, (0..10).map(|i| row(i, "x")).collect(), true);
+    assert_eq!(c.len(), 10);
+    assert!(!TableOps::is_loading(&c));
 }

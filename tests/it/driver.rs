@@ -138,6 +138,8 @@ pub struct Driver<A: Ec2Api> {
     pub effects: Vec<String>,
     /// Every mutating call sent, in order.
     pub calls: Vec<Op>,
+    /// Every text put on the clipboard, in order.
+    pub clipboard: Vec<String>,
 }
 
 impl<A: Ec2Api> Driver<A> {
@@ -148,6 +150,7 @@ impl<A: Ec2Api> Driver<A> {
             journal: ec2tui::journal::Journal::none(),
             effects: Vec::new(),
             calls: Vec::new(),
+            clipboard: Vec::new(),
         }
     }
 
@@ -188,6 +191,9 @@ impl<A: Ec2Api> Driver<A> {
             self.effects.push(f.describe());
             if let Effect::Call { ops, .. } = &f {
                 self.calls.extend(ops.iter().cloned());
+            }
+            if let Effect::Clipboard(text) = &f {
+                self.clipboard.push(text.clone());
             }
             let events = Arc::new(Mutex::new(Vec::<ApiEvent>::new()));
             let to = events.clone();

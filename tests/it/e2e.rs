@@ -97,6 +97,11 @@ impl Term {
         }
     }
 
+    /// Every byte the program wrote so far.
+    pub(crate) fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
     pub(crate) fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }

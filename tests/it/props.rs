@@ -196,3 +196,100 @@ proptest! {
         prop_assert!(r.is_ok(), "{}", r.unwrap_err());
     }
 }
+
+fn row() -> impl Strategy<Value = ec2tui::panes::instances::InstanceRow> {
+    // few distinct values with shared long prefixes, mixed case and non-ASCII, so that
+    // sort keys tie and the comparison has to decide
+    let text = proptest::sample::select(vec![
+        "",
+        "a",
+        "A",
+        "web-prod-eu-west-1-0001",
+        "web-prod-eu-west-1-0002",
+        "Web-Prod-EU-west-1-0001",
+        "web-prod-eu-west-1-00010",
+        "Ünïcode-name",
+        "ünïcode-name-2",
+        "z",
+        "10.0.0.1",
+        "10.0.0.10",
+        "9.9.9.9",
+        "not-an-ip",
+    ]);
+    let ip = proptest::sample::select(vec!["", "10.0.0.1", "10.0.0.2", "9.255.0.1", "x"]);
+    (
+        "i-[0-9a-f]{3}",
+        text.clone(),
+        0..6usize,
+        text.clone(),
+        ip.clone(),
+        ip,
+        proptest::option::of(-3i64..3),
+        proptest::option::of(text),
+        proptest::option::of(any::<bool>()),
+    )
+        .prop_map(
+            |(id, name, st, ty, private, public, launched, checks, protected)| {
+                let states = [
+                    InstanceState::Pending,
+                    InstanceState::Running,
+                    InstanceState::Stopping,
+                    InstanceState::Stopped,
+                    InstanceState::ShuttingDown,
+                    InstanceState::Terminated,
+                ];
+                ec2tui::panes::instances::InstanceRow {
+                    inst: Instance {
+                        id,
+                        name: name.into(),
+                        state: states[st],
+                        instance_type: ty.into(),
+                        az: ty.into(),
+                        key_name: name.into(),
+                        private_ip: private.into(),
+                        public_ip: public.into(),
+                        launch_time: launched.map(|t| t * 1_000_000_000_000_000_000 / 3),
+                        ..Default::default()
+                    },
+                    checks: checks.map(String::from),
+                    protected,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases().min(500),
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
+
+    /// Sorting by keys (and comparing only where keys tie) orders rows exactly as the
+    /// column's comparison does, ties broken by id, in both directions.
+    #[test]
+    fn keyed_sort_orders_as_the_comparison(rows in proptest::collection::vec(row(), 0..80)) {
+        use ec2tui::app::{Collection, Resource};
+        use ec2tui::panes::instances::InstanceRow;
+        let mut rows = rows;
+        rows.sort_by(|a, b| a.inst.id.cmp(&b.inst.id));
+        rows.dedup_by(|a, b| a.inst.id == b.inst.id);
+        for &(col, _) in InstanceRow::columns() {
+            for desc in [false, true] {
+                let mut c = Collection::<InstanceRow>::default();
+                c.begin(1);
+                c.apply_page(1, rows.clone(), true);
+                c.set_sort(col, desc);
+                c.refresh_view();
+                let got: Vec<&str> = (0..c.rows()).map(|p| c.row(p).unwrap().id()).collect();
+                let mut want = rows.clone();
+                want.sort_by(|a, b| {
+                    let o = a.compare(b, col).then_with(|| a.id().cmp(b.id()));
+                    if desc { o.reverse() } else { o }
+                });
+                let want: Vec<&str> = want.iter().map(|r| r.id()).collect();
+                prop_assert_eq!(got, want, "{:?} desc={}", col, desc);
+            }
+        }
+    }
+}

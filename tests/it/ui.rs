@@ -408,6 +408,8 @@ async fn a_ten_thousand_character_name_is_cut_in_the_dialog() {
     let mut row = d.app.instances().get(&id).unwrap().clone();
     row.inst.name = "n".repeat(10_000);
     d.app.instances_mut().upsert(row);
+    // (the user is on that row: until a row is picked, the top row is the selection)
+    d.app.instances_mut().select_id(&id, 10);
     d.key(Key::char('S')).await;
     let screen = text(&render(&mut d.app, 100, 30));
     assert!(screen.contains("y/Enter confirm"), "{screen}");

@@ -287,6 +287,35 @@ def instance_refreshes() -> None:
     AutoScalingResponse.cancel_instance_refresh = cancel
 
 
+def console_output_from_tags() -> None:
+    """moto 5.2.5 answers GetConsoleOutput with one fixed sample log. Tests give an instance
+    its own console output (escape sequences and all, as consoles write them) through reserved
+    tags `ec2tui:test:console:0`, `...:1`, ...: their values, in key order, make the base64
+    output EC2 would send."""
+    from moto.core.responses import ActionResult
+    from moto.core.types import Base64EncodedString
+    from moto.core.utils import utcnow
+    from moto.ec2.responses.general import General
+
+    original = General.get_console_output
+
+    def get_console_output(self):
+        instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+        parts = sorted(
+            (t.get("key", t.get("Key")), t.get("value", t.get("Value")))
+            for t in instance.get_tags()
+            if t.get("key", t.get("Key", "")).startswith("ec2tui:test:console:")
+        )
+        if not parts:
+            return original(self)
+        encoded = "".join(v for _, v in parts)
+        return ActionResult(
+            {"InstanceId": instance.id, "Timestamp": utcnow(), "Output": Base64EncodedString(encoded)}
+        )
+
+    General.get_console_output = get_console_output
+
+
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -309,6 +338,7 @@ def main() -> None:
     launch_template_versions_like_ec2()
     member_template_versions()
     instance_refreshes()
+    console_output_from_tags()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(server.server_port, flush=True)

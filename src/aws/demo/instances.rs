@@ -12,7 +12,7 @@ use super::{
 use crate::aws::{
     ApiError, ApiResult, Attachment, BlockDevice, ImageDevice, Instance, InstanceState,
     InstanceTypeInfo, InstancesApi, LaunchSpec, Page, Subnet, Volume, clean_instance,
-    clean_multiline, clean_volume,
+    clean_multiline, clean_volume, console_text,
 };
 
 const TYPE_TABLE: &[(&str, i32, i64, bool, &str)] = &[
@@ -334,6 +334,33 @@ impl InstancesApi for DemoRegion {
         })
     }
 
+    fn list_instances_in(
+        &self,
+        zone: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
+        Box::pin(async move {
+            self.delay().await;
+            let start: usize = match next_token.as_deref() {
+                None => 0,
+                Some(t) => t.parse().map_err(|_| {
+                    ApiError::service("InvalidParameterValue", "The token is not valid")
+                })?,
+            };
+            let inner = self.lock();
+            let mut items = Vec::new();
+            let mut at = start;
+            while at < inner.fleet.len() && items.len() < self.page_size {
+                if inner.fleet[at].inst.az == zone {
+                    items.push(inner.fleet[at].inst.clone());
+                }
+                at += 1;
+            }
+            let next_token = (at < inner.fleet.len()).then(|| at.to_string());
+            Ok(Page { items, next_token })
+        })
+    }
+
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>> {
         Box::pin(async move {
             self.delay().await;
@@ -436,6 +463,39 @@ impl InstancesApi for DemoRegion {
             self.with(&id, |d, _, _| {
                 d.protected = on;
                 Ok(())
+            })
+        })
+    }
+
+    fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>> {
+        Box::pin(async move {
+            self.delay().await;
+            self.with(&id, |d, _, _| {
+                if d.inst.state == InstanceState::Pending {
+                    return Ok(None);
+                }
+                let i = &d.inst;
+                // a boot log as consoles write it: colours, CRLF, a progress line
+                let raw = format!(
+                    "[    0.000000] Linux version 6.1.112-122.189.amzn2023.{arch} (mockbuild@ip-10-0-1-1)\r\n\
+                     [    0.000000] Command line: BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz root=UUID=demo ro console=tty0 console=ttyS0,115200n8\r\n\
+                     [    1.204311] EXT4-fs (nvme0n1p1): mounted filesystem with ordered data mode\r\n\
+                     [  \x1b[32mOK\x1b[0m  ] Started \x1b[0;1;39msshd.service\x1b[0m - OpenSSH server daemon.\r\n\
+                     [  \x1b[32mOK\x1b[0m  ] Reached target \x1b[0;1;39mmulti-user.target\x1b[0m.\r\n\
+                     cloud-init[1822]: Downloading packages:  10%\rcloud-init[1822]: Downloading packages: 100%\r\n\
+                     cloud-init[1822]: Cloud-init v. 22.2.2 finished. Datasource DataSourceEc2.  Up 14.52 seconds\r\n\
+                     \r\n\
+                     Amazon Linux 2023\r\n\
+                     Kernel 6.1.112 on an {arch}\r\n\
+                     \r\n\
+                     {host} login: \x1b]0;{name}\x07\r\n\
+                     [  OK  ] state now {state}\r\n",
+                    arch = if i.architecture.is_empty() { "x86_64" } else { &i.architecture },
+                    host = i.private_dns.split('.').next().unwrap_or("ip"),
+                    name = i.name,
+                    state = i.state,
+                );
+                Ok(Some(console_text(&raw)))
             })
         })
     }

@@ -19,6 +19,7 @@ mod key_pairs;
 mod security_groups;
 mod status;
 mod storage;
+mod tags;
 mod templates;
 
 use super::{ApiError, ApiResult, BlockDevice, Image, ImageScope, Instance, InstanceState};

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use super::{PAGE_SIZE, SdkEc2, map_err, tag_spec};
 use crate::aws::{
     ApiError, ApiResult, BlockDevice, ErrorKind, Instance, InstanceState, InstanceTypeInfo,
-    InstancesApi, LaunchSpec, Page, Subnet, clean, clean_instance, clean_multiline,
+    InstancesApi, LaunchSpec, Page, Subnet, clean, clean_instance, clean_multiline, console_text,
 };
 
 /// Moves an SDK instance into ours: the strings are taken, not copied (this runs for every
@@ -94,6 +94,34 @@ impl InstancesApi for SdkEc2 {
             let out = self
                 .ec2
                 .describe_instances()
+                .max_results(PAGE_SIZE)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .map_err(map_err)?;
+            let next_token = out.next_token.filter(|t| !t.is_empty());
+            Ok(Page {
+                items: instances_of(out.reservations),
+                next_token,
+            })
+        })
+    }
+
+    fn list_instances_in(
+        &self,
+        zone: String,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
+        Box::pin(async move {
+            let out = self
+                .ec2
+                .describe_instances()
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("availability-zone")
+                        .values(zone)
+                        .build(),
+                )
                 .max_results(PAGE_SIZE)
                 .set_next_token(next_token)
                 .send()
@@ -225,6 +253,31 @@ impl InstancesApi for SdkEc2 {
                     ApiError::other(ErrorKind::Other, format!("user data is not base64: {e}"))
                 })?;
             Ok(Some(clean_multiline(&String::from_utf8_lossy(&bytes))))
+        })
+    }
+
+    fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>> {
+        Box::pin(async move {
+            let out = self
+                .ec2
+                .get_console_output()
+                .instance_id(id)
+                .latest(true)
+                .send()
+                .await
+                .map_err(map_err)?;
+            let Some(b64) = out.output().filter(|o| !o.trim().is_empty()) else {
+                return Ok(None);
+            };
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| {
+                    ApiError::other(
+                        ErrorKind::Other,
+                        format!("the console output is not base64: {e}"),
+                    )
+                })?;
+            Ok(Some(console_text(&String::from_utf8_lossy(&bytes))))
         })
     }
 

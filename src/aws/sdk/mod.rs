@@ -13,6 +13,7 @@ mod profiles;
 mod security_groups;
 mod status;
 mod storage;
+mod tags;
 mod templates;
 
 use std::path::PathBuf;

@@ -1,0 +1,161 @@
+//! Listing a region's instances faster than one `NextToken` chain: one independent chain per
+//! availability zone (the `availability-zone` filter), a bounded number of requests in
+//! flight, pages handed over as they arrive. Where partitioning is refused or looks
+//! inconsistent, one chain over the whole region, as before.
+
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use super::{ApiError, ApiResult, Ec2Api, Instance, Page};
+
+/// Requests in flight at once across the chains.
+pub const REQUESTS_AT_ONCE: usize = 4;
+
+/// How a partitioned listing went (for tests and the log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Partition {
+    /// One chain per zone, these zones.
+    Zones(Vec<String>),
+    /// One chain over the region, and why.
+    Single(String),
+}
+
+/// Lists every instance of the region, handing each page to `emit` as it arrives; the last
+/// page handed over (and only it) has no `next_token`. A failed zone fails the whole
+/// listing (its error names the zone; no silently partial fleet). Stops early when `emit`
+/// returns false (nobody listens any more): the chains still running are dropped.
+pub async fn list_instances(
+    api: Arc<dyn Ec2Api>,
+    mut emit: impl FnMut(ApiResult<Page<Instance>>) -> bool + Send,
+) -> Partition {
+    let zones = match api.availability_zones().await {
+        Ok(z) if z.len() > 1 => z,
+        Ok(z) => {
+            single(&*api, &mut emit).await;
+            return Partition::Single(format!("{} zone(s)", z.len()));
+        }
+        Err(e) => {
+            single(&*api, &mut emit).await;
+            return Partition::Single(format!("zones not listed: {}", e.describe()));
+        }
+    };
+    match chains(&api, &zones, &mut emit).await {
+        Ok(()) => Partition::Zones(zones),
+        Err(why) => {
+            single(&*api, &mut emit).await;
+            Partition::Single(why)
+        }
+    }
+}
+
+/// The whole region as one chain.
+async fn single(
+    api: &dyn Ec2Api,
+    emit: &mut (impl FnMut(ApiResult<Page<Instance>>) -> bool + Send),
+) {
+    let mut token = None;
+    loop {
+        let result = api.list_instances(token.take()).await;
+        let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+        let end = next.is_none();
+        if !emit(result) || end {
+            return;
+        }
+        token = next;
+    }
+}
+
+/// One chain per zone. `Err(why)` when partitioning must give way to one chain (nothing
+/// final was emitted then); a failed zone is emitted as the listing's error and is `Ok`.
+async fn chains(
+    api: &Arc<dyn Ec2Api>,
+    zones: &[String],
+    emit: &mut (impl FnMut(ApiResult<Page<Instance>>) -> bool + Send),
+) -> Result<(), String> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<(usize, bool, ApiResult<Page<Instance>>)>();
+    let gate = Arc::new(Semaphore::new(REQUESTS_AT_ONCE));
+    // dropped on return: every chain still running is aborted
+    let mut tasks = JoinSet::new();
+    for (z, zone) in zones.iter().enumerate() {
+        let (api, tx, gate, zone) = (api.clone(), tx.clone(), gate.clone(), zone.clone());
+        tasks.spawn(async move {
+            let mut token = None;
+            let mut first = true;
+            loop {
+                let result = {
+                    let Ok(_permit) = gate.acquire().await else {
+                        return;
+                    };
+                    api.list_instances_in(zone.clone(), token.take()).await
+                };
+                let next = result.as_ref().ok().and_then(|p| p.next_token.clone());
+                let end = next.is_none();
+                if tx.send((z, first, result)).is_err() || end {
+                    return;
+                }
+                first = false;
+                token = next;
+            }
+        });
+    }
+    drop(tx);
+    let mut running = zones.len();
+    // the page that ends the last chain is the listing's last page; each page is held
+    // until the next arrives, so the last one can be told apart
+    let mut held: Option<Page<Instance>> = None;
+    while let Some((z, first, result)) = rx.recv().await {
+        let page = match result {
+            Ok(page) => page,
+            Err(e) if first && refused(&e) => {
+                return Err(format!(
+                    "zone {} refused the filter: {}",
+                    zones[z],
+                    e.describe()
+                ));
+            }
+            Err(e) => {
+                let e = ApiError {
+                    message: format!("zone {}: {}", zones[z], e.message),
+                    ..e
+                };
+                emit(Err(e));
+                return Ok(());
+            }
+        };
+        if let Some(stray) = page.items.iter().find(|i| i.az != zones[z]) {
+            return Err(format!(
+                "{} ({}) came back in the listing of zone {}",
+                stray.id, stray.az, zones[z]
+            ));
+        }
+        if page.next_token.is_none() {
+            running -= 1;
+        }
+        if let Some(mut p) = held.replace(page) {
+            p.next_token = Some(String::new());
+            if !emit(Ok(p)) {
+                return Ok(());
+            }
+        }
+        if running == 0 {
+            if let Some(mut p) = held.take() {
+                p.next_token = None;
+                emit(Ok(p));
+            }
+            return Ok(());
+        }
+    }
+    // every sender gone without every chain ending: a chain's task died
+    Err("a zone's listing ended without its last page".into())
+}
+
+/// The service refused the partition itself (the filter), not the caller or the network.
+fn refused(e: &ApiError) -> bool {
+    e.code.as_deref().is_some_and(|c| {
+        c.starts_with("InvalidParameter")
+            || c.starts_with("InvalidFilter")
+            || c.starts_with("Unsupported")
+    })
+}
