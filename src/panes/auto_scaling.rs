@@ -466,7 +466,24 @@ pub const F_MAX: &str = "Max";
 pub const F_TEMPLATE: &str = "Launch template";
 pub const F_VERSION: &str = "Version";
 pub const F_MIN_HEALTHY: &str = "Minimum healthy %";
-pub const F_FORCE: &str = "Also terminate its instances";
+/// The start of the delete form's toggle: "Also terminate its 4 instances".
+pub const F_FORCE: &str = "Also terminate its";
+
+/// "Also terminate its 4 instances": form labels are static, so each count's label is made
+/// once and kept (a few, whatever the session does).
+fn force_label(n: usize) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static LABELS: OnceLock<Mutex<HashMap<usize, &'static str>>> = OnceLock::new();
+    let mut m = LABELS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    m.entry(n).or_insert_with(|| {
+        Box::leak(
+            format!("{F_FORCE} {n} instance{}", if n == 1 { "" } else { "s" }).into_boxed_str(),
+        )
+    })
+}
 pub const F_CONFIRM: &str = super::F_DELETE;
 pub const F_START: &str = "Start";
 pub const F_USER_DATA: &str = "User data (text, or @path)";
@@ -920,11 +937,10 @@ impl AutoScalingPane {
                 .collect();
         let mut fields = vec![];
         if !members.is_empty() {
-            fields.push(Field::toggle(F_FORCE, false).with_help(format!(
-                "terminates {} instance{} (ForceDelete)",
-                members.len(),
-                if members.len() == 1 { "" } else { "s" }
-            )));
+            fields.push(
+                Field::toggle(force_label(members.len()), false)
+                    .with_help("ForceDelete: the instances listed above are terminated"),
+            );
         }
         fields.push(Field::text(F_CONFIRM, ""));
         let mut form = Form::new(format!("Delete group {}", r.g.name), fields);
@@ -1039,12 +1055,17 @@ impl AutoScalingPane {
                 })
             }
             AsgForm::Delete { group, members } => {
-                let force = form.index_of(F_FORCE).is_some() && form.field(F_FORCE).on();
+                let force = form
+                    .fields
+                    .iter()
+                    .find(|f| f.label.starts_with(F_FORCE))
+                    .is_some_and(Field::on);
                 if !members.is_empty() && !force {
                     return cx.form_error(format!(
-                        "{group} has {} instance{}: tick \"{F_FORCE}\" to delete it with them (nothing was sent)",
+                        "{group} has {} instance{}: tick \"{}\" to delete it with them (nothing was sent)",
                         members.len(),
-                        if members.len() == 1 { "" } else { "s" }
+                        if members.len() == 1 { "" } else { "s" },
+                        force_label(members.len())
                     ));
                 }
                 if form.field(F_CONFIRM).get() != "delete" {

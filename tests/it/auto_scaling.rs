@@ -422,13 +422,13 @@ async fn delete_refusals_before_any_call() {
     d.keys("delete").await;
     d.key(Key::ctrl('s')).await;
     assert!(
-        form_text(&d).contains("tick \"Also terminate its instances\""),
+        form_text(&d).contains("tick \"Also terminate its 3 instances\""),
         "{}",
         form_text(&d)
     );
     assert!(d.calls.is_empty(), "{:?}", d.calls);
     assert_eq!(members_seen_by(&a, "ci-del").await.len(), 3);
-    focus_field(&mut d, "Also terminate its instances").await;
+    focus_field(&mut d, "Also terminate its 3 instances").await;
     d.keys(" ").await;
     d.key(Key::ctrl('s')).await;
     assert!(d.app.dialog.is_none(), "{}", form_text(&d));
