@@ -1413,6 +1413,23 @@ impl AppState {
     }
 
     fn on_dialog_key(&mut self, k: Key) -> Vec<Effect> {
+        // a pane's details view: its pane may handle the key first (a list inside it)
+        if let Some(Dialog::Details { pane, id, .. }) = &self.s.dialog {
+            let (pane, id) = (*pane, id.clone());
+            if let Some(i) = self.index_of(pane) {
+                let mut handled = false;
+                let fx = self.with(i, |p, cx| match p.on_details_key(&id, k, cx) {
+                    Some(fx) => {
+                        handled = true;
+                        fx
+                    }
+                    None => Vec::new(),
+                });
+                if handled {
+                    return fx;
+                }
+            }
+        }
         let Some(dialog) = self.s.dialog.as_mut() else {
             return vec![];
         };

@@ -4,7 +4,7 @@
 use std::any::Any;
 
 use super::clip::CopyWhat;
-use super::keys::{ActionSpec, PaneId};
+use super::keys::{ActionSpec, Key, PaneId};
 use super::table::{Load, TableOps, Tone};
 use super::{Confirm, Cx, Dialog, Effect, FormEvent, FormTag, Shared};
 use crate::aws::{ApiResult, AsAny, Op, Outcome};
@@ -122,6 +122,13 @@ impl Lines {
         self.view.lines.push(spans);
         self
     }
+    /// How many lines so far.
+    pub fn len(&self) -> usize {
+        self.view.lines.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.view.lines.is_empty()
+    }
     pub fn done(&mut self) -> DetailsView {
         std::mem::take(&mut self.view)
     }
@@ -177,6 +184,11 @@ pub trait Pane: AsAny {
     }
     /// The details view of one of its rows.
     fn details(&self, _id: &str, _s: &Shared) -> Option<DetailsView> {
+        None
+    }
+    /// A key pressed while the details view of its row `id` is open, before the view's own
+    /// keys (scroll, close): `Some` when the pane handled it (a list inside the details).
+    fn on_details_key(&mut self, _id: &str, _key: Key, _cx: &mut Cx) -> Option<Vec<Effect>> {
         None
     }
     /// A result of one of its fetches.

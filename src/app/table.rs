@@ -30,11 +30,23 @@ pub struct Column {
     pub width: u16,
     /// Lowest width before the column is dropped.
     pub min: u16,
+    /// Not shown while every visible cell of it is empty (a column few rows fill).
+    pub hide_empty: bool,
 }
 
 impl Column {
     pub const fn new(title: &'static str, width: u16, min: u16) -> Self {
-        Self { title, width, min }
+        Self {
+            title,
+            width,
+            min,
+            hide_empty: false,
+        }
+    }
+    /// Not shown while every visible cell of it is empty.
+    pub const fn hide_empty(mut self) -> Self {
+        self.hide_empty = true;
+        self
     }
 }
 

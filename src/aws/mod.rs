@@ -4,6 +4,7 @@
 //! Only `sdk/` knows aws-sdk-ec2. Every string that enters a domain type passes through
 //! [`clean`], so nothing from AWS can reach the terminal with control characters in it.
 
+mod autoscaling;
 pub mod demo;
 mod key_pairs;
 pub mod listing;
@@ -11,19 +12,29 @@ pub mod op;
 mod ports;
 pub mod sdk;
 mod security_groups;
+mod templates;
 
+pub use autoscaling::{
+    AutoScalingGroup, GROUP_TAG, GroupMember, InstanceRefresh, LaunchConfiguration,
+    ScalingActivity, TemplateRef, clean_activity, clean_group, clean_launch_configuration,
+    clean_refresh,
+};
 pub use key_pairs::{KeyPair, NewKeyPair, clean_key_pair, public_key_type};
 pub use ports::{
-    AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-    StorageApi, TagsApi,
+    AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, LaunchTemplatesApi,
+    SecurityGroupsApi, StatusApi, StorageApi, TagsApi,
 };
 pub use security_groups::{Rule, RuleSource, SecurityGroup, clean_security_group};
+pub use templates::{
+    LaunchTemplate, TemplateData, TemplateSpec, TemplateVersion, clean_template,
+    clean_template_data, clean_version,
+};
 
 /// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
 pub mod prelude {
     pub use super::{
-        AccountApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi, SecurityGroupsApi, StatusApi,
-        StorageApi, TagsApi,
+        AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi,
+        LaunchTemplatesApi, SecurityGroupsApi, StatusApi, StorageApi, TagsApi,
     };
 }
 

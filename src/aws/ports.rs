@@ -9,9 +9,10 @@
 use futures::future::BoxFuture;
 
 use super::{
-    ApiResult, Identity, Image, ImageScope, ImageSpec, Instance, InstanceStatus, InstanceTypeInfo,
-    KeyPair, LaunchSpec, NewKeyPair, Page, RegionInfo, SecurityGroup, Snapshot, Subnet, Volume,
-    VolumeSpec,
+    ApiResult, AutoScalingGroup, Identity, Image, ImageScope, ImageSpec, Instance, InstanceRefresh,
+    InstanceStatus, InstanceTypeInfo, KeyPair, LaunchConfiguration, LaunchSpec, LaunchTemplate,
+    NewKeyPair, Page, RegionInfo, ScalingActivity, SecurityGroup, Snapshot, Subnet, TemplateData,
+    TemplateSpec, TemplateVersion, Volume, VolumeSpec,
 };
 
 /// Who is calling, and where: STS and the region/zone catalogue.
@@ -175,6 +176,103 @@ pub trait SecurityGroupsApi: Send + Sync {
     ) -> BoxFuture<'_, ApiResult<Page<SecurityGroup>>>;
 }
 
+/// Launch templates and their versions.
+pub trait LaunchTemplatesApi: Send + Sync {
+    /// One page of `DescribeLaunchTemplates`.
+    fn list_launch_templates(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<LaunchTemplate>>>;
+    /// Every version of a template (`DescribeLaunchTemplateVersions`, all pages), newest first.
+    fn template_versions(
+        &self,
+        template_id: String,
+    ) -> BoxFuture<'_, ApiResult<Vec<TemplateVersion>>>;
+    /// `CreateLaunchTemplate`; returns the new template.
+    fn create_launch_template(
+        &self,
+        name: String,
+        spec: TemplateSpec,
+    ) -> BoxFuture<'_, ApiResult<LaunchTemplate>>;
+    /// `CreateLaunchTemplateVersion` from `source` (its other settings are kept); returns the
+    /// new version's number.
+    fn create_template_version(
+        &self,
+        template_id: String,
+        source: Option<i64>,
+        spec: TemplateSpec,
+    ) -> BoxFuture<'_, ApiResult<i64>>;
+    /// `ModifyLaunchTemplate`: makes `version` the default.
+    fn set_default_version(
+        &self,
+        template_id: String,
+        version: i64,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `GetLaunchTemplateData` of an instance.
+    fn template_data_of(&self, instance_id: String) -> BoxFuture<'_, ApiResult<TemplateData>>;
+    /// `DeleteLaunchTemplateVersions`: fails when EC2 refuses any of them.
+    fn delete_template_versions(
+        &self,
+        template_id: String,
+        versions: Vec<i64>,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `DeleteLaunchTemplate`, with all its versions.
+    fn delete_launch_template(&self, template_id: String) -> BoxFuture<'_, ApiResult<()>>;
+}
+
+/// Auto Scaling (its own service and client): groups, their activities and instance
+/// refreshes, and the legacy launch configurations.
+pub trait AutoScalingApi: Send + Sync {
+    /// One page of `DescribeAutoScalingGroups`.
+    fn list_groups(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<AutoScalingGroup>>>;
+    /// Groups by name (`DescribeAutoScalingGroups`); a name that does not exist is left out.
+    fn describe_groups(
+        &self,
+        names: Vec<String>,
+    ) -> BoxFuture<'_, ApiResult<Vec<AutoScalingGroup>>>;
+    /// The most recent scaling activities of a group, newest first.
+    fn activities(&self, group: String) -> BoxFuture<'_, ApiResult<Vec<ScalingActivity>>>;
+    /// The instance refreshes of a group, newest first (`DescribeInstanceRefreshes`).
+    fn refreshes(&self, group: String) -> BoxFuture<'_, ApiResult<Vec<InstanceRefresh>>>;
+    /// `UpdateAutoScalingGroup` with min, desired and max.
+    fn set_capacity(
+        &self,
+        group: String,
+        min: i32,
+        desired: i32,
+        max: i32,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `UpdateAutoScalingGroup` with a launch template (by id) and version.
+    fn set_group_template(
+        &self,
+        group: String,
+        template_id: String,
+        version: String,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `TerminateInstanceInAutoScalingGroup`: with `decrement`, the group's desired capacity
+    /// goes down by one; without, the group launches a replacement.
+    fn terminate_in_group(
+        &self,
+        instance_id: String,
+        decrement: bool,
+    ) -> BoxFuture<'_, ApiResult<()>>;
+    /// `StartInstanceRefresh`; returns its id.
+    fn start_refresh(&self, group: String, min_healthy: i32) -> BoxFuture<'_, ApiResult<String>>;
+    /// `CancelInstanceRefresh`; returns the id of the refresh cancelled.
+    fn cancel_refresh(&self, group: String) -> BoxFuture<'_, ApiResult<String>>;
+    /// `DeleteAutoScalingGroup`; with `force`, its instances are terminated too.
+    fn delete_group(&self, group: String, force: bool) -> BoxFuture<'_, ApiResult<()>>;
+    /// One page of `DescribeLaunchConfigurations`.
+    fn list_launch_configurations(
+        &self,
+        next_token: Option<String>,
+    ) -> BoxFuture<'_, ApiResult<Page<LaunchConfiguration>>>;
+    fn delete_launch_configuration(&self, name: String) -> BoxFuture<'_, ApiResult<()>>;
+}
+
 /// Tags of any EC2 resource (instances, images, volumes, snapshots, key pairs, groups).
 pub trait TagsApi: Send + Sync {
     /// `CreateTags`: adds or changes these tags on every resource.
@@ -197,6 +295,8 @@ pub trait Ec2Api:
     + StatusApi
     + KeyPairsApi
     + SecurityGroupsApi
+    + LaunchTemplatesApi
+    + AutoScalingApi
     + TagsApi
     + Send
     + Sync
@@ -212,6 +312,8 @@ impl<T> Ec2Api for T where
         + StatusApi
         + KeyPairsApi
         + SecurityGroupsApi
+        + LaunchTemplatesApi
+        + AutoScalingApi
         + TagsApi
         + Send
         + Sync

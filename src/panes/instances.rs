@@ -56,6 +56,7 @@ pub enum Col {
     Key,
     Checks,
     Launched,
+    Group,
     Protection,
 }
 
@@ -63,6 +64,7 @@ const COLUMNS: &[(Col, Column)] = &[
     (Col::Name, Column::new("Name", 24, 12)),
     (Col::Id, Column::new("Instance ID", 19, 19)),
     (Col::State, Column::new("State", 13, 10)),
+    (Col::Group, Column::new("ASG", 16, 6).hide_empty()),
     (Col::Type, Column::new("Type", 11, 9)),
     (Col::Az, Column::new("AZ", 11, 10)),
     (Col::PrivateIp, Column::new("Private IP", 15, 11)),
@@ -72,6 +74,14 @@ const COLUMNS: &[(Col, Column)] = &[
     (Col::Launched, Column::new("Launched", 8, 8)),
     (Col::Protection, Column::new("Prot", 4, 4)),
 ];
+
+/// The Auto Scaling group an instance belongs to (its `aws:autoscaling:groupName` tag).
+pub fn group_of(i: &Instance) -> Option<&str> {
+    i.tags
+        .iter()
+        .find(|(k, _)| k == crate::aws::GROUP_TAG)
+        .map(|(_, v)| v.as_str())
+}
 
 pub fn state_tone(s: InstanceState) -> Tone {
     match s {
@@ -120,6 +130,7 @@ impl Resource for InstanceRow {
                 Some(c) => (c.to_string(), Tone::Bad),
             },
             Col::Launched => (age(i.launch_time, now), Tone::Normal),
+            Col::Group => (group_of(i).unwrap_or_default().to_string(), Tone::Accent),
             Col::Protection => match self.protected {
                 Some(true) => ("[P]".into(), Tone::Accent),
                 Some(false) => (String::new(), Tone::Normal),
@@ -143,6 +154,7 @@ impl Resource for InstanceRow {
             Col::Checks => self.checks.cmp(&other.checks),
             // ascending means oldest first, as in the web console
             Col::Launched => a.launch_time.cmp(&b.launch_time),
+            Col::Group => group_of(a).cmp(&group_of(b)),
             Col::Protection => self.protected.cmp(&other.protected),
         }
     }
@@ -161,6 +173,7 @@ impl Resource for InstanceRow {
             // status checks are fetched for the rows on screen only: compared
             Col::Checks => return None,
             Col::Launched => key_num(i.launch_time),
+            Col::Group => key_bytes(group_of(i).unwrap_or_default(), level),
             Col::Protection => key_num(self.protected.map(i64::from)),
         })
     }
@@ -429,6 +442,18 @@ const ACTIONS: &[ActionSpec] = &[
     )
     .mutating(),
     ActionSpec::new("launch_more", "launch more like this", "launch-more").mutating(),
+    ActionSpec::new(
+        "create_template",
+        "create a launch template from the instance",
+        "template",
+    )
+    .mutating(),
+    ActionSpec::new(
+        "terminate_in_group",
+        "terminate in its Auto Scaling group, lowering desired",
+        "terminate in group",
+    )
+    .mutating(),
     ActionSpec::new("ssm", "connect: SSM session (aws ssm start-session)", "ssm"),
     ActionSpec::new("ssh", "connect: SSH (public address, else private)", "ssh"),
     ActionSpec::new(
@@ -859,18 +884,48 @@ impl Pane for InstancesPane {
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
         match name {
-            "create_image" | "launch_more" => {
+            "terminate_in_group" => {
+                self.list.refresh_view();
+                let members: Vec<(Target, String)> = self
+                    .list
+                    .targets()
+                    .iter()
+                    .filter_map(|r| {
+                        group_of(&r.inst).map(|g| {
+                            (
+                                Target::new(r.inst.id.clone(), r.inst.name.clone()),
+                                g.to_string(),
+                            )
+                        })
+                    })
+                    .collect();
+                if members.is_empty() {
+                    cx.error("no Auto Scaling member selected (their Auto Scaling column names the group)");
+                    return vec![];
+                }
+                cx.send(
+                    super::auto_scaling::ID,
+                    super::auto_scaling::TerminateInGroupOf(members),
+                );
+                vec![]
+            }
+            "create_image" | "launch_more" | "create_template" => {
                 self.list.refresh_view();
                 let Some(inst) = self.list.selected().map(|r| r.inst.clone()) else {
-                    cx.error(if name == "create_image" {
-                        "no instance selected to create an image of"
-                    } else {
-                        "no instance selected to launch more like"
+                    cx.error(match name {
+                        "create_image" => "no instance selected to create an image of",
+                        "create_template" => "no instance selected to make a template of",
+                        _ => "no instance selected to launch more like",
                     });
                     return vec![];
                 };
                 if name == "create_image" {
                     cx.send(super::images::ID, super::images::CreateImageOf(inst));
+                } else if name == "create_template" {
+                    cx.send(
+                        super::templates::ID,
+                        super::templates::CreateTemplateFrom(inst),
+                    );
                 } else {
                     cx.send(super::images::ID, super::images::LaunchLike(inst));
                 }
@@ -1013,7 +1068,7 @@ impl Pane for InstancesPane {
         Some(v.done())
     }
 
-    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
+    fn confirm_body(&self, c: &Confirm, s: &Shared) -> ConfirmView {
         let calls: Vec<&InstanceCall> = c.ops.iter().filter_map(|o| o.get()).collect();
         let Some(verb) = calls.first().map(|c| c.verb) else {
             return ConfirmView::default();
@@ -1022,6 +1077,7 @@ impl Pane for InstancesPane {
         let n = calls.len();
         let mut items: Vec<Line> = Vec::new();
         let (mut protected, mut unknown, mut deleted, mut kept) = (0, 0, 0, 0);
+        let mut members: Vec<String> = Vec::new();
         for t in calls.iter().map(|c| &c.target) {
             let row = self.list.get(&t.id);
             let state = row.map(|r| r.inst.state.as_str()).unwrap_or("?");
@@ -1042,6 +1098,22 @@ impl Pane for InstancesPane {
                 }
             }
             items.push(vec![(line, tone)]);
+            if let Some(g) = row.and_then(|r| group_of(&r.inst))
+                && matches!(verb, Verb::Stop | Verb::ForceStop | Verb::Terminate)
+            {
+                members.push(g.to_string());
+                items.push(vec![(
+                    format!(
+                        "      member of Auto Scaling group {g}: the group will replace it{}",
+                        if destructive {
+                            ""
+                        } else {
+                            " (a stopped member is unhealthy)"
+                        }
+                    ),
+                    Tone::Warn,
+                )]);
+            }
             if destructive && let Some(r) = row {
                 // a protected instance's volumes stay where they are
                 let goes = r.protected != Some(true);
@@ -1082,10 +1154,27 @@ impl Pane for InstancesPane {
         } else {
             Tone::Normal
         };
+        let mut tail = vec![vec![(verb.consequence().to_string(), tone)]];
+        if !members.is_empty() {
+            members.sort();
+            members.dedup();
+            let key = s
+                .keymap
+                .named(ID, "terminate_in_group")
+                .and_then(|a| s.keymap.key_for(&crate::app::Keymap::scopes(ID), a))
+                .map_or("X".to_string(), |k| k.to_string());
+            tail.push(vec![(
+                format!(
+                    "Auto Scaling ({}) launches a replacement for each member. To remove members for good: Esc, then {key} (terminate in group, lowering desired).",
+                    members.join(", ")
+                ),
+                Tone::Warn,
+            )]);
+        }
         ConfirmView {
             summary: vec![vec![(summary, Tone::Normal)]],
             items,
-            tail: vec![vec![(verb.consequence().to_string(), tone)]],
+            tail,
         }
     }
 

@@ -3,6 +3,7 @@
 //! The registry below is the one list of panes: the core, the keymap, the command line, the
 //! number keys, help and footer all come from it.
 
+pub mod auto_scaling;
 pub mod connect;
 pub mod events;
 pub mod images;
@@ -10,9 +11,12 @@ pub mod instances;
 pub mod journal;
 pub mod key_pairs;
 pub mod launch;
+pub mod launch_configs;
 pub mod messages;
+pub mod rollout;
 pub mod security_groups;
 pub mod snapshots;
+pub mod templates;
 pub mod volumes;
 
 use std::collections::BTreeMap;
@@ -65,6 +69,9 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(key_pairs::KeyPairsPane::default()),
         Box::new(messages::MessagesPane::default()),
         Box::new(security_groups::SecurityGroupsPane::default()),
+        Box::new(templates::TemplatesPane::default()),
+        Box::new(auto_scaling::AutoScalingPane::default()),
+        Box::new(launch_configs::LaunchConfigsPane::default()),
     ]
 }
 

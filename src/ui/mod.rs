@@ -218,9 +218,13 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 /// content (or its title), so empty columns shrink and long codes and descriptions get the
 /// room; `want` gives those widths (None: the column's preferred width). When short of room,
 /// columns are dropped from the right until their minimums fit, then the columns with the
-/// most slack are shrunk first. Returns (column index, width) of the columns shown.
+/// most slack are shrunk first; a column that hides when empty is left out while it is.
+/// Returns (column index, width) of the columns shown.
 pub fn fit_columns(cols: &[Column], want: &[Option<u16>], avail: u16) -> Vec<(usize, u16)> {
-    let mut shown: Vec<usize> = (0..cols.len()).collect();
+    // a column that hides when empty is left out while no visible cell fills it
+    let mut shown: Vec<usize> = (0..cols.len())
+        .filter(|&i| !(cols[i].hide_empty && want.get(i).copied().flatten() == Some(0)))
+        .collect();
     let width = |i: usize| -> u16 {
         match want.get(i).copied().flatten() {
             // the title and its sort arrow always fit

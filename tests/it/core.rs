@@ -284,6 +284,143 @@ fn every_op() -> Vec<(Op, &'static str, bool)> {
             true,
         ),
     ]
+    .into_iter()
+    .chain(autoscaling_ops())
+    .collect()
+}
+
+/// The launch template, Auto Scaling and launch configuration calls.
+fn autoscaling_ops() -> Vec<(Op, &'static str, bool)> {
+    use ec2tui::aws::{TemplateData, TemplateSpec};
+    use ec2tui::panes::auto_scaling::{
+        CancelRefresh, DeleteGroup, SetCapacity, SetGroupTemplate, StartRefresh, TerminateInGroup,
+    };
+    use ec2tui::panes::launch_configs::DeleteLaunchConfiguration;
+    use ec2tui::panes::templates::{
+        CreateTemplate, CreateTemplateFromInstance, CreateTemplateVersion, DeleteTemplate,
+        DeleteTemplateVersions, SetDefaultVersion,
+    };
+    let spec = TemplateSpec {
+        description: "d".into(),
+        data: TemplateData {
+            image_id: "ami-1".into(),
+            ..Default::default()
+        },
+    };
+    let t = ec2tui::app::Target::new("i-1", "web");
+    vec![
+        (
+            Op::new(CreateTemplateVersion {
+                template_id: "lt-1".into(),
+                template_name: "web".into(),
+                source: Some(1),
+                spec: spec.clone(),
+                make_default: true,
+            }),
+            "CreateLaunchTemplateVersion",
+            false,
+        ),
+        (
+            Op::new(SetDefaultVersion {
+                template_id: "lt-1".into(),
+                template_name: "web".into(),
+                version: 2,
+            }),
+            "ModifyLaunchTemplate",
+            false,
+        ),
+        (
+            Op::new(CreateTemplateFromInstance {
+                instance: t.clone(),
+                name: "web-t".into(),
+                description: String::new(),
+            }),
+            "CreateLaunchTemplate",
+            false,
+        ),
+        (
+            Op::new(CreateTemplate {
+                name: "web-t".into(),
+                spec,
+                from: "launch configuration lc".into(),
+            }),
+            "CreateLaunchTemplate",
+            false,
+        ),
+        (
+            Op::new(DeleteTemplateVersions {
+                template_id: "lt-1".into(),
+                template_name: "web".into(),
+                versions: vec![1],
+            }),
+            "DeleteLaunchTemplateVersions",
+            true,
+        ),
+        (
+            Op::new(DeleteTemplate {
+                template_id: "lt-1".into(),
+                template_name: "web".into(),
+            }),
+            "DeleteLaunchTemplate",
+            true,
+        ),
+        (
+            Op::new(SetCapacity {
+                group: "g".into(),
+                min: 1,
+                desired: 2,
+                max: 3,
+            }),
+            "UpdateAutoScalingGroup",
+            false,
+        ),
+        (
+            Op::new(SetGroupTemplate {
+                group: "g".into(),
+                template_id: "lt-1".into(),
+                template_name: "web".into(),
+                version: "$Latest".into(),
+            }),
+            "UpdateAutoScalingGroup",
+            false,
+        ),
+        (
+            Op::new(TerminateInGroup {
+                instance: t,
+                group: "g".into(),
+                decrement: false,
+            }),
+            "TerminateInstanceInAutoScalingGroup",
+            true,
+        ),
+        (
+            Op::new(StartRefresh {
+                group: "g".into(),
+                min_healthy: 90,
+            }),
+            "StartInstanceRefresh",
+            false,
+        ),
+        (
+            Op::new(CancelRefresh { group: "g".into() }),
+            "CancelInstanceRefresh",
+            false,
+        ),
+        (
+            Op::new(DeleteGroup {
+                group: "g".into(),
+                force: true,
+                instances: vec!["i-1".into()],
+            }),
+            "DeleteAutoScalingGroup",
+            true,
+        ),
+        (
+            Op::new(DeleteLaunchConfiguration { name: "lc".into() }),
+            "DeleteLaunchConfiguration",
+            true,
+        ),
+    ]
 }
 
 #[test]

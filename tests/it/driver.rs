@@ -182,8 +182,20 @@ impl<A: Ec2Api> Driver<A> {
     }
 
     /// Runs effects inline and feeds their results back, until nothing is left to do.
-    pub async fn run(&mut self, mut fx: Vec<Effect>) {
+    pub async fn run(&mut self, fx: Vec<Effect>) {
+        let rest = self.run_until(fx, |_| false).await;
+        debug_assert!(rest.is_empty());
+    }
+
+    /// Like `run`, but stops once an effect for which `stop` holds has run and its results
+    /// were handed back; returns the effects still to run (to interleave keys with a flow).
+    pub async fn run_until(
+        &mut self,
+        mut fx: Vec<Effect>,
+        mut stop: impl FnMut(&Effect) -> bool,
+    ) -> Vec<Effect> {
         while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
+            let hit = stop(&f);
             self.effects.push(f.describe());
             if let Effect::Call { ops, .. } = &f {
                 self.calls.extend(ops.iter().cloned());
@@ -216,7 +228,11 @@ impl<A: Ec2Api> Driver<A> {
             for e in events {
                 fx.extend(self.app.update(Event::Api(e)));
             }
+            if hit {
+                return fx;
+            }
         }
+        fx
     }
 
     pub async fn key(&mut self, k: Key) {

@@ -507,3 +507,109 @@ async fn a_form_list_is_moved_with_j() {
     let images = c.describe_images().owners("self").send().await.unwrap();
     assert!(images.images().is_empty(), "nothing was created");
 }
+
+/// Seed 002's workflow end to end in the real binary: new user data for a group, a new
+/// template version, the group switched to it, every member replaced one at a time; checked
+/// by separate EC2 and Auto Scaling clients, and in the journal on disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_rollout_replaces_every_member() {
+    use base64::Engine;
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let a = crate::moto_autoscaling::asg_client(&moto).await;
+    let ami = some_ami(&c).await;
+    let lt =
+        crate::templates::make_template(&c, "e2e-seed-lt", &ami, "#!/bin/bash\necho v1\n").await;
+    crate::moto_autoscaling::make_group(&a, "e2e-seed", &lt, "1", (1, 3, 5)).await;
+    let originals = crate::moto_autoscaling::members_seen_by(&a, "e2e-seed").await;
+    let home = scratch("seed");
+    let mut t = tokio::task::block_in_place(|| Term::spawn(&moto, &home, &[]));
+    tokio::task::block_in_place(|| {
+        t.wait_for("Instances (3)", 60);
+        t.send(":asg\r");
+        t.wait_for("e2e-seed", 10);
+        t.send("u");
+        t.wait_for("New user data for e2e-seed", 10);
+        t.send("\x15#!/bin/bash\recho seed\r"); // Ctrl-u, then the new user data
+        t.send("\x13"); // Ctrl-s
+        t.wait_for("rollout done: 3 replaced", 60);
+    });
+    let members = crate::moto_autoscaling::members_seen_by(&a, "e2e-seed").await;
+    assert_eq!(members.len(), 3);
+    let out = a
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names("e2e-seed")
+        .send()
+        .await
+        .unwrap();
+    let g = &out.auto_scaling_groups()[0];
+    assert_eq!(g.desired_capacity(), Some(3));
+    assert_eq!(g.launch_template().and_then(|t| t.version()), Some("2"));
+    let running: Vec<String> = instances_now(&c)
+        .await
+        .iter()
+        .filter(|i| i.state().and_then(|s| s.name()).map(|n| n.as_str()) == Some("running"))
+        .filter_map(|i| i.instance_id().map(str::to_string))
+        .collect();
+    for m in &members {
+        assert!(!originals.contains(m));
+        let out = c
+            .describe_instance_attribute()
+            .instance_id(m)
+            .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+            .send()
+            .await
+            .unwrap();
+        let b = out.user_data().and_then(|u| u.value()).unwrap_or_default();
+        let text = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "#!/bin/bash\necho seed\n");
+    }
+    for o in &originals {
+        assert!(!running.contains(o), "{o} still running");
+    }
+    // every step is in the journal on disk
+    let mut journal = String::new();
+    for e in walk(&home.join("data")) {
+        journal.push_str(&std::fs::read_to_string(e).unwrap_or_default());
+    }
+    for op in [
+        "CreateLaunchTemplateVersion",
+        "UpdateAutoScalingGroup",
+        "TerminateInstanceInAutoScalingGroup",
+    ] {
+        assert!(journal.contains(op), "{op} journaled: {journal:.400}");
+    }
+    let ok_terminations = journal
+        .lines()
+        .filter(|l| {
+            l.contains("\"TerminateInstanceInAutoScalingGroup\"")
+                && l.contains("\"phase\":\"outcome\"")
+                && l.contains("\"result\":\"ok\"")
+        })
+        .count();
+    assert_eq!(
+        ok_terminations, 3,
+        "three terminations journaled with their outcome"
+    );
+    tokio::task::block_in_place(|| {
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

@@ -1,11 +1,13 @@
 //! The one integration test binary (every extra binary links aws-sdk-ec2 again).
 
 mod app;
+mod auto_scaling;
 mod box_ui;
 mod cli;
 mod clipboard;
 mod connect;
 mod core;
+mod demo_autoscaling;
 mod demo_keys_groups;
 mod demo_world;
 mod driver;
@@ -16,9 +18,11 @@ mod faults;
 mod filter;
 mod journal;
 mod key_pairs;
+mod launch_configs;
 mod listing;
 mod moto_amis;
 mod moto_api;
+mod moto_autoscaling;
 mod moto_console;
 mod moto_events;
 mod moto_keys_groups;
@@ -26,9 +30,11 @@ mod moto_security_groups;
 mod moto_storage;
 mod moto_tags;
 mod props;
+mod rollout;
 mod safety;
 mod security_groups;
 mod svg;
 mod switch;
+mod templates;
 mod textview;
 mod ui;

@@ -78,6 +78,215 @@ def status_and_events_from_tags() -> None:
     Instance.events = property(events)
 
 
+def delete_launch_template_versions() -> None:
+    """moto 5.2.5 has no DeleteLaunchTemplateVersions (the launch templates pane deletes a
+    version with it). Deleted versions are remembered per template and left out of
+    DescribeLaunchTemplateVersions; the default version is refused, as EC2 refuses it, and
+    numbers are never reused (moto numbers versions by their position, which stays)."""
+    from moto.core.responses import ActionResult
+    from moto.ec2.models.launch_templates import LaunchTemplateBackend
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+
+    original = LaunchTemplateBackend.describe_launch_template_versions
+
+    def describe(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        return [(t, v) for t, v in found if v.number not in getattr(t, "deleted_versions", set())]
+
+    LaunchTemplateBackend.describe_launch_template_versions = describe
+
+    def delete_versions(self):
+        name = self._get_param("LaunchTemplateName")
+        tid = self._get_param("LaunchTemplateId")
+        template = (
+            self.ec2_backend.get_launch_template_by_name(name)
+            if name
+            else self.ec2_backend.get_launch_template(tid)
+        )
+        deleted = template.__dict__.setdefault("deleted_versions", set())
+        ok, refused = [], []
+        for v in self._get_param("Versions", []):
+            n = int(v)
+            entry = {"LaunchTemplateId": template.id, "LaunchTemplateName": template.name, "VersionNumber": n}
+            if n == template.default_version_number:
+                refused.append(
+                    dict(entry, ResponseError={"Code": "launchTemplateVersionDefault", "Message": "the default version cannot be deleted"})
+                )
+            elif n < 1 or n > len(template.versions) or n in deleted:
+                refused.append(
+                    dict(entry, ResponseError={"Code": "launchTemplateVersionDoesNotExist", "Message": "the version does not exist"})
+                )
+            else:
+                deleted.add(n)
+                ok.append(entry)
+        return ActionResult(
+            {
+                "SuccessfullyDeletedLaunchTemplateVersions": ok,
+                "UnsuccessfullyDeletedLaunchTemplateVersions": refused,
+            }
+        )
+
+    LaunchTemplates.delete_launch_template_versions = delete_versions
+
+
+def launch_template_versions_like_ec2() -> None:
+    """moto 5.2.5's CreateLaunchTemplateVersion ignores SourceVersion (EC2 starts the new
+    version from the source's settings, which the launch templates pane and the rollout rely
+    on) and keeps its UserData as a plain string, on which an Auto Scaling launch from that
+    version fails (moto asserts a Base64EncodedString). Merge the source's data under the
+    given data, and parse the user data as CreateLaunchTemplate does."""
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+    from moto.ec2.utils import parse_user_data
+
+    original = LaunchTemplates.create_launch_template_version
+
+    def create_version(self):
+        name = self._get_param("LaunchTemplateName")
+        tid = self._get_param("LaunchTemplateId")
+        template = (
+            self.ec2_backend.get_launch_template_by_name(name)
+            if name
+            else self.ec2_backend.get_launch_template(tid)
+        )
+        source = self._get_param("SourceVersion")
+        given = self._get_param("LaunchTemplateData", {})
+        merged = dict(template.get_version(source).data) if source else {}
+        merged.update(given)
+        if isinstance(given.get("UserData"), str):
+            merged["UserData"] = parse_user_data(given["UserData"])
+        real_get_param = self._get_param
+
+        def get_param(key, default=None):
+            if key == "LaunchTemplateData":
+                return merged
+            return real_get_param(key, default)
+
+        self._get_param = get_param
+        try:
+            return original(self)
+        finally:
+            self._get_param = real_get_param
+
+    LaunchTemplates.create_launch_template_version = create_version
+
+
+def member_template_versions() -> None:
+    """moto 5.2.5 reports every Auto Scaling member's launch template version as the
+    template's current default version, so a member launched from an older version cannot be
+    told apart (ec2tui's `old version` count, a rollout's progress). AWS reports the version
+    the member was launched from: remember it when the member is created."""
+    from moto.autoscaling.models import InstanceState
+
+    original_init = InstanceState.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        group = self.auto_scaling_group
+        template = getattr(group, "ec2_launch_template", None) if group else None
+        self.launched_version = None
+        if template is not None:
+            self.launched_version = str(template.get_version(group.launch_template_version).number)
+
+    def launch_template(self):
+        group = self.auto_scaling_group
+        if group is None or group.ec2_launch_template is None:
+            return None
+        return {
+            "LaunchTemplateId": group.ec2_launch_template.id,
+            "LaunchTemplateName": group.ec2_launch_template.name,
+            "Version": self.launched_version or str(group.ec2_launch_template.default_version_number),
+        }
+
+    InstanceState.__init__ = init
+    InstanceState.launch_template = property(launch_template)
+
+
+def instance_refreshes() -> None:
+    """moto 5.2.5 has no instance refresh. A small one, for the Auto Scaling pane's R and X
+    and the rollout's "instance refresh": StartInstanceRefresh records the group's members;
+    each DescribeInstanceRefreshes of the group then replaces one of them (terminated without
+    lowering the desired capacity, so moto launches its replacement from the group's current
+    version), so the refresh goes on gradually while it is watched, then succeeds;
+    CancelInstanceRefresh cancels one in progress. At most one runs per group, as in AWS."""
+    import uuid
+
+    from moto.autoscaling.exceptions import AutoscalingClientError
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+
+    class InProgress(AutoscalingClientError):
+        code = "InstanceRefreshInProgress"
+
+    class NotFound(AutoscalingClientError):
+        code = "ActiveInstanceRefreshNotFound"
+
+    def refreshes(backend, group):
+        store = backend.__dict__.setdefault("ec2tui_refreshes", {})
+        return store.setdefault(group, [])
+
+    def start(self):
+        group = self._get_param("AutoScalingGroupName")
+        prefs = self._get_param("Preferences", {}) or {}
+        asg = self.autoscaling_backend.autoscaling_groups[group]
+        mine = refreshes(self.autoscaling_backend, group)
+        if any(r["Status"] in ("Pending", "InProgress", "Cancelling") for r in mine):
+            raise InProgress(f"An Instance Refresh is already in progress and blocks the execution of this Instance Refresh for group {group}.")
+        todo = [s.instance.id for s in asg.instance_states]
+        refresh = {
+            "InstanceRefreshId": str(uuid.uuid4()),
+            "AutoScalingGroupName": group,
+            "Status": "InProgress",
+            "StatusReason": "",
+            "StartTime": utcnow(),
+            "PercentageComplete": 0,
+            "InstancesToUpdate": len(todo),
+            "Preferences": {"MinHealthyPercentage": int(prefs.get("MinHealthyPercentage", 90))},
+            "todo": todo,
+            "total": len(todo),
+        }
+        mine.append(refresh)
+        return ActionResult({"InstanceRefreshId": refresh["InstanceRefreshId"]})
+
+    def public(r):
+        return {k: v for k, v in r.items() if k not in ("todo", "total")}
+
+    def describe(self):
+        group = self._get_param("AutoScalingGroupName")
+        backend = self.autoscaling_backend
+        mine = refreshes(backend, group)
+        for r in mine:
+            if r["Status"] != "InProgress":
+                continue
+            asg = backend.autoscaling_groups.get(group)
+            members = [s.instance.id for s in asg.instance_states] if asg else []
+            r["todo"] = [i for i in r["todo"] if i in members]
+            if r["todo"]:
+                backend.terminate_instance(r["todo"].pop(0), False)
+            done = r["total"] - len(r["todo"])
+            r["PercentageComplete"] = 100 if r["total"] == 0 else int(100 * done / r["total"])
+            r["InstancesToUpdate"] = len(r["todo"])
+            if not r["todo"]:
+                r["Status"] = "Successful"
+                r["EndTime"] = utcnow()
+        newest_first = [public(r) for r in reversed(mine)]
+        return ActionResult({"InstanceRefreshes": newest_first})
+
+    def cancel(self):
+        group = self._get_param("AutoScalingGroupName")
+        for r in refreshes(self.autoscaling_backend, group):
+            if r["Status"] in ("Pending", "InProgress"):
+                r["Status"] = "Cancelled"
+                r["StatusReason"] = "Cancelled by a user request."
+                r["EndTime"] = utcnow()
+                return ActionResult({"InstanceRefreshId": r["InstanceRefreshId"]})
+        raise NotFound(f"No in progress or pending Instance Refresh found for Auto Scaling group {group}")
+
+    AutoScalingResponse.start_instance_refresh = start
+    AutoScalingResponse.describe_instance_refreshes = describe
+    AutoScalingResponse.cancel_instance_refresh = cancel
+
+
 def console_output_from_tags() -> None:
     """moto 5.2.5 answers GetConsoleOutput with one fixed sample log. Tests give an instance
     its own console output (escape sequences and all, as consoles write them) through reserved
@@ -125,6 +334,10 @@ def escape_controls(app):
 def main() -> None:
     tag_image_snapshots()
     status_and_events_from_tags()
+    delete_launch_template_versions()
+    launch_template_versions_like_ec2()
+    member_template_versions()
+    instance_refreshes()
     console_output_from_tags()
     app = escape_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)

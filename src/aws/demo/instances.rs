@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
-use super::{AZS, DEMO_REGION, DemoInstance, DemoRegion, DemoVolume, now_epoch, private_dns};
+use super::{
+    AZS, DEMO_REGION, DemoInstance, DemoRegion, DemoVolume, Inner, now_epoch, private_dns,
+};
 use crate::aws::{
     ApiError, ApiResult, Attachment, BlockDevice, ImageDevice, Instance, InstanceState,
     InstanceTypeInfo, InstancesApi, LaunchSpec, Page, Subnet, Volume, clean_instance,
@@ -78,6 +80,234 @@ fn free_address(cidr: &str, used: &HashSet<u32>) -> Option<String> {
     (base + 4..base + size - 1)
         .find(|a| !used.contains(a))
         .map(|a| std::net::Ipv4Addr::from(a).to_string())
+}
+
+impl DemoRegion {
+    /// `RunInstances` on the locked region: the fleet positions of the new instances (none
+    /// for a DryRun). Used by the launch port and by the Auto Scaling groups.
+    pub(super) fn launch_in(
+        &self,
+        inner: &mut Inner,
+        spec: &LaunchSpec,
+        dry_run: bool,
+        now: Instant,
+    ) -> ApiResult<Vec<usize>> {
+        let Some(img) = inner
+            .images
+            .iter()
+            .find(|d| d.img.id == spec.image_id && d.region == DEMO_REGION)
+            .map(|d| d.img.clone())
+        else {
+            return Err(ApiError::service(
+                "InvalidAMIID.NotFound",
+                format!("The image id '[{}]' does not exist", spec.image_id),
+            ));
+        };
+        if img.state != "available" {
+            return Err(ApiError::service(
+                "InvalidAMIID.Unavailable",
+                format!("The image '{}' is not available yet", img.id),
+            ));
+        }
+        let Some(ty) = TYPE_TABLE.iter().find(|t| t.0 == spec.instance_type) else {
+            return Err(ApiError::service(
+                "InvalidParameterValue",
+                format!("Invalid value '{}' for InstanceType.", spec.instance_type),
+            ));
+        };
+        if ty.4 != img.architecture {
+            return Err(ApiError::service(
+                "InvalidParameterValue",
+                format!(
+                    "The architecture '{}' of the specified instance type does not match the architecture '{}' of the specified AMI.",
+                    ty.4, img.architecture
+                ),
+            ));
+        }
+        let subnets = demo_subnets();
+        let subnet = match spec.subnet_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(id) => subnets.iter().find(|s| s.id == id).ok_or_else(|| {
+                ApiError::service(
+                    "InvalidSubnetID.NotFound",
+                    format!("The subnet ID '{id}' does not exist"),
+                )
+            })?,
+            // EC2 picks a default subnet: the demo, the first zone's
+            None => subnets
+                .iter()
+                .find(|s| s.default_for_az)
+                .expect("a default subnet"),
+        }
+        .clone();
+        if let Some(k) = spec.key_name.as_deref().filter(|k| !k.is_empty())
+            && !inner.key_pairs.iter().any(|p| p.name == k)
+        {
+            return Err(ApiError::service(
+                "InvalidKeyPair.NotFound",
+                format!("The key pair '{k}' does not exist"),
+            ));
+        }
+        // the groups by id, with their names; the VPC's default group when none is given
+        let mut security_groups = Vec::new();
+        for g in &spec.security_group_ids {
+            let Some(sg) = inner.groups.iter().find(|x| &x.id == g) else {
+                return Err(ApiError::service(
+                    "InvalidGroup.NotFound",
+                    format!("The security group '{g}' does not exist"),
+                ));
+            };
+            security_groups.push((sg.id.clone(), sg.name.clone()));
+        }
+        if security_groups.is_empty()
+            && let Some(sg) = inner.groups.iter().find(|x| x.name == "default")
+        {
+            security_groups.push((sg.id.clone(), sg.name.clone()));
+        }
+        // a private address inside the subnet for each, none held by another instance
+        let count = spec.count.max(1) as usize;
+        let mut used: HashSet<u32> = inner
+            .fleet
+            .iter()
+            .filter_map(|d| ipv4(&d.inst.private_ip))
+            .collect();
+        let mut addresses = Vec::with_capacity(count);
+        for _ in 0..count {
+            let Some(ip) = free_address(&subnet.cidr, &used) else {
+                return Err(ApiError::service(
+                    "InsufficientFreeAddressesInSubnet",
+                    format!(
+                        "There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.",
+                        subnet.id
+                    ),
+                ));
+            };
+            used.extend(ipv4(&ip));
+            addresses.push(ip);
+        }
+        if dry_run {
+            return Ok(Vec::new());
+        }
+        // a volume for every EBS mapping of the image, the root one at least
+        let root = if img.root_device_name.is_empty() {
+            "/dev/xvda".to_string()
+        } else {
+            img.root_device_name.clone()
+        };
+        let mut mappings = img.devices.clone();
+        if !mappings.iter().any(|m| m.device == root) {
+            mappings.insert(
+                0,
+                ImageDevice {
+                    device: root.clone(),
+                    size_gib: 8,
+                    volume_type: "gp3".into(),
+                    delete_on_termination: true,
+                    ..Default::default()
+                },
+            );
+        }
+        let name = spec
+            .tags
+            .iter()
+            .find(|(k, _)| k == "Name")
+            .map(|(_, v)| v.clone());
+        let mut ids = Vec::with_capacity(count);
+        for ip in addresses {
+            let id = Self::fresh_id(inner, "i");
+            let n = inner.fleet.len();
+            let mut block_devices = Vec::new();
+            for m in &mappings {
+                let vol_id = Self::fresh_id(inner, "vol");
+                let is_root = m.device == root;
+                let delete_on_termination = is_root || m.delete_on_termination;
+                let encrypted = inner
+                    .snaps
+                    .iter()
+                    .find(|s| s.snap.id == m.snapshot_id && s.region == DEMO_REGION)
+                    .is_some_and(|s| s.snap.encrypted);
+                let mut vol = Volume {
+                    id: vol_id.clone(),
+                    size_gib: i32::try_from(m.size_gib)
+                        .ok()
+                        .filter(|s| *s > 0)
+                        .unwrap_or(8),
+                    volume_type: if m.volume_type.is_empty() {
+                        "gp3".into()
+                    } else {
+                        m.volume_type.clone()
+                    },
+                    iops: Some(3000),
+                    state: "in-use".into(),
+                    az: subnet.az.clone(),
+                    attachments: vec![Attachment {
+                        instance_id: id.clone(),
+                        device: m.device.clone(),
+                        state: "attached".into(),
+                        delete_on_termination,
+                    }],
+                    encrypted,
+                    created: Some(now_epoch()),
+                    snapshot_id: m.snapshot_id.clone(),
+                    tags: name
+                        .iter()
+                        .map(|n| {
+                            let suffix = if is_root { "root" } else { "data" };
+                            ("Name".to_string(), format!("{n}-{suffix}"))
+                        })
+                        .collect(),
+                    ..Default::default()
+                };
+                clean_volume(&mut vol);
+                inner.volumes.push(DemoVolume { vol, next: None });
+                block_devices.push(BlockDevice {
+                    device: m.device.clone(),
+                    volume_id: vol_id,
+                    delete_on_termination,
+                });
+            }
+            let mut inst = Instance {
+                id: id.clone(),
+                state: InstanceState::Pending,
+                instance_type: spec.instance_type.clone(),
+                az: subnet.az.clone(),
+                private_dns: private_dns(&ip),
+                private_ip: ip,
+                key_name: spec.key_name.clone().unwrap_or_default(),
+                launch_time: Some(now_epoch()),
+                image_id: img.id.clone(),
+                vpc_id: subnet.vpc_id.clone(),
+                subnet_id: subnet.id.clone(),
+                architecture: img.architecture.clone(),
+                platform: "Linux/UNIX".into(),
+                root_device_name: root.clone(),
+                root_device_type: "ebs".into(),
+                security_groups: security_groups.clone(),
+                block_devices,
+                tags: spec.tags.clone(),
+                ..Default::default()
+            };
+            clean_instance(&mut inst);
+            let mut d = DemoInstance {
+                inst,
+                protected: spec.termination_protection,
+                user_data: spec.user_data.clone().filter(|u| !u.is_empty()),
+                next: None,
+                running_since: None,
+            };
+            Self::begin(
+                &mut d,
+                now,
+                self.transition,
+                InstanceState::Pending,
+                InstanceState::Running,
+            );
+            inner.index.insert(id.clone(), n);
+            inner.fleet.push(d);
+            Self::track(inner, n);
+            ids.push(n);
+        }
+        Ok(ids)
+    }
 }
 
 impl InstancesApi for DemoRegion {
@@ -287,221 +517,8 @@ impl InstancesApi for DemoRegion {
         Box::pin(async move {
             self.delay().await;
             let mut inner = self.lock();
-            let Some(img) = inner
-                .images
-                .iter()
-                .find(|d| d.img.id == spec.image_id && d.region == DEMO_REGION)
-                .map(|d| d.img.clone())
-            else {
-                return Err(ApiError::service(
-                    "InvalidAMIID.NotFound",
-                    format!("The image id '[{}]' does not exist", spec.image_id),
-                ));
-            };
-            if img.state != "available" {
-                return Err(ApiError::service(
-                    "InvalidAMIID.Unavailable",
-                    format!("The image '{}' is not available yet", img.id),
-                ));
-            }
-            let Some(ty) = TYPE_TABLE.iter().find(|t| t.0 == spec.instance_type) else {
-                return Err(ApiError::service(
-                    "InvalidParameterValue",
-                    format!("Invalid value '{}' for InstanceType.", spec.instance_type),
-                ));
-            };
-            if ty.4 != img.architecture {
-                return Err(ApiError::service(
-                    "InvalidParameterValue",
-                    format!(
-                        "The architecture '{}' of the specified instance type does not match the architecture '{}' of the specified AMI.",
-                        ty.4, img.architecture
-                    ),
-                ));
-            }
-            let subnets = demo_subnets();
-            let subnet = match spec.subnet_id.as_deref().filter(|s| !s.is_empty()) {
-                Some(id) => subnets.iter().find(|s| s.id == id).ok_or_else(|| {
-                    ApiError::service(
-                        "InvalidSubnetID.NotFound",
-                        format!("The subnet ID '{id}' does not exist"),
-                    )
-                })?,
-                // EC2 picks a default subnet: the demo, the first zone's
-                None => subnets
-                    .iter()
-                    .find(|s| s.default_for_az)
-                    .expect("a default subnet"),
-            }
-            .clone();
-            if let Some(k) = spec.key_name.as_deref().filter(|k| !k.is_empty())
-                && !inner.key_pairs.iter().any(|p| p.name == k)
-            {
-                return Err(ApiError::service(
-                    "InvalidKeyPair.NotFound",
-                    format!("The key pair '{k}' does not exist"),
-                ));
-            }
-            // the groups by id, with their names; the VPC's default group when none is given
-            let mut security_groups = Vec::new();
-            for g in &spec.security_group_ids {
-                let Some(sg) = inner.groups.iter().find(|x| &x.id == g) else {
-                    return Err(ApiError::service(
-                        "InvalidGroup.NotFound",
-                        format!("The security group '{g}' does not exist"),
-                    ));
-                };
-                security_groups.push((sg.id.clone(), sg.name.clone()));
-            }
-            if security_groups.is_empty()
-                && let Some(sg) = inner.groups.iter().find(|x| x.name == "default")
-            {
-                security_groups.push((sg.id.clone(), sg.name.clone()));
-            }
-            // a private address inside the subnet for each, none held by another instance
-            let count = spec.count.max(1) as usize;
-            let mut used: HashSet<u32> = inner
-                .fleet
-                .iter()
-                .filter_map(|d| ipv4(&d.inst.private_ip))
-                .collect();
-            let mut addresses = Vec::with_capacity(count);
-            for _ in 0..count {
-                let Some(ip) = free_address(&subnet.cidr, &used) else {
-                    return Err(ApiError::service(
-                        "InsufficientFreeAddressesInSubnet",
-                        format!(
-                            "There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.",
-                            subnet.id
-                        ),
-                    ));
-                };
-                used.extend(ipv4(&ip));
-                addresses.push(ip);
-            }
-            if dry_run {
-                return Ok(Vec::new());
-            }
-            // a volume for every EBS mapping of the image, the root one at least
-            let root = if img.root_device_name.is_empty() {
-                "/dev/xvda".to_string()
-            } else {
-                img.root_device_name.clone()
-            };
-            let mut mappings = img.devices.clone();
-            if !mappings.iter().any(|m| m.device == root) {
-                mappings.insert(
-                    0,
-                    ImageDevice {
-                        device: root.clone(),
-                        size_gib: 8,
-                        volume_type: "gp3".into(),
-                        delete_on_termination: true,
-                        ..Default::default()
-                    },
-                );
-            }
-            let name = spec
-                .tags
-                .iter()
-                .find(|(k, _)| k == "Name")
-                .map(|(_, v)| v.clone());
             let now = Instant::now();
-            let mut ids = Vec::with_capacity(count);
-            for ip in addresses {
-                let id = Self::fresh_id(&mut inner, "i");
-                let n = inner.fleet.len();
-                let mut block_devices = Vec::new();
-                for m in &mappings {
-                    let vol_id = Self::fresh_id(&mut inner, "vol");
-                    let is_root = m.device == root;
-                    let delete_on_termination = is_root || m.delete_on_termination;
-                    let encrypted = inner
-                        .snaps
-                        .iter()
-                        .find(|s| s.snap.id == m.snapshot_id && s.region == DEMO_REGION)
-                        .is_some_and(|s| s.snap.encrypted);
-                    let mut vol = Volume {
-                        id: vol_id.clone(),
-                        size_gib: i32::try_from(m.size_gib)
-                            .ok()
-                            .filter(|s| *s > 0)
-                            .unwrap_or(8),
-                        volume_type: if m.volume_type.is_empty() {
-                            "gp3".into()
-                        } else {
-                            m.volume_type.clone()
-                        },
-                        iops: Some(3000),
-                        state: "in-use".into(),
-                        az: subnet.az.clone(),
-                        attachments: vec![Attachment {
-                            instance_id: id.clone(),
-                            device: m.device.clone(),
-                            state: "attached".into(),
-                            delete_on_termination,
-                        }],
-                        encrypted,
-                        created: Some(now_epoch()),
-                        snapshot_id: m.snapshot_id.clone(),
-                        tags: name
-                            .iter()
-                            .map(|n| {
-                                let suffix = if is_root { "root" } else { "data" };
-                                ("Name".to_string(), format!("{n}-{suffix}"))
-                            })
-                            .collect(),
-                        ..Default::default()
-                    };
-                    clean_volume(&mut vol);
-                    inner.volumes.push(DemoVolume { vol, next: None });
-                    block_devices.push(BlockDevice {
-                        device: m.device.clone(),
-                        volume_id: vol_id,
-                        delete_on_termination,
-                    });
-                }
-                let mut inst = Instance {
-                    id: id.clone(),
-                    state: InstanceState::Pending,
-                    instance_type: spec.instance_type.clone(),
-                    az: subnet.az.clone(),
-                    private_dns: private_dns(&ip),
-                    private_ip: ip,
-                    key_name: spec.key_name.clone().unwrap_or_default(),
-                    launch_time: Some(now_epoch()),
-                    image_id: img.id.clone(),
-                    vpc_id: subnet.vpc_id.clone(),
-                    subnet_id: subnet.id.clone(),
-                    architecture: img.architecture.clone(),
-                    platform: "Linux/UNIX".into(),
-                    root_device_name: root.clone(),
-                    root_device_type: "ebs".into(),
-                    security_groups: security_groups.clone(),
-                    block_devices,
-                    tags: spec.tags.clone(),
-                    ..Default::default()
-                };
-                clean_instance(&mut inst);
-                let mut d = DemoInstance {
-                    inst,
-                    protected: spec.termination_protection,
-                    user_data: spec.user_data.clone().filter(|u| !u.is_empty()),
-                    next: None,
-                    running_since: None,
-                };
-                Self::begin(
-                    &mut d,
-                    now,
-                    self.transition,
-                    InstanceState::Pending,
-                    InstanceState::Running,
-                );
-                inner.index.insert(id.clone(), n);
-                inner.fleet.push(d);
-                Self::track(&mut inner, n);
-                ids.push(n);
-            }
+            let ids = self.launch_in(&mut inner, &spec, dry_run, now)?;
             self.advance(&mut inner, now);
             Ok(ids.iter().map(|&n| inner.fleet[n].inst.clone()).collect())
         })

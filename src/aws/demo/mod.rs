@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 mod account;
 pub use account::{DEMO_PROFILES, DEMO_REGIONS};
+mod autoscaling;
 mod images;
 mod instances;
 mod key_pairs;
@@ -20,13 +21,16 @@ mod security_groups;
 mod status;
 mod storage;
 mod tags;
+mod templates;
 
 use super::{ApiError, ApiResult, BlockDevice, Image, ImageScope, Instance, InstanceState};
 use super::{KeyPair, SecurityGroup, Snapshot, Volume, clean_instance};
+use autoscaling::{DemoGroup, demo_launch_configurations};
 use images::demo_images;
 use key_pairs::demo_key_pairs;
 use security_groups::demo_security_groups;
 use storage::{demo_snapshots, demo_volumes};
+use templates::{DemoTemplate, demo_templates};
 
 /// The demo account id shown in the header.
 pub const DEMO_ACCOUNT: &str = "000000000000";
@@ -62,7 +66,7 @@ struct DemoSnapshot {
     region: String,
 }
 
-struct Inner {
+pub(super) struct Inner {
     volumes: Vec<DemoVolume>,
     /// Some volume has a transition in progress (so [`DemoRegion::advance`] looks at them).
     volumes_moving: bool,
@@ -75,6 +79,10 @@ struct Inner {
     images: Vec<DemoImage>,
     key_pairs: Vec<KeyPair>,
     groups: Vec<SecurityGroup>,
+    templates: Vec<DemoTemplate>,
+    /// The Auto Scaling groups (none unless asked for: [`DemoRegion::with_auto_scaling`]).
+    asgs: Vec<DemoGroup>,
+    launch_configs: Vec<super::LaunchConfiguration>,
     counter: u64,
 }
 
@@ -149,7 +157,7 @@ impl DemoRegion {
     pub fn interactive(size: usize) -> Self {
         let mut d = Self::new(size, Duration::from_secs(4), Duration::from_millis(150));
         d.epoch = now_epoch();
-        d
+        d.with_auto_scaling()
     }
 
     /// A fleet of `size` instances; `transition` is how long pending/stopping/shutting-down
@@ -179,6 +187,9 @@ impl DemoRegion {
                 images: demo_images(),
                 key_pairs: demo_key_pairs(),
                 groups: demo_security_groups(),
+                templates: demo_templates(),
+                asgs: Vec::new(),
+                launch_configs: demo_launch_configurations(),
                 counter: 0,
             }),
             transition,
@@ -355,6 +366,9 @@ impl DemoRegion {
             // a volume deleted with its instance leaves the region once `deleting` is over
             inner.volumes.retain(|v| v.vol.state != "deleted");
             inner.volumes_moving = inner.volumes.iter().any(|v| v.next.is_some());
+        }
+        if !inner.asgs.is_empty() {
+            self.advance_groups(inner, now);
         }
     }
 

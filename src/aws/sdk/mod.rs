@@ -1,9 +1,11 @@
-//! The aws-sdk-ec2 adapter: real AWS, and any emulator through `endpoint_url`.
+//! The aws-sdk-ec2 (and aws-sdk-autoscaling) adapter: real AWS, and any emulator through
+//! `endpoint_url`.
 //! The only module that knows SDK types: this file holds the client, the error mapping and
 //! the helpers every family shares; each family's port is implemented in its own file, with
 //! the conversions of its SDK types.
 
 mod account;
+mod autoscaling;
 mod images;
 mod instances;
 mod key_pairs;
@@ -12,6 +14,7 @@ mod security_groups;
 mod status;
 mod storage;
 mod tags;
+mod templates;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -56,10 +59,12 @@ pub struct ConnectOptions {
     pub credentials_file: Option<PathBuf>,
 }
 
-/// The adapter: one EC2 client and one STS client sharing a configuration.
+/// The adapter: one EC2, one Auto Scaling and one STS client sharing a configuration
+/// (profile, region, credentials, endpoint, timeouts and retries).
 #[derive(Clone)]
 pub struct SdkEc2 {
     ec2: aws_sdk_ec2::Client,
+    autoscaling: aws_sdk_autoscaling::Client,
     sts: aws_sdk_sts::Client,
     region: Option<String>,
     /// What it was made with (the profiles it can list come from the same files).
@@ -132,7 +137,11 @@ impl SdkEc2 {
         let ec2 = aws_sdk_ec2::config::Builder::from(conf)
             .interceptor(RequestIdRecorder)
             .build();
+        let autoscaling = aws_sdk_autoscaling::config::Builder::from(conf)
+            .interceptor(RequestIdRecorder)
+            .build();
         Self {
+            autoscaling: aws_sdk_autoscaling::Client::from_conf(autoscaling),
             region: conf.region().map(|r| r.to_string()),
             ec2: aws_sdk_ec2::Client::from_conf(ec2),
             sts: aws_sdk_sts::Client::new(conf),
