@@ -205,40 +205,14 @@ async fn main() {
     for round in 0..9 {
         if round % 2 == 1 {
             // alternate which goes first, so neither always meets a warm endpoint
-            let t = Instant::now();
-            let mut pages = c
-                .describe_instances()
-                .max_results(1000)
-                .into_paginator()
-                .send();
-            while let Some(p) = pages.next().await {
-                p.unwrap();
-            }
-            let _ = t.elapsed();
+            bare_listing(&c, total).await;
         }
         let t = Instant::now();
         let mut a = app();
         load(&mut a, adapter.clone()).await;
         assert_eq!(instances(&mut a).len(), total);
         ours.push(t.elapsed());
-
-        let t = Instant::now();
-        let mut pages = c
-            .describe_instances()
-            .max_results(1000)
-            .into_paginator()
-            .send();
-        let mut count = 0;
-        while let Some(p) = pages.next().await {
-            count += p
-                .unwrap()
-                .reservations()
-                .iter()
-                .map(|r| r.instances().len())
-                .sum::<usize>();
-        }
-        assert_eq!(count, total);
-        bare.push(t.elapsed());
+        bare.push(bare_listing(&c, total).await);
     }
     let (o, b) = (median(ours), median(bare));
     row(

@@ -847,10 +847,9 @@ fn is_control(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Cleans every string of an instance in place: both adapters call this before handing an
-/// instance to the core.
-pub fn clean_instance(i: &mut Instance) {
-    for s in [
+/// Every string field of an instance (not its lists).
+fn instance_strings(i: &mut Instance) -> [&mut String; 19] {
+    [
         &mut i.id,
         &mut i.name,
         &mut i.state_reason,
@@ -870,7 +869,13 @@ pub fn clean_instance(i: &mut Instance) {
         &mut i.public_dns,
         &mut i.lifecycle,
         &mut i.iam_profile,
-    ] {
+    ]
+}
+
+/// Cleans every string of an instance in place: both adapters call this before handing an
+/// instance to the core.
+pub fn clean_instance(i: &mut Instance) {
+    for s in instance_strings(i) {
         if s.chars().any(is_control) {
             *s = clean(s);
         }
@@ -894,27 +899,7 @@ pub fn clean_instance(i: &mut Instance) {
 /// Gives back the spare capacity an instance's strings and lists came with (strings parsed
 /// from a response carry more than they hold): at 100,000 instances that was ~800 bytes each.
 fn shrink_instance(i: &mut Instance) {
-    for s in [
-        &mut i.id,
-        &mut i.name,
-        &mut i.state_reason,
-        &mut i.instance_type,
-        &mut i.az,
-        &mut i.private_ip,
-        &mut i.public_ip,
-        &mut i.key_name,
-        &mut i.image_id,
-        &mut i.vpc_id,
-        &mut i.subnet_id,
-        &mut i.architecture,
-        &mut i.platform,
-        &mut i.root_device_name,
-        &mut i.root_device_type,
-        &mut i.private_dns,
-        &mut i.public_dns,
-        &mut i.lifecycle,
-        &mut i.iam_profile,
-    ] {
+    for s in instance_strings(i) {
         s.shrink_to_fit();
     }
     for (a, b) in i.security_groups.iter_mut().chain(i.tags.iter_mut()) {

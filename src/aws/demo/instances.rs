@@ -310,28 +310,42 @@ impl DemoRegion {
     }
 }
 
+impl DemoRegion {
+    /// A page of the fleet (of one zone when `zone` is given); the token is where the next
+    /// page starts in the fleet.
+    async fn instances_page(
+        &self,
+        zone: Option<String>,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<Instance>> {
+        self.delay().await;
+        let start: usize = match next_token.as_deref() {
+            None => 0,
+            Some(t) => t.parse().map_err(|_| {
+                ApiError::service("InvalidParameterValue", "The token is not valid")
+            })?,
+        };
+        let inner = self.lock();
+        let mut items = Vec::new();
+        let mut at = start;
+        while at < inner.fleet.len() && items.len() < self.page_size {
+            let inst = &inner.fleet[at].inst;
+            if zone.as_ref().is_none_or(|z| inst.az == *z) {
+                items.push(inst.clone());
+            }
+            at += 1;
+        }
+        let next_token = (at < inner.fleet.len()).then(|| at.to_string());
+        Ok(Page { items, next_token })
+    }
+}
+
 impl InstancesApi for DemoRegion {
     fn list_instances(
         &self,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
-        Box::pin(async move {
-            self.delay().await;
-            let start: usize = match next_token.as_deref() {
-                None => 0,
-                Some(t) => t.parse().map_err(|_| {
-                    ApiError::service("InvalidParameterValue", "The token is not valid")
-                })?,
-            };
-            let inner = self.lock();
-            let end = (start + self.page_size).min(inner.fleet.len());
-            let items = inner.fleet[start.min(end)..end]
-                .iter()
-                .map(|d| d.inst.clone())
-                .collect();
-            let next_token = (end < inner.fleet.len()).then(|| end.to_string());
-            Ok(Page { items, next_token })
-        })
+        Box::pin(self.instances_page(None, next_token))
     }
 
     fn list_instances_in(
@@ -339,26 +353,7 @@ impl InstancesApi for DemoRegion {
         zone: String,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
-        Box::pin(async move {
-            self.delay().await;
-            let start: usize = match next_token.as_deref() {
-                None => 0,
-                Some(t) => t.parse().map_err(|_| {
-                    ApiError::service("InvalidParameterValue", "The token is not valid")
-                })?,
-            };
-            let inner = self.lock();
-            let mut items = Vec::new();
-            let mut at = start;
-            while at < inner.fleet.len() && items.len() < self.page_size {
-                if inner.fleet[at].inst.az == zone {
-                    items.push(inner.fleet[at].inst.clone());
-                }
-                at += 1;
-            }
-            let next_token = (at < inner.fleet.len()).then(|| at.to_string());
-            Ok(Page { items, next_token })
-        })
+        Box::pin(self.instances_page(Some(zone), next_token))
     }
 
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>> {

@@ -85,26 +85,42 @@ fn instances_of(reservations: Option<Vec<aws_sdk_ec2::types::Reservation>>) -> V
         .collect()
 }
 
+impl SdkEc2 {
+    /// One page of `DescribeInstances`, of one zone when `zone` is given.
+    async fn instances_page(
+        &self,
+        zone: Option<String>,
+        next_token: Option<String>,
+    ) -> ApiResult<Page<Instance>> {
+        let filter = zone.map(|z| {
+            aws_sdk_ec2::types::Filter::builder()
+                .name("availability-zone")
+                .values(z)
+                .build()
+        });
+        let out = self
+            .ec2
+            .describe_instances()
+            .set_filters(filter.map(|f| vec![f]))
+            .max_results(PAGE_SIZE)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(map_err)?;
+        let next_token = out.next_token.filter(|t| !t.is_empty());
+        Ok(Page {
+            items: instances_of(out.reservations),
+            next_token,
+        })
+    }
+}
+
 impl InstancesApi for SdkEc2 {
     fn list_instances(
         &self,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
-        Box::pin(async move {
-            let out = self
-                .ec2
-                .describe_instances()
-                .max_results(PAGE_SIZE)
-                .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(map_err)?;
-            let next_token = out.next_token.filter(|t| !t.is_empty());
-            Ok(Page {
-                items: instances_of(out.reservations),
-                next_token,
-            })
-        })
+        Box::pin(self.instances_page(None, next_token))
     }
 
     fn list_instances_in(
@@ -112,27 +128,7 @@ impl InstancesApi for SdkEc2 {
         zone: String,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<Instance>>> {
-        Box::pin(async move {
-            let out = self
-                .ec2
-                .describe_instances()
-                .filters(
-                    aws_sdk_ec2::types::Filter::builder()
-                        .name("availability-zone")
-                        .values(zone)
-                        .build(),
-                )
-                .max_results(PAGE_SIZE)
-                .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(map_err)?;
-            let next_token = out.next_token.filter(|t| !t.is_empty());
-            Ok(Page {
-                items: instances_of(out.reservations),
-                next_token,
-            })
-        })
+        Box::pin(self.instances_page(Some(zone), next_token))
     }
 
     fn describe_instances(&self, ids: Vec<String>) -> BoxFuture<'_, ApiResult<Vec<Instance>>> {
