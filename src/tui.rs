@@ -319,14 +319,17 @@ fn write_file(path: &str, text: &str, overwrite: bool) -> Result<String, String>
 }
 
 /// The OSC 52 sequence that puts `text` on the terminal's clipboard, wrapped so that tmux
-/// (`TMUX` set) or GNU screen (`STY` set) passes it on to the terminal around them.
+/// (`TMUX` set) or GNU screen (`STY` set) passes it on to the terminal around them. Inside
+/// tmux the plain sequence goes first too: tmux 3.3 and later drop a passthrough unless
+/// `allow-passthrough` is on, but take a plain OSC 52 with `set-clipboard on` (its buffer,
+/// and the terminal around it).
 pub fn osc52(text: &str, tmux: bool, screen: bool) -> String {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let seq = format!("\x1b]52;c;{b64}\x07");
     if tmux {
-        // a DCS passthrough: every ESC inside is doubled
-        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+        // then a DCS passthrough: every ESC inside is doubled
+        format!("{seq}\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
     } else if screen {
         // screen limits a DCS string: the sequence goes in chunks, each its own DCS
         let mut out = String::new();

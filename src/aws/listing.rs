@@ -105,6 +105,7 @@ async fn chains(
     // the page that ends the last chain is the listing's last page; each page is held
     // until the next arrives, so the last one can be told apart
     let mut held: Option<Page<Instance>> = None;
+    let mut listed = 0;
     while let Some((z, first, result)) = rx.recv().await {
         let page = match result {
             Ok(page) => page,
@@ -132,6 +133,16 @@ async fn chains(
         }
         if page.next_token.is_none() {
             running -= 1;
+        }
+        listed += page.items.len();
+        if running == 0 && listed == 0 {
+            // every zone came back empty: a server that answers the filter with nothing
+            // (some emulators do) would show an empty fleet; one look at the whole region
+            if let Ok(p) = api.list_instances(None).await
+                && !p.items.is_empty()
+            {
+                return Err("every zone listed no instance, but the region has some".into());
+            }
         }
         if let Some(mut p) = held.replace(page) {
             p.next_token = Some(String::new());

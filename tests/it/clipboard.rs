@@ -144,9 +144,11 @@ async fn copying_works_in_every_pane_and_says_what_is_missing() {
 #[test]
 fn osc52_is_wrapped_for_tmux_and_screen() {
     assert_eq!(osc52("hi", false, false), "\x1b]52;c;aGk=\x07");
+    // in tmux: plain (tmux 3.3+ with set-clipboard on), then passed through (older tmux,
+    // or allow-passthrough on)
     assert_eq!(
         osc52("hi", true, false),
-        "\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
     );
     assert_eq!(osc52("hi", false, true), "\x1bP\x1b]52;c;aGk=\x07\x1b\\");
     // screen: a long text goes in several DCS strings
@@ -227,6 +229,9 @@ async fn the_binary_writes_osc52_plain_and_for_tmux_and_never_hostile_bytes() {
             );
             if !tmux {
                 assert!(!raw.contains("\x1bPtmux;"), "not wrapped outside tmux");
+            } else {
+                // plain as well (tmux 3.3+ drops a passthrough unless allow-passthrough is on)
+                assert!(payloads(&t.raw(), false).len() >= 4, "plain and wrapped");
             }
             t.send("q");
             assert!(t.wait_exit(10).success());

@@ -155,6 +155,22 @@ async fn the_canned_endpoint_partitioned_and_whole_agree_and_inconsistency_falls
         .collect();
     assert_eq!(ids.len(), n);
 
+    // a server answering every zone with nothing: one look at the whole region says
+    // otherwise, so one chain
+    let empty = Moto::start_script("canned.py", &[&n.to_string(), "--empty-filter"]);
+    let api: Arc<dyn Ec2Api> = Arc::new(empty.adapter().await);
+    let (pages, how) = partitioned(api.clone()).await;
+    assert!(
+        matches!(&how, Partition::Single(why) if why.contains("every zone listed no instance")),
+        "{how:?}"
+    );
+    let ids: std::collections::HashSet<String> = pages
+        .into_iter()
+        .flat_map(|p| p.unwrap().items)
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(ids.len(), n);
+
     // zones refused: one chain
     let refused = Moto::start_script("canned.py", &[&n.to_string(), "--no-zones"]);
     let api: Arc<dyn Ec2Api> = Arc::new(refused.adapter().await);

@@ -10,6 +10,7 @@ after N, for the tests of the partitioned listing:
                        not know the filter would)
   --fail-zone=ZONE     refuse every listing of ZONE (UnauthorizedOperation)
   --no-zones           refuse DescribeAvailabilityZones
+  --empty-filter       answer a filtered listing with no instance (as some emulators do)
 Prints its port on the first line.
 """
 
@@ -62,7 +63,9 @@ class Handler(BaseHTTPRequestHandler):
         if zone is not None and zone == FAIL_ZONE:
             self.refuse("UnauthorizedOperation", f"You are not authorized to list {zone}.")
             return
-        if zone is None or "--ignore-filter" in OPTS:
+        if zone is not None and "--empty-filter" in OPTS:
+            fleet = range(0)
+        elif zone is None or "--ignore-filter" in OPTS:
             fleet = range(N)
         else:
             fleet = range(ZONES.index(zone), N, 3) if zone in ZONES else range(0)
