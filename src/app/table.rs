@@ -52,8 +52,8 @@ impl Column {
 
 /// A row type of the generic table. Columns are named by the row's own `Col` type (an
 /// enum), never by position.
-pub trait Resource: Clone + Send + 'static {
-    type Col: Copy + PartialEq + std::fmt::Debug + Send + 'static;
+pub trait Resource: Clone + Send + Sync + 'static {
+    type Col: Copy + PartialEq + std::fmt::Debug + Send + Sync + 'static;
     fn id(&self) -> &str;
     /// Every column, in display order.
     fn columns() -> &'static [(Self::Col, Column)];
@@ -139,27 +139,51 @@ impl Term {
 
 /// The sort key at `level` of a string compared ignoring case ([`cmp_ci`]).
 pub fn key_ci(s: &str, level: usize) -> u128 {
-    if s.is_ascii() {
-        prefix(s.bytes().skip(level * 15).map(|c| c.to_ascii_lowercase()))
+    let b = s.as_bytes();
+    let k = prefix(b, level, false);
+    // ASCII so far: the lower-case string has the same bytes at the same places, and
+    // lower-casing is done on the key's 15 bytes at once
+    if k & ASCII_HIGH_BITS == 0 && b[..(level * 15).min(b.len())].is_ascii() {
+        ascii_lower(k)
     } else {
         let lower: String = s.chars().flat_map(char::to_lowercase).collect();
-        prefix(lower.bytes().skip(level * 15))
+        prefix(lower.as_bytes(), level, false)
     }
+}
+
+/// The high bit of each of a key's 15 string bytes.
+const ASCII_HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8000;
+
+/// `A`-`Z` to `a`-`z` in every byte of a key whose bytes are all ASCII (no byte can carry
+/// into the next: each is below 0x80).
+fn ascii_lower(x: u128) -> u128 {
+    const ONES: u128 = u128::MAX / 0xff;
+    let ge_a = x + ONES * (0x80 - b'A' as u128);
+    let gt_z = x + ONES * (0x80 - b'Z' as u128 - 1);
+    let upper = ge_a & !gt_z & (ONES * 0x80);
+    x | (upper >> 2)
 }
 
 /// The sort key at `level` of a string compared byte by byte (`str::cmp`).
 pub fn key_bytes(s: &str, level: usize) -> u128 {
-    prefix(s.bytes().skip(level * 15))
+    prefix(s.as_bytes(), level, false)
 }
 
-/// 15 bytes, big-endian and zero-padded (a string that is a prefix of another never gets a
-/// greater key), then the exactness byte: 0 when nothing followed them, 1 when more did.
-fn prefix(mut bytes: impl Iterator<Item = u8>) -> u128 {
-    let mut k = 0u128;
-    for _ in 0..15 {
-        k = (k << 8) | bytes.next().unwrap_or(0) as u128;
+/// Bytes `15 * level ..` of a string: 15 of them, big-endian and zero-padded (a string that
+/// is a prefix of another never gets a greater key), then the exactness byte: 0 when nothing
+/// followed them, 1 when more did. (Byte slices, not iterators: a sort makes 100,000.)
+fn prefix(bytes: &[u8], level: usize, lower: bool) -> u128 {
+    let rest = bytes
+        .get((level * 15).min(bytes.len())..)
+        .unwrap_or_default();
+    let n = rest.len().min(15);
+    let mut buf = [0u8; 16];
+    buf[..n].copy_from_slice(&rest[..n]);
+    if lower {
+        buf[..n].make_ascii_lowercase();
     }
-    (k << 8) | bytes.next().is_some() as u128
+    buf[15] = (rest.len() > 15) as u8;
+    u128::from_be_bytes(buf)
 }
 
 /// An exact sort key of a number (or an optional one: `None` first, as `Option` orders).
@@ -237,12 +261,28 @@ fn sorted<R: Resource>(items: &[R], id_keys: &[u128], col: R::Col, desc: bool) -
         let (x, y) = (&items[*a as usize], &items[*b as usize]);
         x.compare(y, col).then_with(|| x.id().cmp(y.id()))
     };
-    let keyed: Option<Vec<(u128, u128, u32)>> = items
-        .iter()
-        .zip(id_keys)
-        .enumerate()
-        .map(|(i, (r, &id))| Some((r.sort_key(col, 0)?, id, i as u32)))
-        .collect();
+    // reading each row's field is most of the work (a cache miss or two a row): at 100,000
+    // rows the keys are made on two threads
+    let keys = |from: usize, rows: &[R]| -> Option<Vec<(u128, u128, u32)>> {
+        rows.iter()
+            .zip(&id_keys[from..])
+            .enumerate()
+            .map(|(i, (r, &id))| Some((r.sort_key(col, 0)?, id, (from + i) as u32)))
+            .collect()
+    };
+    let keyed = if items.len() >= 20_000 {
+        let half = items.len() / 2;
+        let (a, b) = std::thread::scope(|s| {
+            let other = s.spawn(|| keys(half, &items[half..]));
+            (keys(0, &items[..half]), other.join().ok().flatten())
+        });
+        a.zip(b).map(|(mut a, b)| {
+            a.extend(b);
+            a
+        })
+    } else {
+        keys(0, items)
+    };
     let mut order: Vec<u32> = match keyed {
         Some(mut keyed) => {
             keyed.sort_unstable();
@@ -365,16 +405,26 @@ impl Haystack {
         matched.clear();
         matched.resize(self.spans.len(), false);
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        let n = needle.len() as u32;
-        for p in finder.find_iter(self.text.as_bytes()) {
-            let p = p as u32;
-            let k = self.starts.partition_point(|&(s, _)| s <= p);
-            let Some(&(start, idx)) = k.checked_sub(1).and_then(|k| self.starts.get(k)) else {
-                continue;
+        let text = self.text.as_bytes();
+        let n = needle.len();
+        // hits come in increasing position: the item a hit is in is found by walking the
+        // starts along with them (not a binary search per hit), and once an item matched,
+        // the search goes on after its text (a one-letter term hits most items many times)
+        let mut pos = 0;
+        let mut k = 0;
+        while let Some(off) = text.get(pos..).and_then(|t| finder.find(t)) {
+            let p = pos + off;
+            while k + 1 < self.starts.len() && self.starts[k + 1].0 as usize <= p {
+                k += 1;
+            }
+            pos = p + 1;
+            let Some(&(start, idx)) = self.starts.get(k) else {
+                break;
             };
             let (s, l) = self.spans[idx as usize];
-            if s == start && p + n <= s + l {
+            if s == start && start as usize <= p && p + n <= (s + l) as usize {
                 matched[idx as usize] = true;
+                pos = (s + l) as usize + 1;
             }
         }
     }

@@ -215,6 +215,18 @@ fn row() -> impl Strategy<Value = ec2tui::panes::instances::InstanceRow> {
         "10.0.0.10",
         "9.9.9.9",
         "not-an-ip",
+        // upper case and non-ASCII past the first 15 bytes (the second level of keys)
+        "ABCDEFGHIJKLMNOÜ",
+        "abcdefghijklmnoü",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ-ÄÖ",
+        "abcdefghijklmnopqrstuvwxyz-äö",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ-ä",
+        "x@y",
+        "X[Y",
+        "x`y",
+        "X{Y",
+        "Z",
+        "a",
     ]);
     let ip = proptest::sample::select(vec!["", "10.0.0.1", "10.0.0.2", "9.255.0.1", "x"]);
     (
