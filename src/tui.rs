@@ -237,6 +237,24 @@ fn run_foreground(
     #[cfg(unix)]
     let ignoring = IgnoreInterrupts::new(&mut cmd);
     let status = tokio::task::block_in_place(|| cmd.status());
+    // a program that failed said why on this screen (ssh: "Connection timed out"): it stays
+    // readable until Enter, instead of vanishing under ec2tui's next frame
+    if let Ok(st) = &status
+        && let Some(code) = st.code()
+        && code != 0
+        && code != 130
+    {
+        use std::io::{BufRead, Write};
+        let mut out = io::stdout();
+        let _ = write!(
+            out,
+            "\nec2tui: {} exited with status {code} — press Enter to return to ec2tui ",
+            e.what
+        );
+        let _ = out.flush();
+        let mut line = String::new();
+        let _ = tokio::task::block_in_place(|| io::stdin().lock().read_line(&mut line));
+    }
     #[cfg(unix)]
     drop(ignoring);
     crossterm::terminal::enable_raw_mode()?;

@@ -393,3 +393,51 @@ async fn an_interrupt_during_the_session_is_the_programs() {
         t.assert_restored();
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_connection_stays_readable_until_enter() {
+    use std::os::unix::fs::PermissionsExt;
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    launch_with(&c, &ami, "unreachable", None).await;
+    let home = scratch("connect-fails");
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    // as ssh does when the host does not answer: its reason, then status 255
+    let p = bin.join("ssh");
+    std::fs::write(
+        &p,
+        "#!/bin/sh\necho 'ssh: connect to host 10.0.0.9 port 22: Connection timed out'\nexit 255\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("PATH", path.as_str()),
+    ];
+    tokio::task::block_in_place(|| {
+        let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
+        t.wait_for("Instances (1)", 60);
+        t.wait_for("running", 20);
+        t.send("C");
+        let s = t.wait_for("press Enter to return to ec2tui", 20);
+        assert!(
+            s.contains("Connection timed out"),
+            "ssh's reason is on screen:\n{s}"
+        );
+        assert!(s.contains("exited with status 255"), "{s}");
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            !t.screen().contains("Instances (1)"),
+            "ec2tui waits for Enter"
+        );
+        t.send("\r");
+        t.wait_for("Instances (1)", 20);
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}
