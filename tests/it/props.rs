@@ -53,7 +53,8 @@ pub fn step() -> impl Strategy<Value = Step> {
         12 => key().prop_map(Step::Key),
         1 => proptest::sample::select(vec![
             "instances", "amis", "volumes", "snapshots", "events", "journal", "sg",
-            "messages", "bogus", "help",
+            "messages", "bogus", "help", "templates", "asg", "lc", "keypairs", "region",
+            "profile", "region eu-west-1", "profile demo-prod",
         ])
         .prop_map(Step::Command),
         1 => (10u16..220, 5u16..70).prop_map(|(w, h)| Step::Resize(w, h)),
