@@ -1618,7 +1618,7 @@ impl AppState {
         let spec = self.focused().spec();
         if !self.table().taggable() {
             self.s
-                .error(format!("{} have no tags to edit", self.focused().noun()));
+                .error(format!("no tags to edit here: {} have none", self.focused().noun()));
             return;
         }
         let targets = self.table().tag_targets();
@@ -1956,7 +1956,7 @@ impl AppState {
                 "rows with both words (every term must match)",
             ),
             ("!stopped", "rows without the word"),
-            ("Env=prod", "rows with the tag Env = prod, exactly"),
+            ("Environment=prod", "rows with the tag Environment = prod, exactly"),
         ] {
             out.push(vec![
                 (format!("  {k:<18}"), Tone::Accent),
