@@ -115,6 +115,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             account: None,
             banner: None,
             typed: false,
+            all_regions: false,
         };
         let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
         let (journal, journal_warning) = open_journal(&ctx);
@@ -194,6 +195,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             account: None,
             banner: None,
             typed: false,
+            all_regions: false,
         };
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);

@@ -29,7 +29,7 @@ pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
 pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
 pub use safety::{Safety, SafetyEntry, SafetyRules};
-pub use switch::{CORE, Choice, PickKind, Picker, Target as SwitchTarget};
+pub use switch::{AllRegionsView, CORE, Choice, PickKind, Picker, Target as SwitchTarget};
 pub use table::{
     Collection, Column, Load, Resource, TableOps, Term, Tone, age, cmp_ci, cmp_ip, key_bytes,
     key_ci, key_ip, key_num, lower,
@@ -55,6 +55,8 @@ pub struct Context {
     pub banner: Option<String>,
     /// Every change needs its word typed (`confirm = "typed"` in `config.toml`).
     pub typed: bool,
+    /// `:region all`: the instances pane lists every enabled region.
+    pub all_regions: bool,
 }
 
 /// One resource an operation applies to.
@@ -1617,8 +1619,10 @@ impl AppState {
         self.table_mut().refresh_view();
         let spec = self.focused().spec();
         if !self.table().taggable() {
-            self.s
-                .error(format!("no tags to edit here: {} have none", self.focused().noun()));
+            self.s.error(format!(
+                "no tags to edit here: {} have none",
+                self.focused().noun()
+            ));
             return;
         }
         let targets = self.table().tag_targets();
@@ -1956,7 +1960,10 @@ impl AppState {
                 "rows with both words (every term must match)",
             ),
             ("!stopped", "rows without the word"),
-            ("Environment=prod", "rows with the tag Environment = prod, exactly"),
+            (
+                "Environment=prod",
+                "rows with the tag Environment = prod, exactly",
+            ),
         ] {
             out.push(vec![
                 (format!("  {k:<18}"), Tone::Accent),

@@ -52,6 +52,11 @@ enum Listed {
     Profiles(ApiResult<Vec<String>>),
 }
 
+/// `:region all`: the instances pane lists every enabled region (other panes stay in the
+/// current region).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllRegionsView;
+
 /// A switch asked of the shell: new clients for this profile in this region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -62,6 +67,15 @@ pub struct Target {
 impl AppState {
     /// `:region NAME` switches; `:region` alone opens the picker. Likewise `:profile`.
     pub(super) fn switch_command(&mut self, kind: PickKind, arg: &str) -> Vec<Effect> {
+        if kind == PickKind::Region && arg == "all" {
+            self.s.ctx.all_regions = true;
+            let mut fx = Vec::new();
+            let n = self.panes.len();
+            for i in 0..n {
+                fx.extend(self.with(i, |p, cx| p.on_message(Box::new(AllRegionsView), cx)));
+            }
+            return fx;
+        }
         if !arg.is_empty() {
             return match kind {
                 PickKind::Region => self.switch_to(self.s.ctx.profile.clone(), arg.to_string()),
@@ -197,6 +211,7 @@ impl AppState {
         let changed_profile = to.profile != self.s.ctx.profile;
         self.s.ctx.profile = to.profile;
         self.s.ctx.region = to.region;
+        self.s.ctx.all_regions = false;
         // who the new credentials belong to is asked again; the header says "?" until then
         self.s.ctx.account = None;
         self.s.apply_safety();

@@ -170,3 +170,122 @@ fn refused(e: &ApiError) -> bool {
             || c.starts_with("Unsupported")
     })
 }
+
+/// Regions listed at once by [`list_all_regions`] (each with its own zone chains).
+pub const REGIONS_AT_ONCE: usize = 3;
+
+/// Where one region's listing stands in a listing of every region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionLoad {
+    Loading,
+    Loaded(usize),
+    /// Its error (the code, else the message): the other regions go on.
+    Failed(String),
+}
+
+/// What a listing of every region hands over.
+#[derive(Debug)]
+pub enum AllRegions {
+    /// The enabled regions, before anything else.
+    Regions(Vec<String>),
+    /// Instances (each with its `region`); only the very last page has no `next_token`.
+    Page(Page<Instance>),
+    Region(String, RegionLoad),
+    /// The regions could not be listed at all.
+    Failed(ApiError),
+}
+
+/// Lists the instances of every enabled region (`:region all`): at most
+/// [`REGIONS_AT_ONCE`] regions at once, each as [`list_instances`] lists one, pages handed
+/// over as they arrive with their region set. A region that fails is reported for that region
+/// and never fails the whole (its instances are simply missing, and said to be). `home` is
+/// the region `api` is in (used as is; the others through `in_region`).
+pub async fn list_all_regions(
+    api: Arc<dyn Ec2Api>,
+    home: String,
+    mut emit: impl FnMut(AllRegions) -> bool + Send,
+) {
+    let regions: Vec<String> = match api.regions_opt_in().await {
+        Ok(rs) => rs
+            .into_iter()
+            .filter(|r| r.refusal().is_none())
+            .map(|r| r.name)
+            .collect(),
+        Err(e) => {
+            emit(AllRegions::Failed(e));
+            return;
+        }
+    };
+    if !emit(AllRegions::Regions(regions.clone())) {
+        return;
+    }
+    type Got = (String, Option<ApiResult<Page<Instance>>>);
+    let (tx, mut rx) = mpsc::unbounded_channel::<Got>();
+    let gate = Arc::new(Semaphore::new(REGIONS_AT_ONCE));
+    let mut tasks = JoinSet::new();
+    for region in regions.iter().cloned() {
+        let client = if region == home {
+            Some(api.clone())
+        } else {
+            api.in_region(&region)
+        };
+        let (tx, gate) = (tx.clone(), gate.clone());
+        tasks.spawn(async move {
+            let Ok(_permit) = gate.acquire().await else {
+                return;
+            };
+            let Some(client) = client else {
+                let e = ApiError::other(
+                    super::ErrorKind::Other,
+                    format!("{region} cannot be reached from here"),
+                );
+                let _ = tx.send((region, Some(Err(e))));
+                return;
+            };
+            let to = tx.clone();
+            let r = region.clone();
+            list_instances(client, move |page| {
+                let failed = page.is_err();
+                to.send((r.clone(), Some(page))).is_ok() && !failed
+            })
+            .await;
+            // the region's chains are done (a failure was its last word)
+            let _ = tx.send((region, None));
+        });
+    }
+    drop(tx);
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    let mut failed: std::collections::HashSet<String> = Default::default();
+    while let Some((region, got)) = rx.recv().await {
+        match got {
+            Some(Ok(mut page)) => {
+                *counts.entry(region.clone()).or_default() += page.items.len();
+                for i in &mut page.items {
+                    i.region = region.clone();
+                }
+                page.next_token = Some(String::new());
+                if !emit(AllRegions::Page(page)) {
+                    return;
+                }
+            }
+            Some(Err(e)) => {
+                failed.insert(region.clone());
+                let why = e.code.clone().unwrap_or_else(|| e.describe());
+                if !emit(AllRegions::Region(region, RegionLoad::Failed(why))) {
+                    return;
+                }
+            }
+            None if !failed.contains(&region) => {
+                let n = counts.get(&region).copied().unwrap_or(0);
+                if !emit(AllRegions::Region(region, RegionLoad::Loaded(n))) {
+                    return;
+                }
+            }
+            None => {}
+        }
+    }
+    emit(AllRegions::Page(Page {
+        items: Vec::new(),
+        next_token: None,
+    }));
+}

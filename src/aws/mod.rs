@@ -124,6 +124,9 @@ pub struct BlockDevice {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Instance {
     pub id: String,
+    /// The region it is in, when the list spans regions (`:region all`); empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
     pub name: String,
     pub state: InstanceState,
     pub state_reason: String,
@@ -848,9 +851,10 @@ fn is_control(c: char) -> bool {
 }
 
 /// Every string field of an instance (not its lists).
-fn instance_strings(i: &mut Instance) -> [&mut String; 19] {
+fn instance_strings(i: &mut Instance) -> [&mut String; 20] {
     [
         &mut i.id,
+        &mut i.region,
         &mut i.name,
         &mut i.state_reason,
         &mut i.instance_type,

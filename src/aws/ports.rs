@@ -24,6 +24,11 @@ pub trait AccountApi: Send + Sync {
     fn regions_opt_in(&self) -> BoxFuture<'_, ApiResult<Vec<RegionInfo>>>;
     /// The profiles of the shared config and credentials files (`:profile`).
     fn profiles(&self) -> BoxFuture<'_, ApiResult<Vec<String>>>;
+    /// The same clients in another region (`:region all`); `None` where there is no such
+    /// region to reach (the demo simulates one).
+    fn in_region(&self, _region: &str) -> Option<std::sync::Arc<dyn Ec2Api>> {
+        None
+    }
 }
 
 /// Instances: listing, lifecycle actions, their attributes, and launching (with the types and

@@ -57,11 +57,13 @@ pub enum Col {
     Checks,
     Launched,
     Group,
+    Region,
     Protection,
 }
 
 const COLUMNS: &[(Col, Column)] = &[
     (Col::Name, Column::new("Name", 24, 12)),
+    (Col::Region, Column::new("Region", 14, 9).hide_empty()),
     (Col::Id, Column::new("Instance ID", 19, 19)),
     (Col::State, Column::new("State", 13, 10)),
     (Col::Group, Column::new("ASG", 16, 6).hide_empty()),
@@ -131,6 +133,7 @@ impl Resource for InstanceRow {
             },
             Col::Launched => (age(i.launch_time, now), Tone::Normal),
             Col::Group => (group_of(i).unwrap_or_default().to_string(), Tone::Accent),
+            Col::Region => (i.region.clone(), Tone::Normal),
             Col::Protection => match self.protected {
                 Some(true) => ("[P]".into(), Tone::Accent),
                 Some(false) => (String::new(), Tone::Normal),
@@ -155,6 +158,7 @@ impl Resource for InstanceRow {
             // ascending means oldest first, as in the web console
             Col::Launched => a.launch_time.cmp(&b.launch_time),
             Col::Group => group_of(a).cmp(&group_of(b)),
+            Col::Region => a.region.cmp(&b.region),
             Col::Protection => self.protected.cmp(&other.protected),
         }
     }
@@ -174,6 +178,7 @@ impl Resource for InstanceRow {
             Col::Checks => return None,
             Col::Launched => key_num(i.launch_time),
             Col::Group => key_bytes(group_of(i).unwrap_or_default(), level),
+            Col::Region => key_bytes(&i.region, level),
             Col::Protection => key_num(self.protected.map(i64::from)),
         })
     }
@@ -318,11 +323,23 @@ impl Verb {
 pub struct InstanceCall {
     pub verb: Verb,
     pub target: Target,
+    /// The instance's own region when the list spans regions (`:region all`); empty: the
+    /// current one.
+    pub region: String,
 }
 
 impl InstanceCall {
     pub fn op(verb: Verb, target: Target) -> Op {
-        Op::new(Self { verb, target })
+        Self::op_in(verb, target, String::new())
+    }
+
+    /// The call in the instance's own region (empty: the current one).
+    pub fn op_in(verb: Verb, target: Target, region: String) -> Op {
+        Op::new(Self {
+            verb,
+            target,
+            region,
+        })
     }
 }
 
@@ -349,6 +366,11 @@ impl Mutation for InstanceCall {
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         let id = self.target.id.clone();
         Box::pin(async move {
+            // in a list of every region, the call goes to the instance's own region
+            let there = (!self.region.is_empty())
+                .then(|| api.in_region(&self.region))
+                .flatten();
+            let api: &dyn Ec2Api = there.as_deref().unwrap_or(api);
             match self.verb {
                 Verb::Start => api.start_instance(id).await,
                 Verb::Stop => api.stop_instance(id, false).await,
@@ -362,7 +384,7 @@ impl Mutation for InstanceCall {
     }
     fn cli(&self, _region: &str) -> Vec<Vec<String>> {
         let id = self.target.id.as_str();
-        vec![match self.verb {
+        let mut args = match self.verb {
             Verb::Start => argv(&["ec2", "start-instances", "--instance-ids", id]),
             Verb::Stop => argv(&["ec2", "stop-instances", "--instance-ids", id]),
             Verb::ForceStop => argv(&["ec2", "stop-instances", "--instance-ids", id, "--force"]),
@@ -379,7 +401,11 @@ impl Mutation for InstanceCall {
                     "--no-disable-api-termination"
                 },
             ]),
-        }]
+        };
+        if !self.region.is_empty() {
+            args.extend(["--region".to_string(), self.region.clone()]);
+        }
+        vec![args]
     }
 }
 
@@ -387,6 +413,8 @@ impl Mutation for InstanceCall {
 #[derive(Debug)]
 pub enum Got {
     Page(ApiResult<Page<Instance>>),
+    /// `:region all`: a region listing's news.
+    AllRegions(listing::AllRegions),
     Watched(ApiResult<Vec<Instance>>),
     /// A one-off describe (something else changed them), not followed.
     Described(ApiResult<Vec<Instance>>),
@@ -501,6 +529,9 @@ pub struct InstancesPane {
     console: Option<String>,
     /// How `c` and `C` connect (`config.toml` `[connect]`).
     pub connect: super::connect::Connect,
+    /// `:region all`: every enabled region's instances, and how each region's listing
+    /// stands (in the order they were listed).
+    all_regions: Option<Vec<(String, listing::RegionLoad)>>,
 }
 
 impl Default for InstancesPane {
@@ -516,6 +547,7 @@ impl Default for InstancesPane {
             refused: false,
             console: None,
             connect: Default::default(),
+            all_regions: None,
         }
     }
 }
@@ -670,15 +702,20 @@ impl InstancesPane {
             cx.error(format!("no instance selected to {what}"));
             return vec![];
         }
-        let targets: Vec<Target> = rows
+        let targets: Vec<(Target, String)> = rows
             .iter()
-            .map(|r| Target::new(r.inst.id.clone(), r.inst.name.clone()))
+            .map(|r| {
+                (
+                    Target::new(r.inst.id.clone(), r.inst.name.clone()),
+                    r.inst.region.clone(),
+                )
+            })
             .collect();
-        let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+        let ids: Vec<String> = targets.iter().map(|t| t.0.id.clone()).collect();
         let n = targets.len();
         let ops = targets
             .into_iter()
-            .map(|t| InstanceCall::op(verb, t))
+            .map(|(t, region)| InstanceCall::op_in(verb, t, region))
             .collect();
         let mut c = Confirm::new(ID, verb.title(), ops);
         if verb == Verb::Terminate {
@@ -852,7 +889,29 @@ impl Pane for InstancesPane {
         &mut self.list
     }
     fn heading(&self, _s: &Shared) -> String {
-        "Instances".into()
+        let Some(regions) = &self.all_regions else {
+            return "Instances".into();
+        };
+        // "17 regions: 15 loaded, 1 loading, 1 AccessDenied"
+        let n = regions.len();
+        let count =
+            |f: fn(&listing::RegionLoad) -> bool| regions.iter().filter(|(_, l)| f(l)).count();
+        let loaded = count(|l| matches!(l, listing::RegionLoad::Loaded(_)));
+        let loading = count(|l| matches!(l, listing::RegionLoad::Loading));
+        let mut parts = vec![format!("{loaded} loaded")];
+        if loading > 0 {
+            parts.push(format!("{loading} loading"));
+        }
+        for (r, l) in regions {
+            if let listing::RegionLoad::Failed(why) = l {
+                parts.push(format!("{r} {why}"));
+            }
+        }
+        format!(
+            "Instances, every region — {n} region{}: {}",
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
     }
     fn noun(&self) -> &'static str {
         "instances"
@@ -865,6 +924,21 @@ impl Pane for InstancesPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.all_regions.is_some() {
+            // :region all: every enabled region, each as one region is listed
+            let home = cx.ctx.region.clone();
+            let job = Job::stream("DescribeInstances (every region)", move |api, emit| {
+                Box::pin(listing::list_all_regions(api, home, move |got| {
+                    emit(Box::new(Got::AllRegions(got)))
+                }))
+            });
+            let fx = cx.list(ID, &mut self.list, job);
+            if !fx.is_empty() {
+                self.protection_requested.clear();
+                self.checks_requested.clear();
+            }
+            return fx;
+        }
         // one chain per availability zone, merged as they arrive (aws::listing)
         let job = Job::stream("DescribeInstances", |api, emit| {
             Box::pin(async move {
@@ -1134,6 +1208,26 @@ impl Pane for InstancesPane {
         }
         let plural = |k: usize, one: &str| format!("{k} {one}{}", if k == 1 { "" } else { "s" });
         let mut summary = format!("{} {}", capitalise(verb.verb()), plural(n, "instance"));
+        // a list of every region: the calls go to each instance's own region, grouped so
+        let mut regions: Vec<(&str, usize)> = Vec::new();
+        for c in &calls {
+            match regions.iter_mut().find(|(r, _)| *r == c.region) {
+                Some(e) => e.1 += 1,
+                None => regions.push((c.region.as_str(), 1)),
+            }
+        }
+        if regions.iter().any(|(r, _)| !r.is_empty()) {
+            regions.sort();
+            let each: Vec<String> = regions
+                .iter()
+                .map(|(r, k)| format!("{} in {r}", k))
+                .collect();
+            summary.push_str(&format!(
+                " in {} ({}; each call goes to its instance's region)",
+                plural(regions.len(), "region"),
+                each.join(", ")
+            ));
+        }
         if destructive {
             summary.push_str(&format!(
                 ": {} will be terminated, {protected} protected",
@@ -1217,6 +1311,36 @@ impl Pane for InstancesPane {
             Got::Page(Err(e)) => {
                 if self.list.fail(req, e.clone()) {
                     cx.error_with_hint("cannot list instances", &e);
+                }
+            }
+            Got::AllRegions(news) => {
+                if req != self.list.latest_req {
+                    return vec![];
+                }
+                match news {
+                    listing::AllRegions::Page(p) => {
+                        return self.on_loaded(req, Box::new(Got::Page(Ok(p))), cx);
+                    }
+                    listing::AllRegions::Failed(e) => {
+                        return self.on_loaded(req, Box::new(Got::Page(Err(e))), cx);
+                    }
+                    listing::AllRegions::Regions(rs) => {
+                        self.all_regions = Some(
+                            rs.into_iter()
+                                .map(|r| (r, listing::RegionLoad::Loading))
+                                .collect(),
+                        );
+                    }
+                    listing::AllRegions::Region(r, load) => {
+                        if let listing::RegionLoad::Failed(why) = &load {
+                            cx.error(format!("cannot list the instances of {r}: {why}"));
+                        }
+                        if let Some(rs) = &mut self.all_regions
+                            && let Some(slot) = rs.iter_mut().find(|(name, _)| *name == r)
+                        {
+                            slot.1 = load;
+                        }
+                    }
                 }
             }
             Got::Watched(result) => {
@@ -1440,6 +1564,19 @@ impl Pane for InstancesPane {
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
         let h = cx.table_rows();
+        let msg = match msg.downcast::<crate::app::AllRegionsView>() {
+            Ok(_) => {
+                // every enabled region's instances, listed afresh (nothing of the one-region
+                // list stays: its rows have no region)
+                self.all_regions = Some(Vec::new());
+                self.list = Collection::default();
+                self.list.set_sort(Col::Name, false);
+                self.watch = Watch::default();
+                cx.info("listing the instances of every region…");
+                return self.refresh(cx);
+            }
+            Err(m) => m,
+        };
         let msg = match msg.downcast::<Launched>() {
             Ok(l) => {
                 let ids: Vec<String> = l.0.iter().map(|i| i.id.clone()).collect();

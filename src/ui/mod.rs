@@ -200,7 +200,14 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let key = |s: &'static str| key(if labels { s } else { "" });
     spans.extend([key("profile "), val(ctx.profile.clone()), sep.clone()]);
     spans.extend([key("account "), val(account), sep.clone()]);
-    spans.extend([key("region "), val(ctx.region.clone())]);
+    spans.extend([
+        key("region "),
+        val(if ctx.all_regions {
+            format!("{} · instances of every region", ctx.region)
+        } else {
+            ctx.region.clone()
+        }),
+    ]);
     if ctx.endpoint.is_some() {
         spans.extend([
             sep.clone(),

@@ -200,5 +200,9 @@ async fn read_only_and_untagged_panes_say_so() {
     d.enter().await;
     d.keys("t").await;
     assert!(d.app.dialog.is_none());
-    assert!(d.status().contains("no tags to edit here"), "{}", d.status());
+    assert!(
+        d.status().contains("no tags to edit here"),
+        "{}",
+        d.status()
+    );
 }

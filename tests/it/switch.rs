@@ -229,3 +229,89 @@ async fn the_region_picker_on_the_demo_refuses_a_region_not_opted_in() {
     assert!(d.calls.is_empty());
     insta::assert_snapshot!(text(&render(&mut d.app, 80, 24)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_region_at_once_with_a_region_column_a_failing_region_and_calls_routed() {
+    use crate::emulator::FaultProxy;
+    let moto = Moto::start();
+    let mut east = launch_in(&moto, "us-east-1", 2).await;
+    let mut west = launch_in(&moto, "eu-west-1", 3).await;
+    let mut north = launch_in(&moto, "eu-north-1", 1).await;
+    east.sort();
+    west.sort();
+    north.sort();
+    let proxy = FaultProxy::start(&moto);
+    let conf = moto
+        .sdk_config()
+        .await
+        .into_builder()
+        .endpoint_url(&proxy.endpoint)
+        .build();
+    let mut d = Driver::new(SdkEc2::from_conf(&conf), false);
+    d.start().await;
+    assert_eq!(listed(&d), east);
+
+    // every region: both regions' instances, each with its region; the Region column shows
+    d.keys(":region all").await;
+    d.enter().await;
+    let mut all = [east.clone(), west.clone(), north.clone()].concat();
+    all.sort();
+    assert_eq!(listed(&d), all);
+    for (ids, region) in [
+        (&east, "us-east-1"),
+        (&west, "eu-west-1"),
+        (&north, "eu-north-1"),
+    ] {
+        for id in ids {
+            assert_eq!(d.app.instances().get(id).unwrap().inst.region, region);
+        }
+    }
+    let screen = text(&render(&mut d.app, 160, 30));
+    assert!(
+        screen.contains("Region") && screen.contains("eu-west-1"),
+        "{screen}"
+    );
+    assert!(screen.contains("every region"), "{screen}");
+
+    // a stop of one instance in each of two regions: grouped per region in the dialog, and
+    // each call reaches its own region (separate clients see it)
+    d.filter(&west[0]).await;
+    d.keys(" ").await;
+    d.filter(&east[0]).await;
+    d.keys(" ").await;
+    d.filter("").await;
+    d.keys("S").await;
+    let dialog = text(&render(&mut d.app, 160, 40));
+    assert!(dialog.contains("in 2 regions"), "{dialog}");
+    d.keys("y").await;
+    let in_region = |r: &'static str| {
+        aws_sdk_ec2::Client::new(
+            &conf
+                .clone()
+                .into_builder()
+                .endpoint_url(&moto.endpoint)
+                .region(aws_config::Region::new(r))
+                .build(),
+        )
+    };
+    use crate::emulator::state_of;
+    assert_eq!(state_of(&in_region("eu-west-1"), &west[0]).await, "stopped");
+    assert_eq!(state_of(&in_region("us-east-1"), &east[0]).await, "stopped");
+    assert_eq!(state_of(&in_region("eu-west-1"), &west[1]).await, "running");
+
+    // a region that fails: said for that region, the others still listed
+    proxy.set("deny-region:eu-north-1");
+    d.key(Key::ctrl('r')).await;
+    let mut rest = [east.clone(), west.clone()].concat();
+    rest.sort();
+    let heading = text(&render(&mut d.app, 160, 30));
+    assert!(
+        heading.contains("eu-north-1 UnauthorizedOperation"),
+        "the failed region is named:\n{heading}"
+    );
+    assert!(matches!(d.app.instances().load, ec2tui::app::Load::Loaded));
+    let now = listed(&d);
+    for id in &rest {
+        assert!(now.contains(id), "{id} still listed");
+    }
+}

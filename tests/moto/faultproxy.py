@@ -10,6 +10,9 @@ request reads the mode from MODE_FILE (a missing or empty file means `pass`):
   once the mode changes, or after five minutes);
 - `throttle-sts`: STS GetCallerIdentity gets HTTP 400 with the `Throttling` error document
   STS sends, everything else is forwarded;
+- `deny-region:REGION`: every request signed for REGION (its SigV4 credential scope) gets
+  HTTP 403 `UnauthorizedOperation`, as for an account whose policy denies that region; the
+  rest is forwarded.
 - `sso-401`: the SSO portal's GetRoleCredentials (`GET /federation/credentials`) gets
   HTTP 401 `UnauthorizedException`, as for an expired or revoked sign-in; the rest is
   forwarded.
@@ -87,6 +90,18 @@ def main() -> None:
             if current == "throttle-sts" and what == "GetCallerIdentity":
                 self.answer(400, "text/xml", STS_THROTTLING, {})
                 return
+            if current.startswith("deny-region:"):
+                region = current.split(":", 1)[1]
+                if f"/{region}/" in (self.headers.get("Authorization") or ""):
+                    self.answer(
+                        403,
+                        "text/xml",
+                        b"<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+                        b"<Message>You are not authorized to perform this operation.</Message>"
+                        b"</Error></Errors><RequestID>faultproxy-0000</RequestID></Response>",
+                        {},
+                    )
+                    return
             if current == "sso-401" and self.path.startswith("/federation/credentials"):
                 self.answer(
                     401,

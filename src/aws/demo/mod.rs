@@ -242,6 +242,7 @@ impl DemoRegion {
         };
         let mut inst = Instance {
             id: id.clone(),
+            region: String::new(),
             name: String::new(),
             state,
             state_reason: if state == InstanceState::Stopped {

@@ -59,6 +59,10 @@ impl AccountApi for SdkEc2 {
         })
     }
 
+    fn in_region(&self, region: &str) -> Option<std::sync::Arc<dyn crate::aws::Ec2Api>> {
+        Some(std::sync::Arc::new(self.for_region(region)))
+    }
+
     fn profiles(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
         Box::pin(async move {
             super::profiles::names(&self.opts)

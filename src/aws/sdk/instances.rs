@@ -17,6 +17,7 @@ fn to_instance(i: aws_sdk_ec2::types::Instance) -> Instance {
     let e = |x: Option<&str>| x.unwrap_or_default().to_string();
     let mut out = Instance {
         id: o(i.instance_id),
+        region: String::new(),
         name: String::new(),
         state: InstanceState::parse(
             i.state

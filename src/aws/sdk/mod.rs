@@ -69,6 +69,8 @@ pub struct SdkEc2 {
     region: Option<String>,
     /// What it was made with (the profiles it can list come from the same files).
     opts: ConnectOptions,
+    /// The configuration, for the same clients in another region.
+    conf: aws_config::SdkConfig,
 }
 
 /// The page size for `DescribeInstances` (the API's maximum).
@@ -146,7 +148,20 @@ impl SdkEc2 {
             ec2: aws_sdk_ec2::Client::from_conf(ec2),
             sts: aws_sdk_sts::Client::new(conf),
             opts: ConnectOptions::default(),
+            conf: conf.clone(),
         }
+    }
+
+    /// The same credentials and settings in another region.
+    pub fn for_region(&self, region: &str) -> Self {
+        let conf = self
+            .conf
+            .to_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
+        let mut api = Self::from_conf(&conf);
+        api.opts = self.opts.clone();
+        api
     }
 
     /// The region the configuration resolved, if any.
