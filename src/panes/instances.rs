@@ -1572,7 +1572,7 @@ impl Pane for InstancesPane {
                 self.list = Collection::default();
                 self.list.set_sort(Col::Name, false);
                 self.watch = Watch::default();
-                cx.info("listing the instances of every region…");
+                cx.info("refreshing: the instances of every region…");
                 return self.refresh(cx);
             }
             Err(m) => m,
