@@ -102,13 +102,18 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
     );
 
     let result = if cli.demo {
-        if let Some(r) = cli.region.as_deref().filter(|r| *r != DEMO_REGION) {
-            eprintln!("ec2tui: the demo simulates one region, {DEMO_REGION}, not {r}");
+        let universe = DemoRegion::interactive_universe(cli.demo_size);
+        let region = cli.region.clone().unwrap_or_else(|| DEMO_REGION.into());
+        let Some(first) = universe.region_world(&region) else {
+            eprintln!(
+                "ec2tui: the demo has no region {region}: {}",
+                demo_regions().join(", ")
+            );
             return ExitCode::from(2);
-        }
+        };
         let ctx = Context {
             profile: "demo".into(),
-            region: DEMO_REGION.into(),
+            region,
             endpoint: None,
             read_only: cli.read_only,
             demo: true,
@@ -117,18 +122,20 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             typed: false,
             all_regions: false,
         };
-        let api: Arc<dyn Ec2Api> = Arc::new(DemoRegion::interactive(cli.demo_size));
+        let api: Arc<dyn Ec2Api> = first;
         let (journal, journal_warning) = open_journal(&ctx);
         let warning = warning.or(journal_warning);
-        // the demo's profiles share its one world; a switch changes who is acting (and the
-        // safety the embedded demo config gives demo-prod)
-        let world = api.clone();
+        // the demo's profiles share its worlds (one per region); a switch of profile changes
+        // who is acting (and the safety the embedded demo config gives demo-prod)
         let connector: ec2tui::tui::Connector = Arc::new(move |profile: String, region: String| {
-            let world = world.clone();
+            let world = universe.region_world(&region);
             Box::pin(async move {
-                if region != DEMO_REGION {
-                    return Err(format!("the demo simulates one region, {DEMO_REGION}"));
-                }
+                let Some(world) = world else {
+                    return Err(format!(
+                        "the demo has no region {region}: {}",
+                        demo_regions().join(", ")
+                    ));
+                };
                 if !DEMO_PROFILES.contains(&profile.as_str()) {
                     return Err(format!(
                         "the demo has no profile {profile} (profiles: {})",
@@ -141,7 +148,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
                     demo: true,
                     ..Context::default()
                 };
-                Ok((world, open_journal(&ctx).0))
+                Ok((world as Arc<dyn Ec2Api>, open_journal(&ctx).0))
             })
         });
         let mut settings = settings;
@@ -231,6 +238,15 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The regions the demo simulates.
+fn demo_regions() -> Vec<&'static str> {
+    ec2tui::aws::demo::DEMO_REGIONS
+        .iter()
+        .filter(|(_, opt)| *opt != "not-opted-in")
+        .map(|(r, _)| *r)
+        .collect()
 }
 
 /// The embedded demo config: demo-prod is production.

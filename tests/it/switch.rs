@@ -215,7 +215,7 @@ async fn the_region_picker_on_the_demo_refuses_a_region_not_opted_in() {
     let mut d = crate::ui::demo_app(10).await;
     d.keys(":region").await;
     d.enter().await;
-    d.keys("j").await;
+    d.keys("jj").await;
     d.enter().await;
     let Some(Dialog::Pick(p)) = &d.app.dialog else {
         panic!("still the picker");

@@ -2,13 +2,14 @@
 
 use futures::future::BoxFuture;
 
-use super::{AZS, DEMO_ACCOUNT, DemoRegion};
+use super::{DEMO_ACCOUNT, DemoRegion};
 use crate::aws::{AccountApi, ApiResult, Identity, RegionInfo};
 
-/// The demo's regions: the one it simulates, and one the demo account has not opted in to
-/// (the picker shows it and refuses it with the reason).
+/// The demo's regions: two it simulates, and one the demo account has not opted in to (the
+/// picker shows it and refuses it with the reason).
 pub const DEMO_REGIONS: &[(&str, &str)] = &[
     ("eu-west-1", "opt-in-not-required"),
+    ("us-east-1", "opt-in-not-required"),
     ("ap-east-1", "not-opted-in"),
 ];
 
@@ -55,11 +56,16 @@ impl AccountApi for DemoRegion {
         })
     }
 
+    fn in_region(&self, region: &str) -> Option<std::sync::Arc<dyn crate::aws::Ec2Api>> {
+        self.region_world(region)
+            .map(|w| w as std::sync::Arc<dyn crate::aws::Ec2Api>)
+    }
+
     fn profiles(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
         Box::pin(async move { Ok(DEMO_PROFILES.iter().map(|s| s.to_string()).collect()) })
     }
 
     fn availability_zones(&self) -> BoxFuture<'_, ApiResult<Vec<String>>> {
-        Box::pin(async move { Ok(AZS.iter().map(|s| s.to_string()).collect()) })
+        Box::pin(async move { Ok(self.azs.iter().map(|s| s.to_string()).collect()) })
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
-use super::{AZS, DEMO_EPOCH, DemoRegion, Inner, now_epoch};
+use super::{DEMO_EPOCH, DemoRegion, Inner, now_epoch};
 use crate::aws::{
     ApiError, ApiResult, AutoScalingApi, AutoScalingGroup, GROUP_TAG, GroupMember, InstanceRefresh,
     InstanceState, LaunchConfiguration, LaunchSpec, Page, ScalingActivity, TemplateRef,
@@ -214,7 +214,7 @@ impl DemoRegion {
                 desired: cap.1,
                 max: cap.2,
                 members: vec![],
-                azs: AZS.iter().map(|a| a.to_string()).collect(),
+                azs: self.azs.iter().map(|a| a.to_string()).collect(),
                 health_check_type: hc.into(),
                 status: String::new(),
                 created: Some(DEMO_EPOCH - 150 * 86_400),
@@ -254,7 +254,7 @@ impl DemoRegion {
         for gi in 0..inner.asgs.len() {
             let desired = inner.asgs[gi].g.desired;
             for k in 0..desired {
-                let az = AZS[k as usize % AZS.len()];
+                let az = self.azs[k as usize % self.azs.len()];
                 let g = inner.asgs[gi].g.clone();
                 let Ok((mut spec, mut version)) = inner.member_spec(&g, az) else {
                     continue;
@@ -506,7 +506,7 @@ impl DemoRegion {
                     .count()
             })
             .cloned()
-            .unwrap_or_else(|| AZS[0].to_string());
+            .unwrap_or_else(|| self.azs[0].to_string());
         let n = g.members.iter().filter(|m| !m.leaving()).count();
         let cause = inner.asgs[gi].cause.clone().unwrap_or_default();
         let at = crate::aws::fmt_time(self.wall());

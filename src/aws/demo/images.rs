@@ -6,14 +6,14 @@ use std::time::Instant;
 use futures::future::BoxFuture;
 
 use super::{
-    DEMO_ACCOUNT, DEMO_EPOCH, DEMO_REGION, DemoImage, DemoRegion, DemoSnapshot, Inner, now_epoch,
+    DEMO_ACCOUNT, DEMO_EPOCH, DemoImage, DemoRegion, DemoSnapshot, Inner, now_epoch,
 };
 use crate::aws::{
     ApiError, ApiResult, Image, ImageDevice, ImageScope, ImageSpec, ImagesApi, InstanceState, Page,
     Snapshot, clean_image, clean_snapshot,
 };
 
-pub(super) fn demo_images() -> Vec<DemoImage> {
+pub(super) fn demo_images(here: &str) -> Vec<DemoImage> {
     let img = |id: &str,
                name: &str,
                arch: &str,
@@ -55,7 +55,7 @@ pub(super) fn demo_images() -> Vec<DemoImage> {
             },
         },
         scope,
-        region: DEMO_REGION.into(),
+        region: here.into(),
         ready_at: None,
     };
     vec![
@@ -143,7 +143,7 @@ impl ImagesApi for DemoRegion {
             let items = inner
                 .images
                 .iter()
-                .filter(|d| d.scope == scope && d.region == DEMO_REGION)
+                .filter(|d| d.scope == scope && d.region == self.region)
                 .map(|d| d.img.clone())
                 .collect();
             Ok(Page {
@@ -160,7 +160,7 @@ impl ImagesApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<Vec<Image>>> {
         Box::pin(async move {
             self.delay().await;
-            let region = region.unwrap_or_else(|| DEMO_REGION.to_string());
+            let region = region.unwrap_or_else(|| self.region.to_string());
             let mut inner = self.lock();
             Self::settle_images(&mut inner, Instant::now());
             let mut out = Vec::new();
@@ -189,7 +189,7 @@ impl ImagesApi for DemoRegion {
             let mut inner = self.lock();
             let now = Instant::now();
             if let Some(d) = inner.images.iter().find(|d| {
-                d.scope == ImageScope::Mine && d.region == DEMO_REGION && d.img.name == spec.name
+                d.scope == ImageScope::Mine && d.region == self.region && d.img.name == spec.name
             }) {
                 return Err(ApiError::service(
                     "InvalidAMIName.Duplicate",
@@ -250,7 +250,7 @@ impl ImagesApi for DemoRegion {
                 inner.snaps.push(DemoSnapshot {
                     snap,
                     started: now,
-                    region: DEMO_REGION.into(),
+                    region: self.region.into(),
                 });
                 devs.push(ImageDevice {
                     device: b.device,
@@ -286,7 +286,7 @@ impl ImagesApi for DemoRegion {
             inner.images.push(DemoImage {
                 img,
                 scope: ImageScope::Mine,
-                region: DEMO_REGION.into(),
+                region: self.region.into(),
                 ready_at: (!pending.is_zero()).then(|| now + pending),
             });
             Ok(id)
@@ -299,7 +299,7 @@ impl ImagesApi for DemoRegion {
             let mut inner = self.lock();
             let before = inner.images.len();
             inner.images.retain(|d| {
-                !(d.img.id == id && d.region == DEMO_REGION && d.scope == ImageScope::Mine)
+                !(d.img.id == id && d.region == self.region && d.scope == ImageScope::Mine)
             });
             if inner.images.len() == before {
                 return Err(ApiError::service(
@@ -323,7 +323,7 @@ impl ImagesApi for DemoRegion {
             let Some(src) = inner
                 .images
                 .iter()
-                .find(|d| d.img.id == id && d.region == DEMO_REGION)
+                .find(|d| d.img.id == id && d.region == self.region)
             else {
                 return Err(ApiError::service(
                     "InvalidAMIID.NotFound",
@@ -345,7 +345,7 @@ impl ImagesApi for DemoRegion {
                 let source = inner
                     .snaps
                     .iter()
-                    .find(|s| s.snap.id == dev.snapshot_id && s.region == DEMO_REGION)
+                    .find(|s| s.snap.id == dev.snapshot_id && s.region == self.region)
                     .map(|s| s.snap.clone());
                 let snap_id = Self::fresh_id(&mut inner, "snap");
                 let mut snap = Snapshot {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 
 use super::{
-    AZS, DEMO_REGION, DemoInstance, DemoRegion, DemoVolume, Inner, now_epoch, private_dns,
+    DemoInstance, DemoRegion, DemoVolume, Inner, now_epoch, private_dns,
 };
 use crate::aws::{
     ApiError, ApiResult, Attachment, BlockDevice, ImageDevice, Instance, InstanceState,
@@ -48,8 +48,8 @@ impl DemoRegion {
 }
 
 /// The default subnet of each zone: `10.0.{0,16,32}.0/20`, as DescribeSubnets lists them.
-pub(super) fn demo_subnets() -> Vec<Subnet> {
-    AZS.iter()
+pub(super) fn demo_subnets(azs: &[&str]) -> Vec<Subnet> {
+    azs.iter()
         .enumerate()
         .map(|(i, az)| Subnet {
             id: format!("subnet-0demo{}", &az[az.len() - 1..]),
@@ -95,7 +95,7 @@ impl DemoRegion {
         let Some(img) = inner
             .images
             .iter()
-            .find(|d| d.img.id == spec.image_id && d.region == DEMO_REGION)
+            .find(|d| d.img.id == spec.image_id && d.region == self.region)
             .map(|d| d.img.clone())
         else {
             return Err(ApiError::service(
@@ -124,7 +124,7 @@ impl DemoRegion {
                 ),
             ));
         }
-        let subnets = demo_subnets();
+        let subnets = demo_subnets(self.azs);
         let subnet = match spec.subnet_id.as_deref().filter(|s| !s.is_empty()) {
             Some(id) => subnets.iter().find(|s| s.id == id).ok_or_else(|| {
                 ApiError::service(
@@ -223,7 +223,7 @@ impl DemoRegion {
                 let encrypted = inner
                     .snaps
                     .iter()
-                    .find(|s| s.snap.id == m.snapshot_id && s.region == DEMO_REGION)
+                    .find(|s| s.snap.id == m.snapshot_id && s.region == self.region)
                     .is_some_and(|s| s.snap.encrypted);
                 let mut vol = Volume {
                     id: vol_id.clone(),
@@ -270,7 +270,7 @@ impl DemoRegion {
                 state: InstanceState::Pending,
                 instance_type: spec.instance_type.clone(),
                 az: subnet.az.clone(),
-                private_dns: private_dns(&ip),
+                private_dns: private_dns(&ip, self.region),
                 private_ip: ip,
                 key_name: spec.key_name.clone().unwrap_or_default(),
                 launch_time: Some(now_epoch()),
@@ -536,6 +536,6 @@ impl InstancesApi for DemoRegion {
     }
 
     fn subnets(&self) -> BoxFuture<'_, ApiResult<Vec<Subnet>>> {
-        Box::pin(async move { Ok(demo_subnets()) })
+        Box::pin(async move { Ok(demo_subnets(self.azs)) })
     }
 }

@@ -97,11 +97,19 @@ fn now_epoch() -> i64 {
 pub const DEMO_REGION: &str = "eu-west-1";
 
 /// EC2's private DNS name of an address outside us-east-1; none without an address.
-fn private_dns(ip: &str) -> String {
+fn private_dns(ip: &str, region: &str) -> String {
     if ip.is_empty() {
         String::new()
     } else {
-        format!("ip-{}.{DEMO_REGION}.compute.internal", ip.replace('.', "-"))
+        format!("ip-{}.{region}.compute.internal", ip.replace('.', "-"))
+    }
+}
+
+/// The zones of a demo region.
+fn zones_of(region: &str) -> &'static [&'static str] {
+    match region {
+        "us-east-1" => &["us-east-1a", "us-east-1b", "us-east-1c"],
+        _ => &["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     }
 }
 
@@ -113,7 +121,18 @@ pub struct DemoRegion {
     transition: Duration,
     latency: Duration,
     page_size: usize,
+    /// The region it simulates, and its zones.
+    region: &'static str,
+    azs: &'static [&'static str],
+    /// The demo's regions, made as they are first asked for (`--demo` only): the same
+    /// account elsewhere, for `:region` and `:region all`.
+    universe: Option<Universe>,
+    /// The size it was asked for (another region's fleet is a third of it).
+    size: usize,
 }
+
+/// Every region of one demo, by name.
+type Universe = std::sync::Arc<Mutex<HashMap<&'static str, std::sync::Arc<DemoRegion>>>>;
 
 /// A small deterministic generator, so every demo fleet (and every screenshot) is the same.
 struct Lcg(u64);
@@ -146,7 +165,6 @@ const TYPES: &[&str] = &[
     "t4g.small",
     "g5.xlarge",
 ];
-const AZS: &[&str] = &["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 const KEYS: &[&str] = &["ops-2024", "deploy", "alice", ""];
 
 /// The epoch second the demo fleet treats as "now" when it dates launches.
@@ -163,18 +181,29 @@ impl DemoRegion {
     /// A fleet of `size` instances; `transition` is how long pending/stopping/shutting-down
     /// last, `latency` how long every call takes.
     pub fn new(size: usize, transition: Duration, latency: Duration) -> Self {
-        let mut rng = Lcg(0x05ee_dec2);
+        Self::new_in(DEMO_REGION, size, transition, latency)
+    }
+
+    /// The demo's world in one of its regions (`DEMO_REGIONS`): another region has another
+    /// fleet (other names, ids and zones), a third of the size.
+    pub fn new_in(region: &str, size: usize, transition: Duration, latency: Duration) -> Self {
+        let (region, azs, seed, size, first): (&'static str, _, u64, usize, usize) =
+            match region {
+                "us-east-1" => ("us-east-1", zones_of("us-east-1"), 0x0ea5_7001, size / 3, 7),
+                _ => (DEMO_REGION, zones_of(DEMO_REGION), 0x05ee_dec2, size, 0),
+            };
+        let mut rng = Lcg(seed);
         let mut fleet = Vec::with_capacity(size);
         for n in 0..size {
-            fleet.push(Self::generate(n, &mut rng));
+            fleet.push(Self::generate(n, &mut rng, azs, region, first));
         }
         let index = fleet
             .iter()
             .enumerate()
             .map(|(i, d)| (d.inst.id.clone(), i))
             .collect();
-        let volumes = demo_volumes(&fleet);
-        let snaps = demo_snapshots();
+        let volumes = demo_volumes(&fleet, azs);
+        let snaps = demo_snapshots(region);
         Self {
             epoch: DEMO_EPOCH,
             inner: Mutex::new(Inner {
@@ -184,7 +213,7 @@ impl DemoRegion {
                 fleet,
                 index,
                 moving: Vec::new(),
-                images: demo_images(),
+                images: demo_images(region),
                 key_pairs: demo_key_pairs(),
                 groups: demo_security_groups(),
                 templates: demo_templates(),
@@ -195,14 +224,55 @@ impl DemoRegion {
             transition,
             latency,
             page_size: 1000,
+            region,
+            azs,
+            universe: None,
+            size,
         }
     }
 
-    fn generate(n: usize, rng: &mut Lcg) -> DemoInstance {
+    /// The interactive demo with its other region, reachable through `in_region` (and so
+    /// by `:region` and `:region all`).
+    pub fn interactive_universe(size: usize) -> std::sync::Arc<Self> {
+        let universe: Universe = Default::default();
+        let mut root = Self::interactive(size);
+        root.universe = Some(universe.clone());
+        let root = std::sync::Arc::new(root);
+        universe
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(DEMO_REGION, root.clone());
+        root
+    }
+
+    /// This demo's world in `region`, made the first time it is asked for.
+    pub fn region_world(&self, region: &str) -> Option<std::sync::Arc<Self>> {
+        let universe = self.universe.as_ref()?;
+        let (name, _) = account::DEMO_REGIONS
+            .iter()
+            .find(|(r, opt)| *r == region && *opt != "not-opted-in")?;
+        let mut worlds = universe.lock().unwrap_or_else(|p| p.into_inner());
+        let world = worlds.entry(name).or_insert_with(|| {
+            let mut w = Self::new_in(name, self.size, self.transition, self.latency);
+            w.epoch = self.epoch;
+            w.universe = Some(universe.clone());
+            std::sync::Arc::new(w)
+        });
+        Some(world.clone())
+    }
+
+    /// Instance `n` of a region's fleet; `salt` makes another region's ids its own.
+    fn generate(
+        n: usize,
+        rng: &mut Lcg,
+        azs: &[&'static str],
+        region: &str,
+        salt: usize,
+    ) -> DemoInstance {
         let role = rng.pick(ROLES);
         let env = rng.pick(ENVS);
         let team = rng.pick(TEAMS);
-        let az = rng.pick(AZS);
+        let az = rng.pick(azs);
         let ty = rng.pick(TYPES);
         let state = match rng.next() % 10 {
             0..=5 => InstanceState::Running,
@@ -212,10 +282,10 @@ impl DemoRegion {
         };
         let id = format!(
             "i-0{:016x}",
-            (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 4
+            ((n as u64) ^ ((salt as u64) << 40)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 4
         );
         let running = state == InstanceState::Running;
-        let subnet_octet = AZS.iter().position(|a| *a == az).unwrap_or(0) * 16;
+        let subnet_octet = azs.iter().position(|a| *a == az).unwrap_or(0) * 16;
         let family = ty.split('.').next().unwrap_or(ty);
         let arch = if family.ends_with('g') {
             "arm64"
@@ -276,7 +346,7 @@ impl DemoRegion {
             platform: "Linux/UNIX".into(),
             root_device_name: "/dev/xvda".into(),
             root_device_type: "ebs".into(),
-            private_dns: private_dns(&private_ip),
+            private_dns: private_dns(&private_ip, region),
             public_dns: String::new(),
             lifecycle: if n % 11 == 3 {
                 "spot".into()

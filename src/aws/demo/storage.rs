@@ -6,7 +6,7 @@ use std::time::Instant;
 use futures::future::BoxFuture;
 
 use super::{
-    AZS, DEMO_ACCOUNT, DEMO_EPOCH, DEMO_REGION, DemoInstance, DemoRegion, DemoSnapshot, DemoVolume,
+    DEMO_ACCOUNT, DEMO_EPOCH, DemoInstance, DemoRegion, DemoSnapshot, DemoVolume,
     Inner, begin_volume, now_epoch,
 };
 use crate::aws::{
@@ -15,7 +15,7 @@ use crate::aws::{
 };
 
 /// The seed volumes: the disks of every instance, and a spare one in each zone.
-pub(super) fn demo_volumes(fleet: &[DemoInstance]) -> Vec<DemoVolume> {
+pub(super) fn demo_volumes(fleet: &[DemoInstance], azs: &[&str]) -> Vec<DemoVolume> {
     let mut volumes: Vec<DemoVolume> = fleet
         .iter()
         .flat_map(|d| {
@@ -61,7 +61,7 @@ pub(super) fn demo_volumes(fleet: &[DemoInstance]) -> Vec<DemoVolume> {
         })
         .map(|vol| DemoVolume { vol, next: None })
         .collect();
-    for (i, az) in AZS.iter().enumerate() {
+    for (i, az) in azs.iter().enumerate() {
         volumes.push(DemoVolume {
             vol: Volume {
                 id: format!("vol-0spare{i:012}"),
@@ -84,7 +84,7 @@ pub(super) fn demo_volumes(fleet: &[DemoInstance]) -> Vec<DemoVolume> {
 
 /// The seed snapshots: the roots of the two golden images, each made by CreateImage from an
 /// instance of the seed fleet.
-pub(super) fn demo_snapshots() -> Vec<DemoSnapshot> {
+pub(super) fn demo_snapshots(here: &str) -> Vec<DemoSnapshot> {
     let snap = |id: &str, name: &str, from: (&str, &str), ami: &str, days_ago: i64| DemoSnapshot {
         snap: Snapshot {
             id: id.into(),
@@ -100,7 +100,7 @@ pub(super) fn demo_snapshots() -> Vec<DemoSnapshot> {
             tags: vec![("Name".into(), name.into())],
         },
         started: Instant::now(),
-        region: DEMO_REGION.into(),
+        region: here.into(),
     };
     vec![
         // from web-dev-39's root volume
@@ -202,7 +202,7 @@ impl StorageApi for DemoRegion {
         Box::pin(async move {
             self.delay().await;
             let mut inner = self.lock();
-            if !AZS.contains(&spec.az.as_str()) {
+            if !self.azs.contains(&spec.az.as_str()) {
                 return Err(ApiError::service(
                     "InvalidParameterValue",
                     format!("Invalid availability zone: [{}]", spec.az),
@@ -391,7 +391,7 @@ impl StorageApi for DemoRegion {
             inner.snaps.push(DemoSnapshot {
                 snap,
                 started: Instant::now(),
-                region: DEMO_REGION.into(),
+                region: self.region.into(),
             });
             Ok(id)
         })
@@ -410,7 +410,7 @@ impl StorageApi for DemoRegion {
                 items: inner
                     .snaps
                     .iter()
-                    .filter(|s| s.snap.owner_id == owner_id && s.region == DEMO_REGION)
+                    .filter(|s| s.snap.owner_id == owner_id && s.region == self.region)
                     .map(|s| s.snap.clone())
                     .collect(),
                 next_token: None,
@@ -425,7 +425,7 @@ impl StorageApi for DemoRegion {
     ) -> BoxFuture<'_, ApiResult<Vec<Snapshot>>> {
         Box::pin(async move {
             self.delay().await;
-            let region = region.unwrap_or_else(|| DEMO_REGION.to_string());
+            let region = region.unwrap_or_else(|| self.region.to_string());
             let mut inner = self.lock();
             self.settle_snapshots(&mut inner);
             ids.iter()
@@ -458,7 +458,7 @@ impl StorageApi for DemoRegion {
             let Some(src) = inner
                 .snaps
                 .iter()
-                .find(|s| s.snap.id == id && s.region == DEMO_REGION)
+                .find(|s| s.snap.id == id && s.region == self.region)
                 .map(|s| s.snap.clone())
             else {
                 return Err(ApiError::service(
@@ -472,7 +472,7 @@ impl StorageApi for DemoRegion {
                 id: new_id.clone(),
                 // EC2's own when none is given
                 description: if description.is_empty() {
-                    format!("[Copied {id} from {DEMO_REGION}]")
+                    format!("[Copied {id} from {}]", self.region)
                 } else {
                     description
                 },
@@ -498,7 +498,7 @@ impl StorageApi for DemoRegion {
             if !inner
                 .snaps
                 .iter()
-                .any(|s| s.snap.id == id && s.region == DEMO_REGION)
+                .any(|s| s.snap.id == id && s.region == self.region)
             {
                 return Err(ApiError::service(
                     "InvalidSnapshot.NotFound",
@@ -508,7 +508,7 @@ impl StorageApi for DemoRegion {
             if let Some(ami) = inner
                 .images
                 .iter()
-                .find(|d| d.region == DEMO_REGION && d.img.snapshot_ids().contains(&id))
+                .find(|d| d.region == self.region && d.img.snapshot_ids().contains(&id))
             {
                 return Err(ApiError::service(
                     "InvalidSnapshot.InUse",
@@ -517,7 +517,7 @@ impl StorageApi for DemoRegion {
             }
             inner
                 .snaps
-                .retain(|s| !(s.snap.id == id && s.region == DEMO_REGION));
+                .retain(|s| !(s.snap.id == id && s.region == self.region));
             Ok(())
         })
     }
