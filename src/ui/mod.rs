@@ -166,7 +166,12 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     // the account acted on must be readable at any width: labels and the endpoint's scheme
     // go first when the line does not fit, never the values
     let badges: usize = spans.iter().map(|s| s.width()).sum();
-    let account = ctx.account.clone().unwrap_or_else(|| "?".into());
+    let account = ctx.account.clone().unwrap_or_else(|| "…".into());
+    let region = if ctx.all_regions {
+        format!("{} (instances: all)", ctx.region)
+    } else {
+        ctx.region.clone()
+    };
     let full = |labels: bool, ep: &str| -> usize {
         let l = |s: &str| if labels { s.len() } else { 0 };
         badges
@@ -177,7 +182,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             + account.chars().count()
             + 3
             + l("region ")
-            + ctx.region.chars().count()
+            + region.chars().count()
             + if ctx.endpoint.is_some() {
                 3 + l("endpoint ") + ep.chars().count()
             } else {
@@ -200,14 +205,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let key = |s: &'static str| key(if labels { s } else { "" });
     spans.extend([key("profile "), val(ctx.profile.clone()), sep.clone()]);
     spans.extend([key("account "), val(account), sep.clone()]);
-    spans.extend([
-        key("region "),
-        val(if ctx.all_regions {
-            format!("{} · instances of every region", ctx.region)
-        } else {
-            ctx.region.clone()
-        }),
-    ]);
+    spans.extend([key("region "), val(region)]);
     if ctx.endpoint.is_some() {
         spans.extend([
             sep.clone(),

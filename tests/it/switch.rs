@@ -315,3 +315,69 @@ async fn every_region_at_once_with_a_region_column_a_failing_region_and_calls_ro
         assert!(now.contains(id), "{id} still listed");
     }
 }
+
+#[tokio::test]
+async fn the_every_region_view_with_a_failed_region_and_a_production_banner() {
+    use ec2tui::app::{AllRegionsView, ApiEvent, Event};
+    use ec2tui::aws::listing::{AllRegions, RegionLoad};
+    use ec2tui::panes::instances::Got;
+    let mut d = crate::ui::demo_app(6).await;
+    d.app.rules = {
+        let mut r = ec2tui::app::SafetyRules::default();
+        r.profiles.insert(
+            "demo".into(),
+            ec2tui::app::SafetyEntry {
+                banner: Some("PRODUCTION".into()),
+                ..Default::default()
+            },
+        );
+        r
+    };
+    d.app.apply_safety();
+    // :region all, its news as the listing of every region hands them over: one region
+    // loads, one is denied
+    d.keys(":region all").await;
+    let fx = d.app.update(Event::Key(Key::plain(KeyCode::Enter)));
+    let req = fetch_req(&fx, "instances", "DescribeInstances (every region)").expect("listed");
+    let _ = AllRegionsView;
+    let news = |n: AllRegions| {
+        Event::Api(ApiEvent::Loaded {
+            pane: "instances",
+            req,
+            data: Box::new(Got::AllRegions(n)),
+        })
+    };
+    d.app.update(news(AllRegions::Regions(vec![
+        "eu-west-1".into(),
+        "us-east-1".into(),
+    ])));
+    let mut items = Vec::new();
+    for (i, region) in ["eu-west-1", "eu-west-1", "eu-west-1"].iter().enumerate() {
+        items.push(Instance {
+            id: format!("i-00000000000000{i:03}"),
+            name: format!("web-{i}"),
+            az: format!("{region}a"),
+            region: region.to_string(),
+            state: ec2tui::aws::InstanceState::Running,
+            ..Default::default()
+        });
+    }
+    d.app.update(news(AllRegions::Page(Page {
+        items,
+        next_token: Some(String::new()),
+    })));
+    d.app.update(news(AllRegions::Region(
+        "eu-west-1".into(),
+        RegionLoad::Loaded(3),
+    )));
+    d.app.update(news(AllRegions::Region(
+        "us-east-1".into(),
+        RegionLoad::Failed("UnauthorizedOperation".into()),
+    )));
+    d.app.update(news(AllRegions::Page(Page {
+        items: vec![],
+        next_token: None,
+    })));
+    assert_eq!(d.app.instances().len(), 3);
+    insta::assert_snapshot!(text(&render(&mut d.app, 100, 16)));
+}

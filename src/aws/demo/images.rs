@@ -5,9 +5,7 @@ use std::time::Instant;
 
 use futures::future::BoxFuture;
 
-use super::{
-    DEMO_ACCOUNT, DEMO_EPOCH, DemoImage, DemoRegion, DemoSnapshot, Inner, now_epoch,
-};
+use super::{DEMO_ACCOUNT, DEMO_EPOCH, DemoImage, DemoRegion, DemoSnapshot, Inner, now_epoch};
 use crate::aws::{
     ApiError, ApiResult, Image, ImageDevice, ImageScope, ImageSpec, ImagesApi, InstanceState, Page,
     Snapshot, clean_image, clean_snapshot,

@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
-use super::{
-    DemoInstance, DemoRegion, DemoVolume, Inner, now_epoch, private_dns,
-};
+use super::{DemoInstance, DemoRegion, DemoVolume, Inner, now_epoch, private_dns};
 use crate::aws::{
     ApiError, ApiResult, Attachment, BlockDevice, ImageDevice, Instance, InstanceState,
     InstanceTypeInfo, InstancesApi, LaunchSpec, Page, Subnet, Volume, clean_instance,

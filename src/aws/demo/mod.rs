@@ -187,11 +187,10 @@ impl DemoRegion {
     /// The demo's world in one of its regions (`DEMO_REGIONS`): another region has another
     /// fleet (other names, ids and zones), a third of the size.
     pub fn new_in(region: &str, size: usize, transition: Duration, latency: Duration) -> Self {
-        let (region, azs, seed, size, first): (&'static str, _, u64, usize, usize) =
-            match region {
-                "us-east-1" => ("us-east-1", zones_of("us-east-1"), 0x0ea5_7001, size / 3, 7),
-                _ => (DEMO_REGION, zones_of(DEMO_REGION), 0x05ee_dec2, size, 0),
-            };
+        let (region, azs, seed, size, first): (&'static str, _, u64, usize, usize) = match region {
+            "us-east-1" => ("us-east-1", zones_of("us-east-1"), 0x0ea5_7001, size / 3, 7),
+            _ => (DEMO_REGION, zones_of(DEMO_REGION), 0x05ee_dec2, size, 0),
+        };
         let mut rng = Lcg(seed);
         let mut fleet = Vec::with_capacity(size);
         for n in 0..size {

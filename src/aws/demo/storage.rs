@@ -6,8 +6,8 @@ use std::time::Instant;
 use futures::future::BoxFuture;
 
 use super::{
-    DEMO_ACCOUNT, DEMO_EPOCH, DemoInstance, DemoRegion, DemoSnapshot, DemoVolume,
-    Inner, begin_volume, now_epoch,
+    DEMO_ACCOUNT, DEMO_EPOCH, DemoInstance, DemoRegion, DemoSnapshot, DemoVolume, Inner,
+    begin_volume, now_epoch,
 };
 use crate::aws::{
     ApiError, ApiResult, Attachment, BlockDevice, InstanceState, Page, Snapshot, StorageApi,
