@@ -52,7 +52,7 @@ impl Column {
 
 /// A row type of the generic table. Columns are named by the row's own `Col` type (an
 /// enum), never by position.
-pub trait Resource: Clone + Send + Sync + 'static {
+pub trait Resource: Clone + PartialEq + Send + Sync + 'static {
     type Col: Copy + PartialEq + std::fmt::Debug + Send + Sync + 'static;
     fn id(&self) -> &str;
     /// Every column, in display order.
@@ -584,15 +584,18 @@ impl<R: Resource> Collection<R> {
     /// keeps its place, and only a replacement that moves makes a full sort.
     /// Returns the item's index.
     pub fn upsert(&mut self, item: R) -> usize {
-        let hay = item.filter_text();
         let i = match self.index.get(item.id()) {
+            // a refresh mostly brings the same rows back: those are left as they are (no
+            // copy, no new text, nothing to sort again)
+            Some(&i) if self.items[i] == item => return i,
             Some(&i) => {
                 let col = R::columns()[self.sort.0].0;
                 if self.items[i].compare(&item, col) != Ordering::Equal {
                     self.order_dirty = true;
                 }
+                let hay = item.filter_text();
                 self.items[i] = item;
-                // a refresh mostly brings the same rows back: their text is not copied again
+                // a changed row's text often stays the same: it is not copied again then
                 if self.hay.get(i) != hay {
                     self.hay.push(i, &hay);
                     self.hay.compact_if_needed();
@@ -603,8 +606,8 @@ impl<R: Resource> Collection<R> {
                 let i = self.items.len();
                 self.index.insert(item.id().to_string(), i);
                 self.id_keys.push(key_bytes(item.id(), 0));
+                self.hay.push(i, &item.filter_text());
                 self.items.push(item);
-                self.hay.push(i, &hay);
                 self.pending.push(i as u32);
                 i
             }

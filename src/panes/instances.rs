@@ -1280,7 +1280,10 @@ impl Pane for InstancesPane {
             Got::Page(Ok(page)) => {
                 let last = page.next_token.is_none();
                 let rows: Vec<InstanceRow> =
-                    page.items.into_iter().map(|i| self.row_for(i)).collect();
+                    // copied here, on the loop's thread: the rows kept are then allocated
+                    // together, not between the garbage each page's parsing left on the
+                    // runtime's threads (which is then given back whole)
+                    page.items.iter().map(|i| self.row_for(i.clone())).collect();
                 let moving: Vec<String> = rows
                     .iter()
                     .filter(|r| {
