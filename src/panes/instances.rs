@@ -448,6 +448,32 @@ pub struct Follow {
 pub struct Select(pub String);
 /// Describe these instances again once (their block devices changed).
 pub struct Reload(pub Vec<String>);
+/// Describes instances in their own regions (`:region all`: the followed ones are in several),
+/// each keeping its region.
+async fn describe_by_region(
+    api: std::sync::Arc<dyn crate::aws::Ec2Api>,
+    groups: Vec<(String, Vec<String>)>,
+) -> ApiResult<Vec<Instance>> {
+    let mut all = Vec::new();
+    for (region, ids) in groups {
+        let there = if region.is_empty() {
+            None
+        } else {
+            api.in_region(&region)
+        };
+        let mut got = there
+            .as_deref()
+            .unwrap_or(&*api)
+            .describe_instances(ids)
+            .await?;
+        for i in &mut got {
+            i.region = region.clone();
+        }
+        all.extend(got);
+    }
+    Ok(all)
+}
+
 /// Status checks learned elsewhere: (instance id, checks).
 pub struct Checks(pub Vec<(String, String)>);
 
@@ -608,10 +634,29 @@ impl InstancesPane {
             return vec![];
         };
         let ids: Vec<String> = items.into_iter().map(|(id, _)| id).collect();
-        let job = Job::once(format!("DescribeInstances {}", ids.join(",")), move |api| {
-            Box::pin(async move { Got::Watched(api.describe_instances(ids).await) })
+        let what = format!("DescribeInstances {}", ids.join(","));
+        let groups = self.by_region(ids);
+        let job = Job::once(what, move |api| {
+            Box::pin(async move { Got::Watched(describe_by_region(api, groups).await) })
         });
         vec![Effect::Fetch { pane: ID, req, job }]
+    }
+
+    /// Ids grouped by the region of their rows (one group, "", outside `:region all`).
+    fn by_region(&self, ids: Vec<String>) -> Vec<(String, Vec<String>)> {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for id in ids {
+            let region = self
+                .list
+                .get(&id)
+                .map(|r| r.inst.region.clone())
+                .unwrap_or_default();
+            match groups.iter_mut().find(|(r, _)| *r == region) {
+                Some((_, g)) => g.push(id),
+                None => groups.push((region, vec![id])),
+            }
+        }
+        groups
     }
 
     fn request_protection(&mut self, ids: Vec<String>, cx: &mut Cx) -> Vec<Effect> {
@@ -1618,9 +1663,10 @@ impl Pane for InstancesPane {
         };
         let msg = match msg.downcast::<Reload>() {
             Ok(r) => {
-                let ids = r.0;
-                let job = Job::once(format!("DescribeInstances {}", ids.join(",")), move |api| {
-                    Box::pin(async move { Got::Described(api.describe_instances(ids).await) })
+                let what = format!("DescribeInstances {}", r.0.join(","));
+                let groups = self.by_region(r.0);
+                let job = Job::once(what, move |api| {
+                    Box::pin(async move { Got::Described(describe_by_region(api, groups).await) })
                 });
                 return vec![cx.fetch(ID, job).1];
             }

@@ -298,6 +298,12 @@ async fn every_region_at_once_with_a_region_column_a_failing_region_and_calls_ro
     assert_eq!(state_of(&in_region("eu-west-1"), &west[0]).await, "stopped");
     assert_eq!(state_of(&in_region("us-east-1"), &east[0]).await, "stopped");
     assert_eq!(state_of(&in_region("eu-west-1"), &west[1]).await, "running");
+    // followed in their own regions until they settle: the rows say so at once, region kept
+    for (id, region) in [(&west[0], "eu-west-1"), (&east[0], "us-east-1")] {
+        let row = d.app.instances().get(id).unwrap();
+        assert_eq!(row.inst.state.as_str(), "stopped", "{id}");
+        assert_eq!(row.inst.region, region);
+    }
 
     // a region that fails: said for that region, the others still listed
     proxy.set("deny-region:eu-north-1");
