@@ -1853,9 +1853,21 @@ impl AppState {
     /// Copies what `what` names of the focused pane's selected or marked rows.
     fn copy(&mut self, what: CopyWhat) -> Vec<Effect> {
         self.table_mut().refresh_view();
+        let asked = self.table().marks_len().max(1);
         match self.focused().copy(what, &self.s) {
             Ok(values) => {
-                self.s.ok(clip::copied_status(what, &values));
+                let said = if values.len() < asked {
+                    format!(
+                        "copied {} of {asked} ({} without a {}) to the clipboard (OSC 52: the \
+                         terminal must allow it; in tmux, set-clipboard on)",
+                        values.len(),
+                        asked - values.len(),
+                        what.label()
+                    )
+                } else {
+                    clip::copied_status(what, &values)
+                };
+                self.s.ok(said);
                 vec![Effect::Clipboard(clip::clip_text(&values))]
             }
             Err(e) => {

@@ -1073,6 +1073,7 @@ impl<R: Resource> TableOps for Collection<R> {
             return Err("nothing selected to copy".into());
         }
         let mut out = Vec::with_capacity(rows.len());
+        let mut lacking = None;
         for r in rows {
             let v = match what {
                 CopyWhat::Id => Some(r.id().to_string()),
@@ -1093,10 +1094,16 @@ impl<R: Resource> TableOps for Collection<R> {
             };
             match v {
                 Some(v) => out.push(v),
-                None => return Err(format!("{} has no {}", r.id(), what.label())),
+                // the others are still copied (the caller says how many were left out)
+                None => {
+                    lacking.get_or_insert_with(|| format!("{} has no {}", r.id(), what.label()));
+                }
             }
         }
-        Ok(out)
+        match lacking {
+            Some(why) if out.is_empty() => Err(why),
+            _ => Ok(out),
+        }
     }
     fn json_of(&self, id: &str, now: i64) -> Option<serde_json::Value> {
         self.get(id).map(|r| r.to_json(now))

@@ -47,6 +47,38 @@ async fn y_copies_the_selected_or_marked_ids() {
 }
 
 #[tokio::test]
+async fn marked_rows_without_the_value_are_left_out_and_said() {
+    let mut d = demo().await;
+    d.app.instances_mut().refresh_view();
+    // two with a private address, one terminated (none)
+    let rows: Vec<(String, String)> = (0..d.app.instances().rows())
+        .filter_map(|p| d.app.instances().row(p))
+        .map(|r| (r.inst.id.clone(), r.inst.private_ip.clone()))
+        .collect();
+    let with: Vec<&(String, String)> = rows.iter().filter(|r| !r.1.is_empty()).take(2).collect();
+    let without = rows
+        .iter()
+        .find(|r| r.1.is_empty())
+        .expect("a terminated one");
+    for id in [&with[0].0, &with[1].0, &without.0] {
+        d.app.instances_mut().select_id(id, 20);
+        d.keys(" ").await;
+    }
+    d.keys("Y3").await;
+    let mut got: Vec<&str> = d.clipboard.last().unwrap().lines().collect();
+    got.sort();
+    let mut want = vec![with[0].1.as_str(), with[1].1.as_str()];
+    want.sort();
+    assert_eq!(got, want);
+    assert!(
+        d.status()
+            .starts_with("copied 2 of 3 (1 without a private IP)"),
+        "{}",
+        d.status()
+    );
+}
+
+#[tokio::test]
 async fn the_copy_menu_offers_name_addresses_arn_and_json() {
     let mut d = demo().await;
     d.app.ctx.account = Some("123456789012".into());
