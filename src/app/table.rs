@@ -89,7 +89,8 @@ pub trait Resource: Clone + PartialEq + Send + Sync + 'static {
     }
     /// Its tags changed (`t`): takes them, and what follows from them (a name).
     fn set_tags(&mut self, _tags: Vec<(String, String)>) {}
-    /// A value `Y` copies other than the id and JSON (its name, addresses): none by default.
+    /// A value `Y` copies other than JSON (its name, addresses; the id when the row's key is
+    /// not the resource's id): none by default.
     fn value(&self, _what: CopyWhat) -> Option<String> {
         None
     }
@@ -1076,7 +1077,8 @@ impl<R: Resource> TableOps for Collection<R> {
         let mut lacking = None;
         for r in rows {
             let v = match what {
-                CopyWhat::Id => Some(r.id().to_string()),
+                // a row's key is not always the resource's id (an event's is `<id>#<n>`)
+                CopyWhat::Id => Some(r.value(CopyWhat::Id).unwrap_or_else(|| r.id().to_string())),
                 CopyWhat::Json => Some(r.to_json(now).to_string()),
                 CopyWhat::Arn => match r.arn_resource() {
                     Some((res, true)) => {

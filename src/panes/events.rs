@@ -133,6 +133,11 @@ impl Resource for EventRow {
         &self.key
     }
 
+    fn value(&self, what: crate::app::clip::CopyWhat) -> Option<String> {
+        // the row's key is `<instance id>#<n>`: `y` copies the instance's id
+        (what == crate::app::clip::CopyWhat::Id).then(|| self.instance_id.clone())
+    }
+
     fn columns() -> &'static [(Col, Column)] {
         COLUMNS
     }

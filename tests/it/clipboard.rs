@@ -79,6 +79,22 @@ async fn marked_rows_without_the_value_are_left_out_and_said() {
 }
 
 #[tokio::test]
+async fn y_in_the_events_pane_copies_the_instance_id() {
+    let mut d = demo().await;
+    d.keys("5").await;
+    d.app.events_mut().refresh_view();
+    let row = d
+        .app
+        .events()
+        .selected()
+        .cloned()
+        .expect("the demo's instances have status rows");
+    d.keys("y").await;
+    assert_eq!(d.clipboard.last().unwrap(), &row.instance_id);
+    assert!(!d.clipboard.last().unwrap().contains('#'));
+}
+
+#[tokio::test]
 async fn the_copy_menu_offers_name_addresses_arn_and_json() {
     let mut d = demo().await;
     d.app.ctx.account = Some("123456789012".into());
