@@ -573,7 +573,7 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
                 prompt.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
             }
             prompt.push(Line::styled(
-                "Esc cancels.",
+                "Esc cancels.  Ctrl-y copies the aws command.",
                 Style::default().fg(theme.muted),
             ));
         }
@@ -582,7 +582,9 @@ fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &
                 Span::styled("y", key),
                 Span::raw("/Enter confirm   "),
                 Span::styled("n", key),
-                Span::raw("/Esc cancel"),
+                Span::raw("/Esc cancel   "),
+                Span::styled("Ctrl-y", key),
+                Span::raw(" aws command"),
             ]));
             if let Some(n) = &c.note {
                 prompt.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
