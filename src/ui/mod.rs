@@ -106,25 +106,30 @@ fn draw_picker(f: &mut Frame, area: Rect, p: &crate::app::Picker, theme: &Theme)
     let r = popup(area, 52, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    format!(" Switch {noun} "),
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title_bottom(Span::styled(
-                    " ↑↓ move · Enter switch · Esc close ",
-                    Style::default().fg(theme.muted),
-                )),
-        ),
+        Paragraph::new(lines).block(popup_block(
+            format!(" Switch {noun} "),
+            " ↑↓ move · Enter switch · Esc close ",
+            theme,
+        )),
         r,
     );
+}
+
+/// The frame of a popup: rounded, in the accent colour, its title at the top and its keys at
+/// the bottom.
+fn popup_block<'a>(title: impl Into<String>, hint: impl Into<String>, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .padding(Padding::horizontal(1))
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(theme.accent))
+        .title(Span::styled(
+            title.into(),
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ))
+        .title_bottom(Span::styled(hint.into(), Style::default().fg(theme.muted)))
 }
 
 fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
@@ -768,23 +773,11 @@ fn draw_scrolled(
     let r = popup(area, area.width.saturating_sub(4).min(110), height);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    format!(" {title} "),
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title_bottom(Span::styled(
-                    " j/k scroll · Esc back ",
-                    Style::default().fg(theme.muted),
-                )),
-        ),
+        Paragraph::new(lines).scroll((scroll, 0)).block(popup_block(
+            format!(" {title} "),
+            " j/k scroll · Esc back ",
+            theme,
+        )),
         r,
     );
 }
@@ -861,25 +854,15 @@ fn draw_text(f: &mut Frame, area: Rect, view: &crate::app::text::TextView, theme
     };
     f.render_widget(
         Paragraph::new(lines).block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    format!(" {} ", view.title),
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title(
-                    ratatui::text::Line::styled(pos, Style::default().fg(theme.muted))
-                        .alignment(Alignment::Right),
-                )
-                .title_bottom(Span::styled(
-                    format!(" {} ", view.hints()),
-                    Style::default().fg(theme.muted),
-                )),
+            popup_block(
+                format!(" {} ", view.title),
+                format!(" {} ", view.hints()),
+                theme,
+            )
+            .title(
+                ratatui::text::Line::styled(pos, Style::default().fg(theme.muted))
+                    .alignment(Alignment::Right),
+            ),
         ),
         r,
     );
@@ -920,23 +903,11 @@ fn draw_copy_menu(f: &mut Frame, area: Rect, app: &AppState, cursor: usize, them
     let r = popup(area, 40, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    " Copy ",
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title_bottom(Span::styled(
-                    " 1-6 or Enter copy · Esc close ",
-                    Style::default().fg(theme.muted),
-                )),
-        ),
+        Paragraph::new(lines).block(popup_block(
+            " Copy ",
+            " 1-6 or Enter copy · Esc close ",
+            theme,
+        )),
         r,
     );
 }
@@ -970,23 +941,11 @@ fn draw_help(f: &mut Frame, area: Rect, app: &AppState, scroll: u16, theme: &The
     let r = popup(area, width, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
-            Block::default()
-                .padding(Padding::horizontal(1))
-                .borders(Borders::ALL)
-                .border_type(BorderType::Rounded)
-                .border_style(Style::default().fg(theme.accent))
-                .title(Span::styled(
-                    " Help ",
-                    Style::default()
-                        .fg(theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ))
-                .title_bottom(Span::styled(
-                    " j/k scroll · Esc close ",
-                    Style::default().fg(theme.muted),
-                )),
-        ),
+        Paragraph::new(lines).scroll((scroll, 0)).block(popup_block(
+            " Help ",
+            " j/k scroll · Esc close ",
+            theme,
+        )),
         r,
     );
 }
