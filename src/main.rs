@@ -148,7 +148,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
                     demo: true,
                     ..Context::default()
                 };
-                Ok((world as Arc<dyn Ec2Api>, open_journal(&ctx).0))
+                Ok((world as Arc<dyn Ec2Api>, open_journal(&ctx).0, None))
             })
         });
         let mut settings = settings;
@@ -213,13 +213,17 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             Box::pin(async move {
                 opts.profile = Some(profile.clone());
                 opts.region = Some(region.clone());
-                let api = SdkEc2::connect_checked(&opts).await?;
+                let (api, account) = SdkEc2::connect_checked(&opts).await?;
                 let ctx = Context {
                     profile,
                     region,
                     ..Context::default()
                 };
-                Ok((Arc::new(api) as Arc<dyn Ec2Api>, open_journal(&ctx).0))
+                Ok((
+                    Arc::new(api) as Arc<dyn Ec2Api>,
+                    open_journal(&ctx).0,
+                    Some(account),
+                ))
             })
         });
         ec2tui::tui::run(

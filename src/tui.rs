@@ -452,11 +452,10 @@ fn install_panic_hook() {
 /// Runs the UI until the user quits. The terminal is restored on every exit path.
 /// Makes the clients (and opens the journal) for a profile in a region: `:region`,
 /// `:profile`. An error is said as it is, after "cannot switch to …".
-pub type Connector = Arc<
-    dyn Fn(String, String) -> BoxFuture<'static, Result<(Arc<dyn Ec2Api>, Arc<Journal>), String>>
-        + Send
-        + Sync,
->;
+pub type Connector = Arc<dyn Fn(String, String) -> BoxFuture<'static, Made> + Send + Sync>;
+
+/// What a connector makes: the clients, their journal, and their account when it checked it.
+pub type Made = Result<(Arc<dyn Ec2Api>, Arc<Journal>, Option<String>), String>;
 
 pub async fn run(
     api: Arc<dyn Ec2Api>,
@@ -492,7 +491,6 @@ async fn event_loop(
 ) -> io::Result<()> {
     let (mut tx, mut rx) = mpsc::unbounded_channel::<ApiEvent>();
     // switches of region or profile: the new clients, or why there are none
-    type Made = Result<(Arc<dyn Ec2Api>, Arc<Journal>), String>;
     let (made_tx, mut made_rx) = mpsc::unbounded_channel::<(SwitchTarget, Made)>();
     // None while a program runs in the foreground (it gets the keys)
     let mut input = Some(EventStream::new());
@@ -533,13 +531,13 @@ async fn event_loop(
             Some((to, made)) = made_rx.recv() => Some(Event::Api(ApiEvent::Connected {
                 to,
                 result: match made {
-                    Ok((a, j)) => {
+                    Ok((a, j, account)) => {
                         // from now on the new clients; what the old ones still answer goes
                         // to a channel nobody reads (nothing from before is shown after)
                         api = a;
                         journal = j;
                         (tx, rx) = mpsc::unbounded_channel::<ApiEvent>();
-                        Ok(())
+                        Ok(account)
                     }
                     Err(e) => Err(e),
                 },

@@ -296,7 +296,8 @@ pub enum ApiEvent {
     /// The clients of `Effect::Connect` are in use (`Ok`), or could not be made.
     Connected {
         to: switch::Target,
-        result: Result<(), String>,
+        /// The new clients' account when the shell learned it making them.
+        result: Result<Option<String>, String>,
     },
     /// A journal line was written (or could not be: `error`).
     Journal {

@@ -200,23 +200,31 @@ impl AppState {
     }
 
     /// The shell made the new clients (or could not).
-    pub(super) fn on_connected(&mut self, to: Target, result: Result<(), String>) -> Vec<Effect> {
-        if let Err(e) = result {
-            self.s.error(format!(
-                "cannot switch to profile {} in {}: {e} — still on profile {} in {}",
-                to.profile, to.region, self.s.ctx.profile, self.s.ctx.region
-            ));
-            return vec![];
-        }
+    pub(super) fn on_connected(
+        &mut self,
+        to: Target,
+        result: Result<Option<String>, String>,
+    ) -> Vec<Effect> {
+        let account = match result {
+            Ok(account) => account,
+            Err(e) => {
+                self.s.error(format!(
+                    "cannot switch to profile {} in {}: {e} — still on profile {} in {}",
+                    to.profile, to.region, self.s.ctx.profile, self.s.ctx.region
+                ));
+                return vec![];
+            }
+        };
         let changed_profile = to.profile != self.s.ctx.profile;
         self.s.ctx.profile = to.profile;
         self.s.ctx.region = to.region;
         self.s.ctx.all_regions = false;
-        // who the new credentials belong to is asked again; the header says "?" until then
-        self.s.ctx.account = None;
         self.s.apply_safety();
         // nothing from before the switch is shown under the new name
         self.s.forget_before_now();
+        // who the new credentials belong to: known when the shell checked them, else asked
+        // by `start` (the header says "…" until then)
+        self.s.ctx.account = account;
         if let Some(make) = &self.factory {
             let focused = self.panes[self.focus].spec().id;
             self.panes = make();

@@ -145,9 +145,15 @@ pub struct Driver<A: Ec2Api> {
     pub connector: Option<Connector<A>>,
 }
 
-/// A test's connector: new clients for (profile, region), or why not.
-pub type Connector<A> =
-    Box<dyn Fn(String, String) -> futures::future::BoxFuture<'static, Result<A, String>> + Send>;
+/// A test's connector: new clients for (profile, region) and their account when it checked
+/// it, or why not.
+pub type Connector<A> = Box<
+    dyn Fn(
+            String,
+            String,
+        ) -> futures::future::BoxFuture<'static, Result<(A, Option<String>), String>>
+        + Send,
+>;
 
 impl<A: Ec2Api> Driver<A> {
     pub fn new(api: A, read_only: bool) -> Self {
@@ -208,7 +214,10 @@ impl<A: Ec2Api> Driver<A> {
                     Some(c) => c(to.profile.clone(), to.region.clone()).await,
                     None => Err("no connector in this test".into()),
                 };
-                let result = result.map(|api| self.api = Arc::new(api));
+                let result = result.map(|(api, account)| {
+                    self.api = Arc::new(api);
+                    account
+                });
                 fx.extend(self.app.update(Event::Api(ApiEvent::Connected {
                     to: to.clone(),
                     result,

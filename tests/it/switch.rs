@@ -88,7 +88,7 @@ async fn region_and_profile_switches_show_only_the_new_ones_and_a_bad_profile_ke
     east.sort();
     west.sort();
     let files = profile_files(&moto);
-    let api = SdkEc2::connect_checked(&options(&files, "moto", "us-east-1"))
+    let (api, _) = SdkEc2::connect_checked(&options(&files, "moto", "us-east-1"))
         .await
         .expect("the moto profile works");
     let mut d = Driver::new(api, false);
@@ -97,7 +97,11 @@ async fn region_and_profile_switches_show_only_the_new_ones_and_a_bad_profile_ke
     let f = files.clone();
     d.connector = Some(Box::new(move |profile, region| {
         let opts = options(&f, &profile, &region);
-        Box::pin(async move { SdkEc2::connect_checked(&opts).await })
+        Box::pin(async move {
+            SdkEc2::connect_checked(&opts)
+                .await
+                .map(|(api, account)| (api, Some(account)))
+        })
     }));
     d.start().await;
     assert_eq!(listed(&d), east);
@@ -198,7 +202,7 @@ async fn results_from_before_a_switch_are_dropped() {
             profile: "test".into(),
             region: "eu-west-1".into(),
         },
-        result: Ok(()),
+        result: Ok(None),
     }));
     let new = fetch_req(&fx, "instances", "DescribeInstances").expect("listed afresh");
     // the old answer arrives late: dropped, never shown under eu-west-1

@@ -121,12 +121,13 @@ impl SdkEc2 {
     /// Clients for a switch of profile or region (`:profile`, `:region`): made, then asked
     /// who they are, so that a profile whose credentials fail (an expired SSO token, a role
     /// it cannot assume) is refused with its cause and hint while the old clients stay.
-    pub async fn connect_checked(opts: &ConnectOptions) -> Result<Self, String> {
+    /// The account comes back with them (nobody needs to ask again).
+    pub async fn connect_checked(opts: &ConnectOptions) -> Result<(Self, String), String> {
         use crate::aws::AccountApi;
         let api = Self::connect(opts).await?;
         let profile = opts.profile.clone().unwrap_or_else(|| "default".into());
         match api.identity().await {
-            Ok(_) => Ok(api),
+            Ok(id) => Ok((api, id.account)),
             Err(e) => Err(match e.hint(&profile) {
                 Some(h) => format!("{} — {h}", e.describe()),
                 None => e.describe(),
