@@ -518,8 +518,6 @@ pub struct Shared {
     /// make the context's safety (`apply_safety`), again on every switch.
     pub rules: SafetyRules,
     pub flag_read_only: bool,
-    /// The read-only in force comes from `config.toml` (not only the flag).
-    safety_read_only: bool,
     /// A key is being handled: a change sent now was asked for by the user.
     in_key: bool,
     /// A confirmation was just answered: its calls go out.
@@ -648,15 +646,21 @@ impl Shared {
     /// confirmation. A flag's or a rule's read-only is never turned off from inside the app.
     pub fn apply_safety(&mut self) {
         let s = self.rules.for_context(&self.ctx.profile, &self.ctx.region);
-        self.safety_read_only = s.read_only;
         self.ctx.read_only = self.flag_read_only || s.read_only;
         self.ctx.banner = s.banner;
         self.ctx.typed = s.typed;
     }
 
+    /// The read-only in force comes from `config.toml` (not only the flag).
+    fn rule_read_only(&self) -> bool {
+        self.rules
+            .for_context(&self.ctx.profile, &self.ctx.region)
+            .read_only
+    }
+
     /// Why changes are refused: the flag, or config.toml's rule.
     pub fn read_only_why(&self) -> String {
-        if self.safety_read_only {
+        if self.rule_read_only() {
             format!("{} is read-only in config.toml", self.where_())
         } else {
             "started with --read-only".into()
@@ -694,7 +698,7 @@ impl Shared {
             if matches!(self.dialog, Some(Dialog::Form { .. } | Dialog::Confirm(_))) {
                 self.dialog = None;
             }
-            self.error(if self.safety_read_only {
+            self.error(if self.rule_read_only() {
                 format!(
                     "read-only: {} is read-only in config.toml; nothing was sent",
                     self.where_()
@@ -910,7 +914,6 @@ impl AppState {
                 identity_in_flight: false,
                 rules: SafetyRules::default(),
                 flag_read_only: read_only,
-                safety_read_only: false,
                 in_key: false,
                 confirmed: false,
                 epoch: 0,
