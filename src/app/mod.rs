@@ -1351,13 +1351,32 @@ impl AppState {
                 self.s.mode = Mode::Filter;
             }
             Action::SortPrev | Action::SortNext | Action::SortReverse => {
+                let now = self.s.now;
                 let t = self.table_mut();
-                let n = t.columns().len();
-                let (col, desc) = t.sort();
-                let (col, desc) = match a {
-                    Action::SortNext => ((col + 1) % n, false),
-                    Action::SortPrev => ((col + n - 1) % n, false),
-                    _ => (col, !desc),
+                let cols = t.columns();
+                let n = cols.len();
+                let (mut col, desc) = t.sort();
+                // a column hidden while no row on screen fills it (the Region of one region's
+                // list, the ASG of an account without groups) is not sorted by: the user could
+                // not see it
+                let hidden = |c: usize, t: &dyn TableOps| {
+                    cols[c].hide_empty
+                        && t.visible_cells(h, &[c], now)
+                            .iter()
+                            .all(|r| r.cells[0].0.is_empty())
+                };
+                let desc = match a {
+                    Action::SortNext | Action::SortPrev => {
+                        let step = if a == Action::SortNext { 1 } else { n - 1 };
+                        for _ in 0..n {
+                            col = (col + step) % n;
+                            if !hidden(col, &*t) {
+                                break;
+                            }
+                        }
+                        false
+                    }
+                    _ => !desc,
                 };
                 t.set_sort_pos(col, desc);
                 t.refresh_view();

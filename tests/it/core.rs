@@ -797,3 +797,19 @@ fn a_completed_refresh_removes_vanished_rows_at_once_and_keeps_selection_filter_
     assert_eq!(c.len(), 10);
     assert!(!TableOps::is_loading(&c));
 }
+
+#[tokio::test]
+async fn sorting_skips_a_column_hidden_for_want_of_content() {
+    use crate::driver::{Driver, Panes};
+    use ec2tui::panes::instances::Col;
+    // one region, no Auto Scaling groups: the Region and ASG columns are hidden
+    let mut d = Driver::new(DemoRegion::new(12, Duration::ZERO, Duration::ZERO), false);
+    d.start().await;
+    assert_eq!(d.app.instances().sort_by(), (Col::Name, false));
+    d.keys(">").await;
+    assert_eq!(d.app.instances().sort_by().0, Col::Id, "Region is skipped");
+    d.keys(">>").await;
+    assert_eq!(d.app.instances().sort_by().0, Col::Type, "ASG is skipped");
+    d.keys("<<<").await;
+    assert_eq!(d.app.instances().sort_by().0, Col::Name);
+}
