@@ -32,6 +32,9 @@ pub struct Column {
     pub min: u16,
     /// Not shown while every visible cell of it is empty (a column few rows fill).
     pub hide_empty: bool,
+    /// The row's id itself (compared byte by byte): sorting by it is the id order the table
+    /// keeps anyway, no sort at all.
+    pub is_id: bool,
 }
 
 impl Column {
@@ -41,11 +44,17 @@ impl Column {
             width,
             min,
             hide_empty: false,
+            is_id: false,
         }
     }
     /// Not shown while every visible cell of it is empty.
     pub const fn hide_empty(mut self) -> Self {
         self.hide_empty = true;
+        self
+    }
+    /// The row's id, ordered as `str::cmp` orders it (see [`Column::is_id`]).
+    pub const fn id(mut self) -> Self {
+        self.is_id = true;
         self
     }
 }
@@ -254,48 +263,24 @@ pub fn cmp_ip(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Every item index in the order of `col` (ties by id; `desc` reverses all of it). With
-/// sort keys: an unstable sort of (column key, id key, index), then only the runs the keys
-/// cannot order are refined (`refine`); without: one stable sort by the comparison.
-fn sorted<R: Resource>(items: &[R], id_keys: &[u128], col: R::Col, desc: bool) -> Vec<u32> {
-    let asc = |a: &u32, b: &u32| {
-        let (x, y) = (&items[*a as usize], &items[*b as usize]);
-        x.compare(y, col).then_with(|| x.id().cmp(y.id()))
-    };
-    // reading each row's field is most of the work (a cache miss or two a row): at 100,000
-    // rows the keys are made on two threads
-    let keys = |from: usize, rows: &[R]| -> Option<Vec<(u128, u128, u32)>> {
-        rows.iter()
-            .zip(&id_keys[from..])
-            .enumerate()
-            .map(|(i, (r, &id))| Some((r.sort_key(col, 0)?, id, (from + i) as u32)))
-            .collect()
-    };
-    let keyed = if items.len() >= 20_000 {
-        let half = items.len() / 2;
-        let (a, b) = std::thread::scope(|s| {
-            let other = s.spawn(|| keys(half, &items[half..]));
-            (keys(0, &items[..half]), other.join().ok().flatten())
-        });
-        a.zip(b).map(|(mut a, b)| {
-            a.extend(b);
-            a
-        })
+/// Every item index in the order of `col` (ties by id; `desc` reverses all of it), given
+/// every item index in id order (`by_id`). With sort keys: each row's keys are made once (on
+/// two threads for big tables), the (key, index) pairs are laid out in id order and sorted
+/// stably, so equal keys stay in id order without comparing ids; only the runs whose keys are
+/// cut short are refined (`refine`). Without: one stable sort by the comparison.
+fn sorted<R: Resource>(items: &[R], by_id: &[u32], col: R::Col, desc: bool) -> Vec<u32> {
+    let is_id = R::columns().iter().any(|(c, k)| *c == col && k.is_id);
+    let mut order = if is_id {
+        by_id.to_vec()
+    } else if let Some(keys) = column_keys(items, col) {
+        let mut keyed: Vec<(u128, u32)> = by_id.iter().map(|&i| (keys[i as usize].0, i)).collect();
+        sort_stable(&mut keyed);
+        refine(items, col, 0, &mut keyed, &keys);
+        keyed.into_iter().map(|e| e.1).collect()
     } else {
-        keys(0, items)
-    };
-    let mut order: Vec<u32> = match keyed {
-        Some(mut keyed) => {
-            keyed.sort_unstable();
-            refine(items, col, 0, &mut keyed, &asc);
-            keyed.into_iter().map(|k| k.2).collect()
-        }
-        None => {
-            let mut order: Vec<u32> = (0..items.len() as u32).collect();
-            // stable: a re-sort keeps the runs it finds
-            order.sort_by(asc);
-            order
-        }
+        let mut order = by_id.to_vec();
+        order.sort_by(|a, b| items[*a as usize].compare(&items[*b as usize], col));
+        order
     };
     if desc {
         order.reverse();
@@ -303,42 +288,122 @@ fn sorted<R: Resource>(items: &[R], id_keys: &[u128], col: R::Col, desc: bool) -
     order
 }
 
-/// Orders the runs of `keyed` (sorted by column key at `level`, id key, index) that the keys
-/// leave undecided: equal cut keys by the next level's keys, equal ids' keys by comparing.
+/// Stands for "no key" where a key is kept: no key builder makes a lowest byte of 0xff.
+const NO_KEY: u128 = u128::MAX;
+
+/// Every item's sort keys on `col` at levels 0 and 1 (the second only where the first is cut
+/// short, else [`NO_KEY`]), by item index; `None` when the column has none. Reading each row's field
+/// is most of the work (a cache miss or two a row), so both levels are made while it is at
+/// hand, and at 20,000 rows and more on two threads.
+fn column_keys<R: Resource>(items: &[R], col: R::Col) -> Option<Vec<(u128, u128)>> {
+    let keys = |rows: &[R]| -> Option<Vec<(u128, u128)>> {
+        rows.iter()
+            .map(|r| {
+                let k = r.sort_key(col, 0)?;
+                let next = if k & 0xff != 0 {
+                    r.sort_key(col, 1).unwrap_or(NO_KEY)
+                } else {
+                    NO_KEY
+                };
+                Some((k, next))
+            })
+            .collect()
+    };
+    if items.len() < 20_000 {
+        return keys(items);
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| keys(second));
+        (keys(first), other.join().ok().flatten())
+    });
+    let (mut a, b) = (a?, b?);
+    a.extend(b);
+    Some(a)
+}
+
+/// A stable sort by key: at 20,000 and more, each half on its own thread, then merged (the
+/// first half's element first among equals: stable).
+fn sort_stable(keyed: &mut [(u128, u32)]) {
+    if keyed.len() < 20_000 {
+        keyed.sort_by_key(|e| e.0);
+        return;
+    }
+    let mid = keyed.len() / 2;
+    let (a, b) = keyed.split_at_mut(mid);
+    std::thread::scope(|s| {
+        s.spawn(|| b.sort_by_key(|e| e.0));
+        a.sort_by_key(|e| e.0);
+    });
+    let first = keyed[..mid].to_vec();
+    let (mut i, mut j, mut out) = (0, mid, 0);
+    while i < first.len() {
+        if j < keyed.len() && keyed[j].0 < first[i].0 {
+            keyed[out] = keyed[j];
+            j += 1;
+        } else {
+            keyed[out] = first[i];
+            i += 1;
+        }
+        out += 1;
+    }
+}
+
+/// Orders the runs of `keyed` (sorted stably by their keys at `level`, so in id order within
+/// a run of equal keys) that the keys leave undecided, those cut short: by the next level's
+/// keys (level 1's from `keys`, made beforehand), or by comparing where there are none. Both
+/// sorts are stable: ties stay in id order.
 fn refine<R: Resource>(
     items: &[R],
     col: R::Col,
     level: usize,
-    keyed: &mut [(u128, u128, u32)],
-    asc: &impl Fn(&u32, &u32) -> Ordering,
+    keyed: &mut [(u128, u32)],
+    keys: &[(u128, u128)],
 ) {
     let mut start = 0;
     while start < keyed.len() {
-        let (k, id) = (keyed[start].0, keyed[start].1);
-        let exact = k & 0xff == 0;
+        let k = keyed[start].0;
         let mut end = start + 1;
-        while end < keyed.len() && keyed[end].0 == k && (!exact || keyed[end].1 == id) {
+        while end < keyed.len() && keyed[end].0 == k {
             end += 1;
         }
         let run = &mut keyed[start..end];
-        if run.len() > 1 {
-            let deeper = !exact
-                && level < 64
+        if run.len() > 1 && k & 0xff != 0 {
+            let deeper = level < 64
                 && run.iter_mut().all(|e| {
-                    items[e.2 as usize]
-                        .sort_key(col, level + 1)
-                        .map(|k| e.0 = k)
-                        .is_some()
+                    let next = if level == 0 {
+                        Some(keys[e.1 as usize].1).filter(|&k| k != NO_KEY)
+                    } else {
+                        items[e.1 as usize].sort_key(col, level + 1)
+                    };
+                    next.map(|k| e.0 = k).is_some()
                 });
             if deeper {
-                run.sort_unstable();
-                refine(items, col, level + 1, run, asc);
+                run.sort_by_key(|e| e.0);
+                refine(items, col, level + 1, run, keys);
             } else {
-                run.sort_by(|a, b| asc(&a.2, &b.2));
+                run.sort_by(|a, b| items[a.1 as usize].compare(&items[b.1 as usize], col));
             }
         }
         start = end;
     }
+}
+
+/// `old` (ordered by `cmp`) with `fresh` placed in: `fresh` is sorted, then each goes in by
+/// binary search (a page of 1,000 into 100,000 costs ~17,000 comparisons, not 100,000),
+/// the runs between copied whole.
+fn merge_in(old: &[u32], mut fresh: Vec<u32>, cmp: impl Fn(&u32, &u32) -> Ordering) -> Vec<u32> {
+    fresh.sort_by(&cmp);
+    let mut merged = Vec::with_capacity(old.len() + fresh.len());
+    let mut from = 0;
+    for f in fresh {
+        let at = from + old[from..].partition_point(|o| cmp(o, &f) != Ordering::Greater);
+        merged.extend_from_slice(&old[from..at]);
+        merged.push(f);
+        from = at;
+    }
+    merged.extend_from_slice(&old[from..]);
+    merged
 }
 
 /// Where a collection's load stands.
@@ -383,21 +448,21 @@ impl Haystack {
         self.starts.push((start, idx as u32));
     }
 
-    fn rebuild<'a>(&mut self, texts: impl Iterator<Item = String> + 'a) {
-        *self = Haystack::default();
-        for (i, t) in texts.enumerate() {
-            self.push(i, &t);
+    /// Keeps the text of the items `kept` marks (by item index; those past its end too),
+    /// renumbered; the rest and the garbage go.
+    fn retain(&mut self, kept: &[bool]) {
+        let old = std::mem::take(self);
+        for (i, &(s, l)) in old.spans.iter().enumerate() {
+            if kept.get(i) != Some(&false) {
+                self.push(self.spans.len(), &old.text[s as usize..(s + l) as usize]);
+            }
         }
     }
 
+    /// Copies the live text into a new buffer once half of it is garbage.
     fn compact_if_needed(&mut self) {
         if self.garbage > self.text.len() / 2 {
-            let texts: Vec<String> = self
-                .spans
-                .iter()
-                .map(|&(s, l)| self.text[s as usize..(s + l) as usize].to_string())
-                .collect();
-            self.rebuild(texts.into_iter());
+            self.retain(&[]);
         }
     }
 
@@ -451,8 +516,9 @@ pub struct Collection<R: Resource> {
     /// The matches of one filter term, reused from keystroke to keystroke.
     term_hits: Vec<bool>,
     index: HashMap<String, usize>,
-    /// Each item's id sort key (ties of a sort are ordered by id), by item index.
-    id_keys: Vec<u128>,
+    /// Every item index in id order (kept as pages merge in): a sort lays its keys out in
+    /// this order and sorts stably, so ties come out ordered by id without comparing ids.
+    by_id: Vec<u32>,
     pub load: Load,
     /// The latest request id; results of older requests are dropped.
     pub latest_req: u64,
@@ -491,7 +557,7 @@ impl<R: Resource> Default for Collection<R> {
             matched: Vec::new(),
             term_hits: Vec::new(),
             index: HashMap::new(),
-            id_keys: Vec::new(),
+            by_id: Vec::new(),
             load: Load::Idle,
             latest_req: 0,
             seen: Vec::new(),
@@ -564,7 +630,7 @@ impl<R: Resource> Collection<R> {
         }
         // growth slack of a big load is a third of the memory held: give it back
         self.items.shrink_to_fit();
-        self.id_keys.shrink_to_fit();
+        self.by_id.shrink_to_fit();
         self.index.shrink_to_fit();
         self.hay.shrink_to_fit();
         self.load = Load::Loaded;
@@ -606,7 +672,6 @@ impl<R: Resource> Collection<R> {
             None => {
                 let i = self.items.len();
                 self.index.insert(item.id().to_string(), i);
-                self.id_keys.push(key_bytes(item.id(), 0));
                 self.hay.push(i, &item.filter_text());
                 self.items.push(item);
                 self.pending.push(i as u32);
@@ -630,23 +695,13 @@ impl<R: Resource> Collection<R> {
 
     /// Removes one item (by id).
     pub fn remove(&mut self, id: &str) {
-        let Some(i) = self.index.remove(id) else {
-            return;
-        };
-        self.items.remove(i);
-        self.id_keys.remove(i);
-        if i < self.seen.len() {
-            self.seen.remove(i);
+        if let Some(&i) = self.index.get(id) {
+            let mut at = 0;
+            self.retain(|_| {
+                at += 1;
+                at - 1 != i
+            });
         }
-        self.marks.remove(id);
-        self.index = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id().to_string(), i))
-            .collect();
-        self.hay.rebuild(self.items.iter().map(R::filter_text));
-        self.order_dirty = true;
     }
 
     /// Keeps only the items `keep` accepts (called once per item, in index order),
@@ -659,8 +714,17 @@ impl<R: Resource> Collection<R> {
         }
         let mut k = kept.iter();
         self.items.retain(|_| k.next() == Some(&true));
-        let mut k = kept.iter();
-        self.id_keys.retain(|_| k.next() == Some(&true));
+        // the orders keep theirs, renumbered: no sort
+        let mut renumber = vec![u32::MAX; kept.len()];
+        for (next, (i, _)) in kept.iter().enumerate().filter(|(_, k)| **k).enumerate() {
+            renumber[i] = next as u32;
+        }
+        for v in [&mut self.order, &mut self.by_id, &mut self.pending] {
+            v.retain_mut(|i| {
+                *i = renumber[*i as usize];
+                *i != u32::MAX
+            });
+        }
         // the load in progress keeps what it has seen
         let mut k = kept.iter();
         self.seen.retain(|_| k.next() == Some(&true));
@@ -672,8 +736,8 @@ impl<R: Resource> Collection<R> {
             .collect();
         let index = &self.index;
         self.marks.retain(|m| index.contains_key(m));
-        self.hay.rebuild(self.items.iter().map(R::filter_text));
-        self.order_dirty = true;
+        self.hay.retain(&kept);
+        self.view_dirty = true;
     }
 
     /// Every item's id, in no particular order.
@@ -751,8 +815,18 @@ impl<R: Resource> Collection<R> {
     }
 
     fn set_sort_pos(&mut self, pos: usize, desc: bool) {
+        if (pos, desc) == self.sort {
+            return;
+        }
+        if pos == self.sort.0 && !self.order_dirty {
+            // the other way round, ties too: the same order reversed (pages still to merge
+            // are merged into it the new way)
+            self.order.reverse();
+            self.view_dirty = true;
+        } else {
+            self.order_dirty = true;
+        }
         self.sort = (pos, desc);
-        self.order_dirty = true;
     }
 
     /// The column sorted by, and whether descending.
@@ -779,33 +853,26 @@ impl<R: Resource> Collection<R> {
         let (pos, desc) = self.sort;
         let col = R::columns()[pos].0;
         let items = &self.items;
-        let cmp = |a: &u32, b: &u32| {
-            let (x, y) = (&items[*a as usize], &items[*b as usize]);
-            let o = x.compare(y, col).then_with(|| x.id().cmp(y.id()));
-            if desc { o.reverse() } else { o }
-        };
-        if self.order_dirty {
-            self.order = sorted(items, &self.id_keys, col, desc);
-            self.pending.clear();
-            self.order_dirty = false;
-            self.view_dirty = true;
-        } else if !self.pending.is_empty() {
-            // new items (a page): sort them, then place each by binary search in what is
-            // already ordered (a page of 1,000 into 100,000 costs ~17,000 comparisons, not
-            // 100,000), copying the runs between
-            let mut fresh = std::mem::take(&mut self.pending);
-            fresh.sort_by(cmp);
-            let old = std::mem::take(&mut self.order);
-            let mut merged = Vec::with_capacity(old.len() + fresh.len());
-            let mut from = 0;
-            for f in fresh {
-                let at = from + old[from..].partition_point(|o| cmp(o, &f) != Ordering::Greater);
-                merged.extend_from_slice(&old[from..at]);
-                merged.push(f);
-                from = at;
+        if !self.pending.is_empty() {
+            // new items (a page): merged into the id order, and into the order unless that is
+            // sorted afresh anyway
+            let fresh = std::mem::take(&mut self.pending);
+            if !self.order_dirty {
+                let cmp = |a: &u32, b: &u32| {
+                    let (x, y) = (&items[*a as usize], &items[*b as usize]);
+                    let o = x.compare(y, col).then_with(|| x.id().cmp(y.id()));
+                    if desc { o.reverse() } else { o }
+                };
+                self.order = merge_in(&self.order, fresh.clone(), cmp);
+                self.view_dirty = true;
             }
-            merged.extend_from_slice(&old[from..]);
-            self.order = merged;
+            self.by_id = merge_in(&self.by_id, fresh, |a, b| {
+                items[*a as usize].id().cmp(items[*b as usize].id())
+            });
+        }
+        if self.order_dirty {
+            self.order = sorted(items, &self.by_id, col, desc);
+            self.order_dirty = false;
             self.view_dirty = true;
         }
         if self.view_dirty {

@@ -48,7 +48,7 @@ pub enum Col {
 
 const COLUMNS: &[(Col, Column)] = &[
     (Col::Name, Column::new("Name", 34, 16)),
-    (Col::Id, Column::new("Image ID", 21, 21)),
+    (Col::Id, Column::new("Image ID", 21, 21).id()),
     (Col::State, Column::new("State", 9, 7)),
     (Col::Arch, Column::new("Arch", 6, 6)),
     (Col::Virt, Column::new("Virt", 4, 4)),

@@ -64,7 +64,7 @@ pub enum Col {
 const COLUMNS: &[(Col, Column)] = &[
     (Col::Name, Column::new("Name", 24, 12)),
     (Col::Region, Column::new("Region", 14, 9).hide_empty()),
-    (Col::Id, Column::new("Instance ID", 19, 19)),
+    (Col::Id, Column::new("Instance ID", 19, 19).id()),
     (Col::State, Column::new("State", 13, 10)),
     (Col::Group, Column::new("ASG", 16, 6).hide_empty()),
     (Col::Type, Column::new("Type", 11, 9)),

@@ -279,29 +279,53 @@ proptest! {
     })]
 
     /// Sorting by keys (and comparing only where keys tie) orders rows exactly as the
-    /// column's comparison does, ties broken by id, in both directions.
+    /// column's comparison does, ties broken by id, in both directions: rows arriving in any
+    /// order, in two pages (the second merged into the first's order), some then removed.
     #[test]
-    fn keyed_sort_orders_as_the_comparison(rows in proptest::collection::vec(row(), 0..80)) {
+    fn keyed_sort_orders_as_the_comparison(
+        rows in proptest::collection::vec(row(), 0..80),
+        cut in 0..80usize,
+        gone in 1..5usize,
+    ) {
         use ec2tui::app::{Collection, Resource};
         use ec2tui::panes::instances::InstanceRow;
-        let mut rows = rows;
-        rows.sort_by(|a, b| a.inst.id.cmp(&b.inst.id));
-        rows.dedup_by(|a, b| a.inst.id == b.inst.id);
+        let mut seen = std::collections::HashSet::new();
+        let rows: Vec<InstanceRow> =
+            rows.into_iter().filter(|r| seen.insert(r.inst.id.clone())).collect();
+        let cut = cut.min(rows.len());
         for &(col, _) in InstanceRow::columns() {
             for desc in [false, true] {
                 let mut c = Collection::<InstanceRow>::default();
-                c.begin(1);
-                c.apply_page(1, rows.clone(), true);
                 c.set_sort(col, desc);
+                c.begin(1);
+                c.apply_page(1, rows[..cut].to_vec(), false);
                 c.refresh_view();
-                let got: Vec<&str> = (0..c.rows()).map(|p| c.row(p).unwrap().id()).collect();
+                c.apply_page(1, rows[cut..].to_vec(), true);
                 let mut want = rows.clone();
                 want.sort_by(|a, b| {
                     let o = a.compare(b, col).then_with(|| a.id().cmp(b.id()));
                     if desc { o.reverse() } else { o }
                 });
-                let want: Vec<&str> = want.iter().map(|r| r.id()).collect();
-                prop_assert_eq!(got, want, "{:?} desc={}", col, desc);
+                for stage in ["merged", "sorted afresh", "some removed"] {
+                    match stage {
+                        "sorted afresh" => {
+                            c.set_sort(col, !desc);
+                            c.refresh_view();
+                            c.set_sort(col, desc);
+                        }
+                        "some removed" => {
+                            for r in rows.iter().step_by(gone) {
+                                c.remove(r.id());
+                            }
+                            want.retain(|w| !rows.iter().step_by(gone).any(|r| r.id() == w.id()));
+                        }
+                        _ => {}
+                    }
+                    c.refresh_view();
+                    let got: Vec<&str> = (0..c.rows()).map(|p| c.row(p).unwrap().id()).collect();
+                    let want: Vec<&str> = want.iter().map(|r| r.id()).collect();
+                    prop_assert_eq!(got, want, "{:?} desc={} {}", col, desc, stage);
+                }
             }
         }
     }
