@@ -617,6 +617,25 @@ impl<R: Resource> Collection<R> {
         true
     }
 
+    /// The load of request `req` brought back item `id` as it is: seen, nothing to apply (a
+    /// refresh mostly brings rows back unchanged; building each again only to drop it costs
+    /// time and memory). False if `req` is not the load in progress or there is no `id`.
+    pub fn still_there(&mut self, req: u64, id: &str) -> bool {
+        let current = matches!(self.load, Load::Loading { req: r, .. } if r == req);
+        let Some(&i) = self
+            .index
+            .get(id)
+            .filter(|_| current && req == self.latest_req)
+        else {
+            return false;
+        };
+        if self.seen.len() <= i {
+            self.seen.resize(self.items.len(), false);
+        }
+        self.seen[i] = true;
+        true
+    }
+
     /// The load completed: rows it did not see vanished, all at once (never mid-load).
     fn finish(&mut self) {
         let mut seen = std::mem::take(&mut self.seen);
@@ -714,12 +733,18 @@ impl<R: Resource> Collection<R> {
         }
         let mut k = kept.iter();
         self.items.retain(|_| k.next() == Some(&true));
-        // the orders keep theirs, renumbered: no sort
+        // the orders (and the rows shown, until the view is brought up to date) keep theirs,
+        // renumbered: no sort
         let mut renumber = vec![u32::MAX; kept.len()];
         for (next, (i, _)) in kept.iter().enumerate().filter(|(_, k)| **k).enumerate() {
             renumber[i] = next as u32;
         }
-        for v in [&mut self.order, &mut self.by_id, &mut self.pending] {
+        for v in [
+            &mut self.order,
+            &mut self.by_id,
+            &mut self.pending,
+            &mut self.view,
+        ] {
             v.retain_mut(|i| {
                 *i = renumber[*i as usize];
                 *i != u32::MAX

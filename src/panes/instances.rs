@@ -1324,23 +1324,31 @@ impl Pane for InstancesPane {
         match *got {
             Got::Page(Ok(page)) => {
                 let last = page.next_token.is_none();
-                let rows: Vec<InstanceRow> =
-                    // copied here, on the loop's thread: the rows kept are then allocated
-                    // together, not between the garbage each page's parsing left on the
-                    // runtime's threads (which is then given back whole)
-                    page.items.iter().map(|i| self.row_for(i.clone())).collect();
-                let moving: Vec<String> = rows
+                let moving: Vec<String> = page
+                    .items
                     .iter()
-                    .filter(|r| {
+                    .filter(|i| {
                         matches!(
-                            r.inst.state,
+                            i.state,
                             InstanceState::Pending
                                 | InstanceState::Stopping
                                 | InstanceState::ShuttingDown
-                        ) && !self.watch.contains(&r.inst.id)
+                        ) && !self.watch.contains(&i.id)
                     })
-                    .map(|r| r.inst.id.clone())
+                    .map(|i| i.id.clone())
                     .collect();
+                let mut rows = Vec::new();
+                for i in &page.items {
+                    if self.list.get(&i.id).is_some_and(|old| old.inst == *i) {
+                        // a refresh mostly brings rows back as they were: nothing to copy
+                        self.list.still_there(req, &i.id);
+                    } else {
+                        // copied here, on the loop's thread: the rows kept are then
+                        // allocated together, not between the garbage each page's parsing
+                        // left on the runtime's threads (which is then given back whole)
+                        rows.push(self.row_for(i.clone()));
+                    }
+                }
                 if self.list.apply_page(req, rows, last) {
                     // whoever started it, an instance in transition is followed until it
                     // settles (on the watch timer)
