@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let log_warning = init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_start(behind_the_screen)
         .build()
     {
         Ok(rt) => rt,
@@ -39,6 +40,19 @@ fn main() -> ExitCode {
         }
     };
     rt.block_on(run(cli, log_warning))
+}
+
+/// The runtime's threads parse what AWS answers (a page of 1,000 instances is tens of
+/// milliseconds of work) while the main thread answers keys and draws: they run at a lower
+/// priority (nice 10), so that on a busy machine a key never waits behind a listing for a core.
+/// Only the calling thread's priority changes (Linux keeps one per thread).
+fn behind_the_screen() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread; a failure leaves its priority as is.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
 }
 
 /// An empty `AWS_*` variable counts as unset, as it does for the AWS CLI

@@ -97,6 +97,11 @@ impl Term {
         }
     }
 
+    /// The program's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.process_id().expect("a running child")
+    }
+
     /// Every byte the program wrote so far.
     pub(crate) fn raw(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()
@@ -309,6 +314,42 @@ fn missing_credentials_are_explained_and_the_app_keeps_working() {
     t.send("q");
     assert!(t.wait_exit(10).success());
     t.assert_restored();
+}
+
+/// The threads that parse AWS's answers run behind the one that answers keys and draws
+/// (nice 10 against 0), so a big listing on a busy machine never makes a key wait for a core.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_runtime_threads_run_behind_the_screen() {
+    let home = scratch("nice");
+    let mut t = Term::spawn_with("http://127.0.0.1:9", &home, &["--demo"], &[]);
+    t.wait_for("Instances (", 30);
+    let tasks = std::fs::read_dir(format!("/proc/{}/task", t.pid())).unwrap();
+    let mut seen = Vec::new();
+    for task in tasks.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        // the fields after the command's closing parenthesis: nice is the 17th
+        let nice: i32 = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(16))
+            .and_then(|n| n.parse().ok())
+            .expect("a nice value");
+        seen.push((comm.trim().to_string(), nice));
+    }
+    let main = seen
+        .iter()
+        .find(|(c, _)| c == "ec2tui")
+        .expect("the main thread");
+    assert_eq!(main.1, 0, "{seen:?}");
+    let workers: Vec<_> = seen
+        .iter()
+        .filter(|(c, _)| c == "tokio-rt-worker")
+        .collect();
+    assert!(!workers.is_empty(), "{seen:?}");
+    assert!(workers.iter().all(|(_, n)| *n == 10), "{seen:?}");
+    t.send("q");
+    assert!(t.wait_exit(10).success());
 }
 
 async fn instances_now(c: &aws_sdk_ec2::Client) -> Vec<aws_sdk_ec2::types::Instance> {
