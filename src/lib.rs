@@ -9,6 +9,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod journal;
+pub mod memory;
 pub mod panes;
 pub mod tui;
 pub mod ui;

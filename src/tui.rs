@@ -515,6 +515,8 @@ async fn event_loop(
         tokio::spawn(async { panic!("EC2TUI_DEBUG_PANIC is set") });
     }
 
+    // results applied since memory was last tidied (see crate::memory)
+    let mut untidy = false;
     loop {
         let first = tokio::select! {
             ev = async {
@@ -548,6 +550,19 @@ async fn event_loop(
         let Some(first) = first else {
             continue;
         };
+        match &first {
+            Event::Api(_) => untidy = true,
+            Event::Tick { .. } if untidy && rx.is_empty() => {
+                // the results have stopped coming (a listing ended): give back the memory
+                // their parsing left, here and on the runtime's threads (woken to park again)
+                untidy = false;
+                crate::memory::tidy();
+                for _ in 0..tokio::runtime::Handle::current().metrics().num_workers() {
+                    tokio::spawn(async {});
+                }
+            }
+            _ => {}
+        }
         // apply what arrived, in a slice of bounded time, then draw once: a key pressed
         // while 100,000 instances stream in waits for one slice at most, never for all of
         // them. (Terminal events are not drained with now_or_never: a dropped poll of
