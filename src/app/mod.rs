@@ -205,6 +205,23 @@ pub fn shell_line(argv: &[String]) -> String {
         .join(" ")
 }
 
+/// What a written file holds: text, or a sheet the shell renders (off the loop's thread: an
+/// export of 100,000 rows is 13 MB of CSV, 43 MB of JSON).
+#[derive(Debug)]
+pub enum Body {
+    Text(String),
+    Sheet(export::Sheet, export::Format),
+}
+
+impl Body {
+    pub fn render(self) -> String {
+        match self {
+            Self::Text(t) => t,
+            Self::Sheet(sheet, format) => sheet.render(format),
+        }
+    }
+}
+
 /// What the shell must do. `update` never does I/O itself.
 #[derive(Debug)]
 pub enum Effect {
@@ -232,7 +249,7 @@ pub enum Effect {
     /// outcome comes back as `ApiEvent::Wrote`.
     Write {
         path: String,
-        text: String,
+        text: Body,
         overwrite: bool,
         /// What it is, for the status line: "42 instances", "the console output of i-1".
         what: String,
@@ -1521,7 +1538,7 @@ impl AppState {
                         let what = view.what.clone();
                         vec![Effect::Write {
                             path,
-                            text,
+                            text: Body::Text(text),
                             overwrite: false,
                             what,
                         }]
@@ -1867,7 +1884,7 @@ impl AppState {
         self.s.info(format!("exporting {what}…"));
         vec![Effect::Write {
             path: path.to_string(),
-            text: sheet.render(format),
+            text: Body::Sheet(sheet, format),
             overwrite,
             what,
         }]
