@@ -6,7 +6,7 @@
 
 use std::any::Any;
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use futures::future::BoxFuture;
 
@@ -287,6 +287,21 @@ impl Verb {
         }
     }
 
+    /// Whether an instance in `state` can take it (EC2 refuses the rest with
+    /// IncorrectInstanceState; an unknown state is left for EC2 to judge).
+    pub fn can_take(self, state: InstanceState) -> bool {
+        use InstanceState as S;
+        match self {
+            Self::Start => matches!(state, S::Stopped | S::Unknown),
+            Self::Stop => matches!(state, S::Running | S::Pending | S::Unknown),
+            // the way out of a stop that hangs
+            Self::ForceStop => matches!(state, S::Running | S::Pending | S::Stopping | S::Unknown),
+            Self::Reboot => matches!(state, S::Running | S::Unknown),
+            Self::Terminate => !matches!(state, S::Terminated | S::ShuttingDown),
+            Self::Protect(_) => state != S::Terminated,
+        }
+    }
+
     /// The state the instances should settle in, for following them.
     pub fn settles_in(self) -> Option<InstanceState> {
         match self {
@@ -558,6 +573,9 @@ pub struct InstancesPane {
     /// `:region all`: every enabled region's instances, and how each region's listing
     /// stands (in the order they were listed).
     all_regions: Option<Vec<(String, listing::RegionLoad)>>,
+    /// The targets the open confirmation leaves out, their state forbidding the action
+    /// ("web-1 (i-0…) [stopped]"): said in its body.
+    left_out: Vec<String>,
 }
 
 impl Default for InstancesPane {
@@ -574,6 +592,7 @@ impl Default for InstancesPane {
             console: None,
             connect: Default::default(),
             all_regions: None,
+            left_out: Vec::new(),
         }
     }
 }
@@ -745,6 +764,33 @@ impl InstancesPane {
                 .find(|a| a.name == name)
                 .map_or(name, |a| a.describe);
             cx.error(format!("no instance selected to {what}"));
+            return vec![];
+        }
+        // only those whose state allows it: the others are named, not sent (EC2 would refuse
+        // them, and a count that includes them misinforms)
+        let (rows, left_out): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|r| verb.can_take(r.inst.state));
+        self.left_out = left_out
+            .iter()
+            .map(|r| format!("{} [{}]", self.label(&r.inst.id), r.inst.state.as_str()))
+            .collect();
+        if rows.is_empty() {
+            let states: BTreeSet<&str> = left_out.iter().map(|r| r.inst.state.as_str()).collect();
+            let states: Vec<&str> = states.into_iter().collect();
+            cx.error(match left_out.as_slice() {
+                [one] => format!(
+                    "{} is {}: cannot {} it",
+                    self.label(&one.inst.id),
+                    one.inst.state.as_str(),
+                    verb.verb()
+                ),
+                _ => format!(
+                    "cannot {} any of the {} instances: they are {}",
+                    verb.verb(),
+                    left_out.len(),
+                    states.join(" or ")
+                ),
+            });
             return vec![];
         }
         let targets: Vec<(Target, String)> = rows
@@ -1294,6 +1340,22 @@ impl Pane for InstancesPane {
             Tone::Normal
         };
         let mut tail = vec![vec![(verb.consequence().to_string(), tone)]];
+        if !self.left_out.is_empty() {
+            let shown: Vec<&str> = self.left_out.iter().take(4).map(String::as_str).collect();
+            let more = self.left_out.len() - shown.len();
+            tail.push(vec![(
+                format!(
+                    "Left out, their state does not allow it: {}{}",
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+                Tone::Warn,
+            )]);
+        }
         if !members.is_empty() {
             members.sort();
             members.dedup();

@@ -191,17 +191,38 @@ async fn read_only_refuses_every_mutation() {
     assert!(d.calls.is_empty());
 }
 
+/// An action the instance's state forbids is refused before any call, saying why; marked
+/// rows that cannot take it are left out of the confirmation, named in it.
 #[tokio::test]
 async fn wrong_state_is_refused_in_plain_words() {
     let mut d = loaded(30, false).await;
-    let id = select_where(&mut d, |i| i.state == InstanceState::Stopped).await;
+    let stopped = select_where(&mut d, |i| i.state == InstanceState::Stopped).await;
     d.key(Key::char('r')).await;
-    d.key(Key::char('y')).await;
+    assert!(d.app.dialog.is_none());
     let s = d.status();
     assert!(
-        s.contains(&id) && s.contains("IncorrectInstanceState"),
+        s.contains(&stopped) && s.contains("is stopped: cannot reboot it"),
         "{s}"
     );
+    d.keys(" ").await;
+    d.filter("").await;
+    let running = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+    d.keys(" ").await;
+    d.key(Key::char('r')).await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("a confirmation for the running one: {}", d.status())
+    };
+    let calls = instance_calls(&c.ops);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].1, running);
+    let body = crate::ui::text(&crate::ui::render(&mut d.app, 120, 30));
+    assert!(body.contains("Reboot 1 instance"), "{body}");
+    assert!(
+        body.contains("Left out, their state does not allow it:") && body.contains("[stopped]"),
+        "{body}"
+    );
+    d.key(Key::char('y')).await;
+    assert_eq!(d.calls.len(), 1, "only the running one is sent");
 }
 
 #[tokio::test]
@@ -308,6 +329,7 @@ async fn filter_is_live_case_insensitive_and_searches_tags() {
 #[tokio::test]
 async fn marks_make_the_targets() {
     let mut d = loaded(20, false).await;
+    d.filter("running").await;
     d.keys(" ").await; // marks row 0 and moves down
     d.keys(" ").await; // marks row 1
     assert_eq!(d.app.instances().marks().len(), 2);

@@ -301,7 +301,7 @@ async fn ctrl_y_copies_the_command_of_a_confirmation_and_of_a_form_and_sends_not
     let mut d = Driver::new(DemoRegion::new(20, Duration::ZERO, Duration::ZERO), false);
     d.app.ctx.endpoint = Some("http://localhost:4566".into());
     d.start().await;
-    d.app.instances_mut().refresh_view();
+    d.filter("running").await;
     let id = d.app.instances().selected_id().unwrap().to_string();
     d.keys("S").await;
     d.key(Key::ctrl('y')).await;

@@ -97,9 +97,13 @@ async fn pane_filtered_with_marks() {
 }
 
 async fn dialog(keys: &[Key]) -> String {
-    let mut d = demo_app(60).await;
     // the first running db instance: protected, with a kept data volume
-    d.filter("db-prod-44").await;
+    dialog_on("db-prod-44", keys).await
+}
+
+async fn dialog_on(filter: &str, keys: &[Key]) -> String {
+    let mut d = demo_app(60).await;
+    d.filter(filter).await;
     for k in keys {
         d.key(*k).await;
     }
@@ -118,7 +122,10 @@ async fn dialog_force_stop() {
 
 #[tokio::test]
 async fn dialog_start_reboot_protection() {
-    insta::assert_snapshot!("dialog_start", dialog(&[Key::char('s')]).await);
+    insta::assert_snapshot!(
+        "dialog_start",
+        dialog_on("stopped", &[Key::char('s')]).await
+    );
     insta::assert_snapshot!("dialog_reboot", dialog(&[Key::char('r')]).await);
     insta::assert_snapshot!("dialog_protection", dialog(&[Key::char('p')]).await);
 }
