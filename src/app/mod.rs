@@ -543,6 +543,44 @@ pub struct Shared {
     epoch: u64,
 }
 
+/// The CLI options that take a list of ids.
+const LIST_OPTIONS: [&str; 2] = ["--instance-ids", "--resources"];
+
+/// Consecutive commands that differ only in the one value of a list option
+/// (`--instance-ids`, `--resources`) become one command naming them all: stopping 30 marked
+/// instances is one `aws ec2 stop-instances --instance-ids …`, not 30.
+fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    // each command as (before the values, the values, after them)
+    let mut out: Vec<(Vec<String>, Vec<String>, Vec<String>)> = Vec::new();
+    for mut line in lines {
+        let Some(p) = line
+            .iter()
+            .position(|a| LIST_OPTIONS.contains(&a.as_str()))
+            .filter(|p| *p + 1 < line.len())
+        else {
+            out.push((line, Vec::new(), Vec::new()));
+            continue;
+        };
+        let after = line.split_off(p + 2);
+        let value = line.pop().unwrap_or_default();
+        match out.last_mut() {
+            Some((before, values, rest))
+                if !values.is_empty() && *before == line && *rest == after =>
+            {
+                values.push(value)
+            }
+            _ => out.push((line, vec![value], after)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut line, values, after)| {
+            line.extend(values);
+            line.extend(after);
+            line
+        })
+        .collect()
+}
+
 impl Shared {
     /// Calls are being collected for Ctrl-y (copy as a command), not sent: a form's submit
     /// that would ask a confirmation first hands over every call it leads to instead.
@@ -554,7 +592,8 @@ impl Shared {
     /// `--profile` and `--endpoint-url` as this session uses them.
     pub fn cli_lines(&self, ops: &[Op]) -> Vec<Vec<String>> {
         let ctx = &self.ctx;
-        ops.iter()
+        let lines = ops
+            .iter()
             .flat_map(|o| o.cli(&ctx.region))
             .map(|args| {
                 let mut a = vec!["aws".to_string()];
@@ -571,7 +610,8 @@ impl Shared {
                 }
                 a
             })
-            .collect()
+            .collect();
+        merge_lists(lines)
     }
 
     /// A new request id (newest wins: results carry it back).

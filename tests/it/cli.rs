@@ -296,6 +296,38 @@ fn a_dry_run_launch_is_two_commands() {
     assert!(line.contains("'#!/bin/sh\necho hi'"), "{line}");
 }
 
+/// Ctrl-y on a confirmation of several instances copies one command naming them all.
+#[tokio::test]
+async fn ctrl_y_of_marked_rows_is_one_command_for_all_of_them() {
+    let mut d = Driver::new(DemoRegion::new(20, Duration::ZERO, Duration::ZERO), false);
+    d.start().await;
+    d.filter("running").await;
+    d.keys("   ").await;
+    d.keys("S").await;
+    d.key(Key::ctrl('y')).await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("the confirmation stays open");
+    };
+    let mut ids: Vec<String> = c
+        .ops
+        .iter()
+        .filter_map(|o| o.get::<ec2tui::panes::instances::InstanceCall>())
+        .map(|c| c.target.id.clone())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    ids.sort();
+    let text = d.clipboard.last().unwrap().clone();
+    assert_eq!(
+        text.trim_end(),
+        format!(
+            "aws ec2 stop-instances --instance-ids {} --region us-east-1 --profile test",
+            ids.join(" ")
+        )
+    );
+    d.key(Key::plain(KeyCode::Esc)).await;
+    assert!(d.calls.is_empty());
+}
+
 #[tokio::test]
 async fn ctrl_y_copies_the_command_of_a_confirmation_and_of_a_form_and_sends_nothing() {
     let mut d = Driver::new(DemoRegion::new(20, Duration::ZERO, Duration::ZERO), false);
