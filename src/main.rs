@@ -128,8 +128,16 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             );
             return ExitCode::from(2);
         };
+        let profile = cli.profile.clone().unwrap_or_else(|| "demo".into());
+        if !DEMO_PROFILES.contains(&profile.as_str()) {
+            eprintln!(
+                "ec2tui: the demo has no profile {profile}: {}",
+                DEMO_PROFILES.join(", ")
+            );
+            return ExitCode::from(2);
+        }
         let ctx = Context {
-            profile: "demo".into(),
+            profile,
             region,
             endpoint: None,
             read_only: cli.read_only,

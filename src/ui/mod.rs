@@ -172,12 +172,12 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     // go first when the line does not fit, never the values
     let badges: usize = spans.iter().map(|s| s.width()).sum();
     let account = ctx.account.clone().unwrap_or_else(|| "…".into());
-    let region = if ctx.all_regions {
+    let mut region = if ctx.all_regions {
         format!("{} (instances: all)", ctx.region)
     } else {
         ctx.region.clone()
     };
-    let full = |labels: bool, ep: &str| -> usize {
+    let full = |labels: bool, ep: &str, region: &str| -> usize {
         let l = |s: &str| if labels { s.len() } else { 0 };
         badges
             + l("profile ")
@@ -200,13 +200,17 @@ fn draw_header(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         .map(|(_, rest)| rest.to_string())
         .unwrap_or_else(|| ep_full.clone());
     let room = area.width as usize;
-    let (labels, ep) = if full(true, &ep_full) <= room {
+    let (labels, ep) = if full(true, &ep_full, &region) <= room {
         (true, ep_full)
-    } else if full(false, &ep_full) <= room {
+    } else if full(false, &ep_full, &region) <= room {
         (false, ep_full)
     } else {
         (false, ep_short)
     };
+    if ctx.all_regions && full(labels, &ep, &region) > room {
+        // the every-region view said in fewer words rather than cut off
+        region = format!("{} +all", ctx.region);
+    }
     let key = |s: &'static str| key(if labels { s } else { "" });
     spans.extend([key("profile "), val(ctx.profile.clone()), sep.clone()]);
     spans.extend([key("account "), val(account), sep.clone()]);

@@ -274,6 +274,37 @@ fn a_wrong_flag_exits_2_with_usage() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
 
+/// `--demo --profile NAME` starts the demo as that profile, with its safety (demo-prod is
+/// PRODUCTION); a profile the demo does not have is refused before the terminal is touched.
+#[test]
+fn the_demo_starts_as_the_profile_asked_for() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ec2tui"))
+        .args(["--demo", "--profile", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the demo has no profile nope: demo, demo-prod"),
+        "{err}"
+    );
+    let home = scratch("demo-prod");
+    let mut t = Term::spawn_with(
+        "http://127.0.0.1:9",
+        &home,
+        &["--demo", "--profile", "demo-prod"],
+        &[],
+    );
+    let s = t.wait_for("Instances (", 30);
+    let header = s.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("PRODUCTION") && header.contains("demo-prod"),
+        "{header}"
+    );
+    t.send("q");
+    assert!(t.wait_exit(10).success());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_restores_the_terminal_and_exits_non_zero() {
     let moto = Moto::start();

@@ -390,4 +390,12 @@ async fn the_every_region_view_with_a_failed_region_and_a_production_banner() {
     })));
     assert_eq!(d.app.instances().len(), 3);
     insta::assert_snapshot!(text(&render(&mut d.app, 100, 16)));
+    // narrower (or with a longer profile name) the header says it in fewer words rather than
+    // cut it off
+    let narrow = text(&render(&mut d.app, 72, 16));
+    let header = narrow.lines().next().unwrap();
+    assert!(
+        header.contains("PRODUCTION") && header.trim_end().ends_with("eu-west-1 +all"),
+        "{header}"
+    );
 }
