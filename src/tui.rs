@@ -519,8 +519,8 @@ async fn event_loop(
         tokio::spawn(async { panic!("EC2TUI_DEBUG_PANIC is set") });
     }
 
-    // results applied since memory was last tidied (see crate::memory)
-    let mut untidy = false;
+    // results applied since memory was last tidied (see crate::memory), and when that was
+    let (mut untidy, mut tidied) = (0usize, std::time::Instant::now());
     loop {
         let first = tokio::select! {
             ev = async {
@@ -555,11 +555,16 @@ async fn event_loop(
             continue;
         };
         match &first {
-            Event::Api(_) => untidy = true,
-            Event::Tick { .. } if untidy && rx.is_empty() => {
-                // the results have stopped coming (a listing ended): give back the memory
-                // their parsing left, here and on the runtime's threads (woken to park again)
-                untidy = false;
+            Event::Api(_) => untidy += 1,
+            // the results have stopped coming after a burst (a listing ended; not each
+            // answer of the watch every two seconds): give back the memory their parsing
+            // left, here and on the runtime's threads (woken to park again)
+            Event::Tick { .. }
+                if rx.is_empty()
+                    && (untidy >= 8
+                        || untidy > 0 && tidied.elapsed() >= Duration::from_secs(30)) =>
+            {
+                (untidy, tidied) = (0, std::time::Instant::now());
                 crate::memory::tidy();
                 for _ in 0..tokio::runtime::Handle::current().metrics().num_workers() {
                     tokio::spawn(async {});

@@ -548,7 +548,9 @@ const LIST_OPTIONS: [&str; 2] = ["--instance-ids", "--resources"];
 
 /// Consecutive commands that differ only in the one value of a list option
 /// (`--instance-ids`, `--resources`) become one command naming them all: stopping 30 marked
-/// instances is one `aws ec2 stop-instances --instance-ids …`, not 30.
+/// instances is one `aws ec2 stop-instances --instance-ids …`, not 30. Terminations stay one
+/// per instance, as ec2tui sends them: EC2 refuses a whole TerminateInstances when one of its
+/// instances is protected.
 fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
     // each command as (before the values, the values, after them)
     let mut out: Vec<(Vec<String>, Vec<String>, Vec<String>)> = Vec::new();
@@ -557,6 +559,7 @@ fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
             .iter()
             .position(|a| LIST_OPTIONS.contains(&a.as_str()))
             .filter(|p| *p + 1 < line.len())
+            .filter(|_| !line.iter().any(|a| a == "terminate-instances"))
         else {
             out.push((line, Vec::new(), Vec::new()));
             continue;

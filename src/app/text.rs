@@ -1,6 +1,7 @@
 //! A scrollable, searchable text view: a resource as JSON (`J`), an instance's console
-//! output (`o`). `/` searches (case-blind), `n` / `N` go to the next / previous match, `w`
-//! saves to a file where the view allows it, `Ctrl-r` asks its pane again where it can.
+//! output (`o`). `h` / `l` move along long lines, `/` searches (case-blind), `n` / `N` go
+//! to the next / previous match, `w` saves to a file where the view allows it, `Ctrl-r` asks
+//! its pane again where it can.
 
 use tui_input::Input;
 
@@ -14,6 +15,8 @@ pub struct TextView {
     pub lines: Vec<String>,
     /// The first line shown.
     pub scroll: usize,
+    /// The first column shown (`l` / `h` move sideways along long lines).
+    pub left: usize,
     /// The search text (kept after Enter, for `n` / `N`).
     pub query: Input,
     /// The search text is being typed.
@@ -29,6 +32,9 @@ pub struct TextView {
     /// A line under the text (no match, loading…).
     pub note: Option<String>,
 }
+
+/// Columns `h` / `l` move by.
+const SIDEWAYS: usize = 8;
 
 /// What a key asks of the core beyond the view itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +52,7 @@ impl TextView {
             title: title.into(),
             lines,
             scroll: 0,
+            left: 0,
             query: Input::default(),
             searching: false,
             saving: None,
@@ -162,6 +169,19 @@ impl TextView {
                 self.scroll = (self.scroll + page.max(1)).min(max)
             }
             (KeyCode::PageUp, _) => self.scroll = self.scroll.saturating_sub(page.max(1)),
+            (KeyCode::Right | KeyCode::Char('l'), _) => {
+                let widest = self
+                    .lines
+                    .iter()
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                self.left = (self.left + SIDEWAYS).min(widest.saturating_sub(1));
+            }
+            (KeyCode::Left | KeyCode::Char('h'), _) => {
+                self.left = self.left.saturating_sub(SIDEWAYS)
+            }
+            (KeyCode::Char('0'), _) => self.left = 0,
             (KeyCode::Home | KeyCode::Char('g'), _) => self.scroll = 0,
             (KeyCode::End | KeyCode::Char('G'), _) => self.scroll = max,
             (KeyCode::Char('/'), _) => {
@@ -188,7 +208,7 @@ impl TextView {
         if self.saving.is_some() {
             return "Enter save · Esc cancel".into();
         }
-        let mut h = vec!["j/k scroll", "/ search", "n/N next/prev"];
+        let mut h = vec!["j/k/h/l scroll", "/,n,N search"];
         if self.refresh.is_some() {
             h.push("Ctrl-r refresh");
         }

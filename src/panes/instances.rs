@@ -293,12 +293,13 @@ impl Verb {
         use InstanceState as S;
         match self {
             Self::Start => matches!(state, S::Stopped | S::Unknown),
-            Self::Stop => matches!(state, S::Running | S::Pending | S::Unknown),
+            // EC2 does not stop an instance that has not yet been running
+            Self::Stop => matches!(state, S::Running | S::Unknown),
             // the way out of a stop that hangs
-            Self::ForceStop => matches!(state, S::Running | S::Pending | S::Stopping | S::Unknown),
+            Self::ForceStop => matches!(state, S::Running | S::Stopping | S::Unknown),
             Self::Reboot => matches!(state, S::Running | S::Unknown),
             Self::Terminate => !matches!(state, S::Terminated | S::ShuttingDown),
-            Self::Protect(_) => state != S::Terminated,
+            Self::Protect(_) => !matches!(state, S::Terminated | S::ShuttingDown),
         }
     }
 
@@ -749,7 +750,11 @@ impl InstancesPane {
     fn propose(&mut self, name: &str, cx: &mut Cx) -> Vec<Effect> {
         self.list.refresh_view();
         let rows = self.list.targets();
-        let all_protected = rows.iter().all(|r| r.protected == Some(true));
+        // on or off: by the instances it can apply to (a terminated one has no say)
+        let all_protected = rows
+            .iter()
+            .filter(|r| Verb::Protect(true).can_take(r.inst.state))
+            .all(|r| r.protected == Some(true));
         let verb = match name {
             "start" => Verb::Start,
             "stop" => Verb::Stop,

@@ -841,7 +841,10 @@ fn draw_text(f: &mut Frame, area: Rect, view: &crate::app::text::TextView, theme
         .iter()
         .skip(view.scroll)
         .take(body_h)
-        .map(|l| highlighted(l, &q, hit))
+        .map(|l| {
+            let from = l.char_indices().nth(view.left).map_or(l.len(), |(b, _)| b);
+            highlighted(&l[from..], &q, hit)
+        })
         .collect();
     while lines.len() < body_h {
         lines.push(Line::raw(""));
@@ -851,9 +854,14 @@ fn draw_text(f: &mut Frame, area: Rect, view: &crate::app::text::TextView, theme
         String::new()
     } else {
         format!(
-            " {}/{} ",
+            " {}/{}{} ",
             (view.scroll + 1).min(view.lines.len()),
-            view.lines.len()
+            view.lines.len(),
+            if view.left > 0 {
+                format!(", from column {}", view.left + 1)
+            } else {
+                String::new()
+            }
         )
     };
     f.render_widget(

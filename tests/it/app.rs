@@ -343,6 +343,40 @@ async fn marks_make_the_targets() {
     assert!(d.app.instances().marks().is_empty());
 }
 
+/// `p` on marked rows turns protection on unless every instance it can apply to has it: a
+/// terminated one marked beside protected ones does not turn it into "on" again.
+#[tokio::test]
+async fn protection_toggle_ignores_what_it_cannot_apply_to() {
+    let mut d = loaded(60, false).await;
+    d.filter("db-prod").await;
+    let protected: Vec<String> = (0..d.app.instances().rows())
+        .filter_map(|p| d.app.instances().row(p))
+        .filter(|r| r.inst.state == InstanceState::Running && r.protected == Some(true))
+        .map(|r| r.inst.id.clone())
+        .collect();
+    assert!(!protected.is_empty(), "a protected running db in the demo");
+    d.filter("").await;
+    let terminated = select_where(&mut d, |i| i.state == InstanceState::Terminated).await;
+    d.keys(" ").await;
+    d.filter("").await;
+    select_where(&mut d, |i| i.id == protected[0]).await;
+    d.keys(" ").await;
+    d.keys("p").await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("a confirmation: {}", d.status())
+    };
+    assert_eq!(c.title, "Turn off termination protection");
+    assert_eq!(
+        instance_calls(&c.ops),
+        vec![(Verb::Protect(false), protected[0].clone())]
+    );
+    let body = crate::ui::text(&crate::ui::render(&mut d.app, 120, 30));
+    assert!(
+        body.contains(&format!("{terminated}) [terminated]")),
+        "{body}"
+    );
+}
+
 #[tokio::test]
 async fn protection_toggle_round_trip() {
     let mut d = loaded(20, false).await;

@@ -325,6 +325,17 @@ async fn ctrl_y_of_marked_rows_is_one_command_for_all_of_them() {
         )
     );
     d.key(Key::plain(KeyCode::Esc)).await;
+    // terminations stay one command each: EC2 refuses the whole call for one protected
+    d.key(Key::ctrl('d')).await;
+    d.key(Key::ctrl('y')).await;
+    let text = d.clipboard.last().unwrap().clone();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("aws ec2 terminate-instances --instance-ids i-")),
+        "{text}"
+    );
+    d.key(Key::plain(KeyCode::Esc)).await;
     assert!(d.calls.is_empty());
 }
 

@@ -91,3 +91,35 @@ async fn j_works_in_other_panes_too() {
     assert!(d.app.dialog.is_none());
     assert!(d.status().contains("no volume selected"), "{}", d.status());
 }
+
+/// `l` / `h` move along lines wider than the view (`0` back to their start): the part past
+/// the right edge is reachable, and the title says from which column.
+#[tokio::test]
+async fn long_lines_are_read_sideways() {
+    let mut d = Driver::new(DemoRegion::new(20, Duration::ZERO, Duration::ZERO), false);
+    d.start().await;
+    d.keys("J").await;
+    let long = format!("{}THE-END", "x".repeat(120));
+    if let Some(Dialog::Text(v)) = &mut d.app.dialog {
+        v.lines.insert(0, long);
+    }
+    let shown =
+        |d: &mut Driver<DemoRegion>| crate::ui::text(&crate::ui::render(&mut d.app, 80, 24));
+    assert!(!shown(&mut d).contains("THE-END"));
+    for _ in 0..10 {
+        d.keys("l").await;
+    }
+    assert_eq!(view(&d).left, 80);
+    let s = shown(&mut d);
+    assert!(s.contains("THE-END"), "{s}");
+    assert!(s.contains("from column 81"), "{s}");
+    // never past the widest line
+    for _ in 0..20 {
+        d.keys("l").await;
+    }
+    assert!(view(&d).left < 127);
+    d.keys("h").await;
+    d.keys("0").await;
+    assert_eq!(view(&d).left, 0);
+    assert!(!shown(&mut d).contains("from column"));
+}
