@@ -131,7 +131,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         let profile = cli.profile.clone().unwrap_or_else(|| "demo".into());
         if !DEMO_PROFILES.contains(&profile.as_str()) {
             eprintln!(
-                "ec2tui: the demo has no profile {profile}: {}",
+                "ec2tui: the demo has no profile {profile} (its profiles: {})",
                 DEMO_PROFILES.join(", ")
             );
             return ExitCode::from(2);

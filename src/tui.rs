@@ -151,10 +151,15 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
             what,
         } => {
             // rendering (an export of 100,000 rows) and writing block: not on a runtime thread
-            let result =
-                tokio::task::spawn_blocking(move || write_file(&path, &text.render(), overwrite))
-                    .await
-                    .unwrap_or_else(|e| Err(format!("the file was not written: {e}")));
+            let result = tokio::task::spawn_blocking(move || {
+                // a file that is there is kept: said before rendering what would not be written
+                if !overwrite && crate::config::expand_home(&path).exists() {
+                    return write_file(&path, "", false);
+                }
+                write_file(&path, &text.render(), overwrite)
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("the file was not written: {e}")));
             sink(ApiEvent::Wrote { what, result });
         }
         // the terminal's: the event loop does them (tests see them in the effects)

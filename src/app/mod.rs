@@ -566,13 +566,20 @@ fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
         };
         let after = line.split_off(p + 2);
         let value = line.pop().unwrap_or_default();
-        match out.last_mut() {
-            Some((before, values, rest))
-                if !values.is_empty() && *before == line && *rest == after =>
-            {
-                values.push(value)
+        // into the latest command that differs only in its values, looking back over commands
+        // of the same kind (the calls of several regions come interleaved); never past another
+        let kind = |l: &[String]| l.iter().take(3).cloned().collect::<Vec<_>>();
+        let same = out
+            .iter()
+            .rev()
+            .take_while(|(before, values, _)| !values.is_empty() && kind(before) == kind(&line))
+            .position(|(before, _, rest)| *before == line && *rest == after);
+        match same {
+            Some(back) => {
+                let at = out.len() - 1 - back;
+                out[at].1.push(value);
             }
-            _ => out.push((line, vec![value], after)),
+            None => out.push((line, vec![value], after)),
         }
     }
     out.into_iter()
@@ -1564,6 +1571,8 @@ impl AppState {
             }
             Dialog::Text(view) => {
                 let page = self.s.size.1.saturating_sub(8).max(1) as usize;
+                // as the view is drawn: the popup's width, less its border
+                view.width = (self.s.size.0.saturating_sub(4).min(160)).saturating_sub(2) as usize;
                 match view.key(k, page) {
                     text::TextKey::None => vec![],
                     text::TextKey::Close => {

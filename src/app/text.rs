@@ -17,6 +17,9 @@ pub struct TextView {
     pub scroll: usize,
     /// The first column shown (`l` / `h` move sideways along long lines).
     pub left: usize,
+    /// How many columns of text are shown (set by the core from the terminal's size; 0 when
+    /// not known): a match past the right edge is brought into view.
+    pub width: usize,
     /// The search text (kept after Enter, for `n` / `N`).
     pub query: Input,
     /// The search text is being typed.
@@ -53,6 +56,7 @@ impl TextView {
             lines,
             scroll: 0,
             left: 0,
+            width: 0,
             query: Input::default(),
             searching: false,
             saving: None,
@@ -104,8 +108,24 @@ impl TextView {
         };
         if let Some(&i) = next {
             self.scroll = i;
+            self.show_column_of_match(i);
             let k = m.iter().position(|&x| x == i).unwrap_or(0) + 1;
             self.note = Some(format!("match {k} of {} (n next, N previous)", m.len()));
+        }
+    }
+
+    /// Moves sideways so that the match on line `i` is in view (where the width is known).
+    fn show_column_of_match(&mut self, i: usize) {
+        let q = self.query.value().to_lowercase();
+        let line = self.lines[i].to_lowercase();
+        let (Some(at), true) = (line.find(&q), self.width > 0) else {
+            return;
+        };
+        let col = line[..at].chars().count();
+        let len = q.chars().count();
+        if col < self.left || col + len > self.left + self.width {
+            // a little of what comes before it too
+            self.left = col.saturating_sub(SIDEWAYS);
         }
     }
 

@@ -782,16 +782,19 @@ impl InstancesPane {
         if rows.is_empty() {
             let states: BTreeSet<&str> = left_out.iter().map(|r| r.inst.state.as_str()).collect();
             let states: Vec<&str> = states.into_iter().collect();
+            // protection is neither on nor off for what cannot have it changed
+            let what = match verb {
+                Verb::Protect(_) => "change the termination protection of",
+                v => v.verb(),
+            };
             cx.error(match left_out.as_slice() {
                 [one] => format!(
-                    "{} is {}: cannot {} it",
+                    "{} is {}: cannot {what} it",
                     self.label(&one.inst.id),
                     one.inst.state.as_str(),
-                    verb.verb()
                 ),
                 _ => format!(
-                    "cannot {} any of the {} instances: they are {}",
-                    verb.verb(),
+                    "cannot {what} any of the {} instances: they are {}",
                     left_out.len(),
                     states.join(" or ")
                 ),

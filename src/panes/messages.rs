@@ -135,10 +135,11 @@ impl Pane for MessagesPane {
         let r = self.list.get(id)?;
         let mut d = DetailsView::build(format!("message #{}", r.id), 0);
         d.line(fmt_time(r.msg.time), Tone::Muted).blank();
-        // long messages in lines of at most 100 characters, cut at spaces
+        // long messages in lines of at most 70 characters, cut at spaces: the details fit an
+        // 80-column terminal (wider lines were cut off there, ids and all)
         let mut line = String::new();
         for word in r.msg.text.split(' ') {
-            if !line.is_empty() && line.chars().count() + word.chars().count() >= 100 {
+            if !line.is_empty() && line.chars().count() + word.chars().count() >= 70 {
                 d.line(std::mem::take(&mut line), tone(r.msg.level));
             }
             if !line.is_empty() {

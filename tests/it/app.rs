@@ -1087,6 +1087,26 @@ async fn a_bulk_refusal_stays_on_the_status_line_and_in_full_in_messages() {
     assert_eq!(d.app.focused, "messages");
     d.app.prepare_draw();
     assert!(d.app.table().len() >= 2);
+    // a message's details show it whole at 80 columns: wrapped, nothing cut off at the edge
+    let refusal = d
+        .app
+        .messages()
+        .iter()
+        .find(|m| m.text.contains("OperationNotPermitted"))
+        .unwrap()
+        .text
+        .clone();
+    d.filter("OperationNotPermitted").await;
+    d.enter().await;
+    let shown = crate::ui::text(&crate::ui::render(&mut d.app, 80, 40));
+    let words = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_string).collect() };
+    let seen: Vec<String> = shown
+        .lines()
+        .flat_map(|l| words(l.trim_matches(|c: char| c == '│' || c == ' ')))
+        .collect();
+    for w in words(&refusal) {
+        assert!(seen.contains(&w), "{w:?} missing from:\n{shown}");
+    }
 }
 
 #[tokio::test]

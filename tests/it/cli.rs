@@ -296,6 +296,36 @@ fn a_dry_run_launch_is_two_commands() {
     assert!(line.contains("'#!/bin/sh\necho hi'"), "{line}");
 }
 
+/// In the every-region view the calls of several regions come interleaved (ordered by id):
+/// one command per region, each naming all of that region's instances.
+#[test]
+fn commands_of_several_regions_are_one_per_region() {
+    use ec2tui::app::{Context, Target};
+    use ec2tui::panes::instances::{InstanceCall, Verb};
+    let ctx = Context {
+        profile: "default".into(),
+        region: "eu-west-1".into(),
+        ..Default::default()
+    };
+    let app = ec2tui::panes::app(ctx, ec2tui::panes::default_keymap());
+    let ops: Vec<_> = [
+        ("i-1", "eu-west-1"),
+        ("i-2", "us-east-1"),
+        ("i-3", "eu-west-1"),
+    ]
+    .iter()
+    .map(|(id, region)| InstanceCall::op_in(Verb::Reboot, Target::new(*id, ""), region.to_string()))
+    .collect();
+    let lines: Vec<String> = app.cli_lines(&ops).iter().map(|l| l.join(" ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "aws ec2 reboot-instances --instance-ids i-1 i-3 --region eu-west-1",
+            "aws ec2 reboot-instances --instance-ids i-2 --region us-east-1",
+        ]
+    );
+}
+
 /// Ctrl-y on a confirmation of several instances copies one command naming them all.
 #[tokio::test]
 async fn ctrl_y_of_marked_rows_is_one_command_for_all_of_them() {

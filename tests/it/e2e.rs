@@ -285,7 +285,7 @@ fn the_demo_starts_as_the_profile_asked_for() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("the demo has no profile nope: demo, demo-prod"),
+        err.contains("the demo has no profile nope (its profiles: demo, demo-prod)"),
         "{err}"
     );
     let home = scratch("demo-prod");

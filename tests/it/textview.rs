@@ -122,4 +122,10 @@ async fn long_lines_are_read_sideways() {
     d.keys("0").await;
     assert_eq!(view(&d).left, 0);
     assert!(!shown(&mut d).contains("from column"));
+    // a search brings a match past the right edge into view
+    d.keys("/the-end").await;
+    d.enter().await;
+    assert_eq!(view(&d).scroll, 0);
+    let s = shown(&mut d);
+    assert!(s.contains("THE-END"), "{s}");
 }
