@@ -291,6 +291,34 @@ impl Mutation for CreateImage {
     }
 }
 
+/// `CreateImage` of an instance stopped just before, as Ctrl-y copies it: the same call,
+/// whose commands wait for the stop to finish first (`aws ec2 wait instance-stopped`), as
+/// ec2tui itself does before it asks for the image.
+#[derive(Debug, Clone)]
+pub struct CreateImageAfterStop(pub CreateImage);
+
+impl Mutation for CreateImageAfterStop {
+    fn record(&self) -> Record {
+        self.0.record()
+    }
+    fn describe(&self) -> String {
+        self.0.describe()
+    }
+    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
+        self.0.run(api)
+    }
+    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+        let wait = argv(&[
+            "ec2",
+            "wait",
+            "instance-stopped",
+            "--instance-ids",
+            &self.0.0.instance_id,
+        ]);
+        std::iter::once(wait).chain(self.0.cli(region)).collect()
+    }
+}
+
 /// `DeregisterImage`; `snapshots` are deleted after it, if any.
 #[derive(Debug, Clone)]
 pub struct DeregisterImage {
@@ -717,7 +745,7 @@ impl ImagesPane {
                     ID,
                     vec![
                         InstanceCall::op(Verb::Stop, t.instance.clone()),
-                        Op::new(CreateImage(spec)),
+                        Op::new(CreateImageAfterStop(CreateImage(spec))),
                     ],
                 );
             }

@@ -437,12 +437,19 @@ async fn ctrl_y_copies_the_command_of_a_confirmation_and_of_a_form_and_sends_not
     d.keys("i").await;
     d.key(Key::ctrl('y')).await;
     let text = d.clipboard.last().unwrap().clone();
+    // the stop, a wait for it to finish, then the image (the instance was running)
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
     assert!(
-        text.starts_with("aws ec2 stop-instances") || text.starts_with("aws ec2 create-image"),
+        lines[0].starts_with("aws ec2 stop-instances --instance-ids"),
         "{text}"
     );
     assert!(
-        text.contains("aws ec2 create-image --instance-id"),
+        lines[1].starts_with("aws ec2 wait instance-stopped --instance-ids"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("aws ec2 create-image --instance-id"),
         "{text}"
     );
     d.key(Key::plain(KeyCode::Esc)).await;
