@@ -1572,7 +1572,7 @@ impl AppState {
             Dialog::Text(view) => {
                 let page = self.s.size.1.saturating_sub(8).max(1) as usize;
                 // as the view is drawn: the popup's width, less its border
-                view.width = (self.s.size.0.saturating_sub(4).min(160)).saturating_sub(2) as usize;
+                view.width = text::popup_width(self.s.size.0).saturating_sub(2) as usize;
                 match view.key(k, page) {
                     text::TextKey::None => vec![],
                     text::TextKey::Close => {

@@ -39,6 +39,12 @@ pub struct TextView {
 /// Columns `h` / `l` move by.
 const SIDEWAYS: usize = 8;
 
+/// The width of a text view's popup on a terminal this wide (its text is two columns
+/// narrower, inside the border): the one rule the drawing and the sideways moves share.
+pub fn popup_width(terminal_width: u16) -> u16 {
+    terminal_width.saturating_sub(4).min(160)
+}
+
 /// What a key asks of the core beyond the view itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextKey {

@@ -809,7 +809,7 @@ fn highlighted<'a>(line: &str, q: &str, hit: Style) -> Line<'a> {
 fn draw_text(f: &mut Frame, area: Rect, view: &crate::app::text::TextView, theme: &Theme) {
     let r = popup(
         area,
-        area.width.saturating_sub(4).min(160),
+        crate::app::text::popup_width(area.width),
         area.height.saturating_sub(2),
     );
     f.render_widget(Clear, r);
