@@ -6,6 +6,7 @@
 //! (`crate::panes`), which the core reaches through the `Pane` trait.
 
 pub mod clip;
+pub mod confirm;
 pub mod export;
 pub mod form;
 pub mod keys;
@@ -1522,6 +1523,14 @@ impl AppState {
                 }
             }
         }
+        // a confirmation can be answered only while all of it is on screen
+        let (w, h) = self.s.size;
+        let confirm_shown = match &self.s.dialog {
+            Some(Dialog::Confirm(c)) => {
+                w >= MIN_WIDTH && h >= MIN_HEIGHT && self.confirm_fit(c).answerable
+            }
+            _ => true,
+        };
         let Some(dialog) = self.s.dialog.as_mut() else {
             return vec![];
         };
@@ -1662,12 +1671,11 @@ impl AppState {
                     }
                     return vec![];
                 }
-                let (w, h) = self.s.size;
                 let answering = submit || (c.typed.is_none() && k.code == KeyCode::Char('y'));
-                if answering && (w < MIN_WIDTH || h < MIN_HEIGHT) {
-                    // the prompt is not on screen: it cannot be answered
+                if answering && !confirm_shown {
+                    // the prompt, or what it confirms, is not on screen: it cannot be answered
                     c.note = Some(format!(
-                        "the terminal is too small to show this confirmation ({w}×{h}): enlarge it to at least {MIN_WIDTH}×{MIN_HEIGHT}"
+                        "the terminal is too small to show this confirmation whole ({w}×{h}): enlarge it"
                     ));
                     return vec![];
                 }
@@ -1989,6 +1997,12 @@ impl AppState {
             Some(p) => p.confirm_body(c, &self.s),
             None => ConfirmView::default(),
         }
+    }
+
+    /// How a confirmation is laid out at the current size (the drawing and the keys that
+    /// answer share it).
+    pub fn confirm_fit(&self, c: &Confirm) -> confirm::ConfirmFit {
+        confirm::fit(&self.confirm_body(c), c, self.s.size)
     }
 
     /// The open details view, if one is open.

@@ -12,6 +12,7 @@ use ratatui::widgets::{
 
 use crate::app::{
     AppState, Column, Confirm, Dialog, FieldValue, Form, Level, Line as Spans, Load, MIN_HEIGHT,
+    confirm,
     MIN_WIDTH, Mode,
 };
 use theme::Theme;
@@ -97,11 +98,11 @@ fn draw_picker(f: &mut Frame, area: Rect, p: &crate::app::Picker, theme: &Theme)
     }
     if let Some(n) = &p.note {
         lines.push(Line::raw(""));
-        lines.extend(wrap_words(
-            &vec![(n.clone(), crate::app::Tone::Bad)],
-            46,
-            theme,
-        ));
+        lines.extend(
+            confirm::wrap_words(&vec![(n.clone(), crate::app::Tone::Bad)], 46)
+                .iter()
+                .map(|l| styled(l, theme)),
+        );
     }
     let r = popup(area, 52, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
@@ -562,96 +563,14 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
 /// bottom so they are always on screen. Long lines are cut, never wrapped off the screen.
 fn draw_confirm(f: &mut Frame, area: Rect, app: &AppState, c: &Confirm, theme: &Theme) {
     let danger = c.is_destructive();
-    let view = app.confirm_body(c);
-    let key = Style::default()
-        .fg(theme.accent)
-        .add_modifier(Modifier::BOLD);
-    let mut prompt: Vec<Line> = vec![Line::raw("")];
-    match c.typed {
-        Some(word) => {
-            prompt.push(Line::from(vec![
-                Span::raw("Type "),
-                Span::styled(word, Style::default().add_modifier(Modifier::BOLD)),
-                Span::raw(" and press Enter to confirm: "),
-                Span::styled(
-                    format!("{}█", c.input.value()),
-                    Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
-                ),
-            ]));
-            if let Some(n) = &c.note {
-                prompt.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
-            }
-            prompt.push(Line::styled(
-                "Esc cancels.  Ctrl-y copies the aws command.",
-                Style::default().fg(theme.muted),
-            ));
-        }
-        None => {
-            prompt.push(Line::from(vec![
-                Span::styled("y", key),
-                Span::raw("/Enter confirm   "),
-                Span::styled("n", key),
-                Span::raw("/Esc cancel   "),
-                Span::styled("Ctrl-y", key),
-                Span::raw(" aws command"),
-            ]));
-            if let Some(n) = &c.note {
-                prompt.push(Line::styled(n.clone(), Style::default().fg(theme.bad)));
-            }
-        }
-    }
-    let items: Vec<Line> = view.items.iter().map(|l| styled(l, theme)).collect();
-    let width = view
-        .summary
+    let fit = app.confirm_fit(c);
+    let width = fit.width;
+    let inner_w = width.saturating_sub(4) as usize;
+    let lines: Vec<Line> = fit
+        .lines
         .iter()
-        .chain(&view.tail)
-        .map(|l| l.iter().map(|(t, _)| t.chars().count()).sum::<usize>() as u16)
-        .chain(items.iter().chain(&prompt).map(|l| l.width() as u16))
-        .max()
-        .unwrap_or(40)
-        .clamp(44, 100)
-        + 4;
-    let r = popup(area, width, u16::MAX);
-    let inner_w = r.width.saturating_sub(4) as usize;
-    // the summary and the consequence are sentences: they wrap; target lines are cut
-    let summary: Vec<Line> = view
-        .summary
-        .iter()
-        .flat_map(|l| wrap_words(l, inner_w, theme))
+        .map(|l| cut_line(styled(l, theme), inner_w))
         .collect();
-    let mut tail: Vec<Line> = view
-        .tail
-        .iter()
-        .flat_map(|l| wrap_words(l, inner_w, theme))
-        .collect();
-    if !tail.is_empty() {
-        tail.insert(0, Line::raw(""));
-    }
-    let fixed = summary.len() + tail.len() + prompt.len();
-    // what is left for the targets once the summary, tail and prompt are in
-    let room = (r.height.saturating_sub(2) as usize).saturating_sub(fixed);
-    let (shown, scroll) = if items.len() <= room {
-        (items.len(), 0)
-    } else {
-        let shown = room.saturating_sub(1); // one line says what is above and below
-        (shown, c.scroll.min(items.len() - shown))
-    };
-    let mut lines: Vec<Line> = summary;
-    lines.extend(items.iter().skip(scroll).take(shown).cloned());
-    if shown < items.len() {
-        lines.push(Line::styled(
-            format!(
-                "  … lines {}-{} of {}: ↑↓ PgUp PgDn scroll",
-                scroll + 1,
-                scroll + shown,
-                items.len()
-            ),
-            Style::default().fg(theme.warn),
-        ));
-    }
-    lines.extend(tail);
-    lines.extend(prompt);
-    let lines: Vec<Line> = lines.into_iter().map(|l| cut_line(l, inner_w)).collect();
     let r = popup(area, width, lines.len() as u16 + 2);
     let border = if danger { theme.bad } else { theme.accent };
     let title = format!(" {} ", truncate(&c.title, inner_w.saturating_sub(2)));
@@ -722,25 +641,6 @@ fn fit_form<'a>(
 
 /// A line of text wrapped at spaces into lines of at most `w` cells, in the line's first
 /// tone.
-fn wrap_words<'a>(l: &Spans, w: usize, theme: &Theme) -> Vec<Line<'a>> {
-    let text: String = l.iter().map(|(t, _)| t.as_str()).collect();
-    let style = l.first().map(|(_, t)| theme.tone(*t)).unwrap_or_default();
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for word in text.split(' ') {
-        let need = cur.chars().count() + word.chars().count() + usize::from(!cur.is_empty());
-        if !cur.is_empty() && need > w {
-            out.push(Line::styled(std::mem::take(&mut cur), style));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    out.push(Line::styled(cur, style));
-    out
-}
-
 /// Cuts a line to `w` cells (an ellipsis where cut), keeping the spans' styles.
 fn cut_line(l: Line<'_>, w: usize) -> Line<'_> {
     if l.width() <= w {

@@ -145,6 +145,20 @@ pub struct Driver<A: Ec2Api> {
     pub connector: Option<Connector<A>>,
 }
 
+/// Where a test's file goes: a relative or `~/` path lands in a scratch directory, never
+/// in the work tree or the user's home (random keys save files under default names).
+fn in_scratch(path: &str) -> String {
+    if std::path::Path::new(path).is_absolute() {
+        return path.to_string();
+    }
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("driver-files-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(path.trim_start_matches("~/"))
+        .display()
+        .to_string()
+}
+
 /// A test's connector: new clients for (profile, region) and their account when it checked
 /// it, or why not.
 pub type Connector<A> = Box<
@@ -200,7 +214,18 @@ impl<A: Ec2Api> Driver<A> {
         mut fx: Vec<Effect>,
         mut stop: impl FnMut(&Effect) -> bool,
     ) -> Vec<Effect> {
-        while let Some(f) = (!fx.is_empty()).then(|| fx.remove(0)) {
+        while let Some(mut f) = (!fx.is_empty()).then(|| fx.remove(0)) {
+            if let Effect::Write { path, .. } = &mut f {
+                *path = in_scratch(path);
+            }
+            if let Effect::Call { ops, .. } = &mut f {
+                for o in ops.iter_mut() {
+                    if let Some(k) = o.get::<ec2tui::panes::key_pairs::CreateKeyPair>() {
+                        let path = in_scratch(&k.path);
+                        *o = Op::new(ec2tui::panes::key_pairs::CreateKeyPair { path, ..k.clone() });
+                    }
+                }
+            }
             let hit = stop(&f);
             self.effects.push(f.describe());
             if let Effect::Call { ops, .. } = &f {

@@ -69,6 +69,8 @@ impl Term {
             cmd.env(k, v);
         }
         cmd.env("HOME", home);
+        // files it is told to write by a relative name land in the scratch home
+        cmd.cwd(home);
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         let child = pair.slave.spawn_command(cmd).expect("spawn ec2tui");

@@ -439,6 +439,61 @@ async fn a_confirmation_cannot_be_given_on_a_terminal_too_small_to_show_it() {
     assert!(c.note.as_deref().unwrap_or("").contains("too small"));
 }
 
+/// 300 marked instances, about half of them already stopped, `S` at 60×15: every part of
+/// the dialog is measured. The prompt is on screen whenever the dialog can be answered, and
+/// where the summary, the left-out paragraph, the prompt and one target do not fit, `y` is
+/// refused and nothing is sent.
+#[tokio::test]
+async fn a_stop_with_a_left_out_paragraph_is_never_confirmed_blind() {
+    let mut d = demo_app(600).await;
+    for _ in 0..300 {
+        d.keys(" ").await;
+    }
+    assert_eq!(d.app.instances().marks().len(), 300);
+    let marked: Vec<String> = d.app.instances().marks().iter().cloned().collect();
+    let stopped = marked
+        .iter()
+        .filter(|id| {
+            d.app.instances().get(id).unwrap().inst.state == ec2tui::aws::InstanceState::Stopped
+        })
+        .count();
+    assert!(stopped > 0 && stopped < 300, "a mixed marking: {stopped} stopped");
+    for (w, h) in [(60u16, 15u16), (80, 24), (200, 50)] {
+        d.app.update(Event::Resize {
+            width: w,
+            height: h,
+        });
+        d.key(Key::char('S')).await;
+        let screen = text(&render(&mut d.app, w, h));
+        assert!(screen.contains("Left out"), "{w}×{h}: {screen}");
+        let (fit, sent) = match &d.app.dialog {
+            Some(ec2tui::app::Dialog::Confirm(c)) => (d.app.confirm_fit(c), c.ops.len()),
+            _ => panic!("{w}×{h}: a confirmation opens"),
+        };
+        if fit.answerable {
+            assert!(screen.contains("y/Enter confirm"), "{w}×{h}: {screen}");
+            assert!(!screen.contains("lines 1-0"), "{w}×{h}: {screen}");
+        } else {
+            assert!(!screen.contains("y/Enter confirm"), "{w}×{h}: {screen}");
+            assert!(screen.contains("Too small to confirm"), "{w}×{h}: {screen}");
+            d.key(Key::char('y')).await;
+            assert!(d.calls.is_empty(), "{w}×{h}: nothing sent blind");
+            assert!(d.app.dialog.is_some(), "the dialog stays");
+        }
+        if (w, h) == (60, 15) {
+            insta::assert_snapshot!(screen);
+        }
+        if (w, h) == (200, 50) {
+            assert!(fit.answerable, "{screen}");
+            d.key(Key::char('y')).await;
+            assert!(sent < 300 && screen.contains(&format!("Stop {sent} instances")));
+            assert_eq!(d.calls.len(), sent, "the instances the dialog counted");
+        } else {
+            d.key(Key::plain(KeyCode::Esc)).await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_header_keeps_every_value_at_80_columns() {
     let mut d = demo_app(10).await;
