@@ -1155,6 +1155,11 @@ impl AppState {
             }
             Event::Resize { width, height } => {
                 self.s.size = (width, height);
+                if let Some(Dialog::Confirm(c)) = &mut self.s.dialog
+                    && c.note.as_deref().is_some_and(|n| n.contains("too small"))
+                {
+                    c.note = None; // it was about the size before
+                }
                 let h = self.s.table_rows();
                 let t = self.table_mut();
                 t.refresh_view();

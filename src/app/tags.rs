@@ -76,7 +76,7 @@ fn check_key(k: &str) -> Result<(), String> {
     if k.is_empty() {
         return Err("a tag needs a key".into());
     }
-    if k.len() >= 4 && k[..4].eq_ignore_ascii_case("aws:") {
+    if k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
         return Err(format!(
             "{k}: keys starting with aws: are reserved for AWS and cannot be changed (nothing was sent)"
         ));

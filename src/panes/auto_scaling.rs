@@ -166,7 +166,8 @@ fn zones(azs: &[String]) -> String {
     let Some(first) = azs.first() else {
         return "-".into();
     };
-    let region = &first[..first.len().saturating_sub(1)];
+    // (an untrusted name: cut before its last character, on a char boundary)
+    let region = first.char_indices().last().map_or("", |(i, _)| &first[..i]);
     if azs
         .iter()
         .all(|a| a.len() == first.len() && a.starts_with(region))

@@ -330,3 +330,95 @@ proptest! {
         }
     }
 }
+
+/// A key typed into a form: any character at all, or a key that moves or edits.
+fn form_key() -> impl Strategy<Value = Key> {
+    prop_oneof![
+        4 => any::<char>().prop_map(Key::char),
+        3 => proptest::sample::select(vec!['é', 'ß', '漢', '👍', '=', ',', '"', '\'', ':', 'a', ' ', '\u{301}'])
+            .prop_map(Key::char),
+        3 => proptest::sample::select(vec![
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Enter,
+        ])
+        .prop_map(Key::plain),
+    ]
+}
+
+/// Every form, and the filter and command lines, each opened by a pane's key.
+const FORMS: &[(&str, &str)] = &[
+    ("instances", "t"),
+    ("instances", "i"),
+    ("instances", "L"),
+    ("instances", "T"),
+    ("instances", "/"),
+    ("instances", ":"),
+    ("amis", "l"),
+    ("amis", "C"),
+    ("amis", "t"),
+    ("volumes", "n"),
+    ("volumes", "x"),
+    ("volumes", "t"),
+    ("snapshots", "v"),
+    ("snapshots", "C"),
+    ("keypairs", "n"),
+    ("keypairs", "i"),
+    ("templates", "n"),
+    ("templates", "l"),
+    ("asg", "e"),
+    ("asg", "u"),
+    ("lc", "n"),
+    ("lc", "m"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases().min(300),
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
+
+    /// Arbitrary Unicode typed into every text field of every form (and removed again, the
+    /// cursor moved over it, the form submitted) never panics, neither the keys nor the
+    /// drawing at 80×24 and 60×15.
+    #[test]
+    fn any_text_in_any_form_never_panics(
+        form in 0..FORMS.len(),
+        keys in proptest::collection::vec(form_key(), 1..80),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let mut d = Driver::new(DemoRegion::new(6, Duration::ZERO, Duration::ZERO), false);
+            d.start().await;
+            let (pane, key) = FORMS[form];
+            d.keys(":").await;
+            d.keys(pane).await;
+            d.enter().await;
+            d.keys(key).await;
+            for (n, k) in keys.into_iter().enumerate() {
+                d.key(k).await;
+                let (w, h) = if n % 2 == 0 { (80, 24) } else { (60, 15) };
+                crate::ui::render(&mut d.app, w, h);
+            }
+        });
+    }
+}
+
+/// The keys of issue 17: a multibyte character at the 4th byte of a key to set or remove.
+#[test]
+fn a_tag_key_with_a_multibyte_fourth_byte_is_parsed() {
+    let (set, removed) = ec2tui::app::tags::parse("xyzé=v", "abcé").unwrap();
+    assert_eq!(set, [("xyzé".to_string(), "v".to_string())]);
+    assert_eq!(removed, ["abcé"]);
+    assert!(ec2tui::app::tags::parse("aws:x=1", "").is_err());
+    assert!(ec2tui::app::tags::parse("AWS:x=1", "").is_err());
+}
