@@ -103,17 +103,30 @@ impl Sheet {
     }
 }
 
+/// A cell a spreadsheet would run as a formula (CWE-1236: it begins with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets a leading `'`, which makes it text, as OWASP advises. A
+/// lone `-` (the table's "none") cannot be a formula and stays as it is.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell != "-";
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn push_csv_line(out: &mut String, cells: &[String]) {
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let c = neutralise(c);
         if c.contains([',', '"', '\n', '\r']) {
             out.push('"');
             out.push_str(&c.replace('"', "\"\""));
             out.push('"');
         } else {
-            out.push_str(c);
+            out.push_str(&c);
         }
     }
     out.push_str("\r\n");

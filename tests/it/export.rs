@@ -159,3 +159,53 @@ async fn an_existing_file_is_kept_without_the_bang() {
     command(&mut d, "export /nonexistent-dir/x.json").await;
     assert!(d.status().contains("cannot write"), "{}", d.status());
 }
+
+/// CSV formula injection (CWE-1236): tag values and names that a spreadsheet would run
+/// (`=HYPERLINK(…)`, `@SUM(…)`, `+1+1`, `-1+1`, a leading tab or CR) are written as text
+/// behind a `'`; the JSON keeps them exactly.
+#[tokio::test]
+async fn cells_a_spreadsheet_would_run_are_neutralised_in_csv() {
+    let mut d = Driver::new(DemoRegion::new(4, Duration::ZERO, Duration::ZERO), false);
+    d.start().await;
+    let hostile = [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "@SUM(1+1)",
+        "+1+1",
+        "-1+1",
+        "\t=1",
+        "\r=1",
+    ];
+    let ids: Vec<String> = d.app.instances().ids().map(str::to_string).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let mut row = d.app.instances().get(id).unwrap().clone();
+        row.inst.name = "=cmd|' /C calc'!A0".into();
+        row.inst.tags = vec![
+            ("Evil".into(), hostile[i % hostile.len()].into()),
+            ("Evil2".into(), hostile[(i + 3) % hostile.len()].into()),
+            ("Plain".into(), "web".into()),
+        ];
+        d.app.instances_mut().upsert(row);
+    }
+    let dir = scratch("export-formulas");
+    let path = dir.join("x.csv");
+    command(&mut d, &format!("export {}", path.display())).await;
+    let rows = parse_csv(&std::fs::read_to_string(&path).unwrap());
+    let header = &rows[0];
+    let col = |t: &str| header.iter().position(|h| h == t).unwrap();
+    for r in &rows[1..] {
+        for c in r {
+            assert!(
+                !c.starts_with(['=', '+', '-', '@', '\t', '\r']) || c == "-",
+                "a cell a spreadsheet runs: {c:?}"
+            );
+        }
+        assert_eq!(r[col("Name")], "'=cmd|' /C calc'!A0");
+        assert!(hostile.contains(&&r[col("tag:Evil")][1..]), "{r:?}");
+        assert_eq!(r[col("tag:Plain")], "web");
+    }
+    let json = dir.join("x.json");
+    command(&mut d, &format!("export {}", json.display())).await;
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v[0]["Name"], "=cmd|' /C calc'!A0", "JSON keeps values exactly");
+}
