@@ -19,7 +19,7 @@ pub const F_SUBNET: &str = "Subnet";
 pub const F_GROUPS: &str = "Security groups";
 pub const F_COUNT: &str = "Count";
 pub const F_NAME: &str = "Name";
-pub const F_TAGS: &str = "Tags (k=v, k=v)";
+pub const F_TAGS: &str = "Tags (k=v, one a line)";
 pub const F_USER_DATA: &str = "User data (text, or @path)";
 pub const F_PROTECT: &str = "Termination protection";
 
@@ -202,19 +202,49 @@ pub fn user_tags(tags: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `k=v, k=v` into pairs.
-pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (k, v) = part
-            .split_once('=')
-            .ok_or_else(|| format!("tag {part:?} is not key=value"))?;
-        if k.trim().is_empty() {
-            return Err(format!("tag {part:?} has an empty key"));
+/// A tag as a line of the tags field: `Key=Value`, a line break shown as `\n`.
+pub fn tag_line(k: &str, v: &str) -> String {
+    format!("{k}={v}").replace('\n', "\\n")
+}
+
+/// The tags field into pairs: one `Key=Value` a line, split at the first `=`. A line left
+/// as it was copied from the instance (`copied`) is that tag exactly, whatever it holds
+/// (commas, quotes, `=` in its key, spaces around it, line breaks); a typed line is
+/// trimmed around its key and value.
+pub fn parse_tags(
+    text: &str,
+    copied: &[(String, String)],
+) -> Result<Vec<(String, String)>, String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let (k, v) = match copied.iter().find(|(k, v)| tag_line(k, v) == line) {
+            Some((k, v)) => (k.clone(), v.clone()),
+            None => {
+                let (k, v) = line
+                    .split_once('=')
+                    .ok_or_else(|| format!("tag {:?} is not Key=Value", line.trim()))?;
+                (k.trim().to_string(), v.trim().to_string())
+            }
+        };
+        if k.is_empty() {
+            return Err(format!("tag {:?} has an empty key", line.trim()));
         }
-        out.push((k.trim().to_string(), v.trim().to_string()));
+        match out.iter_mut().find(|(x, _)| *x == k) {
+            Some(e) => e.1 = v,
+            None => out.push((k, v)),
+        }
     }
     Ok(out)
+}
+
+/// The tags of the instance a form copies, as the tags field shows them (not `Name`, which
+/// has its own field, nor AWS's own).
+fn copied_tags(like: Option<&Instance>) -> Vec<(String, String)> {
+    like.map(|i| user_tags(&i.tags))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "Name")
+        .collect()
 }
 
 /// The launch form of one pane: its options (loaded when it opens) and the instance it
@@ -239,18 +269,12 @@ impl Launcher {
         like: Option<Instance>,
         cx: &mut Cx,
     ) -> Vec<Effect> {
-        let (name, tags) = match &like {
-            Some(i) => (
-                i.name.clone(),
-                user_tags(&i.tags)
-                    .into_iter()
-                    .filter(|(k, _)| k != "Name")
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            None => (String::new(), String::new()),
-        };
+        let name = like.as_ref().map(|i| i.name.clone()).unwrap_or_default();
+        let tags: Vec<String> = copied_tags(like.as_ref())
+            .iter()
+            .map(|(k, v)| tag_line(k, v))
+            .collect();
+        let tags = tags.join("\n");
         let mut form = Form::new(
             title,
             vec![
@@ -260,7 +284,7 @@ impl Launcher {
                 Field::loading_multi(F_GROUPS),
                 Field::text(F_COUNT, "1"),
                 Field::text(F_NAME, &name),
-                Field::text(F_TAGS, &tags),
+                Field::area(F_TAGS, &tags),
                 Field::area(F_USER_DATA, ""),
                 Field::toggle(F_PROTECT, false),
             ],
@@ -452,7 +476,7 @@ impl Launcher {
         }
         let has_name = !tags.is_empty();
         tags.extend(
-            parse_tags(&form.field(F_TAGS).get())?
+            parse_tags(&form.field(F_TAGS).get(), &copied_tags(self.like.as_ref()))?
                 .into_iter()
                 .filter(|(k, _)| k != "Name" || !has_name),
         );

@@ -847,7 +847,7 @@ mod launch_more {
         assert_eq!(form.field("Key pair").get(), inst.key_name);
         assert_eq!(form.field("Subnet").get(), inst.subnet_id);
         assert_eq!(form.field("Name").get(), inst.name);
-        let tags = form.field("Tags (k=v, k=v)").get();
+        let tags = form.field(ec2tui::panes::launch::F_TAGS).get();
         assert!(
             tags.contains("Team=") && tags.contains("Environment="),
             "{tags}"
@@ -880,6 +880,56 @@ mod launch_more {
         assert_eq!(new.image_id, inst.image_id);
         assert_eq!(new.instance_type, inst.instance_type);
         assert!(new.tags.iter().any(|(k, v)| k == "Name" && *v == inst.name));
+    }
+
+    /// Tags copied by `L` arrive exactly as the instance has them: a comma, `=` and quotes
+    /// in a value, `=` in a key, spaces around a value, a line break; a tag typed beside them
+    /// is parsed as typed.
+    #[tokio::test]
+    async fn launch_more_copies_every_tag_exactly() {
+        let mut d = loaded(30, false).await;
+        let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+        let odd: Vec<(String, String)> = vec![
+            ("Combo".into(), "a,Injected=yes".into()),
+            ("Quoted".into(), "say \"hi\", 'there'".into()),
+            ("k=ey".into(), "v".into()),
+            ("Spaced".into(), "  padded  ".into()),
+            ("Lines".into(), "one\ntwo".into()),
+            ("Empty".into(), "".into()),
+        ];
+        let mut row = d.app.instances().get(&id).unwrap().clone();
+        row.inst.tags = odd.clone();
+        row.inst.tags.push(("Name".into(), "odd-tags".into()));
+        row.inst.name = "odd-tags".into();
+        d.app.instances_mut().upsert(row);
+        d.keys("L").await;
+        let Some(Dialog::Form { form, .. }) = &mut d.app.dialog else {
+            panic!("{}", d.status())
+        };
+        let field = form.field(ec2tui::panes::launch::F_TAGS).get();
+        assert_eq!(field.lines().count(), odd.len(), "one tag a line: {field}");
+        // a tag typed on a line of its own
+        let i = form
+            .fields
+            .iter()
+            .position(|f| f.label == ec2tui::panes::launch::F_TAGS)
+            .unwrap();
+        form.focus = i;
+        d.key(Key::plain(KeyCode::Enter)).await;
+        d.keys(" Typed = yes ").await;
+        d.key(Key::ctrl('s')).await;
+        assert!(d.app.dialog.is_none(), "{}", d.status());
+        let sent: Vec<_> = d
+            .calls
+            .iter()
+            .filter_map(|o| o.get::<ec2tui::panes::launch::RunInstances>())
+            .filter(|r| !r.dry_run)
+            .collect();
+        assert_eq!(sent.len(), 1, "one launch");
+        let mut want = odd;
+        want.insert(0, ("Name".into(), "odd-tags".into()));
+        want.push(("Typed".into(), "yes".into()));
+        assert_eq!(sent[0].spec.tags, want);
     }
 }
 
