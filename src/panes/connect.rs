@@ -76,8 +76,26 @@ pub fn user_for(platform: &str, image: Option<&Image>) -> &'static str {
     }
 }
 
-/// Fills a command template; `{identity}` alone becomes `-i FILE` or nothing.
-pub fn fill(template: &[String], vars: &[(&str, &str)], key_file: Option<&str>) -> Vec<String> {
+/// Fills a command template; `{identity}` alone becomes `-i FILE` or nothing. Every value
+/// that goes into the command is checked by its shape first (a template may hand it to a
+/// shell, as an SSH `ProxyCommand` does): one that fails is refused, with the reason.
+pub fn fill(
+    template: &[String],
+    vars: &[(&str, &str)],
+    key_file: Option<&str>,
+) -> Result<Vec<String>, String> {
+    for (k, v) in vars {
+        if template.iter().any(|a| a.contains(&format!("{{{k}}}"))) {
+            check(k, v)?;
+        }
+    }
+    // (`{identity}` is an argument of its own, after -i: only `{key_file}` inside an
+    // argument could be read by a shell)
+    if let Some(f) = key_file
+        && template.iter().any(|a| a.contains("{key_file}"))
+    {
+        check("key_file", f)?;
+    }
     let mut out = Vec::new();
     for arg in template {
         if arg == "{identity}" {
@@ -87,14 +105,100 @@ pub fn fill(template: &[String], vars: &[(&str, &str)], key_file: Option<&str>) 
             }
             continue;
         }
-        let mut a = arg.clone();
-        for (k, v) in vars {
-            a = a.replace(&format!("{{{k}}}"), v);
+        // one pass over the template: a value is never searched for placeholders itself
+        let mut a = String::new();
+        let mut rest = arg.as_str();
+        while let Some(open) = rest.find('{') {
+            a.push_str(&rest[..open]);
+            let after = &rest[open..];
+            let hit = after.find('}').and_then(|close| {
+                let name = &after[1..close];
+                let value = match name {
+                    "key_file" => Some(key_file.unwrap_or("")),
+                    _ => vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v),
+                };
+                value.map(|v| (v, close))
+            });
+            match hit {
+                Some((v, close)) => {
+                    a.push_str(v);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    a.push('{');
+                    rest = &after[1..];
+                }
+            }
         }
-        a = a.replace("{key_file}", key_file.unwrap_or(""));
+        a.push_str(rest);
         out.push(a);
     }
-    out
+    Ok(out)
+}
+
+/// Whether `value` has the shape of what it stands for (`what` is its placeholder): the
+/// reason it is refused, if not. Strict on purpose: only characters no shell or option
+/// parser gives a meaning to.
+pub fn check(what: &str, value: &str) -> Result<(), String> {
+    let word = |v: &str, extra: &str| {
+        !v.starts_with('-')
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+    };
+    let (ok, shape) = match what {
+        "id" => (
+            value.strip_prefix("i-").is_some_and(|h| {
+                (8..=17).contains(&h.len())
+                    && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            }),
+            "an instance id is i- and 8 to 17 hexadecimal digits",
+        ),
+        "region" => (
+            value.starts_with(|c: char| c.is_ascii_lowercase())
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "a region is lower-case letters, digits and -",
+        ),
+        "profile" => (
+            word(value, "._@+-"),
+            "a profile name is letters, digits and . _ @ + - (not first)",
+        ),
+        "user" => (
+            !value.is_empty()
+                && value.len() <= 32
+                && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && word(value, "._-"),
+            "a user name is letters, digits and . _ -, starting with a letter",
+        ),
+        "address" => (
+            value.parse::<std::net::IpAddr>().is_ok() || is_dns_name(value),
+            "an address is an IP address or a DNS name",
+        ),
+        "key_file" => (
+            !value.is_empty() && word(value, "._/@+-~"),
+            "a key file's path is letters, digits and . _ / @ + - ~",
+        ),
+        _ => (word(value, "._-"), "letters, digits and . _ -"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "refused {{{what}}} {value:?}: {shape}; nothing was run"
+        ))
+    }
+}
+
+fn is_dns_name(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 253
+        && v.split('.').all(|l| {
+            (1..=63).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// Why an instance cannot be connected to now, if it cannot.
@@ -134,7 +238,7 @@ pub fn ssm(cfg: &Connect, i: &Instance, region: &str, profile: &str) -> Result<E
         &template,
         &[("id", &i.id), ("region", region), ("profile", profile)],
         None,
-    );
+    )?;
     if !custom && profile.is_empty() {
         argv.truncate(argv.len() - 2); // no --profile
     }
@@ -174,6 +278,6 @@ pub fn ssh(
         &template,
         &[("id", &i.id), ("user", &user), ("address", address)],
         key_file,
-    );
+    )?;
     exec(argv, Vec::new(), format!("SSH to {user}@{address}"))
 }

@@ -12,8 +12,7 @@ use ratatui::widgets::{
 
 use crate::app::{
     AppState, Column, Confirm, Dialog, FieldValue, Form, Level, Line as Spans, Load, MIN_HEIGHT,
-    confirm,
-    MIN_WIDTH, Mode,
+    MIN_WIDTH, Mode, confirm,
 };
 use theme::Theme;
 

@@ -274,7 +274,7 @@ fn commands_follow_the_profile_the_ami_and_config_toml() {
     use ec2tui::aws::{Image, Instance, InstanceState};
     use ec2tui::panes::connect::{Connect, ssh, ssm, user_for};
     let i = Instance {
-        id: "i-1".into(),
+        id: "i-0123456789abcdef0".into(),
         state: InstanceState::Running,
         private_ip: "10.0.0.5".into(),
         ..Instance::default()
@@ -287,7 +287,7 @@ fn commands_follow_the_profile_the_ami_and_config_toml() {
             "ssm",
             "start-session",
             "--target",
-            "i-1",
+            "i-0123456789abcdef0",
             "--region",
             "eu-west-1",
             "--profile",
@@ -338,7 +338,7 @@ ssm = ["/opt/bin/ssm-wrapper", "{id}", "{region}"]
         (e.program.as_str(), e.args.clone()),
         (
             "/opt/bin/ssm-wrapper",
-            vec!["i-1".to_string(), "eu-west-1".to_string()]
+            vec!["i-0123456789abcdef0".to_string(), "eu-west-1".to_string()]
         )
     );
     assert!(e.requires.is_empty());
@@ -349,6 +349,142 @@ ssm = ["/opt/bin/ssm-wrapper", "{id}", "{region}"]
     assert_eq!(cfg.connect, ec2tui::config::Config::default().connect);
     assert!(cfg.broken);
     assert!(warning.unwrap().contains("shh"));
+}
+
+/// Issue 17: values from EC2 are checked by their shape before they go into a connect
+/// template (a template may hand them to a shell, as ssh does a ProxyCommand): a hostile id,
+/// address, user or profile is refused with the reason and nothing is run; the defaults and
+/// well-formed values pass, each value substituted once (never searched for placeholders).
+#[test]
+fn hostile_values_never_reach_a_connect_command() {
+    use ec2tui::aws::{Instance, InstanceState};
+    use ec2tui::panes::connect::{Connect, fill, ssh, ssm};
+    let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<String>>();
+    let proxy = Connect {
+        ssh: Some(s(&[
+            "ssh",
+            "-o",
+            "ProxyCommand=sh -c \"aws ssm start-session --target {id} --document-name AWS-StartSSHSession --parameters portNumber=%p\"",
+            "{identity}",
+            "{user}@{id}",
+        ])),
+        ..Connect::default()
+    };
+    let standalone = Connect {
+        ssh: Some(s(&["ssh", "-l", "{user}", "{address}"])),
+        ..Connect::default()
+    };
+    let shell = Connect {
+        ssh: Some(s(&["sh", "-c", "ssh {user}@{address}"])),
+        ssm: Some(s(&[
+            "sh",
+            "-c",
+            "aws ssm start-session --target {id} --profile {profile}",
+        ])),
+        ..Connect::default()
+    };
+    let inst = |id: &str, ip: &str| Instance {
+        id: id.into(),
+        state: InstanceState::Running,
+        public_ip: ip.into(),
+        ..Instance::default()
+    };
+    let good = inst("i-ea3be4327226d67b8", "203.0.113.7");
+    for cfg in [&proxy, &standalone, &shell] {
+        assert!(ssh(cfg, &good, None, Some("/home/u/.ssh/k.pem")).is_ok());
+    }
+    let cases = [
+        (
+            &proxy,
+            inst("i-ea3be4327226d67b8$(touch${IFS}pwned)", "203.0.113.7"),
+            "{id}",
+        ),
+        (
+            &standalone,
+            inst("i-ea3be4327226d67b8", "-oProxyCommand=touch pwned"),
+            "{address}",
+        ),
+        (
+            &shell,
+            inst("i-ea3be4327226d67b8", "1.2.3.4;touch pwned"),
+            "{address}",
+        ),
+        (
+            &shell,
+            inst("i-ea3be4327226d67b8", "host`touch pwned`.example"),
+            "{address}",
+        ),
+        (&proxy, inst("i-1", "203.0.113.7"), "{id}"),
+    ];
+    for (cfg, i, what) in cases {
+        let e = ssh(cfg, &i, None, None).unwrap_err();
+        assert!(
+            e.contains(&format!("refused {what}")) && e.contains("nothing was run"),
+            "{e}"
+        );
+    }
+    // a user from config.toml is checked too
+    let bad_user = Connect {
+        ssh_user: Some("root -oProxyCommand=x".into()),
+        ..standalone.clone()
+    };
+    assert!(
+        ssh(&bad_user, &good, None, None)
+            .unwrap_err()
+            .contains("refused {user}")
+    );
+    // SSM: the id and the profile
+    let e = ssm(
+        &shell,
+        &inst("i-0123456789abcdef0;id", ""),
+        "eu-west-1",
+        "p",
+    )
+    .unwrap_err();
+    assert!(e.contains("refused {id}"), "{e}");
+    let e = ssm(&shell, &good, "eu-west-1", "p;id").unwrap_err();
+    assert!(e.contains("refused {profile}"), "{e}");
+    let e = ssm(&Connect::default(), &good, "eu-west-1$(id)", "").unwrap_err();
+    assert!(e.contains("refused {region}"), "{e}");
+    assert!(
+        ssm(
+            &Connect::default(),
+            &good,
+            "us-gov-west-1",
+            "prod.admin@corp"
+        )
+        .is_ok()
+    );
+    // IPv6 and DNS names pass
+    for a in ["2001:db8::1", "ec2-203-0-113-7.compute-1.amazonaws.com"] {
+        assert!(
+            ssh(&standalone, &inst("i-ea3be4327226d67b8", a), None, None).is_ok(),
+            "{a}"
+        );
+    }
+    // a value is substituted once: placeholders inside it stay text
+    let argv = fill(
+        &s(&["x", "{user}:{address}"]),
+        &[("user", "a"), ("address", "h.example")],
+        None,
+    )
+    .unwrap();
+    assert_eq!(argv, ["x", "a:h.example"]);
+    // an unknown placeholder is left as it is
+    let argv = fill(&s(&["{nope}", "{"]), &[], None).unwrap();
+    assert_eq!(argv, ["{nope}", "{"]);
+    // {key_file} inside an argument is checked; {identity} is an argument of its own
+    let kf = Connect {
+        ssh: Some(s(&["sh", "-c", "ssh -i {key_file} {address}"])),
+        ..Connect::default()
+    };
+    assert!(
+        ssh(&kf, &good, None, Some("/tmp/my key;id.pem"))
+            .unwrap_err()
+            .contains("refused {key_file}")
+    );
+    let e = ssh(&Connect::default(), &good, None, Some("/tmp/my key.pem")).unwrap();
+    assert_eq!(e.args[..2], ["-i", "/tmp/my key.pem"]);
 }
 
 /// Ctrl-c while the program runs signals the terminal's whole foreground group: the program

@@ -207,5 +207,8 @@ async fn cells_a_spreadsheet_would_run_are_neutralised_in_csv() {
     command(&mut d, &format!("export {}", json.display())).await;
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(v[0]["Name"], "=cmd|' /C calc'!A0", "JSON keeps values exactly");
+    assert_eq!(
+        v[0]["Name"], "=cmd|' /C calc'!A0",
+        "JSON keeps values exactly"
+    );
 }

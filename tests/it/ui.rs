@@ -457,7 +457,10 @@ async fn a_stop_with_a_left_out_paragraph_is_never_confirmed_blind() {
             d.app.instances().get(id).unwrap().inst.state == ec2tui::aws::InstanceState::Stopped
         })
         .count();
-    assert!(stopped > 0 && stopped < 300, "a mixed marking: {stopped} stopped");
+    assert!(
+        stopped > 0 && stopped < 300,
+        "a mixed marking: {stopped} stopped"
+    );
     for (w, h) in [(60u16, 15u16), (80, 24), (200, 50)] {
         d.app.update(Event::Resize {
             width: w,
