@@ -387,7 +387,15 @@ pub struct Confirm {
     pub progress: String,
     /// The first target line shown, when they do not all fit.
     pub scroll: usize,
+    /// What the asking pane is handed (as [`Confirmed`]) once this is confirmed: a change of
+    /// several steps, which the pane then drives without asking again.
+    pub then: Option<Arc<dyn Any + Send + Sync>>,
+    /// Destructive although its ops are not (the steps of `then` are).
+    pub danger: bool,
 }
+
+/// A pane's message: the confirmation it opened with [`Confirm::then`] was given.
+pub struct Confirmed(pub Arc<dyn Any + Send + Sync>);
 
 impl Confirm {
     pub fn new(pane: PaneId, title: impl Into<String>, ops: Vec<Op>) -> Self {
@@ -401,10 +409,12 @@ impl Confirm {
             note: None,
             progress: String::new(),
             scroll: 0,
+            then: None,
+            danger: false,
         }
     }
     pub fn is_destructive(&self) -> bool {
-        self.ops.iter().any(Op::is_destructive)
+        self.danger || self.ops.iter().any(Op::is_destructive)
     }
 }
 
@@ -1990,7 +2000,13 @@ impl AppState {
             self.s.info(c.progress.clone());
         }
         self.s.confirmed = true;
-        let fx = self.s.call(c.pane, c.ops);
+        let mut fx = self.s.call(c.pane, c.ops);
+        if let Some(then) = c.then
+            && let Some(i) = self.index_of(c.pane)
+        {
+            // the steps it starts were confirmed here: the typed rule does not ask again
+            fx.extend(self.with(i, |p, cx| p.on_message(Box::new(Confirmed(then)), cx)));
+        }
         self.s.confirmed = false;
         fx
     }

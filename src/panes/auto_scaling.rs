@@ -1296,7 +1296,7 @@ impl AutoScalingPane {
                 return vec![];
             }
             let ro = Rollout::resume(&rf.group, how, rf.old.clone());
-            return self.begin_rollout(ro, cx);
+            return self.confirm_rollout(ro, cx);
         }
         let user_data = form.field(F_USER_DATA).get();
         self.rollout_specs.insert(
@@ -1316,7 +1316,99 @@ impl AutoScalingPane {
             },
         );
         let ro = Rollout::new(&row.g, how);
-        self.begin_rollout(ro, cx)
+        self.confirm_rollout(ro, cx)
+    }
+
+    /// One confirmation for the whole rollout, naming every member it will replace; once
+    /// given, the steps follow without asking again. Replacing members is destructive: the
+    /// word `replace` is typed.
+    fn confirm_rollout(&mut self, ro: Rollout, cx: &mut Cx) -> Vec<Effect> {
+        let replaces = ro.how != How::DontReplace && !ro.originals.is_empty();
+        let mut c = Confirm::new(ID, format!("Roll out to {}", ro.group), vec![]);
+        c.typed = if replaces {
+            Some("replace")
+        } else if cx.ctx.typed {
+            Some(crate::app::TYPED_WORD)
+        } else {
+            None
+        };
+        c.danger = replaces;
+        c.then = Some(std::sync::Arc::new(StartRollout(ro)));
+        cx.dialog = Some(Dialog::Confirm(c));
+        vec![]
+    }
+
+    /// What the rollout's confirmation says: every step, every member it replaces.
+    fn rollout_body(&self, ro: &Rollout) -> ConfirmView {
+        let group = self.list.get(&ro.group);
+        let spec = self.rollout_specs.get(&ro.group);
+        let mut steps = Vec::new();
+        if ro.phase == Phase::CreatingVersion
+            && let Some(s) = spec
+        {
+            steps.push(format!(
+                "a new version of {} ({}) with the new user data{}, the group switched to it",
+                s.template_name,
+                s.template_id,
+                s.source
+                    .map(|v| format!(" (from version {v})"))
+                    .unwrap_or_default()
+            ));
+        }
+        let n = ro.originals.len();
+        let members = format!("{n} member{}", if n == 1 { "" } else { "s" });
+        steps.push(match ro.how {
+            How::OneAtATime => format!("then its {members} replaced one at a time"),
+            How::Refresh(p) => format!(
+                "then its {members} replaced by an instance refresh (at least {p}% healthy)"
+            ),
+            How::DontReplace => "the members are not replaced".to_string(),
+        });
+        let summary = vec![vec![(
+            format!("Roll out to {}: {}:", ro.group, steps.join("; ")),
+            Tone::Normal,
+        )]];
+        let items: Vec<Line> = if ro.how == How::DontReplace {
+            Vec::new()
+        } else {
+            ro.originals
+                .iter()
+                .map(|id| {
+                    let name = self.names.get(id).map(String::as_str).unwrap_or("");
+                    let state = group
+                        .and_then(|r| r.g.members.iter().find(|m| &m.instance_id == id))
+                        .map(|m| format!("  [{} {}] {}", m.lifecycle, m.health, m.az))
+                        .unwrap_or_default();
+                    let label = if name.is_empty() {
+                        id.clone()
+                    } else {
+                        format!("{name} ({id})")
+                    };
+                    vec![(format!("  {label}{state}"), Tone::Normal)]
+                })
+                .collect()
+        };
+        let tail = match ro.how {
+            How::OneAtATime => vec![vec![(
+                "Each is terminated (TerminateInstanceInAutoScalingGroup, desired capacity kept) only while every member is in service and healthy, and the group launches its replacement: at most one is out at a time. Instance-store data and volumes deleted on termination go with it."
+                    .into(),
+                Tone::Bad,
+            )]],
+            How::Refresh(_) => vec![vec![(
+                "AWS terminates and replaces them (StartInstanceRefresh); instance-store data and volumes deleted on termination go with them."
+                    .into(),
+                Tone::Bad,
+            )]],
+            How::DontReplace => vec![vec![(
+                "Running members keep their user data until they are replaced.".into(),
+                Tone::Muted,
+            )]],
+        };
+        ConfirmView {
+            summary,
+            items,
+            tail,
+        }
     }
 
     fn begin_rollout(&mut self, ro: Rollout, cx: &mut Cx) -> Vec<Effect> {
@@ -1889,6 +1981,9 @@ impl Pane for AutoScalingPane {
     }
 
     fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
+        if let Some(StartRollout(ro)) = c.then.as_ref().and_then(|t| t.downcast_ref()) {
+            return self.rollout_body(ro);
+        }
         let mut items: Vec<Line> = Vec::new();
         let mut summary: Vec<Line> = Vec::new();
         for op in &c.ops {
@@ -2166,6 +2261,15 @@ impl Pane for AutoScalingPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let msg = match msg.downcast::<crate::app::Confirmed>() {
+            Ok(c) => {
+                return match c.0.downcast_ref::<StartRollout>() {
+                    Some(StartRollout(ro)) => self.begin_rollout(ro.clone(), cx),
+                    None => vec![],
+                };
+            }
+            Err(m) => m,
+        };
         let msg = match msg.downcast::<TerminateInGroupOf>() {
             Ok(m) => return self.propose_terminate_in_group(m.0, cx),
             Err(m) => m,
@@ -2200,6 +2304,9 @@ impl Pane for AutoScalingPane {
         vec![]
     }
 }
+
+/// A rollout waiting for its confirmation.
+struct StartRollout(Rollout);
 
 /// The group an op of this pane acts on.
 fn group_of(op: &Op) -> Option<String> {

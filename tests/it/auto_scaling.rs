@@ -227,6 +227,26 @@ async fn new_user_data(d: &mut Driver<impl Ec2Api>, text: &str) {
     d.enter().await;
 }
 
+/// Ctrl-s in the rollout form, then the rollout's own confirmation: it names every member
+/// it replaces, and the word `replace` is typed.
+async fn submit_rollout(d: &mut Driver<impl Ec2Api>) {
+    let before = d.calls.len();
+    d.key(Key::ctrl('s')).await;
+    assert_eq!(
+        d.calls.len(),
+        before,
+        "nothing is sent before the confirmation"
+    );
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("a confirmation of the whole rollout: {}", d.status())
+    };
+    assert_eq!(c.typed, Some("replace"));
+    let body = d.app.confirm_body(&c.clone()).text().join("\n");
+    assert!(body.contains("Roll out to"), "{body}");
+    d.keys("replace").await;
+    d.enter().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_one_at_a_time_rollout_replaces_every_member_with_the_new_user_data() {
     let moto = Moto::start();
@@ -253,7 +273,7 @@ async fn the_one_at_a_time_rollout_replaces_every_member_with_the_new_user_data(
         );
     }
     new_user_data(&mut d, "#!/bin/bash\necho v2").await;
-    d.key(Key::ctrl('s')).await;
+    submit_rollout(&mut d).await;
     // each replacement comes in service at once in moto: the rollout ran through
     let ro = rollout(&d, "ci-roll").expect("a rollout");
     assert_eq!(ro.phase, Phase::Finished, "{ro:?} — {}", d.status());
@@ -323,7 +343,9 @@ async fn an_interrupted_rollout_stops_after_the_current_member_and_resumes() {
     open_group(&mut d, "ci-resume").await;
     d.keys("u").await;
     new_user_data(&mut d, "#!/bin/bash\necho resumed").await;
-    let fx = d.app.update(Event::Key(Key::ctrl('s')));
+    d.key(Key::ctrl('s')).await;
+    d.keys("replace").await;
+    let fx = d.app.update(Event::Key(Key::plain(KeyCode::Enter)));
     // up to the first member's termination
     let rest = d
         .run_until(fx, |e| {
@@ -369,7 +391,7 @@ async fn an_interrupted_rollout_stops_after_the_current_member_and_resumes() {
             }
         );
     }
-    d.key(Key::ctrl('s')).await;
+    submit_rollout(&mut d).await;
     let ro = rollout(&d, "ci-resume").unwrap();
     assert_eq!(ro.phase, Phase::Finished, "{ro:?}");
     let members = members_seen_by(&a, "ci-resume").await;
@@ -487,13 +509,87 @@ async fn asg_rollout_in_progress() {
     d.filter("web-prod").await;
     d.keys("u").await;
     new_user_data(&mut d, "#!/bin/bash\nexport APP_RELEASE=2026.4").await;
-    d.key(Key::ctrl('s')).await;
+    submit_rollout(&mut d).await;
     // the demo's transitions take an hour here: the first replacement is pending
     let ro = rollout(&d, "web-prod-asg").unwrap();
     assert_eq!(ro.progress(), "replacing 1 of 4");
     insta::assert_snapshot!("asg_rollout_row", text(&render(&mut d.app, 110, 15)));
     d.enter().await;
     insta::assert_snapshot!("asg_rollout_details", text(&render(&mut d.app, 120, 40)));
+}
+
+/// Issue 17: under `confirm = "typed"` the rollout is confirmed once, by a typed confirmation
+/// that names every member it replaces (name and id); then every step follows without
+/// asking again (the typed rule opened a prompt for the first step only, the rollout failed
+/// meanwhile, and after `yes` only the version was created). Esc on it sends nothing.
+#[tokio::test]
+async fn a_typed_rollout_is_confirmed_once_naming_every_member() {
+    let mut d = asg_demo_app().await;
+    d.app.ctx.typed = true;
+    d.filter("web-prod").await;
+    let members: Vec<String> = d
+        .app
+        .pane::<ec2tui::panes::auto_scaling::AutoScalingPane>()
+        .unwrap()
+        .list
+        .get("web-prod-asg")
+        .unwrap()
+        .g
+        .members
+        .iter()
+        .map(|m| m.instance_id.clone())
+        .collect();
+    assert_eq!(members.len(), 4);
+    for cancel in [true, false] {
+        d.keys("u").await;
+        new_user_data(&mut d, "#!/bin/bash\nexport APP_RELEASE=2026.5").await;
+        d.key(Key::ctrl('s')).await;
+        let screen = text(&render(&mut d.app, 120, 40));
+        assert!(screen.contains("Type replace and press Enter"), "{screen}");
+        if cancel {
+            insta::assert_snapshot!(
+                "the_rollout_confirmation_at_80x24",
+                text(&render(&mut d.app, 80, 24))
+            );
+        }
+        for id in &members {
+            let name = crate::driver::Panes::instances(&d.app)
+                .get(id)
+                .unwrap()
+                .inst
+                .name
+                .clone();
+            assert!(
+                screen.contains(&format!("{name} ({id})")),
+                "{name} ({id}) named:\n{screen}"
+            );
+        }
+        assert!(d.calls.is_empty());
+        if cancel {
+            d.key(Key::plain(KeyCode::Esc)).await;
+            assert!(d.calls.is_empty(), "nothing sent on Esc");
+            assert!(rollout(&d, "web-prod-asg").is_none());
+            continue;
+        }
+        d.keys("replace").await;
+        d.enter().await;
+    }
+    assert!(
+        d.app.dialog.is_none(),
+        "asked once: {:?}",
+        d.app.dialog.is_some()
+    );
+    let ro = rollout(&d, "web-prod-asg").unwrap();
+    assert_eq!(ro.progress(), "replacing 1 of 4", "{ro:?}");
+    let ops: Vec<&str> = d.calls.iter().map(|o| o.record().operation).collect();
+    assert_eq!(
+        ops,
+        [
+            "CreateLaunchTemplateVersion",
+            "UpdateAutoScalingGroup",
+            "TerminateInstanceInAutoScalingGroup"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -644,7 +740,7 @@ async fn a_rollout_by_instance_refresh_hands_the_members_to_aws() {
     d.enter().await;
     d.keys("j").await;
     d.enter().await;
-    d.key(Key::ctrl('s')).await;
+    submit_rollout(&mut d).await;
     let ro = rollout(&d, "ci-rr").unwrap();
     assert_eq!(ro.phase, Phase::Finished, "{ro:?}");
     let ops: Vec<&str> = d.calls.iter().map(|o| o.record().operation).collect();
