@@ -35,6 +35,11 @@ pub struct Entry {
     pub request_id: Option<String>,
 }
 
+/// The operation of a note: a change of several steps that a quit left in the middle.
+pub const INTERRUPTED: &str = "Interrupted";
+/// The operation of a note: the interruptions before it were reported at a start.
+pub const REPORTED: &str = "InterruptionsReported";
+
 /// The journal file of this session (or none, when the data directory is unknown).
 pub struct Journal {
     path: Option<PathBuf>,
@@ -119,6 +124,57 @@ impl Journal {
             message: None,
             request_id: None,
         }
+    }
+
+    /// Changes a quit left in the middle that no start has reported yet ("at 13:16: …"),
+    /// oldest first; once read they are marked reported (a note appended). Only the end of
+    /// the journal is read: it grows for ever.
+    pub fn interrupted(&self) -> Vec<String> {
+        use std::io::{Read, Seek, SeekFrom};
+        const TAIL: u64 = 256 * 1024;
+        let Some(path) = &self.path else {
+            return Vec::new();
+        };
+        let mut text = String::new();
+        let read = File::open(path).and_then(|mut f| {
+            let len = f.metadata()?.len();
+            f.seek(SeekFrom::Start(len.saturating_sub(TAIL)))?;
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes)?;
+            text = String::from_utf8_lossy(&bytes).into_owned();
+            Ok(())
+        });
+        if read.is_err() {
+            return Vec::new();
+        }
+        let mut found: Vec<String> = Vec::new();
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue; // (the first line of the tail may be cut)
+            };
+            match v["operation"].as_str() {
+                Some(INTERRUPTED) => {
+                    let time = v["time"].as_str().unwrap_or("");
+                    // "2026-12-03T13:16:02.123Z" → "2026-12-03 13:16 UTC"
+                    let when = match (time.get(..10), time.get(11..16)) {
+                        (Some(d), Some(t)) => format!("{d} {t} UTC"),
+                        _ => "an earlier session".to_string(),
+                    };
+                    let what = crate::aws::clean(v["message"].as_str().unwrap_or(""));
+                    let profile = crate::aws::clean(v["profile"].as_str().unwrap_or(""));
+                    let region = crate::aws::clean(v["region"].as_str().unwrap_or(""));
+                    found.push(format!(
+                        "interrupted at {when} ({profile}, {region}): {what}"
+                    ));
+                }
+                Some(REPORTED) => found.clear(),
+                _ => {}
+            }
+        }
+        if !found.is_empty() {
+            let _ = self.write(&self.entry("note", REPORTED, Vec::new(), Vec::new()));
+        }
+        found
     }
 
     /// Appends one line. An error says why the line could not be written.

@@ -71,6 +71,13 @@ fn epoch_now() -> i64 {
 /// Where results go: the shell's channel, or a test's list.
 pub type Sink = Arc<dyn Fn(ApiEvent) -> bool + Send + Sync>;
 
+/// The journal's record of a change a quit left in the middle.
+fn interrupted_entry(journal: &Journal, n: crate::app::InFlight) -> Entry {
+    let mut e = journal.entry("note", crate::journal::INTERRUPTED, n.targets, vec![]);
+    e.message = Some(n.left);
+    e
+}
+
 fn report(journal: &Journal, sink: &Sink, entry: Entry) {
     let error = journal.write(&entry).err();
     sink(ApiEvent::Journal {
@@ -162,6 +169,7 @@ pub async fn run_effect(api: Arc<dyn Ec2Api>, journal: &Journal, fx: Effect, sin
             .unwrap_or_else(|e| Err(format!("the file was not written: {e}")));
             sink(ApiEvent::Wrote { what, result });
         }
+        Effect::Note(n) => report(journal, &sink, interrupted_entry(journal, n)),
         // the terminal's: the event loop does them (tests see them in the effects)
         Effect::Clipboard(_) | Effect::Exec(_) | Effect::Connect(_) | Effect::Quit => {}
     }
@@ -394,6 +402,11 @@ fn spawn_effect(
     if matches!(fx, Effect::Quit) {
         return;
     }
+    if let Effect::Note(n) = fx {
+        // written now, not in a task: a quit follows at once
+        let _ = journal.write(&interrupted_entry(journal, n));
+        return;
+    }
     let api = Arc::clone(api);
     let journal = Arc::clone(journal);
     let tx = tx.clone();
@@ -514,6 +527,8 @@ async fn event_loop(
     });
     fx.extend(app.update(Event::Tick { now: epoch_now() }));
     fx.extend(app.start());
+    // changes an earlier quit left in the middle, said once
+    app.report_interrupted(journal.interrupted());
     for f in fx {
         spawn_effect(&api, &journal, &tx, f);
     }

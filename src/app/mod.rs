@@ -28,7 +28,7 @@ use tui_input::{Input, InputRequest};
 
 pub use form::{Field, FieldValue, Form, FormOutcome, Opt};
 pub use keys::{Action, ActionSpec, Key, KeyCode, Keymap, PaneId, PaneKeys};
-pub use pane::{ConfirmView, DetailsView, Line, Lines, Pane, PaneSpec};
+pub use pane::{ConfirmView, DetailsView, InFlight, Line, Lines, Pane, PaneSpec};
 pub use safety::{Safety, SafetyEntry, SafetyRules};
 pub use switch::{AllRegionsView, CORE, Choice, PickKind, Picker, Target as SwitchTarget};
 pub use table::{
@@ -258,6 +258,9 @@ pub enum Effect {
     /// Make clients for this profile in this region and use them from now on; the old ones
     /// stay until that succeeded. The outcome comes back as `ApiEvent::Connected`.
     Connect(switch::Target),
+    /// A line in the journal that is not a call: a change left half done by a quit. The
+    /// shell writes it before it runs any later effect (a quit follows).
+    Note(InFlight),
     Quit,
 }
 
@@ -281,6 +284,7 @@ impl Effect {
             Self::Exec(e) => format!("run {}", e.line()),
             Self::Write { path, what, .. } => format!("write {what} to {path}"),
             Self::Connect(t) => format!("connect: profile {} in {}", t.profile, t.region),
+            Self::Note(n) => format!("journal: interrupted {}", n.targets.join(",")),
             Self::Quit => "quit".into(),
         }
     }
@@ -392,6 +396,32 @@ pub struct Confirm {
     pub then: Option<Arc<dyn Any + Send + Sync>>,
     /// Destructive although its ops are not (the steps of `then` are).
     pub danger: bool,
+}
+
+/// The quit question's mark (see `AppState::quit`).
+struct QuitAnyway;
+
+fn quit_body(left: &[InFlight]) -> ConfirmView {
+    ConfirmView {
+        summary: vec![vec![(
+            format!(
+                "{} change{} of several steps {} in the middle. Quitting now leaves:",
+                left.len(),
+                if left.len() == 1 { "" } else { "s" },
+                if left.len() == 1 { "is" } else { "are" }
+            ),
+            Tone::Normal,
+        )]],
+        items: left
+            .iter()
+            .map(|l| vec![(format!("  {}", l.left), Tone::Warn)])
+            .collect(),
+        tail: vec![vec![(
+            "The journal records it and the next start says so. n/Esc stays and lets it finish."
+                .into(),
+            Tone::Muted,
+        )]],
+    }
 }
 
 /// A pane's message: the confirmation it opened with [`Confirm::then`] was given.
@@ -1286,8 +1316,10 @@ impl AppState {
 
     fn on_key(&mut self, k: Key) -> Vec<Effect> {
         if k == Key::ctrl('c') {
-            self.s.quit = true;
-            return vec![Effect::Quit];
+            // a second Ctrl-c on the question quits
+            let asked = matches!(&self.s.dialog, Some(Dialog::Confirm(c))
+                if c.then.as_ref().is_some_and(|t| t.is::<QuitAnyway>()));
+            return self.quit(asked);
         }
         if self.s.dialog.is_some() {
             return self.on_dialog_key(k);
@@ -1339,10 +1371,8 @@ impl AppState {
         let (word, _arg) = cmd.split_once(' ').unwrap_or((cmd, ""));
         match word {
             "" => vec![],
-            "q" | "q!" | "quit" | "qa" | "exit" => {
-                self.s.quit = true;
-                vec![Effect::Quit]
-            }
+            "q!" | "qa!" => self.quit(true),
+            "q" | "quit" | "qa" | "exit" => self.quit(false),
             "help" | "h" => self.action(Action::Help),
             "export" | "export!" => self.export(_arg.trim(), word == "export!"),
             "region" => self.switch_command(PickKind::Region, _arg.trim()),
@@ -1383,10 +1413,7 @@ impl AppState {
             return vec![];
         }
         match a {
-            Action::Quit => {
-                self.s.quit = true;
-                return vec![Effect::Quit];
-            }
+            Action::Quit => return self.quit(false),
             Action::Command => {
                 self.s.input = Input::default();
                 self.s.mode = Mode::Command;
@@ -1992,7 +2019,52 @@ impl AppState {
         }
     }
 
+    /// Says what an earlier quit left in the middle (from the journal): each in the message
+    /// log, the first on the status line.
+    pub fn report_interrupted(&mut self, found: Vec<String>) {
+        let n = found.len();
+        for f in found.iter().skip(1) {
+            self.s.log(Level::Error, f);
+        }
+        if let Some(first) = found.into_iter().next() {
+            self.s.error(if n > 1 {
+                format!("{first} (+{} more: :messages)", n - 1)
+            } else {
+                first
+            });
+        }
+    }
+
+    /// Every change of several steps in the middle, pane by pane.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        self.panes.iter().flat_map(|p| p.in_flight()).collect()
+    }
+
+    /// Quits, unless a change of several steps is in the middle and `force` is not given:
+    /// then it asks, naming each and the state it would be left in. Quitting with them
+    /// journals each, so that the next start can say so.
+    fn quit(&mut self, force: bool) -> Vec<Effect> {
+        let left = self.in_flight();
+        if !left.is_empty() && !force {
+            let mut c = Confirm::new(CORE, "Quit with changes in the middle", vec![]);
+            c.then = Some(Arc::new(QuitAnyway));
+            c.danger = true;
+            self.s.dialog = Some(Dialog::Confirm(c));
+            return vec![];
+        }
+        self.s.quit = true;
+        let mut fx: Vec<Effect> = left.into_iter().map(Effect::Note).collect();
+        fx.push(Effect::Quit);
+        fx
+    }
+
     fn confirm(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Confirm(c)) = &self.s.dialog
+            && c.then.as_ref().is_some_and(|t| t.is::<QuitAnyway>())
+        {
+            self.s.dialog = None;
+            return self.quit(true);
+        }
         let Some(Dialog::Confirm(c)) = self.s.dialog.take() else {
             return vec![];
         };
@@ -2013,6 +2085,9 @@ impl AppState {
 
     /// What a confirmation shows, from the pane that asked.
     pub fn confirm_body(&self, c: &Confirm) -> ConfirmView {
+        if c.then.as_ref().is_some_and(|t| t.is::<QuitAnyway>()) {
+            return quit_body(&self.in_flight());
+        }
         match self.pane_by_id(c.pane) {
             _ if c.rule => pane::calls_body(c),
             Some(p) => p.confirm_body(c, &self.s),

@@ -55,6 +55,14 @@ impl ConfirmView {
     }
 }
 
+/// A change of several steps in the middle: the resources it acts on, and the state a quit
+/// now would leave them in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    pub targets: Vec<String>,
+    pub left: String,
+}
+
 /// A details view: its title and lines.
 #[derive(Debug, Clone, Default)]
 pub struct DetailsView {
@@ -146,6 +154,12 @@ pub trait Pane: AsAny {
     fn noun(&self) -> &'static str;
     /// The text of an empty, loaded table.
     fn empty(&self, s: &Shared) -> String;
+
+    /// Changes of several steps it is in the middle of, each said as what quitting now
+    /// would leave ("web-2 (i-…) stopped for an image, not started again — s starts it").
+    fn in_flight(&self) -> Vec<InFlight> {
+        Vec::new()
+    }
 
     /// How many things it follows until they settle (shown in the title).
     fn watching(&self) -> usize {

@@ -1846,6 +1846,34 @@ impl AutoScalingPane {
 }
 
 impl Pane for AutoScalingPane {
+    fn in_flight(&self) -> Vec<crate::app::InFlight> {
+        self.rollouts
+            .values()
+            .filter(|r| r.is_active())
+            .map(|r| {
+                let left = r.remaining().len();
+                let old = match r.how {
+                    How::Refresh(_) => "the instance refresh goes on in AWS".to_string(),
+                    _ => format!(
+                        "{left} member{} not yet replaced{} — u continues",
+                        if left == 1 { "" } else { "s" },
+                        match &r.phase {
+                            Phase::Replacing { current: Some(id) } =>
+                                format!(" ({id} terminated, the group replaces it)"),
+                            Phase::CreatingVersion | Phase::PointingGroup =>
+                                ", the group perhaps not yet on the new version".to_string(),
+                            _ => String::new(),
+                        }
+                    ),
+                };
+                crate::app::InFlight {
+                    targets: vec![r.group.clone()],
+                    left: format!("rollout of {}: {}; {old}", r.group, r.progress()),
+                }
+            })
+            .collect()
+    }
+
     fn spec(&self) -> &'static PaneSpec {
         &SPEC
     }

@@ -990,6 +990,34 @@ fn describe_consistency(form: &mut Form, running: bool) {
 }
 
 impl Pane for ImagesPane {
+    fn in_flight(&self) -> Vec<crate::app::InFlight> {
+        self.jobs
+            .iter()
+            .filter_map(|j| {
+                let who = j.instance.label();
+                let name = &j.spec.name;
+                let again = if j.restart { ", not started again" } else { "" };
+                let left = match &j.stage {
+                    Stage::Confirming => return None,
+                    Stage::Waiting { .. } if !j.restart => return None,
+                    Stage::Stopping => format!(
+                        "{who} being stopped for image {name}: no image is made, it is left stopped{again} — s starts it"
+                    ),
+                    Stage::Creating => format!(
+                        "{who} stopped for image {name}, the image not yet asked for: it is left stopped{again} — s starts it"
+                    ),
+                    Stage::Waiting { image_id } => format!(
+                        "{who} stopped for image {name} ({image_id}, still being made): not started again — s starts it"
+                    ),
+                };
+                Some(crate::app::InFlight {
+                    targets: vec![j.instance.id.clone()],
+                    left,
+                })
+            })
+            .collect()
+    }
+
     fn spec(&self) -> &'static PaneSpec {
         &SPEC
     }

@@ -709,6 +709,88 @@ mod amis {
         );
     }
 
+    /// Issue 17: `q` while an image's *stop first* is in the middle asks, naming the
+    /// instance and the state it would be left in; Esc stays. Quitting anyway journals it,
+    /// and the next start says so once.
+    #[tokio::test]
+    async fn quitting_in_the_middle_of_stop_first_asks_and_the_next_start_says_so() {
+        let dir = crate::e2e::scratch("quit-in-flight");
+        let mut d = Driver::new(
+            DemoRegion::new(20, Duration::from_secs(3600), Duration::ZERO),
+            false,
+        )
+        .with_journal(&dir);
+        d.start().await;
+        let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
+        d.keys("i").await;
+        for _ in 0..3 {
+            d.key(Key::plain(KeyCode::Tab)).await;
+        }
+        d.keys(" ").await; // start again when available
+        d.key(Key::ctrl('s')).await;
+        d.keys("y").await;
+        assert_eq!(
+            d.app.instances().get(&id).unwrap().inst.state,
+            InstanceState::Stopping
+        );
+        for quit in ["q", ":q\n", "\u{3}"] {
+            let before = d.effects.len();
+            for c in quit.chars() {
+                match c {
+                    '\n' => d.enter().await,
+                    '\u{3}' => d.key(Key::ctrl('c')).await,
+                    c => d.key(Key::char(c)).await,
+                }
+            }
+            assert!(
+                !d.effects[before..].iter().any(|e| e == "quit"),
+                "{quit:?} does not quit at once"
+            );
+            let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+                panic!("{quit:?} asks: {}", d.status())
+            };
+            let body = d.app.confirm_body(&c.clone()).text().join("\n");
+            assert!(
+                body.contains(&id)
+                    && body.contains("not started again")
+                    && body.contains("s starts it"),
+                "{body}"
+            );
+            let screen = crate::ui::text(&crate::ui::render(&mut d.app, 80, 24));
+            assert!(screen.contains("y/Enter confirm"), "{screen}");
+            d.key(Key::plain(KeyCode::Esc)).await;
+            assert!(d.app.dialog.is_none());
+        }
+        d.keys("q").await;
+        d.keys("y").await;
+        assert_eq!(d.effects.last().map(String::as_str), Some("quit"));
+        assert!(d.app.quit);
+        // the next start
+        let (j, _) = ec2tui::journal::Journal::open(Some(&dir), "test", "us-east-1");
+        let found = j.interrupted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("interrupted at ") && found[0].contains(&id),
+            "{found:?}"
+        );
+        let mut app = crate::driver::state(false);
+        app.report_interrupted(found);
+        assert!(
+            app.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("not started again")
+        );
+        // said once
+        assert!(j.interrupted().is_empty());
+        // nothing in the middle: q quits at once
+        let mut d = Driver::new(DemoRegion::new(5, Duration::ZERO, Duration::ZERO), false);
+        d.start().await;
+        d.keys("q").await;
+        assert_eq!(d.effects.last().map(String::as_str), Some("quit"));
+    }
+
     #[tokio::test]
     async fn stop_first_then_image_then_restart_on_the_demo_region() {
         let mut d = Driver::new(

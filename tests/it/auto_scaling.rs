@@ -590,6 +590,20 @@ async fn a_typed_rollout_is_confirmed_once_naming_every_member() {
             "TerminateInstanceInAutoScalingGroup"
         ]
     );
+    // q in the middle of it asks, saying what it leaves
+    d.keys("q").await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("q asks: {}", d.status())
+    };
+    let body = d.app.confirm_body(&c.clone()).text().join("\n");
+    assert!(
+        body.contains("rollout of web-prod-asg: replacing 1 of 4")
+            && body.contains("4 members not yet replaced")
+            && body.contains("u continues"),
+        "{body}"
+    );
+    d.key(Key::plain(KeyCode::Esc)).await;
+    assert!(!d.app.quit);
 }
 
 #[tokio::test]
