@@ -86,6 +86,52 @@ fn report(journal: &Journal, sink: &Sink, entry: Entry) {
     });
 }
 
+/// After an answer that does not say whether the change was made: what reading it back
+/// tells, and how it was known. Made: the call succeeded; not made: the error as it came;
+/// cannot tell: the outcome is unknown.
+async fn read_back(
+    api: &dyn Ec2Api,
+    op: &Op,
+    e: crate::aws::ApiError,
+) -> (ApiResult<Outcome>, Option<String>) {
+    use crate::aws::{ApiError, ErrorKind};
+    let unknown = |why: String| ApiError {
+        kind: ErrorKind::Unknown,
+        code: e.code.clone(),
+        message: why,
+        request_id: e.request_id.clone(),
+    };
+    let Some(check) = op.verify(api) else {
+        let why = format!(
+            "{} (the change may have been made; ec2tui cannot read it back)",
+            e.message
+        );
+        return (Err(unknown(why)), None);
+    };
+    match check.await {
+        Ok(true) => {
+            tracing::warn!(error = %e, "answer lost; read back: made");
+            let how = format!("the answer was lost ({}); read back: made", e.describe());
+            (Ok(Outcome::Done), Some(how))
+        }
+        Ok(false) => {
+            let e = ApiError {
+                message: format!("{} (read back: not made)", e.message),
+                ..e
+            };
+            (Err(e), None)
+        }
+        Err(again) => {
+            let why = format!(
+                "{}; reading it back failed too: {}",
+                e.message,
+                again.describe()
+            );
+            (Err(unknown(why)), None)
+        }
+    }
+}
+
 /// Runs one mutating call, journaled before it is sent and again with its outcome.
 async fn journaled(
     api: &dyn Ec2Api,
@@ -105,17 +151,30 @@ async fn journaled(
             rec.params.clone(),
         ),
     );
-    let (result, ids) = with_request_ids(op.run(api)).await;
+    let (result, ids, attempts) = with_request_ids(op.run(api)).await;
     let mut out = journal.entry("outcome", rec.operation, rec.targets, rec.params);
+    // an answer lost, or an error after a retry, does not say the change was not made: it
+    // is read back where the call can tell
+    let (result, how) = match result {
+        Err(e) if e.may_have_happened(attempts) => read_back(api, op, e).await,
+        r => (r, None),
+    };
     match &result {
         Ok(_) => out.result = Some("ok".into()),
         Err(e) => {
             tracing::warn!(op = rec.operation, error = %e, "refused");
-            out.result = Some("error".into());
+            out.result = Some(if e.kind == crate::aws::ErrorKind::Unknown {
+                "unknown".into()
+            } else {
+                "error".into()
+            });
             out.code = e.code.clone();
             out.message = Some(e.message.clone());
             out.request_id = e.request_id.clone();
         }
+    }
+    if let Some(how) = how {
+        out.message = Some(how);
     }
     if out.request_id.is_none() {
         out.request_id = ids.last().cloned();

@@ -1837,10 +1837,7 @@ impl AppState {
         for (op, r) in &results {
             match r {
                 Ok(_) => done.push(op.describe()),
-                Err(e) => failed.push(
-                    self.s
-                        .with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e),
-                ),
+                Err(e) => failed.push(self.s.with_hint(&e.failed(&op.describe()), e)),
             }
             if r.is_err() {
                 continue;

@@ -540,6 +540,9 @@ pub enum ErrorKind {
     Service,
     /// Anything else, including malformed answers.
     Other,
+    /// A change whose answer was lost (a timeout, a dropped connection, a server error after
+    /// a retry): it may or may not have been made, and reading it back did not tell.
+    Unknown,
 }
 
 /// An error from the EC2 API, already in plain words.
@@ -569,6 +572,32 @@ impl ApiError {
             code: None,
             message: clean(&message.into()),
             request_id: None,
+        }
+    }
+
+    /// How a call that ended in this error is said: "stop web-1 (i-…) refused: …", or, where
+    /// the outcome is unknown, that.
+    pub fn failed(&self, what: &str) -> String {
+        match self.kind {
+            ErrorKind::Unknown => format!("the outcome of {what} is unknown: {}", self.describe()),
+            _ => format!("{what} refused: {}", self.describe()),
+        }
+    }
+
+    /// Whether the call that ended in this error may have been carried out all the same:
+    /// its answer was lost or it failed on the server's side, or an earlier attempt of it
+    /// (`attempts` were sent) may have been made before the answer that came.
+    pub fn may_have_happened(&self, attempts: u32) -> bool {
+        let code = self.code.as_deref().unwrap_or("");
+        let server = matches!(
+            code,
+            "InternalError" | "InternalFailure" | "ServiceUnavailable" | "Unavailable"
+        ) || self.message.contains("status code 5")
+            || self.message.contains("HTTP 5");
+        match self.kind {
+            ErrorKind::Network | ErrorKind::Unknown => true,
+            ErrorKind::Service | ErrorKind::Other => server || attempts > 1,
+            ErrorKind::Credentials => false,
         }
     }
 
@@ -660,6 +689,7 @@ impl ApiError {
                 _ => None,
             },
             ErrorKind::Other => None,
+            ErrorKind::Unknown => Some("Ctrl-r shows what is there now".into()),
         }
     }
 }
@@ -704,18 +734,31 @@ pub fn parse_time(s: &str) -> Option<i64> {
 tokio::task_local! {
     /// The AWS request ids of the calls made inside [`with_request_ids`].
     static REQUEST_IDS: std::cell::RefCell<Vec<String>>;
+    /// How many attempts (the first and each retry) were sent inside it.
+    static ATTEMPTS: std::cell::Cell<u32>;
 }
 
 /// Runs `f`, returning its output and the AWS request ids of the calls it made (the SDK
 /// adapter records them; the demo region makes none).
-pub async fn with_request_ids<F: Future>(f: F) -> (F::Output, Vec<String>) {
-    REQUEST_IDS
-        .scope(std::cell::RefCell::new(Vec::new()), async move {
-            let out = f.await;
-            let ids = REQUEST_IDS.with(|v| v.take());
-            (out, ids)
-        })
+/// Also how many attempts were sent (the SDK retries).
+pub async fn with_request_ids<F: Future>(f: F) -> (F::Output, Vec<String>, u32) {
+    let inner = async move {
+        let out = f.await;
+        let ids = REQUEST_IDS.with(|v| v.take());
+        let attempts = ATTEMPTS.with(|a| a.get());
+        (out, ids, attempts)
+    };
+    ATTEMPTS
+        .scope(
+            std::cell::Cell::new(0),
+            REQUEST_IDS.scope(std::cell::RefCell::new(Vec::new()), inner),
+        )
         .await
+}
+
+/// Counts an attempt for the enclosing [`with_request_ids`], if any.
+pub fn record_attempt() {
+    let _ = ATTEMPTS.try_with(|a| a.set(a.get() + 1));
 }
 
 /// Records a request id for the enclosing [`with_request_ids`], if any.

@@ -77,6 +77,11 @@ pub trait Mutation: AsAny + fmt::Debug + Send + Sync {
     fn cli(&self, _region: &str) -> Vec<Vec<String>> {
         Vec::new()
     }
+    /// Reads back whether the change was made, for when its answer was lost: `Ok(true)`
+    /// made, `Ok(false)` not made. None: it cannot be told.
+    fn verify<'a>(&'a self, _api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
+        None
+    }
 }
 
 /// Builds an argument vector from string-likes.
@@ -129,6 +134,9 @@ impl Op {
     /// The AWS CLI command(s) of the call (see [`Mutation::cli`]).
     pub fn cli(&self, region: &str) -> Vec<Vec<String>> {
         self.0.cli(region)
+    }
+    pub fn verify<'a>(&'a self, api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
+        self.0.verify(api)
     }
     /// The concrete call, for the pane that made it.
     pub fn get<T: 'static>(&self) -> Option<&T> {

@@ -357,6 +357,18 @@ impl Mutation for TerminateInGroup {
                 .map(|()| Outcome::Done)
         })
     }
+    fn verify<'a>(&'a self, api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
+        // made: the instance has left the group, or is on its way out
+        Some(Box::pin(async move {
+            let groups = api.describe_groups(vec![self.group.clone()]).await?;
+            Ok(groups.iter().all(|g| {
+                g.members
+                    .iter()
+                    .filter(|m| m.instance_id == self.instance.id)
+                    .all(|m| m.lifecycle.starts_with("Terminat"))
+            }))
+        }))
+    }
 }
 
 /// `StartInstanceRefresh`.
@@ -1566,7 +1578,7 @@ impl AutoScalingPane {
             return vec![];
         };
         let step = match result {
-            Err(e) => ro.failed(format!("{} refused: {}", op.describe(), e.describe())),
+            Err(e) => ro.failed(e.failed(&op.describe())),
             Ok(out) => {
                 if op.get::<CreateTemplateVersion>().is_some() {
                     match out {
@@ -2247,8 +2259,7 @@ impl Pane for AutoScalingPane {
             let form_open = cx.form_tag::<AsgForm>().is_some();
             match &result {
                 Err(e) => {
-                    let text =
-                        cx.with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e);
+                    let text = cx.with_hint(&e.failed(&op.describe()), e);
                     if form_open {
                         fx.extend(cx.form_error(text.clone()));
                         cx.log(crate::app::Level::Error, &text);

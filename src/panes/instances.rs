@@ -398,6 +398,24 @@ impl Mutation for InstanceCall {
             .map(|()| Outcome::Done)
         })
     }
+    fn verify<'a>(&'a self, api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
+        use crate::aws::InstanceState::*;
+        let made: fn(InstanceState) -> bool = match self.verb {
+            Verb::Start => |s| matches!(s, Pending | Running),
+            Verb::Stop | Verb::ForceStop => |s| matches!(s, Stopping | Stopped),
+            Verb::Terminate => |s| matches!(s, ShuttingDown | Terminated),
+            // a reboot leaves no trace; protection is read back by the pane
+            Verb::Reboot | Verb::Protect(_) => return None,
+        };
+        Some(Box::pin(async move {
+            let there = (!self.region.is_empty())
+                .then(|| api.in_region(&self.region))
+                .flatten();
+            let api: &dyn Ec2Api = there.as_deref().unwrap_or(api);
+            let found = api.describe_instances(vec![self.target.id.clone()]).await?;
+            Ok(found.iter().any(|i| made(i.state)))
+        }))
+    }
     fn cli(&self, _region: &str) -> Vec<Vec<String>> {
         let id = self.target.id.as_str();
         let mut args = match self.verb {
@@ -1610,26 +1628,33 @@ impl Pane for InstancesPane {
         let mut ok: Vec<&Target> = Vec::new();
         // (label, code or message): the one-line summary; the full text goes to :messages
         let mut failed: Vec<(String, String)> = Vec::new();
+        // those whose outcome is unknown are followed too: the screen reads them back
+        let mut unknown: Vec<String> = Vec::new();
         for (c, r) in &calls {
             match r {
                 Ok(_) => ok.push(&c.target),
                 Err(e) => {
                     let full = cx.with_hint(
-                        &format!(
-                            "{} {} refused: {}",
-                            verb.verb(),
-                            c.target.label(),
-                            e.describe()
-                        ),
+                        &e.failed(&format!("{} {}", verb.verb(), c.target.label())),
                         e,
                     );
                     cx.log(crate::app::Level::Error, &full);
                     let short = e.code.clone().unwrap_or_else(|| e.message.clone());
-                    failed.push((c.target.label(), short));
+                    if e.kind == crate::aws::ErrorKind::Unknown {
+                        unknown.push(c.target.id.clone());
+                        failed.push((c.target.label(), "outcome unknown".into()));
+                    } else {
+                        failed.push((c.target.label(), short));
+                    }
                 }
             }
         }
-        let ok_ids: Vec<String> = ok.iter().map(|t| t.id.clone()).collect();
+        let refused = if unknown.len() == failed.len() {
+            "of unknown outcome"
+        } else {
+            "refused"
+        };
+        let mut ok_ids: Vec<String> = ok.iter().map(|t| t.id.clone()).collect();
         if let Verb::Protect(on) = verb {
             for id in &ok_ids {
                 self.list.update(id, |r| r.protected = Some(on));
@@ -1655,10 +1680,10 @@ impl Pane for InstancesPane {
                 .map(|h| format!(" — {h}"))
                 .unwrap_or_default();
             let head = if ok.is_empty() {
-                format!("{} refused", verb.verb())
+                format!("{} {refused}", verb.verb())
             } else {
                 format!(
-                    "{} {}: {}; {} refused",
+                    "{} {}: {}; {} {refused}",
                     verb.doing(),
                     ok.len(),
                     summary(&ok),
@@ -1678,6 +1703,7 @@ impl Pane for InstancesPane {
             });
         }
         self.list.clear_marks();
+        ok_ids.extend(unknown);
         match verb.settles_in() {
             Some(until) if !ok_ids.is_empty() => self.follow(&ok_ids, Some(until), cx),
             _ => vec![],

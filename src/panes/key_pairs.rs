@@ -704,8 +704,7 @@ impl Pane for KeyPairsPane {
             if form_open {
                 match &result {
                     Err(e) => {
-                        let text = cx
-                            .with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e);
+                        let text = cx.with_hint(&e.failed(&op.describe()), e);
                         return cx.form_error(text);
                     }
                     Ok(_) => cx.dialog = None,

@@ -480,8 +480,7 @@ impl Pane for LaunchConfigsPane {
         for (op, result) in results {
             match &result {
                 Err(e) => {
-                    let text =
-                        cx.with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e);
+                    let text = cx.with_hint(&e.failed(&op.describe()), e);
                     if form_open {
                         cx.log(crate::app::Level::Error, &text);
                         return cx.form_error(text);

@@ -1183,8 +1183,7 @@ impl Pane for TemplatesPane {
             let form_open = cx.form_tag::<TemplateForm>().is_some();
             match &result {
                 Err(e) => {
-                    let text =
-                        cx.with_hint(&format!("{} refused: {}", op.describe(), e.describe()), e);
+                    let text = cx.with_hint(&e.failed(&op.describe()), e);
                     if form_open {
                         fx.extend(cx.form_error(text.clone()));
                         cx.log(crate::app::Level::Error, &text);

@@ -625,6 +625,65 @@ async fn a_member_s_terminate_dialog_warns_of_the_replacement() {
     );
 }
 
+/// Issue 17: TerminateInstanceInAutoScalingGroup is carried out and its answer lost
+/// (`lose-once` in the fault proxy: moto gets it, the connection closes without a word); the
+/// SDK's retry gets an error from moto, the instance having left the group. ec2tui reads the
+/// group back and reports and journals what happened: made, not "refused".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_is_read_back_not_reported_as_a_refusal() {
+    let moto = Moto::start();
+    let (_c, a, _lt) = setup(&moto, "ci-lost").await;
+    let members = members_seen_by(&a, "ci-lost").await;
+    let proxy = crate::emulator::FaultProxy::start(&moto);
+    let api = crate::faults::through(
+        &proxy,
+        "lost-answer",
+        Duration::from_secs(5),
+        Duration::from_secs(20),
+    )
+    .await;
+    let dir = crate::e2e::scratch("lost-answer-journal");
+    let mut d = Driver::new(api, false).with_journal(&dir);
+    d.start().await;
+    open_group(&mut d, "ci-lost").await;
+    d.keys("1").await;
+    d.filter(&members[0]).await;
+    proxy.set("lose-once:TerminateInstanceInAutoScalingGroup");
+    d.keys("X").await;
+    d.keys("terminate").await;
+    d.enter().await;
+    assert!(
+        proxy.count(
+            "lose-once:TerminateInstanceInAutoScalingGroup",
+            "TerminateInstanceInAutoScalingGroup"
+        ) == 1
+            && proxy.count("pass", "TerminateInstanceInAutoScalingGroup") >= 1,
+        "the answer was lost once, then the SDK retried"
+    );
+    assert!(
+        !members_seen_by(&a, "ci-lost").await.contains(&members[0]),
+        "it was made"
+    );
+    let s = d.status();
+    assert!(!s.contains("refused") && !s.contains("unknown"), "{s}");
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap();
+    let outcome: serde_json::Value = journal
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| {
+            v["phase"] == "outcome" && v["operation"] == "TerminateInstanceInAutoScalingGroup"
+        })
+        .expect("an outcome");
+    assert_eq!(outcome["result"], "ok", "{outcome}");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .contains("read back: made"),
+        "{outcome}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn terminate_in_group_lowers_desired_and_nothing_replaces_it() {
     let moto = Moto::start();

@@ -31,7 +31,12 @@ const TEST_CREDENTIALS: &str =
 
 /// Our adapter through the proxy, built by `connect` like the binary builds it, with the
 /// timeouts given (attempt, all attempts).
-async fn through(proxy: &FaultProxy, name: &str, attempt: Duration, all: Duration) -> SdkEc2 {
+pub(crate) async fn through(
+    proxy: &FaultProxy,
+    name: &str,
+    attempt: Duration,
+    all: Duration,
+) -> SdkEc2 {
     let (config_file, credentials_file) = profile_files(name, TEST_PROFILE, TEST_CREDENTIALS);
     SdkEc2::connect(&ConnectOptions {
         profile: Some("t".into()),

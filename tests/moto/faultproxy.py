@@ -17,6 +17,10 @@ request reads the mode from MODE_FILE (a missing or empty file means `pass`):
   HTTP 401 `UnauthorizedException`, as for an expired or revoked sign-in; the rest is
   forwarded.
 
+- `lose-once:ACTION`: the first request for ACTION is forwarded to moto (so it is carried
+  out) and its answer is lost: the connection is closed without a word, and the mode goes
+  back to `pass` (the SDK's retry then reaches moto after the change was made).
+
 Each request appends one line to LOG_FILE: `<mode> <what>`, where `what` is the query
 protocol's Action, or the method and path. The test harness stops the proxy by killing
 this process.
@@ -87,6 +91,12 @@ def main() -> None:
                     time.sleep(0.05)
                 self.close_connection = True
                 return
+            if current.startswith("lose-once:") and what == current.split(":", 1)[1]:
+                with open(mode_file, "w", encoding="utf-8") as f:
+                    f.write("pass")
+                self.forward(body, answer=False)
+                self.close_connection = True
+                return
             if current == "throttle-sts" and what == "GetCallerIdentity":
                 self.answer(400, "text/xml", STS_THROTTLING, {})
                 return
@@ -129,13 +139,15 @@ def main() -> None:
             self.end_headers()
             self.wfile.write(body)
 
-        def forward(self, body: bytes) -> None:
+        def forward(self, body: bytes, answer: bool = True) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
             try:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 conn.request(self.command, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
+                if not answer:
+                    return
                 self.send_response(resp.status, resp.reason)
                 for k, v in resp.getheaders():
                     if k.lower() not in HOP_BY_HOP:

@@ -180,6 +180,16 @@ impl aws_sdk_ec2::config::Intercept for RequestIdRecorder {
         "ec2tui-request-id"
     }
 
+    fn read_before_attempt(
+        &self,
+        _ctx: &aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &aws_sdk_ec2::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_ec2::config::ConfigBag,
+    ) -> Result<(), aws_sdk_ec2::error::BoxError> {
+        super::record_attempt();
+        Ok(())
+    }
+
     fn read_after_transmit(
         &self,
         ctx: &aws_sdk_ec2::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
