@@ -32,19 +32,27 @@ pub fn prompt(c: &Confirm) -> Vec<Line> {
                 out.push(vec![(n.clone(), Tone::Bad)]);
             }
             out.push(vec![(
-                "Esc cancels.  Ctrl-y copies the aws command.".into(),
+                if c.ops.is_empty() {
+                    "Esc cancels."
+                } else {
+                    "Esc cancels.  Ctrl-y copies the aws command."
+                }
+                .into(),
                 Tone::Muted,
             )]);
         }
         None => {
-            out.push(vec![
+            let mut keys = vec![
                 ("y".into(), Tone::Accent),
                 ("/Enter confirm   ".into(), Tone::Normal),
                 ("n".into(), Tone::Accent),
-                ("/Esc cancel   ".into(), Tone::Normal),
-                ("Ctrl-y".into(), Tone::Accent),
-                (" aws command".into(), Tone::Normal),
-            ]);
+                ("/Esc cancel".into(), Tone::Normal),
+            ];
+            if !c.ops.is_empty() {
+                keys.push(("   Ctrl-y".into(), Tone::Accent));
+                keys.push((" aws command".into(), Tone::Normal));
+            }
+            out.push(keys);
             if let Some(n) = &c.note {
                 out.push(vec![(n.clone(), Tone::Bad)]);
             }

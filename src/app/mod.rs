@@ -402,20 +402,23 @@ pub struct Confirm {
 struct QuitAnyway;
 
 fn quit_body(left: &[InFlight]) -> ConfirmView {
+    // sentences, wrapped: each says what it leaves
+    let mut summary = vec![vec![(
+        format!(
+            "{} change{} of several steps {} in the middle. Quitting now leaves:",
+            left.len(),
+            if left.len() == 1 { "" } else { "s" },
+            if left.len() == 1 { "is" } else { "are" }
+        ),
+        Tone::Normal,
+    )]];
+    summary.extend(
+        left.iter()
+            .map(|l| vec![(format!("• {}", l.left), Tone::Warn)]),
+    );
     ConfirmView {
-        summary: vec![vec![(
-            format!(
-                "{} change{} of several steps {} in the middle. Quitting now leaves:",
-                left.len(),
-                if left.len() == 1 { "" } else { "s" },
-                if left.len() == 1 { "is" } else { "are" }
-            ),
-            Tone::Normal,
-        )]],
-        items: left
-            .iter()
-            .map(|l| vec![(format!("  {}", l.left), Tone::Warn)])
-            .collect(),
+        summary,
+        items: Vec::new(),
         tail: vec![vec![(
             "The journal records it and the next start says so. n/Esc stays and lets it finish."
                 .into(),

@@ -1369,11 +1369,16 @@ impl AutoScalingPane {
         }
         let n = ro.originals.len();
         let members = format!("{n} member{}", if n == 1 { "" } else { "s" });
+        let then = if steps.is_empty() {
+            "its old"
+        } else {
+            "then its"
+        };
         steps.push(match ro.how {
-            How::OneAtATime => format!("then its {members} replaced one at a time"),
-            How::Refresh(p) => format!(
-                "then its {members} replaced by an instance refresh (at least {p}% healthy)"
-            ),
+            How::OneAtATime => format!("{then} {members} replaced one at a time"),
+            How::Refresh(p) => {
+                format!("{then} {members} replaced by an instance refresh (at least {p}% healthy)")
+            }
             How::DontReplace => "the members are not replaced".to_string(),
         });
         let summary = vec![vec![(

@@ -606,6 +606,9 @@ async fn the_seed_rollout_replaces_every_member() {
         t.wait_for("New user data for e2e-seed", 10);
         t.send("\x15#!/bin/bash\recho seed\r"); // Ctrl-u, then the new user data
         t.send("\x13"); // Ctrl-s
+        // one confirmation for the whole rollout, naming the members
+        t.wait_for("Type replace and press Enter", 10);
+        t.send("replace\r");
         t.wait_for("rollout done: 3 replaced", 60);
     });
     let members = crate::moto_autoscaling::members_seen_by(&a, "e2e-seed").await;
