@@ -709,6 +709,19 @@ mod amis {
         );
     }
 
+    /// On a running instance: `i`, stop first and start again when available, `Ctrl-s`
+    /// (the stop's confirmation is then open). Returns the instance.
+    async fn image_stopping_first(d: &mut Driver<DemoRegion>) -> String {
+        let id = select_where(d, |i| i.state == InstanceState::Running).await;
+        d.keys("i").await;
+        for _ in 0..3 {
+            d.key(Key::plain(KeyCode::Tab)).await;
+        }
+        d.keys(" ").await; // start again when available
+        d.key(Key::ctrl('s')).await;
+        id
+    }
+
     /// Issue 17: `q` while an image's *stop first* is in the middle asks, naming the
     /// instance and the state it would be left in; Esc stays. Quitting anyway journals it,
     /// and the next start says so once.
@@ -721,13 +734,7 @@ mod amis {
         )
         .with_journal(&dir);
         d.start().await;
-        let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
-        d.keys("i").await;
-        for _ in 0..3 {
-            d.key(Key::plain(KeyCode::Tab)).await;
-        }
-        d.keys(" ").await; // start again when available
-        d.key(Key::ctrl('s')).await;
+        let id = image_stopping_first(&mut d).await;
         d.keys("y").await;
         assert_eq!(
             d.app.instances().get(&id).unwrap().inst.state,
@@ -798,13 +805,7 @@ mod amis {
             false,
         );
         d.start().await;
-        let id = select_where(&mut d, |i| i.state == InstanceState::Running).await;
-        d.keys("i").await;
-        for _ in 0..3 {
-            d.key(Key::plain(KeyCode::Tab)).await;
-        }
-        d.keys(" ").await; // start again when available
-        d.key(Key::ctrl('s')).await;
+        let id = image_stopping_first(&mut d).await;
         // one confirmation names the instance before it is stopped
         let Some(Dialog::Confirm(c)) = &d.app.dialog else {
             panic!("stop first asks: {:?}", d.status())
