@@ -269,6 +269,51 @@ async fn a_missing_program_is_said_before_anything_runs() {
     });
 }
 
+/// Issue 17, in the real binary: a hostile value in a `sh -c` template is refused before
+/// anything runs (stand-in `ssh` on PATH records any call; none is made, no file appears).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_value_in_a_shell_template_runs_nothing() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    launch_with(&c, &ami, "target", None).await;
+    let home = scratch("connect-hostile");
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    stand_in(&bin, "ssh");
+    let cfg = home.join("config/ec2tui");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        "[connect]\nssh_user = \"u;touch${IFS}pwned\"\nssh = [\"sh\", \"-c\", \"ssh {user}@{address}\"]\n",
+    )
+    .unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("PATH", path.as_str()),
+    ];
+    tokio::task::block_in_place(|| {
+        let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
+        t.wait_for("Instances (1)", 60);
+        t.wait_for("running", 20);
+        t.send("C");
+        t.wait_for("refused {user}", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(calls(&home).is_empty(), "nothing ran: {:?}", calls(&home));
+        let made: Vec<_> = std::fs::read_dir(&home)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("pwned"))
+            .collect();
+        assert!(made.is_empty(), "the injected command did not run");
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+        t.assert_restored();
+    });
+}
+
 #[test]
 fn commands_follow_the_profile_the_ami_and_config_toml() {
     use ec2tui::aws::{Image, Instance, InstanceState};
