@@ -108,7 +108,16 @@ async fn read_back(
         );
         return (Err(unknown(why)), None);
     };
-    match check.await {
+    // a description read at once may not show the change yet (EC2 is eventually
+    // consistent): "not made" is read again after a moment before it is believed
+    let mut seen = check.await;
+    if matches!(seen, Ok(false))
+        && let Some(again) = op.verify(api)
+    {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        seen = again.await;
+    }
+    match seen {
         Ok(true) => {
             tracing::warn!(error = %e, "answer lost; read back: made");
             let how = format!("the answer was lost ({}); read back: made", e.describe());

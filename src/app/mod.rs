@@ -402,6 +402,15 @@ pub struct Confirm {
 struct QuitAnyway;
 
 fn quit_body(left: &[InFlight]) -> ConfirmView {
+    if left.is_empty() {
+        return ConfirmView {
+            summary: vec![vec![(
+                "Nothing is in the middle any more: y quits.".into(),
+                Tone::Normal,
+            )]],
+            ..ConfirmView::default()
+        };
+    }
     // sentences, wrapped: each says what it leaves
     let mut summary = vec![vec![(
         format!(
@@ -729,6 +738,12 @@ impl Shared {
     }
 
     /// An error with the hint of what to do about it (log in, check the network...).
+    /// A call that ended in an error: "WHAT refused: …", or that its outcome is unknown.
+    pub fn call_failed(&mut self, what: &str, e: &ApiError) {
+        let text = self.with_hint(&e.failed(what), e);
+        self.error(text);
+    }
+
     pub fn error_with_hint(&mut self, what: &str, e: &ApiError) {
         let text = self.with_hint(&format!("{what}: {}", e.describe()), e);
         self.error(text);
@@ -2045,7 +2060,11 @@ impl AppState {
     /// journals each, so that the next start can say so.
     fn quit(&mut self, force: bool) -> Vec<Effect> {
         let left = self.in_flight();
-        if !left.is_empty() && !force {
+        // below the smallest size the question could not be drawn: the screen says
+        // instead that q quits and leaves them (see ui::draw)
+        let (w, h) = self.s.size;
+        let shown = w >= MIN_WIDTH && h >= MIN_HEIGHT;
+        if !left.is_empty() && !force && shown {
             let mut c = Confirm::new(CORE, "Quit with changes in the middle", vec![]);
             c.then = Some(Arc::new(QuitAnyway));
             c.danger = true;

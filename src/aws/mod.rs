@@ -594,8 +594,18 @@ impl ApiError {
             "InternalError" | "InternalFailure" | "ServiceUnavailable" | "Unavailable"
         ) || self.message.contains("status code 5")
             || self.message.contains("HTTP 5");
+        // refused before anything was sent: no connection could be made at all
+        let unsent = attempts <= 1
+            && [
+                "Connection refused",
+                "dns error",
+                "failed to lookup address",
+            ]
+            .iter()
+            .any(|w| self.message.contains(w));
         match self.kind {
-            ErrorKind::Network | ErrorKind::Unknown => true,
+            ErrorKind::Network => !unsent,
+            ErrorKind::Unknown => true,
             ErrorKind::Service | ErrorKind::Other => server || attempts > 1,
             ErrorKind::Credentials => false,
         }
@@ -756,9 +766,11 @@ pub async fn with_request_ids<F: Future>(f: F) -> (F::Output, Vec<String>, u32) 
         .await
 }
 
-/// Counts an attempt for the enclosing [`with_request_ids`], if any.
-pub fn record_attempt() {
-    let _ = ATTEMPTS.try_with(|a| a.set(a.get() + 1));
+/// Counts an attempt of the current operation for the enclosing [`with_request_ids`], if
+/// any; `new_operation` starts the count again (an op may make several calls: the count is
+/// the last one's).
+pub fn record_attempt(new_operation: bool) {
+    let _ = ATTEMPTS.try_with(|a| a.set(if new_operation { 0 } else { a.get() + 1 }));
 }
 
 /// Records a request id for the enclosing [`with_request_ids`], if any.

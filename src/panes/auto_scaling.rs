@@ -361,6 +361,13 @@ impl Mutation for TerminateInGroup {
         // made: the instance has left the group, or is on its way out
         Some(Box::pin(async move {
             let groups = api.describe_groups(vec![self.group.clone()]).await?;
+            if groups.is_empty() {
+                // the group itself is not there: that says nothing of the call
+                return Err(crate::aws::ApiError::other(
+                    crate::aws::ErrorKind::Other,
+                    format!("group {} is not listed", self.group),
+                ));
+            }
             Ok(groups.iter().all(|g| {
                 g.members
                     .iter()
@@ -1870,13 +1877,14 @@ impl Pane for AutoScalingPane {
             .map(|r| {
                 let left = r.remaining().len();
                 let old = match r.how {
-                    How::Refresh(_) => "the instance refresh goes on in AWS".to_string(),
-                    _ => format!(
+                    How::Refresh(_) => "the instance refresh perhaps not started; the members keep the old user data — R starts one".to_string(),
+                    How::DontReplace => "the group perhaps not yet on the new version".to_string(),
+                    How::OneAtATime => format!(
                         "{left} member{} not yet replaced{} — u continues",
                         if left == 1 { "" } else { "s" },
                         match &r.phase {
                             Phase::Replacing { current: Some(id) } =>
-                                format!(" ({id} terminated, the group replaces it)"),
+                                format!(" ({id} being terminated, the group replaces it)"),
                             Phase::CreatingVersion | Phase::PointingGroup =>
                                 ", the group perhaps not yet on the new version".to_string(),
                             _ => String::new(),

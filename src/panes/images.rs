@@ -402,6 +402,8 @@ impl Mutation for CopyImage {
 struct ImageJob {
     instance: Target,
     spec: ImageSpec,
+    /// ec2tui stops the instance first (else a plain CreateImage).
+    stop_first: bool,
     restart: bool,
     stage: Stage,
 }
@@ -761,6 +763,7 @@ impl ImagesPane {
                 self.jobs.push(ImageJob {
                     instance: t.instance.clone(),
                     spec,
+                    stop_first: true,
                     restart,
                     stage: Stage::Confirming,
                 });
@@ -777,6 +780,7 @@ impl ImagesPane {
                 self.jobs.push(ImageJob {
                     instance: t.instance.clone(),
                     spec,
+                    stop_first: false,
                     restart: false,
                     stage: Stage::Creating,
                 });
@@ -897,10 +901,7 @@ impl ImagesPane {
                 fx
             }
             Err(e) => {
-                let text = cx.with_hint(
-                    &format!("create image of {instance_id} refused: {}", e.describe()),
-                    &e,
-                );
+                let text = cx.with_hint(&e.failed(&format!("create image of {instance_id}")), &e);
                 if form_open {
                     // what was typed stays: fix the name and submit again
                     cx.log(crate::app::Level::Error, &text);
@@ -998,13 +999,15 @@ impl Pane for ImagesPane {
                 let name = &j.spec.name;
                 let again = if j.restart { ", not started again" } else { "" };
                 let left = match &j.stage {
+                    // a plain CreateImage: EC2 makes the image whether ec2tui stays or not
+                    _ if !j.stop_first => return None,
                     Stage::Confirming => return None,
                     Stage::Waiting { .. } if !j.restart => return None,
                     Stage::Stopping => format!(
                         "{who} being stopped for image {name}: no image is made, it is left stopped{again} — s starts it"
                     ),
                     Stage::Creating => format!(
-                        "{who} stopped for image {name}, the image not yet asked for: it is left stopped{again} — s starts it"
+                        "{who} stopped for image {name}, CreateImage sent and not yet answered: it is left stopped{again} — s starts it"
                     ),
                     Stage::Waiting { image_id } => format!(
                         "{who} stopped for image {name} ({image_id}, still being made): not started again — s starts it"
@@ -1257,15 +1260,28 @@ impl Pane for ImagesPane {
                             },
                         );
                     }
+                    Err(e) if e.kind == crate::aws::ErrorKind::Unknown && c.verb == Verb::Stop => {
+                        // it may be stopping: followed, and the image made once it is stopped
+                        for j in &mut self.jobs {
+                            if j.instance.id == t.id && j.stage == Stage::Confirming {
+                                j.stage = Stage::Stopping;
+                            }
+                        }
+                        cx.call_failed(&format!("stop {}", t.label()), &e);
+                        cx.send(
+                            instances::ID,
+                            instances::Follow {
+                                ids: vec![t.id.clone()],
+                                until: c.verb.settles_in(),
+                            },
+                        );
+                    }
                     Err(e) => {
                         self.jobs.retain(|j| {
                             !(j.instance.id == t.id
                                 && matches!(j.stage, Stage::Stopping | Stage::Confirming))
                         });
-                        cx.error_with_hint(
-                            &format!("{} refused: {}", c.verb.verb(), t.label()),
-                            &e,
-                        );
+                        cx.call_failed(&format!("{} {}", c.verb.verb(), t.label()), &e);
                     }
                 }
             } else if let Some(c) = op.get::<CreateImage>() {
@@ -1292,9 +1308,7 @@ impl Pane for ImagesPane {
                             fx.extend(cx.call(ID, ops));
                         }
                     }
-                    Err(e) => {
-                        cx.error_with_hint(&format!("deregister {} refused", d.image.label()), &e)
-                    }
+                    Err(e) => cx.call_failed(&format!("deregister {}", d.image.label()), &e),
                 }
             } else if let Some(s) = op.get::<DeleteSnapshot>() {
                 match result {
@@ -1312,8 +1326,8 @@ impl Pane for ImagesPane {
                         ));
                     }
                     Ok(_) => {}
-                    Err(e) => cx.error_with_hint(
-                        &format!("copy of {} to {} refused", c.image.label(), c.region),
+                    Err(e) => cx.call_failed(
+                        &format!("the copy of {} to {}", c.image.label(), c.region),
                         &e,
                     ),
                 }

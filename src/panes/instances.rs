@@ -402,10 +402,11 @@ impl Mutation for InstanceCall {
         use crate::aws::InstanceState::*;
         let made: fn(InstanceState) -> bool = match self.verb {
             Verb::Start => |s| matches!(s, Pending | Running),
-            Verb::Stop | Verb::ForceStop => |s| matches!(s, Stopping | Stopped),
+            Verb::Stop => |s| matches!(s, Stopping | Stopped),
             Verb::Terminate => |s| matches!(s, ShuttingDown | Terminated),
-            // a reboot leaves no trace; protection is read back by the pane
-            Verb::Reboot | Verb::Protect(_) => return None,
+            // a reboot leaves no trace; a force stop is offered on a stopping instance,
+            // whose state says nothing of it; protection is read back by the pane
+            Verb::Reboot | Verb::ForceStop | Verb::Protect(_) => return None,
         };
         Some(Box::pin(async move {
             let there = (!self.region.is_empty())

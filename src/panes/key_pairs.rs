@@ -724,7 +724,7 @@ impl Pane for KeyPairsPane {
                         self.pending_select = Some(i.name.clone());
                     }
                 }
-                (Err(e), _) => cx.error_with_hint(&format!("{} refused", op.describe()), e),
+                (Err(e), _) => cx.call_failed(&op.describe(), e),
             }
         }
         self.list.set_filter("");

@@ -537,6 +537,9 @@ impl Launcher {
                 // a local problem (an unreadable @path) is not EC2's refusal
                 let head = match (e.kind, dry) {
                     (ErrorKind::Other, _) => "nothing was sent",
+                    (ErrorKind::Unknown, _) => {
+                        "the outcome of the launch is unknown (instances may have been launched: Ctrl-r and look before launching again)"
+                    }
                     (_, true) => "DryRun refused",
                     (_, false) => "launch refused",
                 };

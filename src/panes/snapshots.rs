@@ -596,7 +596,7 @@ impl Pane for SnapshotsPane {
             match &result {
                 Ok(Outcome::Created(id)) => cx.ok(format!("{}: {id}", op.describe())),
                 Ok(_) => cx.ok(op.describe()),
-                Err(e) => cx.error_with_hint(&format!("{} refused", op.describe()), e),
+                Err(e) => cx.call_failed(&op.describe(), e),
             }
             if let (Ok(Outcome::Created(id)), Some(c)) = (&result, op.get::<CopySnapshot>()) {
                 self.watch.add(id.clone(), Some(c.region.clone()));

@@ -1041,7 +1041,7 @@ impl Pane for VolumesPane {
             match &result {
                 Ok(Outcome::Created(id)) => cx.ok(format!("{}: {id}", call.describe())),
                 Ok(_) => cx.ok(call.describe()),
-                Err(e) => cx.error_with_hint(&format!("{} refused", call.describe()), e),
+                Err(e) => cx.call_failed(&call.describe(), e),
             }
             fx.extend(self.refresh(cx));
             match call {

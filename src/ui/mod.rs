@@ -20,10 +20,16 @@ use theme::Theme;
 pub fn draw(f: &mut Frame, app: &AppState, theme: &Theme) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
+        let mut msg = format!(
             "Terminal too small: {}×{}\nec2tui needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\nResize, or press q to quit.",
             area.width, area.height
         );
+        let left = app.in_flight().len();
+        if left > 0 {
+            msg.push_str(&format!(
+                "\n{left} change(s) in the middle: q leaves them (the next start says so)."
+            ));
+        }
         f.render_widget(
             Paragraph::new(msg)
                 .alignment(Alignment::Center)

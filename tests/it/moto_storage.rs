@@ -241,3 +241,54 @@ async fn copy_a_snapshot_to_another_region() {
         d.status()
     );
 }
+
+/// Issue 17: a DeleteVolume carried out whose answer is lost: the SDK's retry is refused (the
+/// volume is gone), and a volume's delete cannot be read back here, so the screen and the
+/// journal say the outcome is unknown, never that it was refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_that_cannot_be_read_back_is_of_unknown_outcome() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let vol = c
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(1)
+        .send()
+        .await
+        .unwrap()
+        .volume_id()
+        .unwrap()
+        .to_string();
+    let proxy = crate::emulator::FaultProxy::start(&moto);
+    let api = crate::faults::through(
+        &proxy,
+        "lost-delete",
+        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(20),
+    )
+    .await;
+    let dir = crate::e2e::scratch("lost-delete-journal");
+    let mut d = Driver::new(api, false).with_journal(&dir);
+    d.start().await;
+    d.keys("3").await;
+    d.filter(&vol).await;
+    proxy.set("lose-once:DeleteVolume");
+    d.key(Key::ctrl('d')).await;
+    d.keys("delete").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    assert_eq!(proxy.count("lose-once:DeleteVolume", "DeleteVolume"), 1);
+    assert!(volume(&c, &vol).await.is_none(), "it was made");
+    let s = d.status();
+    assert!(
+        s.contains(&format!("the outcome of delete {vol} is unknown")),
+        "{s}"
+    );
+    assert!(!s.contains("refused"), "{s}");
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap();
+    let outcome = journal
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["phase"] == "outcome" && v["operation"] == "DeleteVolume")
+        .expect("an outcome");
+    assert_eq!(outcome["result"], "unknown", "{outcome}");
+}

@@ -180,13 +180,23 @@ impl aws_sdk_ec2::config::Intercept for RequestIdRecorder {
         "ec2tui-request-id"
     }
 
+    fn read_before_execution(
+        &self,
+        _ctx: &aws_sdk_ec2::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut aws_sdk_ec2::config::ConfigBag,
+    ) -> Result<(), aws_sdk_ec2::error::BoxError> {
+        // attempts are counted per operation: what matters is whether the last one retried
+        super::record_attempt(true);
+        Ok(())
+    }
+
     fn read_before_attempt(
         &self,
         _ctx: &aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
         _rc: &aws_sdk_ec2::config::RuntimeComponents,
         _cfg: &mut aws_sdk_ec2::config::ConfigBag,
     ) -> Result<(), aws_sdk_ec2::error::BoxError> {
-        super::record_attempt();
+        super::record_attempt(false);
         Ok(())
     }
 
