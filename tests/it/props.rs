@@ -75,12 +75,18 @@ pub async fn run(steps: Vec<Step>, read_only: bool) -> Result<(), String> {
     let mut latest_req = 0u64;
     for (n, s) in steps.into_iter().enumerate() {
         let (w, h) = d.app.size;
-        let visible = w >= MIN_WIDTH && h >= MIN_HEIGHT;
         let dialog_before = match &d.app.dialog {
             Some(Dialog::Confirm(_)) => "confirm",
             Some(Dialog::Form { .. }) => "form",
             _ => "",
         };
+        // a confirmation is answered only where its prompt is drawn: looked for on screen
+        let visible = w >= MIN_WIDTH
+            && h >= MIN_HEIGHT
+            && (dialog_before != "confirm" || {
+                let screen = crate::ui::text(&crate::ui::render(&mut d.app, w, h));
+                screen.contains("y/Enter confirm") || screen.contains("and press Enter to confirm")
+            });
         let (fx, by_key) = match &s {
             Step::Key(k) => (d.app.update(Event::Key(*k)), true),
             Step::Command(c) => {
