@@ -17,6 +17,7 @@ mod export;
 mod faults;
 mod filter;
 mod journal;
+mod key_pair_faults;
 mod key_pairs;
 mod launch_configs;
 mod listing;
