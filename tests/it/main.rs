@@ -7,6 +7,7 @@ mod cli;
 mod clipboard;
 mod connect;
 mod core;
+mod credential_process;
 mod demo_autoscaling;
 mod demo_keys_groups;
 mod demo_world;

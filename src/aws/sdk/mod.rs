@@ -6,6 +6,7 @@
 
 mod account;
 mod autoscaling;
+mod credential_process;
 mod images;
 mod instances;
 mod key_pairs;
@@ -29,6 +30,8 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::{ApiError, CredentialsCause, ErrorKind, clean};
+
+pub use credential_process::{PROCESS_TIMEOUT, stop_credential_processes};
 
 /// How long a connection may take to open.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -95,6 +98,11 @@ impl SdkEc2 {
         if let Some(files) = profiles::files(opts) {
             loader = loader.profile_files(files);
         }
+        if info.chain.is_some() {
+            // ec2tui's provider keeps the credentials itself: the SDK's cache gave up after
+            // 5 s without stopping the process, and ran it again for every waiting call
+            loader = loader.identity_cache(aws_config::identity::IdentityCache::no_cache());
+        }
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
         }
@@ -105,7 +113,11 @@ impl SdkEc2 {
             loader = loader.endpoint_url(u);
         }
         let mut conf = loader.load().await;
-        if let Some(inner) = conf.credentials_provider() {
+        let inner = match &info.chain {
+            Some(chain) => Some(credential_process::provider(chain, &info, &conf).await),
+            None => conf.credentials_provider(),
+        };
+        if let Some(inner) = inner {
             conf = conf
                 .to_builder()
                 .credentials_provider(SharedCredentialsProvider::new(profiles::Explained::new(
