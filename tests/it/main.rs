@@ -22,6 +22,7 @@ mod key_pair_faults;
 mod key_pairs;
 mod launch_configs;
 mod listing;
+mod local_files;
 mod moto_amis;
 mod moto_api;
 mod moto_autoscaling;
