@@ -234,10 +234,8 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         // :region / :profile: new clients from the same options, another profile or region
         let base = opts.clone();
         let connector: ec2tui::tui::Connector = Arc::new(move |profile: String, region: String| {
-            let mut opts = base.clone();
+            let opts = base.switched(&profile, &region);
             Box::pin(async move {
-                opts.profile = Some(profile.clone());
-                opts.region = Some(region.clone());
                 let (api, account) = SdkEc2::connect_checked(&opts).await?;
                 let ctx = Context {
                     profile,

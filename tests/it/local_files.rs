@@ -5,6 +5,7 @@
 use ec2tui::app::{Level, Status};
 
 use crate::e2e::{Term, scratch};
+use crate::emulator::{Moto, launch, some_ami};
 use crate::ui::{demo_app, render, text};
 
 #[test]
@@ -128,4 +129,46 @@ fn problems_at_start_are_kept_whole_in_messages() {
     }
     t.send("q");
     assert!(t.wait_exit(10).success());
+}
+
+/// Before: "cannot switch to profile default in us-west-2: profile default is not in
+/// /nonexistent/config or /nonexistent/credentials", while `:region all` worked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_region_switch_with_credentials_only_in_the_environment() {
+    let moto = Moto::start();
+    let west = {
+        let conf = moto
+            .sdk_config()
+            .await
+            .into_builder()
+            .region(aws_config::Region::new("us-west-2"))
+            .build();
+        let c = aws_sdk_ec2::Client::new(&conf);
+        let ami = some_ami(&c).await;
+        launch(&c, &ami, 1, "only-in-the-west").await.remove(0)
+    };
+    let home = scratch("region-env-only");
+    tokio::task::block_in_place(|| {
+        let mut t = Term::spawn_with(
+            &moto.endpoint,
+            &home,
+            &[],
+            &[
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ],
+        );
+        t.wait_for("Instances (0)", 60);
+        t.send(":region us-west-2\r");
+        let s = t.wait_for("now in region us-west-2", 30);
+        assert!(!s.contains("is not in"), "{s}");
+        let s = t.wait_for(&west, 30);
+        assert!(s.contains("us-west-2a"), "{s}");
+        assert!(
+            s.contains("profile default"),
+            "the profile is still called default"
+        );
+        t.send("q");
+        assert!(t.wait_exit(10).success());
+    });
 }

@@ -62,6 +62,21 @@ pub struct ConnectOptions {
     pub credentials_file: Option<PathBuf>,
 }
 
+impl ConnectOptions {
+    /// The options for a switch (`:region`, `:profile`) to `profile` in `region`. The
+    /// profile a session started on without naming one (no `--profile`, no `AWS_PROFILE`:
+    /// `default`) stays unnamed: with credentials only in the environment there is no such
+    /// profile in the files, and a named one that is not there is refused.
+    pub fn switched(&self, profile: &str, region: &str) -> Self {
+        let mut o = self.clone();
+        o.region = Some(region.to_string());
+        if profiles::named_profile(self).is_some() || profile != "default" {
+            o.profile = Some(profile.to_string());
+        }
+        o
+    }
+}
+
 /// The adapter: one EC2, one Auto Scaling and one STS client sharing a configuration
 /// (profile, region, credentials, endpoint, timeouts and retries).
 #[derive(Clone)]
