@@ -108,10 +108,10 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         theme = ec2tui::ui::theme::Theme::mono();
     }
     let (settings, cfg_warning) = config::load_config(cfg_dir.as_deref());
-    let warning = [log_warning, km_warning, theme_warning, cfg_warning]
+    let warnings: Vec<String> = [log_warning, km_warning, theme_warning, cfg_warning]
         .into_iter()
         .flatten()
-        .next();
+        .collect();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         demo = cli.demo,
@@ -149,7 +149,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         };
         let api: Arc<dyn Ec2Api> = first;
         let (journal, journal_warning) = open_journal(&ctx);
-        let warning = warning.or(journal_warning);
+        let warnings: Vec<String> = warnings.into_iter().chain(journal_warning).collect();
         // the demo's profiles share its worlds (one per region); a switch of profile changes
         // who is acting (and the safety the embedded demo config gives demo-prod)
         let connector: ec2tui::tui::Connector = Arc::new(move |profile: String, region: String| {
@@ -183,7 +183,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         ec2tui::tui::run(
             api,
             journal,
-            state(ctx, keymap, &cli, &settings, warning),
+            state(ctx, keymap, &cli, &settings, &warnings),
             theme,
             connector,
         )
@@ -230,14 +230,12 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
             all_regions: false,
         };
         let (journal, journal_warning) = open_journal(&ctx);
-        let warning = warning.or(journal_warning);
+        let warnings: Vec<String> = warnings.into_iter().chain(journal_warning).collect();
         // :region / :profile: new clients from the same options, another profile or region
         let base = opts.clone();
         let connector: ec2tui::tui::Connector = Arc::new(move |profile: String, region: String| {
-            let mut opts = base.clone();
+            let opts = base.switched(&profile, &region);
             Box::pin(async move {
-                opts.profile = Some(profile.clone());
-                opts.region = Some(region.clone());
                 let (api, account) = SdkEc2::connect_checked(&opts).await?;
                 let ctx = Context {
                     profile,
@@ -254,7 +252,7 @@ async fn run(cli: Cli, log_warning: Option<String>) -> ExitCode {
         ec2tui::tui::run(
             Arc::new(api) as Arc<dyn Ec2Api>,
             journal,
-            state(ctx, keymap, &cli, &settings, warning),
+            state(ctx, keymap, &cli, &settings, &warnings),
             theme,
             connector,
         )
@@ -295,7 +293,7 @@ fn state(
     keymap: ec2tui::app::Keymap,
     cli: &Cli,
     settings: &config::Config,
-    warning: Option<String>,
+    warnings: &[String],
 ) -> AppState {
     let mut app = ec2tui::panes::app(ctx, keymap);
     let connect = settings.connect.clone();
@@ -319,9 +317,22 @@ fn state(
     app.rules = settings.rules();
     app.flag_read_only = cli.read_only;
     app.apply_safety();
-    if let Some(w) = warning {
+    // every one kept whole in :messages; the status line shows the first (and says where
+    // the rest is)
+    app.now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    for w in warnings {
+        app.log(ec2tui::app::Level::Error, w);
+    }
+    if let [first, rest @ ..] = warnings {
+        let text = if rest.is_empty() {
+            first.clone()
+        } else {
+            format!("{first} (+{} more: :messages)", rest.len())
+        };
         app.status = Some(ec2tui::app::Status {
-            text: w,
+            text,
             level: ec2tui::app::Level::Error,
         });
     }

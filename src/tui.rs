@@ -535,6 +535,7 @@ fn install_panic_hook() {
         );
         restore_and_report(info);
         eprintln!("ec2tui crashed; the terminal was restored. See the log for details.");
+        crate::aws::sdk::stop_credential_processes();
         std::process::exit(101);
     }));
 }
@@ -566,6 +567,9 @@ pub async fn run(
     };
     install_panic_hook();
     let result = event_loop(&mut terminal, api, journal, app, &theme, connector).await;
+    // a credential process still running goes with ec2tui (its calls are dropped later,
+    // with the runtime; this does not wait for that)
+    crate::aws::sdk::stop_credential_processes();
     drop(terminal);
     restore();
     result

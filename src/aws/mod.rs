@@ -635,6 +635,9 @@ impl ApiError {
                 }
             }
             CredentialsCause::Process => "credential_process failed".to_string(),
+            CredentialsCause::ProcessTimeout(secs) => {
+                format!("the credential process did not answer in {secs} s")
+            }
             CredentialsCause::SourceProfile(name) => {
                 format!("source_profile {name} is not in the config files")
             }
@@ -661,7 +664,11 @@ impl ApiError {
         let lower = self.message.to_lowercase();
         match self.kind {
             ErrorKind::Credentials => {
-                if lower.starts_with("credential_process failed") {
+                if lower.starts_with("the credential process did not answer") {
+                    Some(format!(
+                        "run the credential_process command of profile {profile} by hand: it may be waiting for input (a prompt, an MFA code, a browser sign-in)"
+                    ))
+                } else if lower.starts_with("credential_process failed") {
                     Some(format!(
                         "run the credential_process command of profile {profile} by hand to see why it fails"
                     ))
@@ -711,6 +718,8 @@ pub enum CredentialsCause {
     Sso,
     /// The profile's `credential_process` failed.
     Process,
+    /// The profile's `credential_process` did not answer in this many seconds (stopped).
+    ProcessTimeout(u64),
     /// A role profile's `source_profile` names a profile that does not exist.
     SourceProfile(String),
     /// No provider of the chain had any.

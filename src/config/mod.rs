@@ -119,19 +119,31 @@ pub fn load_config(dir: Option<&Path>) -> (Config, Option<String>) {
     }
 }
 
-/// The theme: defaults, then `<config dir>/theme.toml` over them.
+/// The theme: defaults, then `<config dir>/theme.toml` over them. A file that cannot be
+/// read (a directory of that name, no permission) or parsed is reported, like the keymap's,
+/// and the default theme holds.
 pub fn load_theme(dir: Option<&Path>) -> (Theme, Option<String>) {
     let mut theme = Theme::parse(DEFAULT_THEME).expect("the embedded theme parses");
-    if let Some(path) = dir.map(|d| d.join("theme.toml"))
-        && let Ok(text) = std::fs::read_to_string(&path)
-        && let Err(e) = theme.merge(&text)
-    {
-        return (
-            theme,
-            Some(format!("{}: {e}; using the default theme", path.display())),
-        );
-    }
-    (theme, None)
+    let Some(path) = dir.map(|d| d.join("theme.toml")) else {
+        return (theme, None);
+    };
+    let why = match std::fs::read_to_string(&path) {
+        Ok(text) => match theme.merge(&text) {
+            Ok(()) => return (theme, None),
+            Err(e) => e,
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (theme, None),
+        Err(e) => e.to_string(),
+    };
+    // a merge that failed half-way leaves nothing of the file
+    let theme = Theme::parse(DEFAULT_THEME).expect("the embedded theme parses");
+    (
+        theme,
+        Some(format!(
+            "{}: {why}; using the default theme",
+            path.display()
+        )),
+    )
 }
 
 /// `~/x` as a path under the home directory; any other path as it is.

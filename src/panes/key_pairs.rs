@@ -1,7 +1,9 @@
 //! The key pairs pane: name, id, type, fingerprint, created. `n` creates a key pair and writes
 //! its private key once to a file of your choice (default `~/.ssh/<name>.pem`, mode 0600,
-//! never over an existing file); `i` imports a public key from a file; `Ctrl-d` deletes one
-//! with the typed word, naming the instances launched with it.
+//! never over an existing file: the file is reserved, and proven to take a key, before the
+//! call, and a key that still cannot be saved takes its new key pair with it); `i` imports a
+//! public key from a file; `Ctrl-d` deletes one with the typed word, naming the instances
+//! launched with it.
 
 use std::any::Any;
 use std::cmp::Ordering;
@@ -19,6 +21,8 @@ use crate::aws::{
     ApiError, ApiResult, Ec2Api, ErrorKind, InstanceState, KeyPair, Mutation, Op, Outcome, Record,
     argv, fmt_time, public_key_type,
 };
+
+mod file;
 
 pub const ID: &str = "key_pairs";
 
@@ -153,27 +157,6 @@ pub struct CreateKeyPair {
     pub path: String,
 }
 
-impl CreateKeyPair {
-    /// Creates the file first (mode 0600, failing if it exists), so the key is never
-    /// written over anything and never lost to a path that cannot be written.
-    fn reserve(path: &Path) -> std::io::Result<std::fs::File> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && !dir.exists()
-        {
-            let mut b = std::fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            b.create(dir)?;
-        }
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        o.open(path)
-    }
-}
-
 impl Mutation for CreateKeyPair {
     fn record(&self) -> Record {
         Record::new("CreateKeyPair", vec![self.name.clone()])
@@ -185,9 +168,9 @@ impl Mutation for CreateKeyPair {
     }
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         Box::pin(async move {
-            use std::io::Write;
             let path = expand_home(&self.path);
-            let mut file = Self::reserve(&path).map_err(|e| {
+            // the file must be able to take the key before EC2 makes it: it is given once
+            let room = file::reserve(&path).map_err(|e| {
                 let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
                     "it exists and is never overwritten; choose another file".to_string()
                 } else {
@@ -204,8 +187,7 @@ impl Mutation for CreateKeyPair {
             {
                 Ok(k) => k,
                 Err(e) => {
-                    drop(file);
-                    let _ = std::fs::remove_file(&path);
+                    drop(room);
                     if e.kind == ErrorKind::Network {
                         // no clear answer: EC2 may have made it, and its key is not here
                         return Err(io_error(format!(
@@ -217,16 +199,33 @@ impl Mutation for CreateKeyPair {
                     return Err(e);
                 }
             };
-            file.write_all(made.material.as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(|e| {
-                    io_error(format!(
-                        "key pair {} was created but its private key could not be written to {}: {e}; delete the key pair and create it again",
-                        self.name,
-                        path.display()
-                    ))
-                })?;
-            Ok(Outcome::Created(path.display().to_string()))
+            let Err(e) = room.keep(made.material.as_bytes()) else {
+                return Ok(Outcome::Created(path.display().to_string()));
+            };
+            // EC2 has a key pair whose private key this machine could not keep: a key pair
+            // nobody can use. It goes again, and the file with it (`keep` removed it).
+            let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "a file of that name appeared meanwhile, and it is never overwritten".to_string()
+            } else {
+                e.to_string()
+            };
+            let head = format!(
+                "key pair {} was created, but its private key could not be saved to {}: {why}",
+                self.name,
+                path.display()
+            );
+            Err(io_error(
+                match api.delete_key_pair(self.name.clone()).await {
+                    Ok(()) => format!(
+                        "{head}; the key pair was deleted again: nothing is left (no key pair, no file)"
+                    ),
+                    Err(d) => format!(
+                        "{head}; deleting it again failed ({}): key pair {} still exists without its private key and must be deleted by hand (Ctrl-d here)",
+                        d.describe(),
+                        self.name
+                    ),
+                },
+            ))
         })
     }
     fn cli(&self, _region: &str) -> Vec<Vec<String>> {

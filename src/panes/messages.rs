@@ -136,9 +136,20 @@ impl Pane for MessagesPane {
         let mut d = DetailsView::build(format!("message #{}", r.id), 0);
         d.line(fmt_time(r.msg.time), Tone::Muted).blank();
         // long messages in lines of at most 70 characters, cut at spaces: the details fit an
-        // 80-column terminal (wider lines were cut off there, ids and all)
+        // 80-column terminal (wider lines were cut off there, ids and all); a longer word (a
+        // path) is cut into pieces of 70
         let mut line = String::new();
-        for word in r.msg.text.split(' ') {
+        let words = r.msg.text.split(' ').flat_map(|w| {
+            let chars: Vec<char> = w.chars().collect();
+            let pieces: Vec<String> = if chars.is_empty() {
+                vec![String::new()]
+            } else {
+                chars.chunks(70).map(|c| c.iter().collect()).collect()
+            };
+            pieces
+        });
+        for word in words {
+            let word = word.as_str();
             if !line.is_empty() && line.chars().count() + word.chars().count() >= 70 {
                 d.line(std::mem::take(&mut line), tone(r.msg.level));
             }

@@ -533,13 +533,32 @@ fn draw_status(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                     Level::Ok => Style::default().fg(theme.good),
                     Level::Error => Style::default().fg(theme.bad).add_modifier(Modifier::BOLD),
                 };
+                let room = area.width.saturating_sub(1) as usize;
                 f.render_widget(
-                    Paragraph::new(Span::styled(format!(" {}", s.text), style)),
+                    Paragraph::new(Span::styled(
+                        format!(" {}", status_line(&s.text, s.level, room)),
+                        style,
+                    )),
                     area,
                 );
             }
         }
     }
+}
+
+/// The status as it fits `w` cells: whole, or its first part and "… (:messages)" where the
+/// message log keeps it whole (results and errors; progress is not kept: "…" alone).
+pub fn status_line(text: &str, level: Level, w: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= w {
+        return text.to_string();
+    }
+    let more = if level == Level::Info {
+        ""
+    } else {
+        " (:messages)"
+    };
+    format!("{}{more}", truncate(text, w.saturating_sub(more.width())))
 }
 
 /// Rows the lines take in a bordered, padded popup of `width` once long lines wrap.

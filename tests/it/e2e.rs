@@ -44,10 +44,21 @@ impl Term {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> Self {
+        Self::spawn_sized(endpoint, home, extra, env, (30, 120))
+    }
+
+    /// Like `spawn_with`, in a terminal of (rows, columns).
+    pub(crate) fn spawn_sized(
+        endpoint: &str,
+        home: &PathBuf,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        (rows, cols): (u16, u16),
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: 30,
-                cols: 120,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -77,7 +88,7 @@ impl Term {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(30, 120, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {

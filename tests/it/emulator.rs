@@ -158,7 +158,8 @@ fn spawn_script(script: &str, args: &[&str]) -> (Child, u16) {
 }
 
 /// `tests/moto/faultproxy.py` in front of a moto server: forwards to it, or injects the
-/// fault [`FaultProxy::set`] asks for (`pass`, `stall`, `throttle-sts`, `sso-401`).
+/// fault [`FaultProxy::set`] asks for (`pass`, `stall`, `hold:ACTION`, `deny-action:ACTION`,
+/// `throttle-sts`, `sso-401`, ...: see the script).
 /// Killed when dropped.
 pub struct FaultProxy {
     child: Child,

@@ -82,6 +82,15 @@ async fn create_writes_the_private_key_once_with_mode_0600() {
     assert!(body.trim_end().ends_with("PRIVATE KEY-----"));
     let mode = std::fs::metadata(&pem).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        files,
+        ["ci-made.pem"],
+        "the reservation went into place, nothing else is left"
+    );
     assert!(names_seen_by(&c).await.contains(&"ci-made".to_string()));
     assert_eq!(
         d.app

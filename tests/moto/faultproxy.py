@@ -13,6 +13,11 @@ request reads the mode from MODE_FILE (a missing or empty file means `pass`):
 - `deny-region:REGION`: every request signed for REGION (its SigV4 credential scope) gets
   HTTP 403 `UnauthorizedOperation`, as for an account whose policy denies that region; the
   rest is forwarded.
+- `hold:ACTION`: a request for ACTION waits while the mode stays the same (five minutes at
+  most), then is handled by the mode that follows (forwarded, denied...): the test acts
+  while the call is on its way;
+- `deny-action:ACTION`: every request for ACTION gets HTTP 403 `UnauthorizedOperation`, as
+  for a policy that allows the rest; the rest is forwarded.
 - `sso-401`: the SSO portal's GetRoleCredentials (`GET /federation/credentials`) gets
   HTTP 401 `UnauthorizedException`, as for an expired or revoked sign-in; the rest is
   forwarded.
@@ -54,6 +59,12 @@ STS_THROTTLING = b"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06
 </ErrorResponse>
 """
 
+UNAUTHORIZED = (
+    b"<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+    b"<Message>You are not authorized to perform this operation.</Message>"
+    b"</Error></Errors><RequestID>faultproxy-0000</RequestID></Response>"
+)
+
 SSO_UNAUTHORIZED = b'{"message":"Session token not found or invalid"}'
 
 
@@ -85,6 +96,11 @@ def main() -> None:
             what = self.what(body)
             current = mode()
             log(f"{current} {what}")
+            if current == f"hold:{what}":
+                deadline = time.monotonic() + 300
+                while mode() == current and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                current = mode()
             if current == "stall":
                 deadline = time.monotonic() + 300
                 while mode() == "stall" and time.monotonic() < deadline:
@@ -100,17 +116,13 @@ def main() -> None:
             if current == "throttle-sts" and what == "GetCallerIdentity":
                 self.answer(400, "text/xml", STS_THROTTLING, {})
                 return
+            if current == f"deny-action:{what}":
+                self.answer(403, "text/xml", UNAUTHORIZED, {})
+                return
             if current.startswith("deny-region:"):
                 region = current.split(":", 1)[1]
                 if f"/{region}/" in (self.headers.get("Authorization") or ""):
-                    self.answer(
-                        403,
-                        "text/xml",
-                        b"<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
-                        b"<Message>You are not authorized to perform this operation.</Message>"
-                        b"</Error></Errors><RequestID>faultproxy-0000</RequestID></Response>",
-                        {},
-                    )
+                    self.answer(403, "text/xml", UNAUTHORIZED, {})
                     return
             if current == "sso-401" and self.path.startswith("/federation/credentials"):
                 self.answer(

@@ -6,6 +6,7 @@
 
 mod account;
 mod autoscaling;
+mod credential_process;
 mod images;
 mod instances;
 mod key_pairs;
@@ -29,6 +30,8 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::{ApiError, CredentialsCause, ErrorKind, clean};
+
+pub use credential_process::{PROCESS_TIMEOUT, stop_credential_processes};
 
 /// How long a connection may take to open.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -57,6 +60,21 @@ pub struct ConnectOptions {
     /// The credentials file instead of `AWS_SHARED_CREDENTIALS_FILE` /
     /// `~/.aws/credentials` (tests).
     pub credentials_file: Option<PathBuf>,
+}
+
+impl ConnectOptions {
+    /// The options for a switch (`:region`, `:profile`) to `profile` in `region`. The
+    /// profile a session started on without naming one (no `--profile`, no `AWS_PROFILE`:
+    /// `default`) stays unnamed: with credentials only in the environment there is no such
+    /// profile in the files, and a named one that is not there is refused.
+    pub fn switched(&self, profile: &str, region: &str) -> Self {
+        let mut o = self.clone();
+        o.region = Some(region.to_string());
+        if profiles::named_profile(self).is_some() || profile != "default" {
+            o.profile = Some(profile.to_string());
+        }
+        o
+    }
 }
 
 /// The adapter: one EC2, one Auto Scaling and one STS client sharing a configuration
@@ -95,6 +113,11 @@ impl SdkEc2 {
         if let Some(files) = profiles::files(opts) {
             loader = loader.profile_files(files);
         }
+        if info.chain.is_some() {
+            // ec2tui's provider keeps the credentials itself: the SDK's cache gave up after
+            // 5 s without stopping the process, and ran it again for every waiting call
+            loader = loader.identity_cache(aws_config::identity::IdentityCache::no_cache());
+        }
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
         }
@@ -105,7 +128,11 @@ impl SdkEc2 {
             loader = loader.endpoint_url(u);
         }
         let mut conf = loader.load().await;
-        if let Some(inner) = conf.credentials_provider() {
+        let inner = match &info.chain {
+            Some(chain) => Some(credential_process::provider(chain, &info, &conf).await),
+            None => conf.credentials_provider(),
+        };
+        if let Some(inner) = inner {
             conf = conf
                 .to_builder()
                 .credentials_provider(SharedCredentialsProvider::new(profiles::Explained::new(

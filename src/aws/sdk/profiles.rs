@@ -40,6 +40,8 @@ pub(super) struct ProfileInfo {
     /// The program of the first `credential_process` on the way (its arguments are left
     /// out, as aws-config leaves them out of its logs: they can hold secrets).
     pub process: Option<String>,
+    /// The chain ends in a `credential_process` that ec2tui runs itself.
+    pub chain: Option<super::credential_process::ProcessChain>,
 }
 
 /// The profile named by `--profile` or `AWS_PROFILE`, if any.
@@ -139,6 +141,7 @@ fn info(set: &ProfileSet, selected: &str) -> ProfileInfo {
             None => break,
         }
     }
+    out.chain = super::credential_process::process_chain(set, selected);
     out
 }
 
@@ -185,6 +188,12 @@ impl ProvideCredentials for Explained {
             match self.inner.provide_credentials().await {
                 // "no credentials anywhere" stays what it is: map_err words it
                 Err(e @ CredentialsError::CredentialsNotLoaded(_)) => Err(e),
+                // already in words (a credential process ec2tui ran)
+                Err(e) if super::explained(&e).is_some() => {
+                    let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+                    *last = super::explained(&e).cloned();
+                    Err(e)
+                }
                 Err(e) => {
                     tracing::debug!(
                         "credentials: {}",
