@@ -64,6 +64,27 @@ pub fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+/// The screen as drawn at `w`×`h`, as text (this file is also the bench's: no test module).
+fn screen(app: &mut ec2tui::app::AppState, w: u16, h: u16) -> String {
+    app.update(Event::Resize {
+        width: w,
+        height: h,
+    });
+    app.prepare_draw();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    let theme = ec2tui::ui::theme::Theme::default();
+    t.draw(|f| ec2tui::ui::draw(f, app, &theme)).unwrap();
+    let b = t.backend().buffer();
+    (0..b.area.height)
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
 /// Runs the steps; returns a description of the first broken rule, if any.
 pub async fn run(steps: Vec<Step>, read_only: bool) -> Result<(), String> {
     let mut d = Driver::new(
@@ -84,7 +105,7 @@ pub async fn run(steps: Vec<Step>, read_only: bool) -> Result<(), String> {
         let visible = w >= MIN_WIDTH
             && h >= MIN_HEIGHT
             && (dialog_before != "confirm" || {
-                let screen = crate::ui::text(&crate::ui::render(&mut d.app, w, h));
+                let screen = screen(&mut d.app, w, h);
                 screen.contains("y/Enter confirm") || screen.contains("and press Enter to confirm")
             });
         let (fx, by_key) = match &s {
@@ -413,7 +434,7 @@ proptest! {
             for (n, k) in keys.into_iter().enumerate() {
                 d.key(k).await;
                 let (w, h) = if n % 2 == 0 { (80, 24) } else { (60, 15) };
-                crate::ui::render(&mut d.app, w, h);
+                screen(&mut d.app, w, h);
             }
         });
     }
