@@ -1650,10 +1650,12 @@ impl Pane for InstancesPane {
                 }
             }
         }
-        let refused = if unknown.len() == failed.len() {
-            "of unknown outcome"
-        } else {
-            "refused"
+        // "refused", "of unknown outcome", or both counted apart
+        let (n_unknown, n_refused) = (unknown.len(), failed.len() - unknown.len());
+        let refused = match (n_refused, n_unknown) {
+            (_, 0) => "refused".to_string(),
+            (0, _) => "of unknown outcome".to_string(),
+            (r, u) => format!("not done ({r} refused, {u} of unknown outcome)"),
         };
         let mut ok_ids: Vec<String> = ok.iter().map(|t| t.id.clone()).collect();
         if let Verb::Protect(on) = verb {
