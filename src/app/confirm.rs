@@ -15,6 +15,8 @@ pub struct ConfirmFit {
     pub lines: Vec<Line>,
     /// Everything that must be read before answering is on screen.
     pub answerable: bool,
+    /// The furthest the target lines scroll (0 when they all fit).
+    pub max_scroll: usize,
 }
 
 /// The prompt under the body: which keys answer, and any note.
@@ -126,15 +128,27 @@ pub fn fit(view: &ConfirmView, c: &Confirm, size: (u16, u16)) -> ConfirmFit {
         _ => 2,
     };
     if fixed + least > inner_h {
-        return too_small(summary, items, tail, fixed + least, inner_h, width);
+        // (a note about the size is not drawn there: it does not count)
+        let need = fixed + least - usize::from(c.note.is_some());
+        return too_small(
+            summary,
+            items,
+            tail,
+            need,
+            inner_h,
+            width,
+            c.typed.is_some(),
+        );
     }
     let room = inner_h - fixed;
     let mut lines = summary;
+    let mut max_scroll = 0;
     if items.len() <= room {
         lines.extend(items.iter().cloned());
     } else {
         let shown = room - 1;
-        let scroll = c.scroll.min(items.len() - shown);
+        max_scroll = items.len() - shown;
+        let scroll = c.scroll.min(max_scroll);
         lines.extend(items.iter().skip(scroll).take(shown).cloned());
         lines.push(vec![(
             format!(
@@ -152,6 +166,7 @@ pub fn fit(view: &ConfirmView, c: &Confirm, size: (u16, u16)) -> ConfirmFit {
         width,
         lines,
         answerable: true,
+        max_scroll,
     }
 }
 
@@ -164,6 +179,7 @@ fn too_small(
     need: usize,
     inner_h: usize,
     width: u16,
+    typed: bool,
 ) -> ConfirmFit {
     let inner_w = (width.saturating_sub(4) as usize).max(1);
     let why = format!(
@@ -171,10 +187,18 @@ fn too_small(
         need + 4
     );
     let mut footer = wrap_words(&vec![(why, Tone::Bad)], inner_w);
-    footer.push(vec![
-        ("n".into(), Tone::Accent),
-        ("/Esc cancel".into(), Tone::Normal),
-    ]);
+    // (a typed confirmation takes n as a letter)
+    footer.push(if typed {
+        vec![
+            ("Esc".into(), Tone::Accent),
+            (" cancels".into(), Tone::Normal),
+        ]
+    } else {
+        vec![
+            ("n".into(), Tone::Accent),
+            ("/Esc cancel".into(), Tone::Normal),
+        ]
+    });
     let room = inner_h.saturating_sub(footer.len());
     let mut lines: Vec<Line> = summary
         .into_iter()
@@ -191,5 +215,6 @@ fn too_small(
         width,
         lines,
         answerable: false,
+        max_scroll: 0,
     }
 }

@@ -1723,11 +1723,15 @@ impl AppState {
                     _ => None,
                 };
                 if let Some(by) = scroll {
-                    c.scroll = c.scroll.saturating_add_signed(by);
-                    let c = c.clone();
-                    let n = self.confirm_body(&c).items.len();
+                    // from where it is drawn, to at most where the last line shows
+                    let c2 = c.clone();
+                    let fit = self.confirm_fit(&c2);
                     if let Some(Dialog::Confirm(c)) = &mut self.s.dialog {
-                        c.scroll = c.scroll.min(n.saturating_sub(1));
+                        c.scroll = c
+                            .scroll
+                            .min(fit.max_scroll)
+                            .saturating_add_signed(by)
+                            .min(fit.max_scroll);
                     }
                     return vec![];
                 }
@@ -1741,8 +1745,13 @@ impl AppState {
                 }
                 match (c.typed, k.code) {
                     (_, KeyCode::Esc) | (None, KeyCode::Char('n')) => {
+                        let quitting = c.then.as_ref().is_some_and(|t| t.is::<QuitAnyway>());
                         self.s.dialog = None;
-                        self.s.info("cancelled");
+                        self.s.info(if quitting {
+                            "not quitting: what is in the middle goes on"
+                        } else {
+                            "cancelled"
+                        });
                         vec![]
                     }
                     (None, KeyCode::Char('y')) => self.confirm(),
@@ -1756,6 +1765,13 @@ impl AppState {
                             ));
                             vec![]
                         }
+                    }
+                    (Some(_), _) if !confirm_shown => {
+                        // nothing is typed into a prompt that is not drawn
+                        c.note = Some(format!(
+                            "the terminal is too small to show this confirmation whole ({w}×{h}): enlarge it"
+                        ));
+                        vec![]
                     }
                     (Some(_), _) => {
                         edit(&mut c.input, k);

@@ -532,6 +532,8 @@ struct RolloutForm {
     source: i64,
     /// The members to replace when continuing.
     old: Vec<String>,
+    /// The user data the form opened with (an edit is never dropped without a word).
+    user_data: String,
 }
 
 /// What to do once a group's extra reads are here.
@@ -1282,6 +1284,7 @@ impl AutoScalingPane {
                 template_name: t.name.clone(),
                 source: v.number,
                 old,
+                user_data: v.data.user_data.clone().unwrap_or_default(),
             }))),
         );
     }
@@ -1308,6 +1311,11 @@ impl AutoScalingPane {
             _ => How::OneAtATime,
         };
         let continuing = form.index_of(F_START).is_some() && form.field(F_START).get() == CONTINUE;
+        if continuing && form.field(F_USER_DATA).get() != rf.user_data {
+            return cx.form_error(
+                "the user data was edited, but Start is \"continue\" (no new version): choose new user data in Start, or undo the edit",
+            );
+        }
         cx.dialog = None;
         if continuing {
             if how == How::DontReplace {

@@ -229,6 +229,11 @@ pub fn parse_tags(
         if k.is_empty() {
             return Err(format!("tag {:?} has an empty key", line.trim()));
         }
+        if k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+            return Err(format!(
+                "{k}: keys starting with aws: are reserved for AWS (EC2 refuses them)"
+            ));
+        }
         match out.iter_mut().find(|(x, _)| *x == k) {
             Some(e) => e.1 = v,
             None => out.push((k, v)),

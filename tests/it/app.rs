@@ -1013,6 +1013,9 @@ mod launch_more {
         want.insert(0, ("Name".into(), "odd-tags".into()));
         want.push(("Typed".into(), "yes".into()));
         assert_eq!(sent[0].spec.tags, want);
+        // AWS's reserved prefix is refused before any call, as the tags form refuses it
+        let e = ec2tui::panes::launch::parse_tags("aws:x=y", &[]).unwrap_err();
+        assert!(e.contains("reserved"), "{e}");
     }
 }
 

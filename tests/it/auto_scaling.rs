@@ -503,6 +503,32 @@ async fn asg_rollout_form() {
     insta::assert_snapshot!(text(&render(&mut d.app, 110, 30)));
 }
 
+/// An edit of the user data is never dropped without a word: with Start on "continue" (no
+/// new version) Ctrl-s says so in the form, and nothing is asked or sent.
+#[tokio::test]
+async fn continuing_with_edited_user_data_is_refused_in_the_form() {
+    let mut d = asg_demo_app().await;
+    d.filter("web-prod").await;
+    d.keys("u").await;
+    focus_field(&mut d, "User data (text, or @path)").await;
+    d.enter().await;
+    d.keys("echo changed").await;
+    d.key(Key::ctrl('s')).await;
+    let e = form_text(&d);
+    assert!(e.contains("the user data was edited"), "{e}");
+    assert!(d.calls.is_empty());
+    // the edit undone: continuing is asked for
+    d.key(Key::ctrl('u')).await;
+    d.key(Key::plain(KeyCode::Esc)).await;
+    d.keys("u").await;
+    d.key(Key::ctrl('s')).await;
+    assert!(
+        matches!(d.app.dialog, Some(Dialog::Confirm(_))),
+        "{}",
+        d.status()
+    );
+}
+
 #[tokio::test]
 async fn asg_rollout_in_progress() {
     let mut d = asg_demo_app().await;

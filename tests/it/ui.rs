@@ -406,6 +406,17 @@ async fn terminate_thirty_at_80x24() {
         "{screen}"
     );
     assert!(screen.contains("of "), "{screen}");
+    // at the end, one Up moves one line back (the scroll never runs past what is drawn)
+    let range = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("… lines"))
+            .unwrap()
+            .to_string()
+    };
+    let end = range(&screen);
+    d.key(Key::plain(KeyCode::Up)).await;
+    let up = range(&text(&render(&mut d.app, 80, 24)));
+    assert_ne!(end, up, "one Up from the end moves");
 }
 
 #[tokio::test]
@@ -485,6 +496,27 @@ async fn a_stop_with_a_left_out_paragraph_is_never_confirmed_blind() {
         }
         if (w, h) == (60, 15) {
             insta::assert_snapshot!(screen);
+            // a typed confirmation too small to show takes no letters blind
+            d.key(Key::plain(KeyCode::Esc)).await;
+            d.key(Key::ctrl('d')).await;
+            let Some(ec2tui::app::Dialog::Confirm(c)) = &d.app.dialog else {
+                panic!("the terminate confirmation")
+            };
+            assert!(
+                !d.app.confirm_fit(&c.clone()).answerable,
+                "too small at 60×15"
+            );
+            {
+                d.keys("terminate").await;
+                let Some(ec2tui::app::Dialog::Confirm(c)) = &d.app.dialog else {
+                    panic!("it stays")
+                };
+                assert_eq!(c.input.value(), "", "nothing typed into a hidden prompt");
+                let screen = text(&render(&mut d.app, w, h));
+                assert!(!screen.contains("n/Esc"), "n types: {screen}");
+            }
+            d.key(Key::plain(KeyCode::Esc)).await;
+            d.key(Key::char('S')).await;
         }
         if (w, h) == (200, 50) {
             assert!(fit.answerable, "{screen}");
