@@ -1521,11 +1521,15 @@ impl AppState {
                 t.move_by(1, h);
             }
             Action::ClearMarks => {
+                let h = self.s.table_rows();
                 let t = self.table_mut();
                 if t.marks_len() > 0 {
                     t.clear_marks();
                 } else if !t.filter().is_empty() {
                     t.set_filter("");
+                    // the selection is kept: on screen, where the keys act on it
+                    t.refresh_view();
+                    t.scroll_into_view(h);
                     self.s.input.reset();
                 }
             }

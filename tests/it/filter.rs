@@ -148,3 +148,30 @@ async fn typed_terms_filter_the_demo_fleet() {
     d.app.instances_mut().refresh_view();
     assert_eq!(d.app.instances().rows(), 300);
 }
+
+/// Esc clears the filter and keeps the selection on screen: the keys act on a row the
+/// user can see (the list jumped to the top, the selected row off screen).
+#[tokio::test]
+async fn clearing_the_filter_keeps_the_selected_row_in_view() {
+    let mut d = Driver::new(
+        ec2tui::aws::demo::DemoRegion::new(
+            600,
+            std::time::Duration::ZERO,
+            std::time::Duration::ZERO,
+        ),
+        false,
+    );
+    d.start().await;
+    d.filter("web-prod").await;
+    d.keys("jjjjjjjjjjjj").await;
+    let id = d.app.instances().selected_id().unwrap().to_string();
+    d.key(Key::plain(ec2tui::app::KeyCode::Esc)).await;
+    assert!(d.app.instances().filter().is_empty());
+    assert_eq!(d.app.instances().selected_id(), Some(id.as_str()));
+    // (looked at before any resize, which would bring it into view anyway)
+    let h = d.app.table_rows();
+    assert!(
+        d.app.instances().visible(h).any(|(_, r)| r.inst.id == id),
+        "the selected {id} is among the rows drawn"
+    );
+}
