@@ -340,7 +340,7 @@ impl Keymap {
     /// Merges a keymap file over this one (TOML: `[section] "key" = "action"`): each binding
     /// replaces the same key in its section.
     pub fn merge(&mut self, text: &str) -> Result<(), String> {
-        let raw: RawKeymap = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let raw: RawKeymap = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         let mut next = self.bindings.clone();
         for (section, keys) in raw {
             if !self.section_known(&section) {
@@ -444,4 +444,15 @@ impl Keymap {
     pub fn is_mutating(&self, a: Action) -> bool {
         a == Action::Tags || self.pane_action(a).is_some_and(|s| s.mutating)
     }
+}
+
+/// A TOML file's error as a user can find it: where (line and column), then what.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let Some(at) = e.span().map(|s| s.start) else {
+        return e.message().to_string();
+    };
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}: {}", e.message())
 }

@@ -101,7 +101,7 @@ pub fn load_config(dir: Option<&Path>) -> (Config, Option<String>) {
                 Some(format!(
                     "{}: {}; read-only until it is fixed (it may hold safety rules)",
                     path.display(),
-                    e.message()
+                    crate::app::keys::toml_error(&text, &e)
                 )),
             ),
         },

@@ -52,7 +52,7 @@ impl Theme {
 
     pub fn merge(&mut self, text: &str) -> Result<(), String> {
         let raw: BTreeMap<String, String> =
-            toml::from_str(text).map_err(|e| e.message().to_string())?;
+            toml::from_str(text).map_err(|e| crate::app::keys::toml_error(text, &e))?;
         for (k, v) in raw {
             let c = Color::from_str(&v).map_err(|_| format!("{k}: unknown colour {v:?}"))?;
             let slot = match k.as_str() {

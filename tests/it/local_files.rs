@@ -116,6 +116,13 @@ fn problems_at_start_are_kept_whole_in_messages() {
             joined.contains(&squeeze(&path)) && joined.contains(&squeeze(tail)),
             "{file}: the whole message in its details:\n{details}"
         );
+        // a TOML mistake says where it is
+        if file != "theme.toml" {
+            assert!(
+                joined.contains(&squeeze("line 1, column")),
+                "{file}: where:\n{details}"
+            );
+        }
         t.send("\x1b");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while t.screen().contains("message #") {
