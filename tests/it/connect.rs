@@ -4,7 +4,7 @@
 //! the same pane, filter and selection. A missing program or a stopped instance is said and
 //! nothing runs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::e2e::{Term, scratch};
@@ -25,6 +25,28 @@ fn stand_in(bin: &Path, name: &str) {
     let p = bin.join(name);
     std::fs::write(&p, script).unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A scratch home with `bin/` holding stand-ins for `programs`, and the PATH that puts
+/// them first.
+fn home_with(name: &str, programs: &[&str]) -> (PathBuf, PathBuf, String) {
+    let home = scratch(name);
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for p in programs {
+        stand_in(&bin, p);
+    }
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    (home, bin, path)
+}
+
+/// The environment of a run against moto with `path` as PATH.
+fn moto_env(path: &str) -> [(&'static str, &str); 3] {
+    [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("PATH", path),
+    ]
 }
 
 /// The calls recorded so far: (program, args, tty).
@@ -124,21 +146,11 @@ async fn c_and_shift_c_hand_the_terminal_over_and_come_back() {
     let b = launch_with(&c, &other, "conn-b", None).await;
     let (addr_a, addr_b) = (address(&c, &a).await, address(&c, &b).await);
 
-    let home = scratch("connect");
-    let bin = home.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    for p in ["aws", "session-manager-plugin", "ssh"] {
-        stand_in(&bin, p);
-    }
+    let (home, _bin, path) = home_with("connect", &["aws", "session-manager-plugin", "ssh"]);
     std::fs::create_dir_all(home.join(".ssh")).unwrap();
     let pem = home.join(".ssh/e2e-conn.pem");
     std::fs::write(&pem, "not really a key").unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("PATH", path.as_str()),
-    ];
+    let env = moto_env(&path);
     tokio::task::block_in_place(|| {
         let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
         t.wait_for("Instances (2)", 60);
@@ -277,10 +289,7 @@ async fn a_hostile_value_in_a_shell_template_runs_nothing() {
     let c = moto.client().await;
     let ami = some_ami(&c).await;
     launch_with(&c, &ami, "target", None).await;
-    let home = scratch("connect-hostile");
-    let bin = home.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    stand_in(&bin, "ssh");
+    let (home, _bin, path) = home_with("connect-hostile", &["ssh"]);
     let cfg = home.join("config/ec2tui");
     std::fs::create_dir_all(&cfg).unwrap();
     std::fs::write(
@@ -288,12 +297,7 @@ async fn a_hostile_value_in_a_shell_template_runs_nothing() {
         "[connect]\nssh_user = \"u;touch${IFS}pwned\"\nssh = [\"sh\", \"-c\", \"ssh {user}@{address}\"]\n",
     )
     .unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("PATH", path.as_str()),
-    ];
+    let env = moto_env(&path);
     tokio::task::block_in_place(|| {
         let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
         t.wait_for("Instances (1)", 60);
@@ -541,9 +545,7 @@ async fn an_interrupt_during_the_session_is_the_programs() {
     let c = moto.client().await;
     let ami = some_ami(&c).await;
     launch_with(&c, &ami, "sigint", None).await;
-    let home = scratch("connect-sigint");
-    let bin = home.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
+    let (home, bin, path) = home_with("connect-sigint", &[]);
     // as a user pressing Ctrl-c: SIGINT to the whole foreground process group
     let p = bin.join("ssh");
     std::fs::write(
@@ -552,12 +554,7 @@ async fn an_interrupt_during_the_session_is_the_programs() {
     )
     .unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("PATH", path.as_str()),
-    ];
+    let env = moto_env(&path);
     tokio::task::block_in_place(|| {
         let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
         t.wait_for("Instances (1)", 60);
@@ -582,9 +579,7 @@ async fn a_failing_connection_stays_readable_until_enter() {
     let c = moto.client().await;
     let ami = some_ami(&c).await;
     launch_with(&c, &ami, "unreachable", None).await;
-    let home = scratch("connect-fails");
-    let bin = home.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
+    let (home, bin, path) = home_with("connect-fails", &[]);
     // as ssh does when the host does not answer: its reason, then status 255
     let p = bin.join("ssh");
     std::fs::write(
@@ -593,12 +588,7 @@ async fn a_failing_connection_stays_readable_until_enter() {
     )
     .unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("PATH", path.as_str()),
-    ];
+    let env = moto_env(&path);
     tokio::task::block_in_place(|| {
         let mut t = Term::spawn_with(&moto.endpoint, &home, &[], &env);
         t.wait_for("Instances (1)", 60);
