@@ -71,6 +71,46 @@ fn epoch_now() -> i64 {
 /// Where results go: the shell's channel, or a test's list.
 pub type Sink = Arc<dyn Fn(ApiEvent) -> bool + Send + Sync>;
 
+/// Journals each change of several steps still in the middle when ec2tui ends without a
+/// quit of its own (the terminal gone, a signal), so that the next start says so.
+fn journal_in_flight(journal: &Journal, app: &AppState) {
+    for n in app.in_flight() {
+        let _ = journal.write(&interrupted_entry(journal, n));
+    }
+}
+
+/// SIGHUP and SIGTERM, as one future that is ready when either comes.
+struct Ended {
+    #[cfg(unix)]
+    signals: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Ended {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = [SignalKind::hangup(), SignalKind::terminate()]
+                .into_iter()
+                .filter_map(|k| signal(k).ok())
+                .collect();
+            Self { signals }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if !self.signals.is_empty() {
+            let waits = self.signals.iter_mut().map(|s| Box::pin(s.recv()));
+            futures::future::select_all(waits).await;
+            return;
+        }
+        std::future::pending::<()>().await
+    }
+}
+
 /// The journal's record of a change a quit left in the middle.
 fn interrupted_entry(journal: &Journal, n: crate::app::InFlight) -> Entry {
     let mut e = journal.entry("note", crate::journal::INTERRUPTED, n.targets, vec![]);
@@ -613,6 +653,9 @@ async fn event_loop(
 
     // results applied since memory was last tidied (see crate::memory), and when that was
     let (mut untidy, mut tidied) = (0usize, std::time::Instant::now());
+    // the terminal going away (an SSH connection dropped: SIGHUP) or a SIGTERM end ec2tui
+    // as a quit does, what is in the middle journaled for the next start
+    let mut ended = Ended::new();
     loop {
         let first = tokio::select! {
             ev = async {
@@ -622,9 +665,19 @@ async fn event_loop(
                 }
             } => match ev {
                 Some(Ok(e)) => term_event(e),
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                Some(Err(e)) => {
+                    journal_in_flight(&journal, &app);
+                    return Err(e);
+                }
+                None => {
+                    journal_in_flight(&journal, &app);
+                    return Ok(());
+                }
             },
+            () = ended.recv() => {
+                journal_in_flight(&journal, &app);
+                return Ok(());
+            }
             Some(a) = rx.recv() => Some(Event::Api(a)),
             Some((to, made)) = made_rx.recv() => Some(Event::Api(ApiEvent::Connected {
                 to,

@@ -397,6 +397,9 @@ impl Mutation for CopyImage {
     }
 }
 
+/// The stop of a stop-first image was confirmed (its job is in flight from then on).
+struct StopFirstSent(String);
+
 /// A create-image run that spans several calls (stop, wait, create, wait, start).
 #[derive(Debug, Clone)]
 struct ImageJob {
@@ -760,6 +763,8 @@ impl ImagesPane {
                     vec![InstanceCall::op(Verb::Stop, t.instance.clone())],
                 );
                 c.progress = format!("stopping {} before creating the image…", t.instance.label());
+                // told when it is confirmed: from then on the stop is in flight
+                c.then = Some(std::sync::Arc::new(StopFirstSent(t.instance.id.clone())));
                 self.jobs.push(ImageJob {
                     instance: t.instance.clone(),
                     spec,
@@ -1361,6 +1366,19 @@ impl Pane for ImagesPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
+        let msg = match msg.downcast::<crate::app::Confirmed>() {
+            Ok(c) => {
+                if let Some(StopFirstSent(id)) = c.0.downcast_ref() {
+                    for j in &mut self.jobs {
+                        if &j.instance.id == id && j.stage == Stage::Confirming {
+                            j.stage = Stage::Stopping;
+                        }
+                    }
+                }
+                return vec![];
+            }
+            Err(m) => m,
+        };
         let msg = match msg.downcast::<CreateImageOf>() {
             Ok(m) => return self.propose_create_image(m.0, cx),
             Err(m) => m,

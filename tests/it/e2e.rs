@@ -360,6 +360,38 @@ fn missing_credentials_are_explained_and_the_app_keeps_working() {
     t.assert_restored();
 }
 
+/// The terminal going away in the middle of an image's stop first (an SSH connection
+/// dropped: SIGHUP) ends ec2tui with what is in the middle journaled, and the next start says
+/// so.
+#[cfg(unix)]
+#[test]
+fn a_hangup_in_the_middle_is_journaled_and_reported_at_the_next_start() {
+    let home = scratch("hangup");
+    let mut t = Term::spawn_with("http://127.0.0.1:9", &home, &["--demo"], &[]);
+    t.wait_for("Instances (20)", 30);
+    t.send("/running\r");
+    t.wait_for(" of ", 10);
+    t.send("jk"); // a running row, picked
+    t.send("i");
+    t.wait_for("Create image of", 10);
+    t.send("\x13");
+    t.wait_for("Stop first", 10);
+    t.send("y");
+    t.wait_for("before creating the image", 10);
+    // SAFETY: kill(2) on the child's pid
+    assert_eq!(unsafe { libc::kill(t.pid() as i32, libc::SIGHUP) }, 0);
+    t.wait_exit(10);
+    let journal = std::fs::read_to_string(home.join("data/ec2tui/journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"operation\":\"Interrupted\"") && journal.contains("it is left stopped"),
+        "{journal}"
+    );
+    let mut t = Term::spawn_with("http://127.0.0.1:9", &home, &["--demo"], &[]);
+    t.wait_for("interrupted at", 30);
+    t.send("q");
+    assert!(t.wait_exit(10).success());
+}
+
 /// The threads that parse AWS's answers run behind the one that answers keys and draws
 /// (nice 10 against 0), so a big listing on a busy machine never makes a key wait for a core.
 #[cfg(target_os = "linux")]

@@ -175,3 +175,24 @@ async fn clearing_the_filter_keeps_the_selected_row_in_view() {
         "the selected {id} is among the rows drawn"
     );
 }
+
+/// After a filter, the top row of what is shown is the selection the keys act on.
+#[tokio::test]
+async fn after_a_filter_the_top_row_is_what_the_keys_act_on() {
+    let mut d = Driver::new(
+        ec2tui::aws::demo::DemoRegion::new(
+            20,
+            std::time::Duration::ZERO,
+            std::time::Duration::ZERO,
+        ),
+        false,
+    );
+    d.start().await;
+    d.filter("running").await;
+    d.keys("i").await;
+    assert!(
+        matches!(d.app.dialog, Some(ec2tui::app::Dialog::Form { .. })),
+        "{}",
+        d.status()
+    );
+}
