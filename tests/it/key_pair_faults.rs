@@ -12,17 +12,7 @@ use ec2tui::aws::sdk::SdkEc2;
 use crate::driver::Driver;
 use crate::e2e::scratch;
 use crate::emulator::{FaultProxy, Moto, eventually};
-
-async fn names_seen_by(c: &aws_sdk_ec2::Client) -> Vec<String> {
-    let out = c.describe_key_pairs().send().await.unwrap();
-    let mut v: Vec<String> = out
-        .key_pairs()
-        .iter()
-        .filter_map(|k| k.key_name().map(str::to_string))
-        .collect();
-    v.sort();
-    v
-}
+use crate::key_pairs::names_seen_by;
 
 /// Our adapter at `endpoint`, with static test credentials.
 async fn adapter_at(endpoint: &str) -> SdkEc2 {

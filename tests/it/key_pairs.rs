@@ -18,7 +18,8 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-async fn names_seen_by(c: &aws_sdk_ec2::Client) -> Vec<String> {
+/// The key pairs moto has, by name, sorted (a separate client's view).
+pub(crate) async fn names_seen_by(c: &aws_sdk_ec2::Client) -> Vec<String> {
     let out = c.describe_key_pairs().send().await.unwrap();
     let mut v: Vec<String> = out
         .key_pairs()

@@ -7,6 +7,7 @@ use ec2tui::aws::prelude::*;
 use ec2tui::aws::{ErrorKind, Rule, RuleSource, SecurityGroup};
 
 use crate::emulator::{Moto, create_group, default_vpc};
+use crate::key_pairs::names_seen_by;
 
 /// A valid ed25519 public key line, for machines without ssh-keygen.
 const ED25519_PUB: &str =
@@ -37,17 +38,6 @@ fn ed25519_public_key() -> String {
     };
     let _ = std::fs::remove_dir_all(&dir);
     line
-}
-
-async fn names_seen_by(c: &aws_sdk_ec2::Client) -> Vec<String> {
-    let out = c.describe_key_pairs().send().await.unwrap();
-    let mut v: Vec<String> = out
-        .key_pairs()
-        .iter()
-        .filter_map(|k| k.key_name().map(str::to_string))
-        .collect();
-    v.sort();
-    v
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
