@@ -88,6 +88,11 @@ pub trait Resource: Clone + PartialEq + Send + Sync + 'static {
     fn tags(&self) -> &[(String, String)] {
         &[]
     }
+    /// What another pane finds of this row through `Cx::find` / `Cx::rows`: the domain value
+    /// (an `Instance` of an instances row), by default the row itself.
+    fn domain(&self) -> &dyn std::any::Any {
+        self
+    }
     /// Its rows can be tagged (`t`): false by default.
     fn taggable() -> bool {
         false
@@ -1097,6 +1102,10 @@ pub trait TableOps {
     fn tags_of(&self, id: &str) -> Option<Vec<(String, String)>>;
     /// Gives a row new tags, by row id.
     fn set_tags(&mut self, id: &str, tags: Vec<(String, String)>);
+    /// A row's domain value (`Resource::domain`), by row id.
+    fn find_any(&self, id: &str) -> Option<&dyn std::any::Any>;
+    /// Every row's domain value, in no particular order.
+    fn rows_any(&self) -> Box<dyn Iterator<Item = &dyn std::any::Any> + '_>;
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -1222,6 +1231,12 @@ impl<R: Resource> TableOps for Collection<R> {
     }
     fn set_tags(&mut self, id: &str, tags: Vec<(String, String)>) {
         self.update(id, |r| r.set_tags(tags));
+    }
+    fn find_any(&self, id: &str) -> Option<&dyn std::any::Any> {
+        self.get(id).map(Resource::domain)
+    }
+    fn rows_any(&self) -> Box<dyn Iterator<Item = &dyn std::any::Any> + '_> {
+        Box::new(self.items.iter().map(Resource::domain))
     }
     fn sheet(&self, now: i64) -> Sheet {
         let cols = R::columns();
