@@ -9,6 +9,7 @@ pub mod clip;
 pub mod confirm;
 pub mod export;
 pub mod form;
+pub mod intents;
 pub mod keys;
 pub mod pane;
 pub mod safety;
@@ -18,6 +19,8 @@ pub mod tags;
 pub mod text;
 pub mod watch;
 
+pub use crate::aws::{Target, capitalise};
+pub use intents::{Ask, Fact};
 use std::any::Any;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -58,30 +61,6 @@ pub struct Context {
     pub typed: bool,
     /// `:region all`: the instances pane lists every enabled region.
     pub all_regions: bool,
-}
-
-/// One resource an operation applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub id: String,
-    pub name: String,
-}
-
-impl Target {
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-        }
-    }
-    /// "web-1 (i-0123)" or just the id.
-    pub fn label(&self) -> String {
-        if self.name.is_empty() {
-            self.id.clone()
-        } else {
-            format!("{} ({})", self.name, self.id)
-        }
-    }
 }
 
 /// Where a job's results go: each value is handed to the pane that asked, as
@@ -550,7 +529,11 @@ pub const CHROME_ROWS: u16 = 6;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 
-type Letter = (PaneId, Box<dyn Any + Send>);
+/// What a pane published for the others, delivered once its handler returns.
+enum Letter {
+    Ask(PaneId, Ask),
+    Fact(PaneId, Fact),
+}
 
 /// What every pane shares.
 pub struct Shared {
@@ -914,11 +897,6 @@ impl Shared {
         (req, Effect::Fetch { pane, req, job })
     }
 
-    /// Hands a message to another pane once the current handler returns.
-    pub fn send(&mut self, pane: PaneId, msg: impl Any + Send) {
-        self.outbox.push((pane, Box::new(msg)));
-    }
-
     /// Focuses another pane once the current handler (and its messages) are done.
     pub fn focus(&mut self, pane: PaneId) {
         self.focus_to = Some(pane);
@@ -965,6 +943,8 @@ impl Shared {
 /// `Deref`) and the other panes.
 pub struct Cx<'a> {
     pub s: &'a mut Shared,
+    /// The pane being handled.
+    me: PaneId,
     before: &'a mut [Box<dyn Pane>],
     after: &'a mut [Box<dyn Pane>],
 }
@@ -989,6 +969,49 @@ impl Cx<'_> {
             .iter()
             .chain(self.after.iter())
             .find_map(|p| p.as_ref().as_any().downcast_ref::<P>())
+    }
+
+    /// Asks whichever pane owns the kind to act, once the current handler returns
+    /// (`Pane::on_ask`); one that no pane takes is an error in the log.
+    pub fn ask(&mut self, ask: Ask) {
+        let from = self.me;
+        self.s.outbox.push(Letter::Ask(from, ask));
+    }
+
+    /// Tells every other pane what happened, once the current handler returns
+    /// (`Pane::on_fact`).
+    pub fn tell(&mut self, fact: Fact) {
+        let from = self.me;
+        self.s.outbox.push(Letter::Fact(from, fact));
+    }
+
+    /// A row of another kind by id, from whichever other pane lists that kind
+    /// (`cx.find::<Instance>("i-…")`).
+    pub fn find<T: Any>(&self, id: &str) -> Option<&T> {
+        self.lists::<T>()
+            .find_map(|t| t.find_any(id).and_then(|a| a.downcast_ref::<T>()))
+    }
+
+    /// Every row of another kind, from the other panes that list it (in no order).
+    pub fn rows<T: Any>(&self) -> impl Iterator<Item = &T> {
+        self.lists::<T>()
+            .flat_map(|t| t.rows_any())
+            .filter_map(|a| a.downcast_ref::<T>())
+    }
+
+    /// How the listing of kind `T` stands, in the other pane that lists it.
+    pub fn load_of<T: Any>(&self) -> Option<&Load> {
+        self.lists::<T>().next().map(|t| t.load())
+    }
+
+    /// The other panes' tables whose rows are of kind `T`.
+    fn lists<T: Any>(&self) -> impl Iterator<Item = &dyn TableOps> {
+        let want = std::any::TypeId::of::<T>();
+        self.before
+            .iter()
+            .chain(self.after.iter())
+            .map(|p| p.table())
+            .filter(move |t| t.domain_type() == want)
     }
 }
 
@@ -1139,21 +1162,49 @@ impl AppState {
         fx
     }
 
-    fn with_only(
+    fn with_only<T: Default>(
         &mut self,
         i: usize,
-        f: impl FnOnce(&mut dyn Pane, &mut Cx) -> Vec<Effect>,
-    ) -> Vec<Effect> {
+        f: impl FnOnce(&mut dyn Pane, &mut Cx) -> T,
+    ) -> T {
         let (before, rest) = self.panes.split_at_mut(i);
         let Some((me, after)) = rest.split_first_mut() else {
-            return vec![];
+            return T::default();
         };
         let mut cx = Cx {
+            me: me.spec().id,
             s: &mut self.s,
             before,
             after,
         };
         f(me.as_mut(), &mut cx)
+    }
+
+    /// The first pane that takes an ask acts on it; none: an error, in the log and the
+    /// status line (a flow that silently does nothing is worse).
+    fn hand_ask(&mut self, from: PaneId, ask: &Ask) -> Vec<Effect> {
+        for i in 0..self.panes.len() {
+            if let Some(fx) = self.with_only(i, |p, cx| p.on_ask(ask, cx)) {
+                return fx;
+            }
+        }
+        tracing::error!("no pane takes the ask {} (from {from})", ask.name());
+        self.s.error(format!(
+            "internal error: nothing here takes {} (from the {from} pane)",
+            ask.name()
+        ));
+        vec![]
+    }
+
+    /// Whether some pane of the registry takes this ask (tests: every ask has a taker).
+    pub fn takes(&mut self, ask: &Ask) -> bool {
+        let n = self.s.messages().len();
+        self.s.outbox.push(Letter::Ask("test", ask.clone()));
+        let _ = self.deliver();
+        let err = format!("nothing here takes {}", ask.name());
+        !self.s.messages()[n.min(self.s.messages().len())..]
+            .iter()
+            .any(|m| m.text.contains(&err))
     }
 
     /// Delivers messages between panes, then a requested focus change.
@@ -1165,10 +1216,16 @@ impl AppState {
             if msgs.is_empty() {
                 break;
             }
-            for (to, msg) in msgs {
-                match self.index_of(to) {
-                    Some(i) => fx.extend(self.with_only(i, |p, cx| p.on_message(msg, cx))),
-                    None => tracing::warn!("message to an unknown pane {to}"),
+            for letter in msgs {
+                match letter {
+                    Letter::Ask(from, ask) => fx.extend(self.hand_ask(from, &ask)),
+                    Letter::Fact(from, fact) => {
+                        for i in 0..self.panes.len() {
+                            if self.panes[i].spec().id != from {
+                                fx.extend(self.with_only(i, |p, cx| p.on_fact(&fact, cx)));
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -2273,15 +2330,6 @@ impl AppState {
         if let Some(Dialog::Help { scroll } | Dialog::Details { scroll, .. }) = &mut self.s.dialog {
             *scroll = (*scroll).min(max);
         }
-    }
-}
-
-/// "Stop" from "stop".
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::any::Any;
 use super::clip::CopyWhat;
 use super::keys::{ActionSpec, Key, PaneId};
 use super::table::{Load, TableOps, Tone};
-use super::{Confirm, Cx, Dialog, Effect, FormEvent, FormTag, Shared};
+use super::{Ask, Confirm, Cx, Dialog, Effect, Fact, FormEvent, FormTag, Shared};
 use crate::aws::{ApiResult, AsAny, Op, Outcome};
 use crate::journal::Entry;
 
@@ -230,7 +230,16 @@ pub trait Pane: AsAny {
     fn on_watch_due(&mut self, _cx: &mut Cx) -> Vec<Effect> {
         vec![]
     }
-    /// A message from another pane (`Shared::send`).
+    /// An ask published by another pane (`Shared::ask`): `Some` when this pane takes it
+    /// (exactly one pane takes each kind of ask).
+    fn on_ask(&mut self, _ask: &Ask, _cx: &mut Cx) -> Option<Vec<Effect>> {
+        None
+    }
+    /// A fact told by another pane (`Shared::tell`).
+    fn on_fact(&mut self, _fact: &Fact, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+    /// A message of the core to this pane (its confirmation was answered, the view changed).
     fn on_message(&mut self, _msg: Box<dyn Any + Send>, _cx: &mut Cx) -> Vec<Effect> {
         vec![]
     }

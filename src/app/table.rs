@@ -93,6 +93,10 @@ pub trait Resource: Clone + PartialEq + Send + Sync + 'static {
     fn domain(&self) -> &dyn std::any::Any {
         self
     }
+    /// The type `domain` hands out (override both together).
+    fn domain_type() -> std::any::TypeId {
+        std::any::TypeId::of::<Self>()
+    }
     /// Its rows can be tagged (`t`): false by default.
     fn taggable() -> bool {
         false
@@ -1106,6 +1110,8 @@ pub trait TableOps {
     fn find_any(&self, id: &str) -> Option<&dyn std::any::Any>;
     /// Every row's domain value, in no particular order.
     fn rows_any(&self) -> Box<dyn Iterator<Item = &dyn std::any::Any> + '_>;
+    /// The type of its rows' domain values (`Resource::domain_type`).
+    fn domain_type(&self) -> std::any::TypeId;
 }
 
 impl<R: Resource> TableOps for Collection<R> {
@@ -1237,6 +1243,9 @@ impl<R: Resource> TableOps for Collection<R> {
     }
     fn rows_any(&self) -> Box<dyn Iterator<Item = &dyn std::any::Any> + '_> {
         Box::new(self.items.iter().map(Resource::domain))
+    }
+    fn domain_type(&self) -> std::any::TypeId {
+        R::domain_type()
     }
     fn sheet(&self, now: i64) -> Sheet {
         let cols = R::columns();

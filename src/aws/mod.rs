@@ -9,6 +9,7 @@ pub mod demo;
 mod key_pairs;
 pub mod listing;
 pub mod op;
+pub mod ops;
 mod ports;
 pub mod sdk;
 mod security_groups;
@@ -40,7 +41,9 @@ pub mod prelude {
 
 use std::fmt;
 
-pub use op::{AsAny, Mutation, Op, Outcome, Record, argv, tag_specs_json, tags_json};
+pub use op::{
+    AsAny, Mutation, Op, Outcome, Record, Target, argv, capitalise, tag_specs_json, tags_json,
+};
 use std::future::Future;
 
 /// The lifecycle state of an instance, as EC2 names it.

@@ -59,7 +59,7 @@ pub fn load_keymap(dir: Option<&Path>, panes: Vec<PaneKeys>) -> (Keymap, Option<
 pub struct Config {
     /// How the instances pane connects (`c`, `C`).
     #[serde(default)]
-    pub connect: crate::panes::connect::Connect,
+    pub connect: crate::panes::kit::connect::Connect,
     /// Safety per profile: `[profiles.prod] read_only = true, banner = "PRODUCTION",
     /// confirm = "typed"`.
     #[serde(default)]

@@ -11,20 +11,18 @@ use std::any::Any;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
-use futures::future::BoxFuture;
-
-use super::instances::{self, InstancesPane};
 use super::rollout::{Do, How, Phase, Rollout};
-use super::templates::{self, CreateTemplateVersion};
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Fetch,
     Field, Form, FormEvent, FormTag, Job, Key, KeyCode, Line, Opt, Pane, PaneSpec, Resource,
     Shared, TableOps, Target, Tone, Watch, age,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::Instance;
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiResult, AutoScalingGroup, Ec2Api, GroupMember, InstanceRefresh, LaunchTemplate, Mutation,
-    Op, Outcome, Page, Record, ScalingActivity, TemplateData, TemplateSpec, TemplateVersion,
-    fmt_time,
+    ApiResult, AutoScalingGroup, GroupMember, InstanceRefresh, LaunchTemplate, Op, Outcome, Page,
+    ScalingActivity, TemplateData, TemplateSpec, TemplateVersion, fmt_time,
 };
 
 pub const ID: &str = "asg";
@@ -249,235 +247,6 @@ impl Resource for GroupRow {
 
 // ---- the calls ----
 
-/// `UpdateAutoScalingGroup` with min, desired and max.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetCapacity {
-    pub group: String,
-    pub min: i32,
-    pub desired: i32,
-    pub max: i32,
-}
-
-impl Mutation for SetCapacity {
-    fn record(&self) -> Record {
-        Record::new("UpdateAutoScalingGroup", vec![self.group.clone()])
-            .param("minSize", self.min)
-            .param("desiredCapacity", self.desired)
-            .param("maxSize", self.max)
-    }
-    fn describe(&self) -> String {
-        format!(
-            "set {} to min {}, desired {}, max {}",
-            self.group, self.min, self.desired, self.max
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.set_capacity(self.group.clone(), self.min, self.desired, self.max)
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-}
-
-/// `UpdateAutoScalingGroup` with a launch template and version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetGroupTemplate {
-    pub group: String,
-    pub template_id: String,
-    pub template_name: String,
-    pub version: String,
-}
-
-impl Mutation for SetGroupTemplate {
-    fn record(&self) -> Record {
-        Record::new("UpdateAutoScalingGroup", vec![self.group.clone()])
-            .param("launchTemplateId", &self.template_id)
-            .param("version", &self.version)
-    }
-    fn describe(&self) -> String {
-        format!(
-            "point {} at launch template {} version {}",
-            self.group, self.template_name, self.version
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.set_group_template(
-                self.group.clone(),
-                self.template_id.clone(),
-                self.version.clone(),
-            )
-            .await
-            .map(|()| Outcome::Done)
-        })
-    }
-}
-
-/// `TerminateInstanceInAutoScalingGroup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TerminateInGroup {
-    pub instance: Target,
-    pub group: String,
-    /// Lower the desired capacity (no replacement).
-    pub decrement: bool,
-}
-
-impl Mutation for TerminateInGroup {
-    fn record(&self) -> Record {
-        Record::new(
-            "TerminateInstanceInAutoScalingGroup",
-            vec![self.instance.id.clone()],
-        )
-        .param("group", &self.group)
-        .param("shouldDecrementDesiredCapacity", self.decrement)
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        if self.decrement {
-            format!(
-                "terminate {} in {}, lowering its desired capacity",
-                self.instance.label(),
-                self.group
-            )
-        } else {
-            format!(
-                "terminate {} in {} (the group replaces it)",
-                self.instance.label(),
-                self.group
-            )
-        }
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.terminate_in_group(self.instance.id.clone(), self.decrement)
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-    fn verify<'a>(&'a self, api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
-        // made: the instance has left the group, or is on its way out
-        Some(Box::pin(async move {
-            let groups = api.describe_groups(vec![self.group.clone()]).await?;
-            if groups.is_empty() {
-                // the group itself is not there: that says nothing of the call
-                return Err(crate::aws::ApiError::other(
-                    crate::aws::ErrorKind::Other,
-                    format!("group {} is not listed", self.group),
-                ));
-            }
-            Ok(groups.iter().all(|g| {
-                g.members
-                    .iter()
-                    .filter(|m| m.instance_id == self.instance.id)
-                    .all(|m| m.lifecycle.starts_with("Terminat"))
-            }))
-        }))
-    }
-}
-
-/// `StartInstanceRefresh`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartRefresh {
-    pub group: String,
-    pub min_healthy: i32,
-}
-
-impl Mutation for StartRefresh {
-    fn record(&self) -> Record {
-        Record::new("StartInstanceRefresh", vec![self.group.clone()])
-            .param("minHealthyPercentage", self.min_healthy)
-    }
-    fn describe(&self) -> String {
-        format!(
-            "start an instance refresh of {} (at least {}% healthy)",
-            self.group, self.min_healthy
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.start_refresh(self.group.clone(), self.min_healthy)
-                .await
-                .map(Outcome::Created)
-        })
-    }
-}
-
-/// `CancelInstanceRefresh`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CancelRefresh {
-    pub group: String,
-}
-
-impl Mutation for CancelRefresh {
-    fn record(&self) -> Record {
-        Record::new("CancelInstanceRefresh", vec![self.group.clone()])
-    }
-    fn describe(&self) -> String {
-        format!("cancel the instance refresh of {}", self.group)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.cancel_refresh(self.group.clone())
-                .await
-                .map(Outcome::Created)
-        })
-    }
-}
-
-/// `DeleteAutoScalingGroup`, with `ForceDelete` when its instances go too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteGroup {
-    pub group: String,
-    pub force: bool,
-    pub instances: Vec<String>,
-}
-
-impl Mutation for DeleteGroup {
-    fn record(&self) -> Record {
-        Record::new("DeleteAutoScalingGroup", vec![self.group.clone()])
-            .param("forceDelete", self.force)
-            .param("instances", self.instances.join(","))
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        if self.force && !self.instances.is_empty() {
-            format!(
-                "delete group {} and terminate its {} instance{}",
-                self.group,
-                self.instances.len(),
-                if self.instances.len() == 1 { "" } else { "s" }
-            )
-        } else {
-            format!("delete group {}", self.group)
-        }
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.delete_group(self.group.clone(), self.force)
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-}
-
-// ---- messages ----
-
-/// Terminate these members (with their groups), lowering each group's desired capacity (the
-/// instances pane's alternative to a plain terminate, which the group would undo).
-pub struct TerminateInGroupOf(pub Vec<(Target, String)>);
-
-/// List the groups if they never were (another pane needs to know which templates and
-/// launch configurations are in use).
-pub struct ListIfIdle;
-
-/// Launch configuration name → the groups using it (sent whenever the groups are listed).
-pub struct ConfigsInUse(pub HashMap<String, Vec<String>>);
-
 // ---- forms ----
 
 pub const F_MIN: &str = "Min";
@@ -504,7 +273,7 @@ fn force_label(n: usize) -> &'static str {
         )
     })
 }
-pub const F_CONFIRM: &str = super::F_DELETE;
+pub const F_CONFIRM: &str = super::kit::F_DELETE;
 pub const F_START: &str = "Start";
 pub const F_USER_DATA: &str = "User data (text, or @path)";
 pub const F_DESCRIPTION: &str = "Version description";
@@ -742,8 +511,8 @@ impl AutoScalingPane {
                     .push(r.g.name.clone());
             }
         }
-        cx.send(templates::ID, templates::InUse(by_template));
-        cx.send(super::launch_configs::ID, ConfigsInUse(by_config));
+        cx.tell(Fact::TemplatesInUse(by_template));
+        cx.tell(Fact::ConfigsInUse(by_config));
     }
 
     fn selected(&mut self, cx: &mut Cx) -> Option<GroupRow> {
@@ -1871,7 +1640,7 @@ impl AutoScalingPane {
         }
         if !reload.is_empty() {
             // the instances pane learns of the members that came and went
-            cx.send(instances::ID, instances::Reload(reload));
+            cx.tell(Fact::InstancesChanged(reload));
         }
         fx
     }
@@ -1987,8 +1756,7 @@ impl Pane for AutoScalingPane {
             KeyCode::Enter => {
                 let m = members.get(self.member_cursor)?;
                 cx.dialog = None;
-                cx.send(instances::ID, instances::Select(m.clone()));
-                cx.focus(instances::ID);
+                cx.ask(Ask::ShowInstance(m.clone()));
                 return Some(vec![]);
             }
             KeyCode::Esc => {
@@ -2128,7 +1896,7 @@ impl Pane for AutoScalingPane {
                 let last = rows.as_ref().is_ok_and(|p| p.next_token.is_none());
                 cx.page(&mut self.list, req, rows, "Auto Scaling groups");
                 if let Some(why) = failed {
-                    cx.send(templates::ID, templates::UsageUnknown(why));
+                    cx.tell(Fact::TemplateUsageUnknown(why));
                     return fx;
                 }
                 if let Some(id) = self.pending_select.clone()
@@ -2302,14 +2070,11 @@ impl Pane for AutoScalingPane {
                 self.pending_select = Some(g);
             }
             if let Some(t) = op.get::<TerminateInGroup>() {
-                cx.send(
-                    instances::ID,
-                    instances::Reload(vec![t.instance.id.clone()]),
-                );
+                cx.tell(Fact::InstancesChanged(vec![t.instance.id.clone()]));
             }
             if op.get::<CreateTemplateVersion>().is_some() {
                 // the templates pane shows the new version when next looked at
-                cx.send(templates::ID, templates::Stale);
+                cx.tell(Fact::TemplatesChanged);
             }
         }
         fx.extend(self.refresh(cx));
@@ -2321,26 +2086,29 @@ impl Pane for AutoScalingPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
-        let msg = match msg.downcast::<crate::app::Confirmed>() {
-            Ok(c) => {
-                return match c.0.downcast_ref::<StartRollout>() {
-                    Some(StartRollout(ro)) => self.begin_rollout(ro.clone(), cx),
-                    None => vec![],
-                };
-            }
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<TerminateInGroupOf>() {
-            Ok(m) => return self.propose_terminate_in_group(m.0, cx),
-            Err(m) => m,
-        };
-        if msg.downcast::<ListIfIdle>().is_ok() {
-            if *self.list.load() == crate::app::Load::Idle {
-                return self.refresh(cx);
-            }
-            self.tell_usage(cx);
+        match msg.downcast::<crate::app::Confirmed>() {
+            Ok(c) => match c.0.downcast_ref::<StartRollout>() {
+                Some(StartRollout(ro)) => self.begin_rollout(ro.clone(), cx),
+                None => vec![],
+            },
+            Err(_) => vec![],
         }
-        vec![]
+    }
+
+    fn on_ask(&mut self, ask: &Ask, cx: &mut Cx) -> Option<Vec<Effect>> {
+        match ask {
+            Ask::TerminateInGroup(members) => {
+                Some(self.propose_terminate_in_group(members.clone(), cx))
+            }
+            Ask::ListGroups => {
+                if *self.list.load() == crate::app::Load::Idle {
+                    return Some(self.refresh(cx));
+                }
+                self.tell_usage(cx);
+                Some(vec![])
+            }
+            _ => None,
+        }
     }
 
     fn after_event(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -2352,12 +2120,10 @@ impl Pane for AutoScalingPane {
         };
         if let Some(id) = shown
             && let Some(r) = self.list.get(&id)
-            && let Some(p) = cx.pane::<InstancesPane>()
         {
             for m in &r.g.members {
-                if let Some(row) = p.list.get(&m.instance_id) {
-                    self.names
-                        .insert(m.instance_id.clone(), row.inst.name.clone());
+                if let Some(i) = cx.find::<Instance>(&m.instance_id) {
+                    self.names.insert(m.instance_id.clone(), i.name.clone());
                 }
             }
         }

@@ -5,11 +5,13 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use super::instances::{self, InstancesPane, state_tone};
+use super::kit::state_tone;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, Effect, Job, Pane, PaneSpec, Resource, Shared, TableOps,
     Tone,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::Instance;
 use crate::aws::{ApiResult, InstanceState, InstanceStatus, Page, ScheduledEvent};
 
 pub const ID: &str = "events";
@@ -289,12 +291,11 @@ impl Pane for EventsPane {
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
         match name {
-            "switch_view" => cx.focus(super::journal::ID),
+            "switch_view" => cx.focus("journal"),
             _ => {
                 self.list.refresh_view();
                 if let Some(id) = self.list.selected().map(|r| r.instance_id.clone()) {
-                    cx.send(instances::ID, instances::Select(id));
-                    cx.focus(instances::ID);
+                    cx.ask(Ask::ShowInstance(id));
                 }
             }
         }
@@ -308,14 +309,13 @@ impl Pane for EventsPane {
         match got.0 {
             Ok(page) => {
                 let last = page.next_token.is_none();
-                let names = cx.pane::<InstancesPane>();
                 let mut rows = Vec::new();
                 let mut checks = Vec::new();
                 for st in &page.items {
                     checks.push((st.id.clone(), st.checks()));
-                    let name = names
-                        .and_then(|p| p.list.get(&st.id))
-                        .map(|r| r.inst.name.clone())
+                    let name = cx
+                        .find::<Instance>(&st.id)
+                        .map(|i| i.name.clone())
                         .unwrap_or_default();
                     rows.extend(EventRow::from_status(st, &name, cx.now));
                 }
@@ -323,7 +323,7 @@ impl Pane for EventsPane {
                 if self.list.apply_page(req, rows, last) && last {
                     cx.listed();
                 }
-                cx.send(instances::ID, instances::Checks(checks));
+                cx.tell(Fact::Checks(checks));
             }
             Err(e) => {
                 if self.list.fail(req, e.clone()) && cx.focused == ID {
@@ -339,9 +339,6 @@ impl Pane for EventsPane {
         if self.unnamed == 0 {
             return vec![];
         }
-        let Some(names) = cx.pane::<InstancesPane>() else {
-            return vec![];
-        };
         let named: Vec<(String, String)> = self
             .list
             .ids()
@@ -350,7 +347,7 @@ impl Pane for EventsPane {
                 if !row.name.is_empty() {
                     return None;
                 }
-                let name = &names.list.get(&row.instance_id)?.inst.name;
+                let name = &cx.find::<Instance>(&row.instance_id)?.name;
                 (!name.is_empty()).then(|| (k.to_string(), name.clone()))
             })
             .collect();

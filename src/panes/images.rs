@@ -6,31 +6,21 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use futures::future::BoxFuture;
-
-use super::instances::{self, InstanceCall, InstancesPane, Verb};
-use super::launch::{LaunchTag, Launcher, OptionsLoaded, RunInstances, user_tags};
-use super::snapshots::DeleteSnapshot;
+use super::kit::launch::{LaunchTag, Launcher, OptionsLoaded, user_tags};
 use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Field,
     Form, FormEvent, FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone,
     Watch, age,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiResult, Ec2Api, Image, ImageConsistency, ImageScope, ImageSpec, Instance, InstanceState,
-    Mutation, Op, Outcome, Page, Record, argv, fmt_time, tag_specs_json,
+    ApiResult, Image, ImageConsistency, ImageScope, ImageSpec, Instance, InstanceState, Op,
+    Outcome, Page, fmt_time,
 };
 
 pub const ID: &str = "amis";
-
-/// Messages other panes send this one.
-/// Open the create-image form for this instance.
-pub struct CreateImageOf(pub Instance);
-/// Open the launch form prefilled like this instance.
-pub struct LaunchLike(pub Instance);
-/// List my images if they were never listed (another pane needs them).
-pub struct ListIfIdle;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Col {
@@ -185,7 +175,7 @@ pub const F_RESTART: &str = "Start again when available";
 pub const F_COPY_TAGS: &str = "Copy tags to AMI + snapshots";
 pub const F_DELETE_SNAPSHOTS: &str = "Also delete its snapshots";
 pub const F_CONFIRM: &str = "Type deregister to confirm";
-pub use super::F_REGION;
+pub use super::kit::F_REGION;
 
 const CONSISTENCY: [(ImageConsistency, &str); 3] = [
     (
@@ -244,157 +234,6 @@ pub fn default_image_name(base: &str, now: i64) -> String {
         .take(110)
         .collect();
     format!("{base}-{stamp}")
-}
-
-/// `CreateImage`.
-#[derive(Debug, Clone)]
-pub struct CreateImage(pub ImageSpec);
-
-impl Mutation for CreateImage {
-    fn record(&self) -> Record {
-        Record::new("CreateImage", vec![self.0.instance_id.clone()])
-            .param("name", &self.0.name)
-            .param("noReboot", self.0.no_reboot)
-    }
-    fn describe(&self) -> String {
-        format!("create image {} of {}", self.0.name, self.0.instance_id)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move { api.create_image(self.0.clone()).await.map(Outcome::Created) })
-    }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        let s = &self.0;
-        let mut a = argv(&[
-            "ec2",
-            "create-image",
-            "--instance-id",
-            &s.instance_id,
-            "--name",
-            &s.name,
-        ]);
-        if !s.description.is_empty() {
-            a.extend(argv(&["--description", &s.description]));
-        }
-        a.push(
-            if s.no_reboot {
-                "--no-reboot"
-            } else {
-                "--reboot"
-            }
-            .into(),
-        );
-        if !s.tags.is_empty() {
-            a.push("--tag-specifications".into());
-            a.push(tag_specs_json(&["image", "snapshot"], &s.tags));
-        }
-        vec![a]
-    }
-}
-
-/// `CreateImage` of an instance stopped just before, as Ctrl-y copies it: the same call,
-/// whose commands wait for the stop to finish first (`aws ec2 wait instance-stopped`), as
-/// ec2tui itself does before it asks for the image.
-#[derive(Debug, Clone)]
-pub struct CreateImageAfterStop(pub CreateImage);
-
-impl Mutation for CreateImageAfterStop {
-    fn record(&self) -> Record {
-        self.0.record()
-    }
-    fn describe(&self) -> String {
-        self.0.describe()
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        self.0.run(api)
-    }
-    fn cli(&self, region: &str) -> Vec<Vec<String>> {
-        let wait = argv(&[
-            "ec2",
-            "wait",
-            "instance-stopped",
-            "--instance-ids",
-            &self.0.0.instance_id,
-        ]);
-        std::iter::once(wait).chain(self.0.cli(region)).collect()
-    }
-}
-
-/// `DeregisterImage`; `snapshots` are deleted after it, if any.
-#[derive(Debug, Clone)]
-pub struct DeregisterImage {
-    pub image: Target,
-    pub snapshots: Vec<String>,
-}
-
-impl Mutation for DeregisterImage {
-    fn record(&self) -> Record {
-        Record::new("DeregisterImage", vec![self.image.id.clone()])
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        format!("deregister {}", self.image.label())
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.deregister_image(self.image.id.clone())
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        vec![argv(&[
-            "ec2",
-            "deregister-image",
-            "--image-id",
-            &self.image.id,
-        ])]
-    }
-}
-
-/// `CopyImage` to another region.
-#[derive(Debug, Clone)]
-pub struct CopyImage {
-    pub image: Target,
-    pub name: String,
-    pub region: String,
-}
-
-impl Mutation for CopyImage {
-    fn record(&self) -> Record {
-        Record::new("CopyImage", vec![self.image.id.clone()])
-            .param("name", &self.name)
-            .param("targetRegion", &self.region)
-    }
-    fn describe(&self) -> String {
-        format!("copy {} to {}", self.image.label(), self.region)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.copy_image(
-                self.image.id.clone(),
-                self.name.clone(),
-                self.region.clone(),
-            )
-            .await
-            .map(Outcome::Created)
-        })
-    }
-    fn cli(&self, region: &str) -> Vec<Vec<String>> {
-        vec![argv(&[
-            "ec2",
-            "copy-image",
-            "--source-image-id",
-            &self.image.id,
-            "--source-region",
-            region,
-            "--name",
-            &self.name,
-            "--region",
-            &self.region,
-        ])]
-    }
 }
 
 /// The stop of a stop-first image was confirmed (its job is in flight from then on).
@@ -508,7 +347,7 @@ impl Default for ImagesPane {
 
 impl ImagesPane {
     /// The launch form's options, once loaded.
-    pub fn launch_options(&self) -> Option<&super::launch::LaunchOptions> {
+    pub fn launch_options(&self) -> Option<&super::kit::launch::LaunchOptions> {
         self.launcher.options.as_ref()
     }
 
@@ -546,7 +385,7 @@ impl ImagesPane {
         let Some(by_region) = self.watch.due_grouped(req) else {
             return vec![];
         };
-        let job = super::describe_by_region(
+        let job = super::kit::describe_by_region(
             "DescribeImages",
             by_region,
             |api, region, ids| Box::pin(async move { api.describe_images(region, ids).await }),
@@ -692,7 +531,7 @@ impl ImagesPane {
         cx.open_form(ID, form, FormTag::new(CopyTag { image: target }));
         match &self.regions {
             Some(r) => {
-                super::fill_regions(r, cx);
+                super::kit::fill_regions(r, cx);
                 vec![]
             }
             None => {
@@ -861,9 +700,8 @@ impl ImagesPane {
                     cx.dialog = None;
                 }
                 let arch = cx
-                    .pane::<InstancesPane>()
-                    .and_then(|p| p.list.get(instance_id))
-                    .map(|r| r.inst.architecture.clone())
+                    .find::<Instance>(instance_id)
+                    .map(|i| i.architecture.clone())
                     .unwrap_or_default();
                 let name = job
                     .as_ref()
@@ -1222,7 +1060,7 @@ impl Pane for ImagesPane {
                 return fx;
             }
             Got::Regions(Ok(r)) => {
-                super::fill_regions(&r, cx);
+                super::kit::fill_regions(&r, cx);
                 self.regions = Some(r);
             }
             Got::Regions(Err(e)) => {
@@ -1257,13 +1095,10 @@ impl Pane for ImagesPane {
                         } else {
                             cx.ok(format!("starting: {}", t.label()));
                         }
-                        cx.send(
-                            instances::ID,
-                            instances::Follow {
-                                ids: vec![t.id.clone()],
-                                until: c.verb.settles_in(),
-                            },
-                        );
+                        cx.tell(Fact::Moving {
+                            ids: vec![t.id.clone()],
+                            until: c.verb.settles_in(),
+                        });
                     }
                     Err(e) if e.kind == crate::aws::ErrorKind::Unknown && c.verb == Verb::Stop => {
                         // it may be stopping: followed, and the image made once it is stopped
@@ -1273,13 +1108,10 @@ impl Pane for ImagesPane {
                             }
                         }
                         cx.call_failed(&format!("stop {}", t.label()), &e);
-                        cx.send(
-                            instances::ID,
-                            instances::Follow {
-                                ids: vec![t.id.clone()],
-                                until: c.verb.settles_in(),
-                            },
-                        );
+                        cx.tell(Fact::Moving {
+                            ids: vec![t.id.clone()],
+                            until: c.verb.settles_in(),
+                        });
                     }
                     Err(e) => {
                         self.jobs.retain(|j| {
@@ -1365,8 +1197,8 @@ impl Pane for ImagesPane {
         self.poll(cx)
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
-        let msg = match msg.downcast::<crate::app::Confirmed>() {
+    fn on_message(&mut self, msg: Box<dyn Any + Send>, _cx: &mut Cx) -> Vec<Effect> {
+        match msg.downcast::<crate::app::Confirmed>() {
             Ok(c) => {
                 if let Some(StopFirstSent(id)) = c.0.downcast_ref() {
                     for j in &mut self.jobs {
@@ -1375,35 +1207,35 @@ impl Pane for ImagesPane {
                         }
                     }
                 }
-                return vec![];
+                vec![]
             }
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<CreateImageOf>() {
-            Ok(m) => return self.propose_create_image(m.0, cx),
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<ListIfIdle>() {
-            Ok(_) => {
-                return if self.list.load == crate::app::Load::Idle && self.scope == ImageScope::Mine
-                {
+            Err(_) => vec![],
+        }
+    }
+
+    fn on_ask(&mut self, ask: &Ask, cx: &mut Cx) -> Option<Vec<Effect>> {
+        match ask {
+            Ask::CreateImageOf(i) => Some(self.propose_create_image(i.clone(), cx)),
+            Ask::ListImages => Some(
+                if self.list.load == crate::app::Load::Idle && self.scope == ImageScope::Mine {
                     self.refresh(cx)
                 } else {
                     vec![]
-                };
+                },
+            ),
+            Ask::LaunchLike(i) => {
+                let title = format!(
+                    "Launch more like {}",
+                    Target::new(i.id.clone(), i.name.clone()).label()
+                );
+                let (image, arch) = (i.image_id.clone(), i.architecture.clone());
+                Some(
+                    self.launcher
+                        .open(ID, title, image, arch, Some(i.clone()), cx),
+                )
             }
-            Err(m) => m,
-        };
-        if let Ok(m) = msg.downcast::<LaunchLike>() {
-            let i = m.0;
-            let title = format!(
-                "Launch more like {}",
-                Target::new(i.id.clone(), i.name.clone()).label()
-            );
-            let (image, arch) = (i.image_id.clone(), i.architecture.clone());
-            return self.launcher.open(ID, title, image, arch, Some(i), cx);
+            _ => None,
         }
-        vec![]
     }
 
     /// Jobs waiting for their instance to stop: create the image once it has.
@@ -1411,16 +1243,12 @@ impl Pane for ImagesPane {
         if !self.jobs.iter().any(|j| j.stage == Stage::Stopping) {
             return vec![];
         }
-        let Some(instances) = cx.pane::<InstancesPane>() else {
-            return vec![];
-        };
         let ready: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| {
                 self.jobs[i].stage == Stage::Stopping
-                    && instances
-                        .list
-                        .get(&self.jobs[i].instance.id)
-                        .is_some_and(|r| r.inst.state == InstanceState::Stopped)
+                    && cx
+                        .find::<Instance>(&self.jobs[i].instance.id)
+                        .is_some_and(|i| i.state == InstanceState::Stopped)
             })
             .collect();
         let mut fx = Vec::new();

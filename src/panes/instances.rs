@@ -8,8 +8,7 @@ use std::any::Any;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 
-use futures::future::BoxFuture;
-
+use super::kit::state_tone;
 use crate::app::clip::CopyWhat;
 use crate::app::text::TextView;
 use crate::app::{
@@ -17,9 +16,10 @@ use crate::app::{
     Job, Level, Line, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, Watch, age,
     capitalise, cmp_ip, key_bytes, key_ci, key_ip, key_num,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiResult, Ec2Api, Instance, InstanceState, InstanceStatus, Mutation, Op, Outcome, Page,
-    Record, argv, fmt_time, listing,
+    ApiResult, Instance, InstanceState, InstanceStatus, Op, Outcome, Page, fmt_time, listing,
 };
 
 pub const ID: &str = "instances";
@@ -85,19 +85,15 @@ pub fn group_of(i: &Instance) -> Option<&str> {
         .map(|(_, v)| v.as_str())
 }
 
-pub fn state_tone(s: InstanceState) -> Tone {
-    match s {
-        InstanceState::Running => Tone::Good,
-        InstanceState::Pending | InstanceState::Stopping | InstanceState::ShuttingDown => {
-            Tone::Warn
-        }
-        InstanceState::Stopped => Tone::Bad,
-        InstanceState::Terminated | InstanceState::Unknown => Tone::Muted,
-    }
-}
-
 impl Resource for InstanceRow {
     type Col = Col;
+
+    fn domain(&self) -> &dyn Any {
+        &self.inst
+    }
+    fn domain_type() -> std::any::TypeId {
+        std::any::TypeId::of::<Instance>()
+    }
 
     fn id(&self) -> &str {
         &self.inst.id
@@ -240,210 +236,6 @@ impl Resource for InstanceRow {
     }
 }
 
-/// What an instance call does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    Start,
-    Stop,
-    ForceStop,
-    Reboot,
-    Terminate,
-    Protect(bool),
-}
-
-impl Verb {
-    /// "stop", "turn on termination protection for".
-    pub fn verb(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::Stop => "stop",
-            Self::ForceStop => "force stop",
-            Self::Reboot => "reboot",
-            Self::Terminate => "terminate",
-            Self::Protect(true) => "turn on termination protection for",
-            Self::Protect(false) => "turn off termination protection for",
-        }
-    }
-
-    /// The confirmation's title: "Stop", "Turn on termination protection".
-    pub fn title(self) -> String {
-        match self {
-            Self::Protect(true) => "Turn on termination protection".into(),
-            Self::Protect(false) => "Turn off termination protection".into(),
-            v => capitalise(v.verb()),
-        }
-    }
-
-    /// "stopping", "protection on".
-    pub fn doing(self) -> &'static str {
-        match self {
-            Self::Start => "starting",
-            Self::Stop => "stopping",
-            Self::ForceStop => "force stopping",
-            Self::Reboot => "rebooting",
-            Self::Terminate => "terminating",
-            Self::Protect(true) => "protection on",
-            Self::Protect(false) => "protection off",
-        }
-    }
-
-    /// Whether an instance in `state` can take it (EC2 refuses the rest with
-    /// IncorrectInstanceState; an unknown state is left for EC2 to judge).
-    pub fn can_take(self, state: InstanceState) -> bool {
-        use InstanceState as S;
-        match self {
-            Self::Start => matches!(state, S::Stopped | S::Unknown),
-            // EC2 does not stop an instance that has not yet been running
-            Self::Stop => matches!(state, S::Running | S::Unknown),
-            // the way out of a stop that hangs
-            Self::ForceStop => matches!(state, S::Running | S::Stopping | S::Unknown),
-            Self::Reboot => matches!(state, S::Running | S::Unknown),
-            Self::Terminate => !matches!(state, S::Terminated | S::ShuttingDown),
-            Self::Protect(_) => !matches!(state, S::Terminated | S::ShuttingDown),
-        }
-    }
-
-    /// The state the instances should settle in, for following them.
-    pub fn settles_in(self) -> Option<InstanceState> {
-        match self {
-            Self::Start | Self::Reboot => Some(InstanceState::Running),
-            Self::Stop | Self::ForceStop => Some(InstanceState::Stopped),
-            Self::Terminate => Some(InstanceState::Terminated),
-            Self::Protect(_) => None,
-        }
-    }
-
-    fn consequence(self) -> &'static str {
-        match self {
-            Self::Start => {
-                "Instances boot; a stopped instance gets a new public IP unless it has an Elastic IP."
-            }
-            Self::Stop => "The OS shuts down. Instance-store data is lost; EBS volumes are kept.",
-            Self::ForceStop => {
-                "FORCE: the OS gets no chance to flush caches or file systems. Instance-store data is lost."
-            }
-            Self::Reboot => "The OS restarts; the instance keeps its IPs and data.",
-            Self::Terminate => {
-                "Terminated instances cannot be started again. Volumes marked deleted go with them."
-            }
-            Self::Protect(true) => {
-                "Terminate calls will be refused until protection is turned off."
-            }
-            Self::Protect(false) => "The instances can then be terminated.",
-        }
-    }
-}
-
-/// One call on one instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstanceCall {
-    pub verb: Verb,
-    pub target: Target,
-    /// The instance's own region when the list spans regions (`:region all`); empty: the
-    /// current one.
-    pub region: String,
-}
-
-impl InstanceCall {
-    pub fn op(verb: Verb, target: Target) -> Op {
-        Self::op_in(verb, target, String::new())
-    }
-
-    /// The call in the instance's own region (empty: the current one).
-    pub fn op_in(verb: Verb, target: Target, region: String) -> Op {
-        Op::new(Self {
-            verb,
-            target,
-            region,
-        })
-    }
-}
-
-impl Mutation for InstanceCall {
-    fn record(&self) -> Record {
-        let t = vec![self.target.id.clone()];
-        match self.verb {
-            Verb::Start => Record::new("StartInstances", t),
-            Verb::Stop => Record::new("StopInstances", t).param("force", false),
-            Verb::ForceStop => Record::new("StopInstances", t).param("force", true),
-            Verb::Reboot => Record::new("RebootInstances", t),
-            Verb::Terminate => Record::new("TerminateInstances", t),
-            Verb::Protect(on) => {
-                Record::new("ModifyInstanceAttribute", t).param("disableApiTermination", on)
-            }
-        }
-    }
-    fn is_destructive(&self) -> bool {
-        self.verb == Verb::Terminate
-    }
-    fn describe(&self) -> String {
-        format!("{} {}", self.verb.verb(), self.target.label())
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        let id = self.target.id.clone();
-        Box::pin(async move {
-            // in a list of every region, the call goes to the instance's own region
-            let there = (!self.region.is_empty())
-                .then(|| api.in_region(&self.region))
-                .flatten();
-            let api: &dyn Ec2Api = there.as_deref().unwrap_or(api);
-            match self.verb {
-                Verb::Start => api.start_instance(id).await,
-                Verb::Stop => api.stop_instance(id, false).await,
-                Verb::ForceStop => api.stop_instance(id, true).await,
-                Verb::Reboot => api.reboot_instance(id).await,
-                Verb::Terminate => api.terminate_instance(id).await,
-                Verb::Protect(on) => api.set_termination_protection(id, on).await,
-            }
-            .map(|()| Outcome::Done)
-        })
-    }
-    fn verify<'a>(&'a self, api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
-        use crate::aws::InstanceState::*;
-        let made: fn(InstanceState) -> bool = match self.verb {
-            Verb::Start => |s| matches!(s, Pending | Running),
-            Verb::Stop => |s| matches!(s, Stopping | Stopped),
-            Verb::Terminate => |s| matches!(s, ShuttingDown | Terminated),
-            // a reboot leaves no trace; a force stop is offered on a stopping instance,
-            // whose state says nothing of it; protection is read back by the pane
-            Verb::Reboot | Verb::ForceStop | Verb::Protect(_) => return None,
-        };
-        Some(Box::pin(async move {
-            let there = (!self.region.is_empty())
-                .then(|| api.in_region(&self.region))
-                .flatten();
-            let api: &dyn Ec2Api = there.as_deref().unwrap_or(api);
-            let found = api.describe_instances(vec![self.target.id.clone()]).await?;
-            Ok(found.iter().any(|i| made(i.state)))
-        }))
-    }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        let id = self.target.id.as_str();
-        let mut args = match self.verb {
-            Verb::Start => argv(&["ec2", "start-instances", "--instance-ids", id]),
-            Verb::Stop => argv(&["ec2", "stop-instances", "--instance-ids", id]),
-            Verb::ForceStop => argv(&["ec2", "stop-instances", "--instance-ids", id, "--force"]),
-            Verb::Reboot => argv(&["ec2", "reboot-instances", "--instance-ids", id]),
-            Verb::Terminate => argv(&["ec2", "terminate-instances", "--instance-ids", id]),
-            Verb::Protect(on) => argv(&[
-                "ec2",
-                "modify-instance-attribute",
-                "--instance-id",
-                id,
-                if on {
-                    "--disable-api-termination"
-                } else {
-                    "--no-disable-api-termination"
-                },
-            ]),
-        };
-        if !self.region.is_empty() {
-            args.extend(["--region".to_string(), self.region.clone()]);
-        }
-        vec![args]
-    }
-}
-
 /// What this pane's fetches hand back.
 #[derive(Debug)]
 pub enum Got {
@@ -471,18 +263,6 @@ pub enum Got {
     },
 }
 
-/// Messages other panes send this one.
-/// New instances were launched: show, select and follow them.
-pub struct Launched(pub Vec<Instance>);
-/// Follow these instances until they settle (`until`: the state they should reach).
-pub struct Follow {
-    pub ids: Vec<String>,
-    pub until: Option<InstanceState>,
-}
-/// Show and select this instance.
-pub struct Select(pub String);
-/// Describe these instances again once (their block devices changed).
-pub struct Reload(pub Vec<String>);
 /// Describes instances in their own regions (`:region all`: the followed ones are in several),
 /// each keeping its region.
 async fn describe_by_region(
@@ -508,9 +288,6 @@ async fn describe_by_region(
     }
     Ok(all)
 }
-
-/// Status checks learned elsewhere: (instance id, checks).
-pub struct Checks(pub Vec<(String, String)>);
 
 const ACTIONS: &[ActionSpec] = &[
     ActionSpec::new("start", "start", "start").mutating(),
@@ -589,7 +366,7 @@ pub struct InstancesPane {
     /// The instance whose console output is open (`o`).
     console: Option<String>,
     /// How `c` and `C` connect (`config.toml` `[connect]`).
-    pub connect: super::connect::Connect,
+    pub connect: super::kit::connect::Connect,
     /// `:region all`: every enabled region's instances, and how each region's listing
     /// stands (in the order they were listed).
     all_regions: Option<Vec<(String, listing::RegionLoad)>>,
@@ -856,7 +633,7 @@ impl InstancesPane {
             cx.error("no instance selected to connect to");
             return vec![];
         };
-        if let Some(why) = super::connect::refusal(&inst) {
+        if let Some(why) = super::kit::connect::refusal(&inst) {
             cx.error(why);
             return vec![];
         }
@@ -867,7 +644,7 @@ impl InstancesPane {
                 cx.ctx.profile.clone()
             };
             let region = cx.ctx.region.clone();
-            return match super::connect::ssm(&self.connect, &inst, &region, &profile) {
+            return match super::kit::connect::ssm(&self.connect, &inst, &region, &profile) {
                 Ok(e) => self.run(e, cx),
                 Err(e) => {
                     cx.error(e);
@@ -1095,10 +872,7 @@ impl Pane for InstancesPane {
                     cx.error("no Auto Scaling member selected (their Auto Scaling column names the group)");
                     return vec![];
                 }
-                cx.send(
-                    super::auto_scaling::ID,
-                    super::auto_scaling::TerminateInGroupOf(members),
-                );
+                cx.ask(Ask::TerminateInGroup(members));
                 vec![]
             }
             "create_image" | "launch_more" | "create_template" => {
@@ -1111,16 +885,11 @@ impl Pane for InstancesPane {
                     });
                     return vec![];
                 };
-                if name == "create_image" {
-                    cx.send(super::images::ID, super::images::CreateImageOf(inst));
-                } else if name == "create_template" {
-                    cx.send(
-                        super::templates::ID,
-                        super::templates::CreateTemplateFrom(inst),
-                    );
-                } else {
-                    cx.send(super::images::ID, super::images::LaunchLike(inst));
-                }
+                cx.ask(match name {
+                    "create_image" => Ask::CreateImageOf(inst),
+                    "create_template" => Ask::CreateTemplateFrom(inst),
+                    _ => Ask::LaunchLike(inst),
+                });
                 vec![]
             }
             "console_output" => self.console_output(cx),
@@ -1582,11 +1351,11 @@ impl Pane for InstancesPane {
                 else {
                     return vec![];
                 };
-                if let Some(why) = super::connect::refusal(&inst) {
+                if let Some(why) = super::kit::connect::refusal(&inst) {
                     cx.error(why);
                     return vec![];
                 }
-                return match super::connect::ssh(
+                return match super::kit::connect::ssh(
                     &self.connect,
                     &inst,
                     image.as_deref(),
@@ -1718,8 +1487,7 @@ impl Pane for InstancesPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
-        let h = cx.table_rows();
-        let msg = match msg.downcast::<crate::app::AllRegionsView>() {
+        match msg.downcast::<crate::app::AllRegionsView>() {
             Ok(_) => {
                 // every enabled region's instances, listed afresh (nothing of the one-region
                 // list stays: its rows have no region)
@@ -1728,15 +1496,33 @@ impl Pane for InstancesPane {
                 self.list.set_sort(Col::Name, false);
                 self.watch = Watch::default();
                 cx.info("refreshing: the instances of every region…");
-                return self.refresh(cx);
+                self.refresh(cx)
             }
-            Err(m) => m,
+            Err(_) => vec![],
+        }
+    }
+
+    fn on_ask(&mut self, ask: &Ask, cx: &mut Cx) -> Option<Vec<Effect>> {
+        let Ask::ShowInstance(id) = ask else {
+            return None;
         };
-        let msg = match msg.downcast::<Launched>() {
-            Ok(l) => {
-                let ids: Vec<String> = l.0.iter().map(|i| i.id.clone()).collect();
-                for inst in l.0 {
-                    self.upsert(inst);
+        let h = cx.table_rows();
+        self.list.set_filter("");
+        self.list.select_id(id, h);
+        if self.list.selected_id() != Some(id.as_str()) {
+            cx.error(format!("{id} is not in the instances list (yet)"));
+        }
+        cx.focus(ID);
+        Some(vec![])
+    }
+
+    fn on_fact(&mut self, fact: &Fact, cx: &mut Cx) -> Vec<Effect> {
+        let h = cx.table_rows();
+        match fact {
+            Fact::Launched(list) => {
+                let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+                for inst in list {
+                    self.upsert(inst.clone());
                 }
                 // the new instances must be visible: a filter that hides them goes
                 self.list.set_filter("");
@@ -1749,42 +1535,26 @@ impl Pane for InstancesPane {
                     if ids.len() == 1 { "" } else { "s" },
                     ids.join(", ")
                 ));
-                return self.follow(&ids, Some(InstanceState::Running), cx);
+                cx.focus(ID);
+                self.follow(&ids, Some(InstanceState::Running), cx)
             }
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<Follow>() {
-            Ok(f) => return self.follow(&f.ids, f.until, cx),
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<Select>() {
-            Ok(s) => {
-                self.list.set_filter("");
-                self.list.select_id(&s.0, h);
-                if self.list.selected_id() != Some(s.0.as_str()) {
-                    cx.error(format!("{} is not in the instances list (yet)", s.0));
-                }
-                return vec![];
-            }
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<Reload>() {
-            Ok(r) => {
-                let what = format!("DescribeInstances {}", r.0.join(","));
-                let groups = self.by_region(r.0);
+            Fact::Moving { ids, until } => self.follow(ids, *until, cx),
+            Fact::InstancesChanged(ids) => {
+                let what = format!("DescribeInstances {}", ids.join(","));
+                let groups = self.by_region(ids.clone());
                 let job = Job::once(what, move |api| {
                     Box::pin(async move { Got::Described(describe_by_region(api, groups).await) })
                 });
-                return vec![cx.fetch(ID, job).1];
+                vec![cx.fetch(ID, job).1]
             }
-            Err(m) => m,
-        };
-        if let Ok(c) = msg.downcast::<Checks>() {
-            for (id, checks) in c.0 {
-                self.list.update(&id, |r| r.checks = Some(checks.clone()));
+            Fact::Checks(c) => {
+                for (id, checks) in c {
+                    self.list.update(id, |r| r.checks = Some(checks.clone()));
+                }
+                vec![]
             }
+            _ => vec![],
         }
-        vec![]
     }
 
     fn after_event(&mut self, cx: &mut Cx) -> Vec<Effect> {

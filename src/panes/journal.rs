@@ -187,7 +187,7 @@ impl Pane for JournalPane {
 
     fn on_action(&mut self, name: &'static str, cx: &mut Cx) -> Vec<Effect> {
         if name == "switch_view" {
-            cx.focus(super::events::ID);
+            cx.focus("events");
         }
         vec![]
     }

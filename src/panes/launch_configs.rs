@@ -11,17 +11,14 @@ use std::any::Any;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use futures::future::BoxFuture;
-
-use super::auto_scaling::{self, ConfigsInUse};
-use super::templates::{self, CreateTemplate};
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Dialog, Effect, Field, Form, FormEvent,
     FormTag, Job, Pane, PaneSpec, Resource, Shared, TableOps, Tone, age,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiResult, Ec2Api, LaunchConfiguration, Mutation, Op, Outcome, Page, Record, TemplateData,
-    TemplateSpec, fmt_time,
+    ApiResult, LaunchConfiguration, Op, Outcome, Page, TemplateData, TemplateSpec, fmt_time,
 };
 
 pub const ID: &str = "launch_configs";
@@ -107,34 +104,9 @@ impl Resource for ConfigRow {
     }
 }
 
-/// `DeleteLaunchConfiguration`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteLaunchConfiguration {
-    pub name: String,
-}
-
-impl Mutation for DeleteLaunchConfiguration {
-    fn record(&self) -> Record {
-        Record::new("DeleteLaunchConfiguration", vec![self.name.clone()])
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        format!("delete launch configuration {}", self.name)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.delete_launch_configuration(self.name.clone())
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-}
-
 pub const F_NAME: &str = "Template name";
 pub const F_DESCRIPTION: &str = "Description";
-pub const F_CONFIRM: &str = super::F_DELETE;
+pub const F_CONFIRM: &str = super::kit::F_DELETE;
 
 #[derive(Debug, Clone)]
 enum LcForm {
@@ -387,7 +359,7 @@ impl Pane for LaunchConfigsPane {
         let fx = cx.list(ID, &mut self.list, job);
         if !fx.is_empty() {
             // which groups use which: the Auto Scaling pane says (listing if never)
-            cx.send(auto_scaling::ID, auto_scaling::ListIfIdle);
+            cx.ask(Ask::ListGroups);
         }
         fx
     }
@@ -497,7 +469,7 @@ impl Pane for LaunchConfigsPane {
                                 "created launch template {} ({id}) from {}; v in :asg points a group at it",
                                 c.name, c.from
                             ));
-                            cx.send(templates::ID, templates::Stale);
+                            cx.tell(Fact::TemplatesChanged);
                         }
                         _ => cx.ok(op.describe()),
                     }
@@ -507,9 +479,9 @@ impl Pane for LaunchConfigsPane {
         self.refresh(cx)
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>, _cx: &mut Cx) -> Vec<Effect> {
-        if let Ok(m) = msg.downcast::<ConfigsInUse>() {
-            self.in_use = m.0;
+    fn on_fact(&mut self, fact: &Fact, _cx: &mut Cx) -> Vec<Effect> {
+        if let Fact::ConfigsInUse(m) = fact {
+            self.in_use = m.clone();
             let ids: Vec<String> = self.list.ids().map(str::to_string).collect();
             for id in ids {
                 let used = self.in_use.get(&id).cloned().unwrap_or_default();

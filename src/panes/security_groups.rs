@@ -5,12 +5,13 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use super::instances::{InstancesPane, state_tone};
+use super::kit::state_tone;
 use crate::app::clip::CopyWhat;
 use crate::app::{
     Collection, Column, Cx, DetailsView, Dialog, Effect, Job, Lines, Load, Pane, PaneSpec,
     Resource, Shared, TableOps, Tone, lower,
 };
+use crate::aws::Instance;
 use crate::aws::{ApiResult, InstanceState, Page, Rule, RuleSource, SecurityGroup};
 
 pub const ID: &str = "security_groups";
@@ -262,28 +263,27 @@ impl Default for SecurityGroupsPane {
 impl SecurityGroupsPane {
     /// The instances of the instances pane that use `group`, by name.
     fn users_of(group: &str, cx: &Cx) -> Users {
-        let Some(p) = cx.pane::<InstancesPane>() else {
+        let Some(load) = cx.load_of::<Instance>() else {
             return Users {
                 group: group.to_string(),
                 ..Users::default()
             };
         };
-        let mut instances: Vec<User> = p
-            .list
-            .ids()
-            .filter_map(|id| p.list.get(id))
-            .filter(|r| r.inst.security_groups.iter().any(|(g, _)| g == group))
-            .map(|r| User {
-                name: r.inst.name.clone(),
-                id: r.inst.id.clone(),
-                state: r.inst.state,
+        let load = load.clone();
+        let mut instances: Vec<User> = cx
+            .rows::<Instance>()
+            .filter(|i| i.security_groups.iter().any(|(g, _)| g == group))
+            .map(|i| User {
+                name: i.name.clone(),
+                id: i.id.clone(),
+                state: i.state,
             })
             .collect();
         instances.sort_by_cached_key(|u| (u.name.to_lowercase(), u.id.clone()));
         Users {
             group: group.to_string(),
             instances,
-            load: Some(p.list.load.clone()),
+            load: Some(load),
         }
     }
 

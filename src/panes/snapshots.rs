@@ -5,24 +5,17 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use futures::future::BoxFuture;
-
-use super::images::{self, ImagesPane};
-use super::volumes;
 use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, Form, FormEvent, FormTag, Job,
     Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
-use crate::aws::{ApiResult, Ec2Api, Mutation, Op, Outcome, Page, Record, Snapshot, argv};
+use crate::app::{Ask, Fact};
+use crate::aws::Image;
+use crate::aws::ops::*;
+use crate::aws::{ApiResult, Op, Outcome, Page, Snapshot};
 
 pub const ID: &str = "snapshots";
-
-/// Messages other panes send this one.
-/// Snapshots may have changed: list them again (`always`: even if never listed yet).
-pub struct Refresh {
-    pub always: bool,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Col {
@@ -134,77 +127,6 @@ impl Resource for Snapshot {
 
 pub const F_DESCRIPTION: &str = "Description";
 
-/// `DeleteSnapshot` (also after deregistering an AMI).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteSnapshot {
-    pub id: String,
-}
-
-impl Mutation for DeleteSnapshot {
-    fn record(&self) -> Record {
-        Record::new("DeleteSnapshot", vec![self.id.clone()])
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        format!("delete {}", self.id)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.delete_snapshot(self.id.clone())
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        vec![argv(&["ec2", "delete-snapshot", "--snapshot-id", &self.id])]
-    }
-}
-
-/// `CopySnapshot` to another region.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CopySnapshot {
-    pub snapshot: String,
-    pub region: String,
-    pub description: String,
-}
-
-impl Mutation for CopySnapshot {
-    fn record(&self) -> Record {
-        Record::new("CopySnapshot", vec![self.snapshot.clone()]).param("targetRegion", &self.region)
-    }
-    fn describe(&self) -> String {
-        format!("copy {} to {}", self.snapshot, self.region)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.copy_snapshot(
-                self.snapshot.clone(),
-                self.description.clone(),
-                self.region.clone(),
-            )
-            .await
-            .map(Outcome::Created)
-        })
-    }
-    fn cli(&self, region: &str) -> Vec<Vec<String>> {
-        let mut a = argv(&[
-            "ec2",
-            "copy-snapshot",
-            "--source-snapshot-id",
-            &self.snapshot,
-            "--source-region",
-            region,
-        ]);
-        if !self.description.is_empty() {
-            a.extend(argv(&["--description", &self.description]));
-        }
-        a.extend(argv(&["--region", &self.region]));
-        vec![a]
-    }
-}
-
 /// What this pane's fetches hand back.
 enum Got {
     Page(ApiResult<Page<Snapshot>>),
@@ -295,7 +217,7 @@ impl SnapshotsPane {
     fn propose_volume(&mut self, cx: &mut Cx) -> Vec<Effect> {
         match self.selected() {
             Some(s) if s.state == "completed" => {
-                cx.send(volumes::ID, volumes::CreateVolumeFrom(s));
+                cx.ask(Ask::CreateVolumeFrom(s));
             }
             Some(s) => cx.error(format!(
                 "{} is {}: wait until it is completed",
@@ -314,7 +236,7 @@ impl SnapshotsPane {
         let form = Form::new(
             format!("Copy {} to another region", s.id),
             vec![
-                Field::loading_choice(super::F_REGION),
+                Field::loading_choice(super::kit::F_REGION),
                 Field::text(
                     F_DESCRIPTION,
                     &format!("Copy of {} from {}", s.id, cx.ctx.region),
@@ -328,7 +250,7 @@ impl SnapshotsPane {
         );
         match &self.regions {
             Some(r) => {
-                super::fill_regions(r, cx);
+                super::kit::fill_regions(r, cx);
                 vec![]
             }
             None => {
@@ -347,7 +269,7 @@ impl SnapshotsPane {
         };
         let mut form = Form::new(
             format!("Delete {}", s.id),
-            vec![Field::text(super::F_DELETE, "")],
+            vec![Field::text(super::kit::F_DELETE, "")],
         );
         form.danger = true;
         form.intro.push(format!(
@@ -361,16 +283,10 @@ impl SnapshotsPane {
             }
         ));
         let backing: Vec<String> = cx
-            .pane::<ImagesPane>()
-            .map(|p| {
-                p.list
-                    .ids()
-                    .filter_map(|id| p.list.get(id))
-                    .filter(|i| i.snapshot_ids().contains(&s.id))
-                    .map(|i| format!("{} ({})", i.id, i.name))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .rows::<Image>()
+            .filter(|i| i.snapshot_ids().contains(&s.id))
+            .map(|i| format!("{} ({})", i.id, i.name))
+            .collect();
         if !backing.is_empty() {
             form.intro.push(format!(
                 "It backs AMI {}: AWS will refuse until that AMI is deregistered.",
@@ -391,7 +307,7 @@ impl SnapshotsPane {
         };
         let op = match tag.clone() {
             SnapshotForm::Copy { snapshot } => {
-                let region = form.field(super::F_REGION).get();
+                let region = form.field(super::kit::F_REGION).get();
                 if region.is_empty() {
                     return cx.form_error("choose a target region (the list is still loading?)");
                 }
@@ -402,7 +318,7 @@ impl SnapshotsPane {
                 })
             }
             SnapshotForm::Delete { snapshot } => {
-                if form.field(super::F_DELETE).get() != "delete" {
+                if form.field(super::kit::F_DELETE).get() != "delete" {
                     return cx.form_error("type delete and press Enter to confirm; Esc cancels");
                 }
                 Op::new(DeleteSnapshot { id: snapshot })
@@ -418,7 +334,7 @@ impl SnapshotsPane {
         let Some(by_region) = self.watch.due_grouped(req) else {
             return vec![];
         };
-        let job = super::describe_by_region(
+        let job = super::kit::describe_by_region(
             "DescribeSnapshots",
             by_region,
             |api, region, ids| Box::pin(async move { api.describe_snapshots(region, ids).await }),
@@ -493,7 +409,7 @@ impl Pane for SnapshotsPane {
             Got::Page,
         );
         // which snapshots back AMIs: the AMIs pane lists its own images if it has not
-        cx.send(images::ID, images::ListIfIdle);
+        cx.ask(Ask::ListImages);
         cx.list(ID, &mut self.list, job)
     }
 
@@ -575,7 +491,7 @@ impl Pane for SnapshotsPane {
                 }
             }
             Got::Regions(Ok(r)) => {
-                super::fill_regions(&r, cx);
+                super::kit::fill_regions(&r, cx);
                 self.regions = Some(r);
             }
             Got::Regions(Err(e)) => {
@@ -603,7 +519,7 @@ impl Pane for SnapshotsPane {
                 fx.extend(self.poll(cx));
             }
         }
-        cx.send(volumes::ID, volumes::Refresh);
+        cx.tell(Fact::VolumesChanged);
         fx.extend(self.refresh(cx));
         fx
     }
@@ -620,9 +536,13 @@ impl Pane for SnapshotsPane {
         vec![]
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
-        match msg.downcast::<Refresh>() {
-            Ok(r) if r.always || *self.list.load() != crate::app::Load::Idle => self.refresh(cx),
+    fn on_fact(&mut self, fact: &Fact, cx: &mut Cx) -> Vec<Effect> {
+        match fact {
+            Fact::SnapshotsChanged { listed_or_not }
+                if *listed_or_not || *self.list.load() != crate::app::Load::Idle =>
+            {
+                self.refresh(cx)
+            }
             _ => vec![],
         }
     }

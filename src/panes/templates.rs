@@ -10,17 +10,17 @@ use std::any::Any;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use futures::future::BoxFuture;
-
-use super::launch::{LaunchTag, Launcher, OptionsLoaded, RunInstances};
+use super::kit::launch::{LaunchTag, Launcher, OptionsLoaded};
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Dialog, Effect, Fetch, Field, FieldValue,
     Form, FormEvent, FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone,
     age,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiError, ApiResult, Ec2Api, ErrorKind, Instance, LaunchTemplate, Mutation, Op, Outcome, Page,
-    Record, TemplateData, TemplateSpec, TemplateVersion, fmt_time,
+    ApiResult, Instance, LaunchTemplate, Op, Outcome, Page, TemplateData, TemplateSpec,
+    TemplateVersion, fmt_time,
 };
 
 pub const ID: &str = "templates";
@@ -96,21 +96,9 @@ impl Resource for LaunchTemplate {
     }
 }
 
-/// Create a template from this instance (from the instances pane's `T`).
-pub struct CreateTemplateFrom(pub Instance);
-
 /// Who uses which template: an Auto Scaling pane answers this, so a template in use is not
 /// deleted. Template id → the names of the groups using it.
 pub type TemplateUsers = HashMap<String, Vec<String>>;
-
-/// Another pane changed templates: what is read of them is stale.
-pub struct Stale;
-
-/// Another pane says which templates are in use (sent whenever it lists its groups).
-pub struct InUse(pub TemplateUsers);
-
-/// The groups could not be listed: which templates are in use is not known (why).
-pub struct UsageUnknown(pub String);
 
 /// What is known of the templates the Auto Scaling groups use.
 #[derive(Debug, Clone, Default)]
@@ -121,234 +109,6 @@ enum Usage {
     Known(TemplateUsers),
     /// The groups could not be listed: a deletion says so.
     Unknown(String),
-}
-
-/// Text, or `@path` read when the call runs.
-fn read_user_data(text: &Option<String>) -> ApiResult<Option<String>> {
-    match text
-        .as_deref()
-        .map(str::trim)
-        .and_then(|t| t.strip_prefix('@'))
-    {
-        Some(path) => {
-            let path = super::key_pairs::expand_home(path.trim());
-            std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                ApiError::other(
-                    ErrorKind::Other,
-                    format!(
-                        "cannot read the user data file {}: {e} (nothing was sent)",
-                        path.display()
-                    ),
-                )
-            })
-        }
-        None => Ok(text.clone()),
-    }
-}
-
-/// `CreateLaunchTemplateVersion` from a version of a template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateTemplateVersion {
-    pub template_id: String,
-    pub template_name: String,
-    pub source: Option<i64>,
-    pub spec: TemplateSpec,
-    /// Followed by `ModifyLaunchTemplate` to make it the default.
-    pub make_default: bool,
-}
-
-impl Mutation for CreateTemplateVersion {
-    fn record(&self) -> Record {
-        let mut r = Record::new(
-            "CreateLaunchTemplateVersion",
-            vec![self.template_id.clone()],
-        )
-        .param("imageId", &self.spec.data.image_id)
-        .param("instanceType", &self.spec.data.instance_type)
-        .param("description", &self.spec.description);
-        if let Some(s) = self.source {
-            r = r.param("sourceVersion", s);
-        }
-        r
-    }
-    fn describe(&self) -> String {
-        format!(
-            "create a version of launch template {} ({})",
-            self.template_name, self.template_id
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            let mut spec = self.spec.clone();
-            spec.data.user_data = read_user_data(&spec.data.user_data)?;
-            let n = api
-                .create_template_version(self.template_id.clone(), self.source, spec)
-                .await?;
-            Ok(Outcome::Created(n.to_string()))
-        })
-    }
-}
-
-/// `ModifyLaunchTemplate`: a new default version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetDefaultVersion {
-    pub template_id: String,
-    pub template_name: String,
-    pub version: i64,
-}
-
-impl Mutation for SetDefaultVersion {
-    fn record(&self) -> Record {
-        Record::new("ModifyLaunchTemplate", vec![self.template_id.clone()])
-            .param("defaultVersion", self.version)
-    }
-    fn describe(&self) -> String {
-        format!(
-            "make version {} the default of launch template {}",
-            self.version, self.template_name
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.set_default_version(self.template_id.clone(), self.version)
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-}
-
-/// `CreateLaunchTemplate` with the settings of an instance (`GetLaunchTemplateData` first,
-/// as the console's "create template from instance" does).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateTemplateFromInstance {
-    pub instance: Target,
-    pub name: String,
-    pub description: String,
-}
-
-impl Mutation for CreateTemplateFromInstance {
-    fn record(&self) -> Record {
-        Record::new("CreateLaunchTemplate", vec![self.name.clone()])
-            .param("fromInstance", &self.instance.id)
-            .param("description", &self.description)
-    }
-    fn describe(&self) -> String {
-        format!(
-            "create launch template {} from {}",
-            self.name,
-            self.instance.label()
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            let data = api.template_data_of(self.instance.id.clone()).await?;
-            let t = api
-                .create_launch_template(
-                    self.name.clone(),
-                    TemplateSpec {
-                        description: self.description.clone(),
-                        data,
-                    },
-                )
-                .await?;
-            Ok(Outcome::Created(t.id))
-        })
-    }
-}
-
-/// `CreateLaunchTemplate` with given settings (a launch configuration's, when migrating).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateTemplate {
-    pub name: String,
-    pub spec: TemplateSpec,
-    /// Where the settings come from, for the journal: "launch configuration web-v3".
-    pub from: String,
-}
-
-impl Mutation for CreateTemplate {
-    fn record(&self) -> Record {
-        Record::new("CreateLaunchTemplate", vec![self.name.clone()])
-            .param("from", &self.from)
-            .param("imageId", &self.spec.data.image_id)
-            .param("instanceType", &self.spec.data.instance_type)
-    }
-    fn describe(&self) -> String {
-        format!("create launch template {} from {}", self.name, self.from)
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            let t = api
-                .create_launch_template(self.name.clone(), self.spec.clone())
-                .await?;
-            Ok(Outcome::Created(t.id))
-        })
-    }
-}
-
-/// `DeleteLaunchTemplateVersions`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteTemplateVersions {
-    pub template_id: String,
-    pub template_name: String,
-    pub versions: Vec<i64>,
-}
-
-impl Mutation for DeleteTemplateVersions {
-    fn record(&self) -> Record {
-        let v: Vec<String> = self.versions.iter().map(i64::to_string).collect();
-        Record::new(
-            "DeleteLaunchTemplateVersions",
-            vec![self.template_id.clone()],
-        )
-        .param("versions", v.join(","))
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        let v: Vec<String> = self.versions.iter().map(i64::to_string).collect();
-        format!(
-            "delete version {} of launch template {}",
-            v.join(", "),
-            self.template_name
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.delete_template_versions(self.template_id.clone(), self.versions.clone())
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
-}
-
-/// `DeleteLaunchTemplate`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteTemplate {
-    pub template_id: String,
-    pub template_name: String,
-}
-
-impl Mutation for DeleteTemplate {
-    fn record(&self) -> Record {
-        Record::new("DeleteLaunchTemplate", vec![self.template_id.clone()])
-    }
-    fn is_destructive(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> String {
-        format!(
-            "delete launch template {} ({}) with all its versions",
-            self.template_name, self.template_id
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            api.delete_launch_template(self.template_id.clone())
-                .await
-                .map(|()| Outcome::Done)
-        })
-    }
 }
 
 pub const F_FROM: &str = "From version";
@@ -362,7 +122,7 @@ pub const F_DESCRIPTION: &str = "Description";
 pub const F_MAKE_DEFAULT: &str = "Make it the default";
 pub const F_NAME: &str = "Template name";
 pub const F_DELETE_WHAT: &str = "Delete";
-pub const F_CONFIRM: &str = super::F_DELETE;
+pub const F_CONFIRM: &str = super::kit::F_DELETE;
 
 /// The value of the delete form's choice that deletes the whole template.
 const WHOLE: &str = "template";
@@ -539,7 +299,7 @@ impl TemplatesPane {
         };
         if want == Want::Delete && matches!(self.in_use, Usage::Asking) {
             // EC2 deletes a template a group uses (the group then cannot launch): ask first
-            cx.send(super::auto_scaling::ID, super::auto_scaling::ListIfIdle);
+            cx.ask(Ask::ListGroups);
             cx.error(format!(
                 "checking which Auto Scaling groups use {}: press Ctrl-d again in a moment (nothing was sent)",
                 t.name
@@ -918,7 +678,7 @@ impl TemplatesPane {
         if let Some(form) = cx.form_mut() {
             set_text(
                 form,
-                super::launch::F_USER_DATA,
+                super::kit::launch::F_USER_DATA,
                 v.data.user_data.as_deref().unwrap_or(""),
             );
             form.intro.push(format!(
@@ -962,7 +722,7 @@ impl Pane for TemplatesPane {
         let fx = cx.list(ID, &mut self.list, job);
         if !fx.is_empty() {
             // which groups use which template: the Auto Scaling pane says (listing if never)
-            cx.send(super::auto_scaling::ID, super::auto_scaling::ListIfIdle);
+            cx.ask(Ask::ListGroups);
             // versions are read again when next needed
             self.versions
                 .retain(|_, (_, f)| matches!(f, Fetch::Loading));
@@ -1246,32 +1006,32 @@ impl Pane for TemplatesPane {
         fx
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
-        let msg = match msg.downcast::<CreateTemplateFrom>() {
-            Ok(m) => return self.propose_from_instance(m.0, cx),
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<Stale>() {
-            Ok(_) => {
+    fn on_ask(&mut self, ask: &Ask, cx: &mut Cx) -> Option<Vec<Effect>> {
+        match ask {
+            Ask::CreateTemplateFrom(i) => Some(self.propose_from_instance(i.clone(), cx)),
+            _ => None,
+        }
+    }
+
+    fn on_fact(&mut self, fact: &Fact, cx: &mut Cx) -> Vec<Effect> {
+        match fact {
+            Fact::TemplatesChanged => {
                 self.versions.clear();
-                return if *self.list.load() == crate::app::Load::Idle {
+                if *self.list.load() == crate::app::Load::Idle {
                     vec![]
                 } else {
                     self.refresh(cx)
-                };
+                }
             }
-            Err(m) => m,
-        };
-        let msg = match msg.downcast::<InUse>() {
-            Ok(m) => {
-                self.in_use = Usage::Known(m.0);
-                return vec![];
+            Fact::TemplatesInUse(m) => {
+                self.in_use = Usage::Known(m.clone());
+                vec![]
             }
-            Err(m) => m,
-        };
-        if let Ok(m) = msg.downcast::<UsageUnknown>() {
-            self.in_use = Usage::Unknown(m.0);
+            Fact::TemplateUsageUnknown(why) => {
+                self.in_use = Usage::Unknown(why.clone());
+                vec![]
+            }
+            _ => vec![],
         }
-        vec![]
     }
 }

@@ -6,28 +6,21 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use futures::future::BoxFuture;
 use tui_input::Input;
 
-use super::instances::{self, InstanceRow, InstancesPane};
-use super::snapshots;
 use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Cx, DetailsView, Effect, Field, FieldValue, Form, FormEvent,
     FormTag, Job, Opt, Pane, PaneSpec, Resource, Shared, TableOps, Tone, Watch, age, lower,
 };
+use crate::app::{Ask, Fact};
+use crate::aws::Instance;
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiResult, Ec2Api, InstanceState, Mutation, Op, Outcome, Page, Record, Snapshot, Volume,
-    VolumeSpec, argv, tag_specs_json,
+    ApiResult, InstanceState, Mutation, Op, Outcome, Page, Snapshot, Volume, VolumeSpec,
 };
 
 pub const ID: &str = "volumes";
-
-/// Messages other panes send this one.
-/// Open the create-volume form with this snapshot as its source.
-pub struct CreateVolumeFrom(pub Snapshot);
-/// Something changed volumes: list them again.
-pub struct Refresh;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Col {
@@ -238,195 +231,6 @@ pub fn next_free_device(used: &[String]) -> Option<String> {
         .map(|c| format!("/dev/sd{c}"))
 }
 
-/// A call on volumes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VolumeCall {
-    Create(VolumeSpec),
-    Attach {
-        volume: String,
-        instance: String,
-        device: String,
-    },
-    Detach {
-        volume: String,
-        instance: String,
-        force: bool,
-    },
-    Delete(String),
-    Snapshot {
-        volume: String,
-        description: String,
-        tags: Vec<(String, String)>,
-    },
-}
-
-impl Mutation for VolumeCall {
-    fn record(&self) -> Record {
-        match self {
-            Self::Create(s) => Record::new("CreateVolume", vec![])
-                .param("availabilityZone", &s.az)
-                .param("size", s.size_gib)
-                .param("volumeType", &s.volume_type)
-                .param("snapshotId", s.snapshot_id.clone().unwrap_or_default()),
-            Self::Attach {
-                volume,
-                instance,
-                device,
-            } => Record::new("AttachVolume", vec![volume.clone(), instance.clone()])
-                .param("device", device),
-            Self::Detach {
-                volume,
-                instance,
-                force,
-            } => Record::new("DetachVolume", vec![volume.clone(), instance.clone()])
-                .param("force", force),
-            Self::Delete(v) => Record::new("DeleteVolume", vec![v.clone()]),
-            Self::Snapshot {
-                volume,
-                description,
-                ..
-            } => Record::new("CreateSnapshot", vec![volume.clone()])
-                .param("description", description),
-        }
-    }
-    fn is_destructive(&self) -> bool {
-        matches!(self, Self::Delete(_))
-    }
-    fn describe(&self) -> String {
-        match self {
-            Self::Create(s) => format!(
-                "create a {} GiB {} volume in {}",
-                s.size_gib, s.volume_type, s.az
-            ),
-            Self::Attach {
-                volume,
-                instance,
-                device,
-            } => format!("attach {volume} to {instance} at {device}"),
-            Self::Detach {
-                volume,
-                instance,
-                force,
-            } => format!(
-                "{}detach {volume} from {instance}",
-                if *force { "force " } else { "" }
-            ),
-            Self::Delete(v) => format!("delete {v}"),
-            Self::Snapshot { volume, .. } => format!("snapshot {volume}"),
-        }
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            match self.clone() {
-                Self::Create(spec) => api.create_volume(spec).await.map(Outcome::Created),
-                Self::Attach {
-                    volume,
-                    instance,
-                    device,
-                } => api
-                    .attach_volume(volume, instance, device)
-                    .await
-                    .map(|()| Outcome::Done),
-                Self::Detach {
-                    volume,
-                    instance,
-                    force,
-                } => api
-                    .detach_volume(volume, instance, force)
-                    .await
-                    .map(|()| Outcome::Done),
-                Self::Delete(v) => api.delete_volume(v).await.map(|()| Outcome::Done),
-                Self::Snapshot {
-                    volume,
-                    description,
-                    tags,
-                } => api
-                    .create_snapshot(volume, description, tags)
-                    .await
-                    .map(Outcome::Created),
-            }
-        })
-    }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        vec![match self {
-            Self::Create(s) => {
-                let mut a = argv(&[
-                    "ec2",
-                    "create-volume",
-                    "--availability-zone",
-                    &s.az,
-                    "--size",
-                    &s.size_gib.to_string(),
-                    "--volume-type",
-                    &s.volume_type,
-                ]);
-                if let Some(i) = s.iops {
-                    a.extend(argv(&["--iops", &i.to_string()]));
-                }
-                if let Some(snap) = &s.snapshot_id {
-                    a.extend(argv(&["--snapshot-id", snap]));
-                }
-                if s.encrypted {
-                    a.push("--encrypted".into());
-                }
-                if !s.tags.is_empty() {
-                    a.push("--tag-specifications".into());
-                    a.push(tag_specs_json(&["volume"], &s.tags));
-                }
-                a
-            }
-            Self::Attach {
-                volume,
-                instance,
-                device,
-            } => argv(&[
-                "ec2",
-                "attach-volume",
-                "--volume-id",
-                volume,
-                "--instance-id",
-                instance,
-                "--device",
-                device,
-            ]),
-            Self::Detach {
-                volume,
-                instance,
-                force,
-            } => {
-                let mut a = argv(&[
-                    "ec2",
-                    "detach-volume",
-                    "--volume-id",
-                    volume,
-                    "--instance-id",
-                    instance,
-                ]);
-                if *force {
-                    a.push("--force".into());
-                }
-                a
-            }
-            Self::Delete(v) => argv(&["ec2", "delete-volume", "--volume-id", v]),
-            Self::Snapshot {
-                volume,
-                description,
-                tags,
-            } => {
-                let mut a = argv(&["ec2", "create-snapshot", "--volume-id", volume]);
-                if !description.is_empty() {
-                    a.extend(argv(&["--description", description]));
-                }
-                if !tags.is_empty() {
-                    a.push("--tag-specifications".into());
-                    a.push(tag_specs_json(&["snapshot"], tags));
-                }
-                a
-            }
-        }]
-    }
-}
-
 /// What this pane's fetches hand back.
 enum Got {
     Page(ApiResult<Page<Volume>>),
@@ -502,17 +306,16 @@ impl VolumesPane {
     fn with_attached_name(mut v: Volume, cx: &Cx) -> Volume {
         if let Some(a) = v.attachments.first() {
             v.attached_name = cx
-                .pane::<InstancesPane>()
-                .and_then(|p| p.list.get(&a.instance_id))
-                .map(|r| r.inst.name.clone())
+                .find::<Instance>(&a.instance_id)
+                .map(|i| i.name.clone())
                 .unwrap_or_default();
         }
         v
     }
 
     fn instance_label(id: &str, cx: &Cx) -> String {
-        match cx.pane::<InstancesPane>().and_then(|p| p.list.get(id)) {
-            Some(r) if !r.inst.name.is_empty() => format!("{} ({id})", r.inst.name),
+        match cx.find::<Instance>(id) {
+            Some(i) if !i.name.is_empty() => format!("{} ({id})", i.name),
             _ => id.to_string(),
         }
     }
@@ -601,40 +404,28 @@ impl VolumesPane {
             ));
             return vec![];
         }
-        let options: Vec<Opt> = match cx.pane::<InstancesPane>() {
-            Some(p) => {
-                let mut candidates: Vec<&InstanceRow> = p
-                    .list
-                    .ids()
-                    .filter_map(|id| p.list.get(id))
-                    .filter(|r| {
-                        r.inst.az == v.az
-                            && !matches!(
-                                r.inst.state,
-                                InstanceState::Terminated | InstanceState::ShuttingDown
-                            )
-                    })
-                    .collect();
-                candidates.sort_by(|a, b| {
-                    a.inst
-                        .name
-                        .cmp(&b.inst.name)
-                        .then(a.inst.id.cmp(&b.inst.id))
-                });
-                candidates
-                    .iter()
-                    .map(|r| {
-                        let label = if r.inst.name.is_empty() {
-                            r.inst.id.clone()
-                        } else {
-                            format!("{} ({})", r.inst.name, r.inst.id)
-                        };
-                        Opt::new(&r.inst.id, format!("{label}  {}", r.inst.state))
-                    })
-                    .collect()
-            }
-            None => Vec::new(),
-        };
+        let mut candidates: Vec<&Instance> = cx
+            .rows::<Instance>()
+            .filter(|i| {
+                i.az == v.az
+                    && !matches!(
+                        i.state,
+                        InstanceState::Terminated | InstanceState::ShuttingDown
+                    )
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let options: Vec<Opt> = candidates
+            .iter()
+            .map(|i| {
+                let label = if i.name.is_empty() {
+                    i.id.clone()
+                } else {
+                    format!("{} ({})", i.name, i.id)
+                };
+                Opt::new(&i.id, format!("{label}  {}", i.state))
+            })
+            .collect();
         let none = options.is_empty();
         let mut form = Form::new(
             format!(
@@ -739,7 +530,7 @@ impl VolumesPane {
         }
         let mut form = Form::new(
             format!("Delete {}", v.id),
-            vec![Field::text(super::F_DELETE, "")],
+            vec![Field::text(super::kit::F_DELETE, "")],
         );
         form.danger = true;
         form.intro.push(format!(
@@ -830,7 +621,7 @@ impl VolumesPane {
                 },
             },
             VolumeForm::Delete { volume } => {
-                if form.field(super::F_DELETE).get() != "delete" {
+                if form.field(super::kit::F_DELETE).get() != "delete" {
                     return cx.form_error("type delete and press Enter to confirm; Esc cancels");
                 }
                 VolumeCall::Delete(volume)
@@ -846,16 +637,10 @@ impl VolumesPane {
 fn propose_device(form: &mut Form, cx: &Cx) {
     let id = form.field(F_INSTANCE).get();
     let used: Vec<String> = cx
-        .pane::<InstancesPane>()
-        .and_then(|p| p.list.get(&id))
-        .map(|r| {
-            let mut d: Vec<String> = r
-                .inst
-                .block_devices
-                .iter()
-                .map(|b| b.device.clone())
-                .collect();
-            d.push(r.inst.root_device_name.clone());
+        .find::<Instance>(&id)
+        .map(|i| {
+            let mut d: Vec<String> = i.block_devices.iter().map(|b| b.device.clone()).collect();
+            d.push(i.root_device_name.clone());
             d
         })
         .unwrap_or_default();
@@ -1044,16 +829,13 @@ impl Pane for VolumesPane {
                 Err(e) => cx.call_failed(&call.describe(), e),
             }
             fx.extend(self.refresh(cx));
-            match call {
-                VolumeCall::Snapshot { .. } => {
-                    cx.send(snapshots::ID, snapshots::Refresh { always: true })
-                }
-                _ => cx.send(snapshots::ID, snapshots::Refresh { always: false }),
-            }
+            cx.tell(Fact::SnapshotsChanged {
+                listed_or_not: matches!(call, VolumeCall::Snapshot { .. }),
+            });
             if let VolumeCall::Attach { instance, .. } | VolumeCall::Detach { instance, .. } = call
             {
                 // the instance's block devices changed
-                cx.send(instances::ID, instances::Reload(vec![instance.clone()]));
+                cx.tell(Fact::InstancesChanged(vec![instance.clone()]));
             }
             if let (Ok(Outcome::Created(id)), VolumeCall::Create(_)) = (&result, call) {
                 self.list.set_filter("");
@@ -1076,14 +858,17 @@ impl Pane for VolumesPane {
         vec![Effect::Fetch { pane: ID, req, job }]
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>, cx: &mut Cx) -> Vec<Effect> {
-        let msg = match msg.downcast::<CreateVolumeFrom>() {
-            Ok(m) => return self.propose_create(Some(m.0), cx),
-            Err(m) => m,
-        };
-        if msg.downcast::<Refresh>().is_ok() {
-            return self.refresh(cx);
+    fn on_ask(&mut self, ask: &Ask, cx: &mut Cx) -> Option<Vec<Effect>> {
+        match ask {
+            Ask::CreateVolumeFrom(s) => Some(self.propose_create(Some(s.clone()), cx)),
+            _ => None,
         }
-        vec![]
+    }
+
+    fn on_fact(&mut self, fact: &Fact, cx: &mut Cx) -> Vec<Effect> {
+        match fact {
+            Fact::VolumesChanged => self.refresh(cx),
+            _ => vec![],
+        }
     }
 }

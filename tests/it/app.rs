@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use ec2tui::app::{Action, Dialog, Event, Key, KeyCode, Keymap, Mode};
 use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::ops::{InstanceCall, Verb};
 use ec2tui::aws::{ErrorKind, Instance, InstanceState, Op, Page, clean};
 use ec2tui::config::DEFAULT_KEYMAP;
-use ec2tui::panes::instances::{InstanceCall, Verb};
 
 use crate::driver::Panes;
 use crate::driver::{Driver, calls, fetch_req, instances_page, state};
@@ -498,7 +498,7 @@ mod amis {
     use ec2tui::app::Dialog;
     use ec2tui::aws::InstanceTypeInfo;
     use ec2tui::panes::images::{default_image_name, valid_ami_name};
-    use ec2tui::panes::launch::check_architecture;
+    use ec2tui::panes::kit::launch::check_architecture;
 
     #[test]
     fn ami_names_follow_ec2_rules() {
@@ -548,7 +548,7 @@ mod amis {
     /// The RunInstances calls among the ops: (dry run?, count).
     fn launches(ops: &[ec2tui::aws::Op]) -> Vec<(bool, i32)> {
         ops.iter()
-            .filter_map(|o| o.get::<ec2tui::panes::launch::RunInstances>())
+            .filter_map(|o| o.get::<ec2tui::aws::ops::RunInstances>())
             .map(|r| (r.dry_run, r.spec.count))
             .collect()
     }
@@ -666,7 +666,7 @@ mod amis {
         let launches: Vec<bool> = d
             .calls
             .iter()
-            .filter_map(|o| o.get::<ec2tui::panes::launch::RunInstances>())
+            .filter_map(|o| o.get::<ec2tui::aws::ops::RunInstances>())
             .map(|r| r.dry_run)
             .collect();
         assert_eq!(
@@ -930,7 +930,7 @@ mod launch_more {
         assert_eq!(form.field("Key pair").get(), inst.key_name);
         assert_eq!(form.field("Subnet").get(), inst.subnet_id);
         assert_eq!(form.field("Name").get(), inst.name);
-        let tags = form.field(ec2tui::panes::launch::F_TAGS).get();
+        let tags = form.field(ec2tui::panes::kit::launch::F_TAGS).get();
         assert!(
             tags.contains("Team=") && tags.contains("Environment="),
             "{tags}"
@@ -989,13 +989,13 @@ mod launch_more {
         let Some(Dialog::Form { form, .. }) = &mut d.app.dialog else {
             panic!("{}", d.status())
         };
-        let field = form.field(ec2tui::panes::launch::F_TAGS).get();
+        let field = form.field(ec2tui::panes::kit::launch::F_TAGS).get();
         assert_eq!(field.lines().count(), odd.len(), "one tag a line: {field}");
         // a tag typed on a line of its own
         let i = form
             .fields
             .iter()
-            .position(|f| f.label == ec2tui::panes::launch::F_TAGS)
+            .position(|f| f.label == ec2tui::panes::kit::launch::F_TAGS)
             .unwrap();
         form.focus = i;
         d.key(Key::plain(KeyCode::Enter)).await;
@@ -1005,7 +1005,7 @@ mod launch_more {
         let sent: Vec<_> = d
             .calls
             .iter()
-            .filter_map(|o| o.get::<ec2tui::panes::launch::RunInstances>())
+            .filter_map(|o| o.get::<ec2tui::aws::ops::RunInstances>())
             .filter(|r| !r.dry_run)
             .collect();
         assert_eq!(sent.len(), 1, "one launch");
@@ -1014,7 +1014,7 @@ mod launch_more {
         want.push(("Typed".into(), "yes".into()));
         assert_eq!(sent[0].spec.tags, want);
         // AWS's reserved prefix is refused before any call, as the tags form refuses it
-        let e = ec2tui::panes::launch::parse_tags("aws:x=y", &[]).unwrap_err();
+        let e = ec2tui::panes::kit::launch::parse_tags("aws:x=y", &[]).unwrap_err();
         assert!(e.contains("reserved"), "{e}");
     }
 }

@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ec2tui::app::tags::{CreateTags, DeleteTags};
 use ec2tui::app::{Dialog, Key, KeyCode, Target, shell_line};
 use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::ops::RunInstances;
+use ec2tui::aws::ops::VolumeCall;
+use ec2tui::aws::ops::{CopyImage, CreateImage, DeregisterImage};
+use ec2tui::aws::ops::{CopySnapshot, DeleteSnapshot};
+use ec2tui::aws::ops::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
+use ec2tui::aws::ops::{CreateTags, DeleteTags};
+use ec2tui::aws::ops::{InstanceCall, Verb};
 use ec2tui::aws::{ImageSpec, LaunchSpec, Op, VolumeSpec};
-use ec2tui::panes::images::{CopyImage, CreateImage, DeregisterImage};
-use ec2tui::panes::instances::{InstanceCall, Verb};
-use ec2tui::panes::key_pairs::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
-use ec2tui::panes::launch::RunInstances;
-use ec2tui::panes::snapshots::{CopySnapshot, DeleteSnapshot};
-use ec2tui::panes::volumes::VolumeCall;
 
 use crate::driver::{Driver, Panes};
 
@@ -301,7 +301,7 @@ fn a_dry_run_launch_is_two_commands() {
 #[test]
 fn commands_of_several_regions_are_one_per_region() {
     use ec2tui::app::{Context, Target};
-    use ec2tui::panes::instances::{InstanceCall, Verb};
+    use ec2tui::aws::ops::{InstanceCall, Verb};
     let ctx = Context {
         profile: "default".into(),
         region: "eu-west-1".into(),
@@ -341,7 +341,7 @@ async fn ctrl_y_of_marked_rows_is_one_command_for_all_of_them() {
     let mut ids: Vec<String> = c
         .ops
         .iter()
-        .filter_map(|o| o.get::<ec2tui::panes::instances::InstanceCall>())
+        .filter_map(|o| o.get::<ec2tui::aws::ops::InstanceCall>())
         .map(|c| c.target.id.clone())
         .collect();
     assert_eq!(ids.len(), 3);

@@ -321,7 +321,7 @@ async fn a_hostile_value_in_a_shell_template_runs_nothing() {
 #[test]
 fn commands_follow_the_profile_the_ami_and_config_toml() {
     use ec2tui::aws::{Image, Instance, InstanceState};
-    use ec2tui::panes::connect::{Connect, ssh, ssm, user_for};
+    use ec2tui::panes::kit::connect::{Connect, ssh, ssm, user_for};
     let i = Instance {
         id: "i-0123456789abcdef0".into(),
         state: InstanceState::Running,
@@ -407,7 +407,7 @@ ssm = ["/opt/bin/ssm-wrapper", "{id}", "{region}"]
 #[test]
 fn hostile_values_never_reach_a_connect_command() {
     use ec2tui::aws::{Instance, InstanceState};
-    use ec2tui::panes::connect::{Connect, fill, ssh, ssm};
+    use ec2tui::panes::kit::connect::{Connect, fill, ssh, ssm};
     let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<String>>();
     let proxy = Connect {
         ssh: Some(s(&[

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use ec2tui::app::{Effect, Event, Key, KeyCode, Keymap, Watch};
 use ec2tui::aws::demo::DemoRegion;
+use ec2tui::aws::ops::RunInstances;
+use ec2tui::aws::ops::VolumeCall;
+use ec2tui::aws::ops::{CopyImage, CreateImage, DeregisterImage};
+use ec2tui::aws::ops::{CopySnapshot, DeleteSnapshot};
+use ec2tui::aws::ops::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
+use ec2tui::aws::ops::{InstanceCall, Verb};
 use ec2tui::aws::{ImageSpec, LaunchSpec, Op, VolumeSpec};
-use ec2tui::panes::images::{CopyImage, CreateImage, DeregisterImage};
-use ec2tui::panes::instances::{InstanceCall, Verb};
-use ec2tui::panes::key_pairs::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
-use ec2tui::panes::launch::RunInstances;
-use ec2tui::panes::snapshots::{CopySnapshot, DeleteSnapshot};
-use ec2tui::panes::volumes::VolumeCall;
 
 use crate::driver::{Driver, state};
 
@@ -291,15 +291,15 @@ fn every_op() -> Vec<(Op, &'static str, bool)> {
 
 /// The launch template, Auto Scaling and launch configuration calls.
 fn autoscaling_ops() -> Vec<(Op, &'static str, bool)> {
-    use ec2tui::aws::{TemplateData, TemplateSpec};
-    use ec2tui::panes::auto_scaling::{
+    use ec2tui::aws::ops::DeleteLaunchConfiguration;
+    use ec2tui::aws::ops::{
         CancelRefresh, DeleteGroup, SetCapacity, SetGroupTemplate, StartRefresh, TerminateInGroup,
     };
-    use ec2tui::panes::launch_configs::DeleteLaunchConfiguration;
-    use ec2tui::panes::templates::{
+    use ec2tui::aws::ops::{
         CreateTemplate, CreateTemplateFromInstance, CreateTemplateVersion, DeleteTemplate,
         DeleteTemplateVersions, SetDefaultVersion,
     };
+    use ec2tui::aws::{TemplateData, TemplateSpec};
     let spec = TemplateSpec {
         description: "d".into(),
         data: TemplateData {

@@ -208,7 +208,7 @@ async fn the_launch_form_options_come_from_the_key_pair_and_group_ports() {
     api.create_key_pair("aaa-new".into(), "ed25519".into())
         .await
         .unwrap();
-    let opts = ec2tui::panes::launch::load_options(&*api)
+    let opts = ec2tui::panes::kit::launch::load_options(&*api)
         .await
         .expect("the launch options");
     assert_eq!(opts.keys, ["aaa-new", "alice", "deploy", "ops-2024"]);

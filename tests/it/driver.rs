@@ -10,7 +10,7 @@ use ec2tui::panes::events::{EventRow, EventsPane};
 use ec2tui::panes::images::ImagesPane;
 use ec2tui::panes::instances::{self, InstanceRow, InstancesPane};
 use ec2tui::panes::journal::{JournalPane, JournalRow};
-use ec2tui::panes::launch::LaunchOptions;
+use ec2tui::panes::kit::launch::LaunchOptions;
 use ec2tui::panes::snapshots::SnapshotsPane;
 use ec2tui::panes::volumes::VolumesPane;
 use ec2tui::tui::{Sink, run_effect};
@@ -220,9 +220,9 @@ impl<A: Ec2Api> Driver<A> {
             }
             if let Effect::Call { ops, .. } = &mut f {
                 for o in ops.iter_mut() {
-                    if let Some(k) = o.get::<ec2tui::panes::key_pairs::CreateKeyPair>() {
+                    if let Some(k) = o.get::<ec2tui::aws::ops::CreateKeyPair>() {
                         let path = in_scratch(&k.path);
-                        *o = Op::new(ec2tui::panes::key_pairs::CreateKeyPair { path, ..k.clone() });
+                        *o = Op::new(ec2tui::aws::ops::CreateKeyPair { path, ..k.clone() });
                     }
                 }
             }

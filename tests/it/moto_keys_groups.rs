@@ -213,7 +213,7 @@ async fn security_groups_are_listed_with_their_rules_flattened() {
     assert!(a.inbound.is_empty(), "{:?}", a.inbound);
 
     // the launch form's groups come from the same port
-    let opts = ec2tui::panes::launch::load_options(&api)
+    let opts = ec2tui::panes::kit::launch::load_options(&api)
         .await
         .expect("the launch options");
     let offered: Vec<(&str, &str, &str)> = opts

@@ -4,13 +4,12 @@
 //! `@path`), termination protection. DryRun first, then the launch; the new instances are
 //! handed to the instances pane.
 
-use futures::future::BoxFuture;
-
-use super::instances;
+use crate::app::Fact;
 use crate::app::{Cx, Effect, Field, FieldValue, Form, FormTag, Job, Opt, PaneId};
+use crate::aws::ops::*;
 use crate::aws::{
-    ApiError, ApiResult, Ec2Api, ErrorKind, Instance, InstanceTypeInfo, LaunchSpec, Mutation, Op,
-    Outcome, Record, SecurityGroup, Subnet, argv, tag_specs_json,
+    ApiResult, Ec2Api, ErrorKind, Instance, InstanceTypeInfo, LaunchSpec, Op, Outcome,
+    SecurityGroup, Subnet,
 };
 
 pub const F_TYPE: &str = "Instance type";
@@ -42,101 +41,6 @@ pub struct LaunchTag {
     pub arch: String,
     /// Which opening of the form this is: a late answer never acts on another one.
     pub form: u64,
-}
-
-/// `RunInstances`, as a DryRun or for real.
-#[derive(Debug, Clone)]
-pub struct RunInstances {
-    pub spec: LaunchSpec,
-    pub dry_run: bool,
-}
-
-impl Mutation for RunInstances {
-    fn record(&self) -> Record {
-        Record::new("RunInstances", vec![self.spec.image_id.clone()])
-            .param("instanceType", &self.spec.instance_type)
-            .param("count", self.spec.count)
-            .param("dryRun", self.dry_run)
-    }
-    fn describe(&self) -> String {
-        format!(
-            "launch {} {} from {}",
-            self.spec.count, self.spec.instance_type, self.spec.image_id
-        )
-    }
-    fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        Box::pin(async move {
-            let mut spec = self.spec.clone();
-            // `@path` user data is read when the call runs, in the shell, not in the core
-            if let Some(path) = spec
-                .user_data
-                .as_deref()
-                .and_then(|u| u.trim().strip_prefix('@'))
-            {
-                let path = path.trim().to_string();
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => spec.user_data = Some(text),
-                    Err(e) => {
-                        return Err(ApiError::other(
-                            ErrorKind::Other,
-                            format!("cannot read the user data file {path}: {e}"),
-                        ));
-                    }
-                }
-            }
-            api.run_instances(spec, self.dry_run)
-                .await
-                .map(Outcome::Launched)
-        })
-    }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        let s = &self.spec;
-        let mut a = argv(&[
-            "ec2",
-            "run-instances",
-            "--image-id",
-            &s.image_id,
-            "--instance-type",
-            &s.instance_type,
-            "--count",
-            &s.count.to_string(),
-        ]);
-        if let Some(k) = &s.key_name {
-            a.extend(argv(&["--key-name", k]));
-        }
-        if !s.security_group_ids.is_empty() {
-            a.push("--security-group-ids".into());
-            a.extend(s.security_group_ids.iter().cloned());
-        }
-        if let Some(sub) = &s.subnet_id {
-            a.extend(argv(&["--subnet-id", sub]));
-        }
-        if !s.tags.is_empty() {
-            a.push("--tag-specifications".into());
-            a.push(tag_specs_json(&["instance"], &s.tags));
-        }
-        if let Some(u) = s.user_data.as_deref().filter(|u| !u.is_empty()) {
-            // the CLI base64-encodes run-instances user data itself
-            let u = match u.trim().strip_prefix('@') {
-                Some(path) => format!("file://{}", path.trim()),
-                None => u.to_string(),
-            };
-            a.extend(argv(&["--user-data", &u]));
-        }
-        a.push(if s.termination_protection {
-            "--disable-api-termination".into()
-        } else {
-            "--no-disable-api-termination".into()
-        });
-        if self.dry_run {
-            // Ctrl-s checks with a DryRun, then launches the same
-            let mut dry = a.clone();
-            dry.push("--dry-run".into());
-            vec![dry, a]
-        } else {
-            vec![a]
-        }
-    }
 }
 
 /// Loads what the launch form offers: instance types, the key pairs' names (from the key
@@ -565,8 +469,7 @@ impl Launcher {
                     Outcome::Launched(l) => l,
                     _ => Vec::new(),
                 };
-                cx.send(instances::ID, instances::Launched(list));
-                cx.focus(instances::ID);
+                cx.tell(Fact::Launched(list));
                 vec![]
             }
         }
