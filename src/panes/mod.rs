@@ -12,7 +12,7 @@ pub mod key_pairs;
 pub mod kit;
 pub mod launch_configs;
 pub mod messages;
-pub mod rollout;
+
 pub mod security_groups;
 pub mod snapshots;
 pub mod templates;

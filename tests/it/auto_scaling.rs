@@ -14,7 +14,7 @@ use ec2tui::app::{Dialog, Event, Key, KeyCode};
 use ec2tui::aws::demo::DemoRegion;
 use ec2tui::aws::prelude::*;
 use ec2tui::panes::auto_scaling::AutoScalingPane;
-use ec2tui::panes::rollout::{Phase, Rollout};
+use ec2tui::panes::auto_scaling::rollout::{Phase, Rollout};
 
 use crate::driver::Driver;
 use crate::emulator::{Moto, some_ami};

@@ -36,6 +36,7 @@ mod props;
 mod rollout;
 mod safety;
 mod security_groups;
+mod shape;
 mod svg;
 mod switch;
 mod templates;

@@ -2,7 +2,7 @@
 //! more than one member out of service.
 
 use ec2tui::aws::{AutoScalingGroup, GroupMember};
-use ec2tui::panes::rollout::{Do, How, Phase, REPLACEMENT_DEADLINE, Rollout};
+use ec2tui::panes::auto_scaling::rollout::{Do, How, Phase, REPLACEMENT_DEADLINE, Rollout};
 
 fn member(id: &str, lifecycle: &str, health: &str) -> GroupMember {
     GroupMember {
