@@ -32,7 +32,7 @@ mod forms;
 mod listing;
 mod rows;
 use driver::*;
-use rows::*;
+pub use rows::*;
 
 pub const ID: &str = "asg";
 

@@ -27,7 +27,7 @@ mod details;
 mod fetch;
 mod rows;
 use fetch::*;
-use rows::*;
+pub use rows::*;
 
 pub const ID: &str = "instances";
 
