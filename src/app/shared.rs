@@ -1,0 +1,472 @@
+//! What every pane shares (`Shared`): the status line and the message log, request ids,
+//! safety, sending calls (`Shared::call`, read-only refused here), listings; a pane's view of
+//! the others (`Cx`: asks, facts, rows of other kinds).
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+/// A result or error kept for the session (`:messages`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// 1, 2, 3... in the session.
+    pub seq: u64,
+    /// Seconds since the epoch.
+    pub time: i64,
+    pub level: Level,
+    pub text: String,
+}
+
+/// How many messages the log keeps (the oldest tenth goes when it is full).
+pub const MESSAGES_KEPT: usize = 10_000;
+/// Seconds without a page after which `Ctrl-r` restarts a listing in flight.
+pub const STALLED_SECS: i64 = 10;
+
+/// Rows of chrome around the table: header, table borders and column titles, footer, status.
+pub const CHROME_ROWS: u16 = 6;
+/// Below this the UI says the terminal is too small instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// What a pane published for the others, delivered once its handler returns.
+pub(super) enum Letter {
+    Ask(PaneId, Ask),
+    Fact(PaneId, Fact),
+}
+
+/// The CLI options that take a list of ids.
+pub(super) const LIST_OPTIONS: [&str; 2] = ["--instance-ids", "--resources"];
+
+/// Consecutive commands that differ only in the one value of a list option
+/// (`--instance-ids`, `--resources`) become one command naming them all: stopping 30 marked
+/// instances is one `aws ec2 stop-instances --instance-ids …`, not 30. Terminations stay one
+/// per instance, as ec2tui sends them: EC2 refuses a whole TerminateInstances when one of its
+/// instances is protected.
+pub(super) fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    // each command as (before the values, the values, after them)
+    let mut out: Vec<(Vec<String>, Vec<String>, Vec<String>)> = Vec::new();
+    for mut line in lines {
+        let Some(p) = line
+            .iter()
+            .position(|a| LIST_OPTIONS.contains(&a.as_str()))
+            .filter(|p| *p + 1 < line.len())
+            .filter(|_| !line.iter().any(|a| a == "terminate-instances"))
+        else {
+            out.push((line, Vec::new(), Vec::new()));
+            continue;
+        };
+        let after = line.split_off(p + 2);
+        let value = line.pop().unwrap_or_default();
+        // into the latest command that differs only in its values, looking back over commands
+        // of the same kind (the calls of several regions come interleaved); never past another
+        let kind = |l: &[String]| l.iter().take(3).cloned().collect::<Vec<_>>();
+        let same = out
+            .iter()
+            .rev()
+            .take_while(|(before, values, _)| !values.is_empty() && kind(before) == kind(&line))
+            .position(|(before, _, rest)| *before == line && *rest == after);
+        match same {
+            Some(back) => {
+                let at = out.len() - 1 - back;
+                out[at].1.push(value);
+            }
+            None => out.push((line, vec![value], after)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut line, values, after)| {
+            line.extend(values);
+            line.extend(after);
+            line
+        })
+        .collect()
+}
+
+impl Shared {
+    /// Calls are being collected for Ctrl-y (copy as a command), not sent: a form's submit
+    /// that would ask a confirmation first hands over every call it leads to instead.
+    pub fn capturing(&self) -> bool {
+        self.capture.is_some()
+    }
+
+    /// The AWS CLI commands of these calls, whole: `aws`, the command, and `--region`,
+    /// `--profile` and `--endpoint-url` as this session uses them.
+    pub fn cli_lines(&self, ops: &[Op]) -> Vec<Vec<String>> {
+        let ctx = &self.ctx;
+        let lines = ops
+            .iter()
+            .flat_map(|o| o.cli(&ctx.region))
+            .map(|args| {
+                let mut a = vec!["aws".to_string()];
+                let has_region = args.iter().any(|x| x == "--region");
+                a.extend(args);
+                if !has_region {
+                    a.extend(["--region".to_string(), ctx.region.clone()]);
+                }
+                if !ctx.demo && !ctx.profile.is_empty() && ctx.profile != "default" {
+                    a.extend(["--profile".to_string(), ctx.profile.clone()]);
+                }
+                if let Some(e) = &ctx.endpoint {
+                    a.extend(["--endpoint-url".to_string(), e.clone()]);
+                }
+                a
+            })
+            .collect();
+        merge_lists(lines)
+    }
+
+    /// A new request id (newest wins: results carry it back).
+    pub fn req(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    /// Progress: shown on the status line, not kept.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Info,
+        });
+    }
+    /// A result: shown, and kept in the message log.
+    pub fn ok(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.log(Level::Ok, &text);
+        self.status = Some(Status {
+            text,
+            level: Level::Ok,
+        });
+    }
+    /// An error: shown, and kept in the message log.
+    pub fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.log(Level::Error, &text);
+        self.status = Some(Status {
+            text,
+            level: Level::Error,
+        });
+    }
+
+    /// Keeps a message in the log (`:messages`) without showing it: the full text of what a
+    /// one-line summary shortens.
+    pub fn log(&mut self, level: Level, text: &str) {
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.drain(..MESSAGES_KEPT / 10);
+        }
+        self.messages_logged += 1;
+        self.messages.push(Message {
+            seq: self.messages_logged,
+            time: self.now,
+            level,
+            text: text.to_string(),
+        });
+    }
+
+    /// The message log, oldest first (at most the last `MESSAGES_KEPT`).
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    /// A listing finished: "refreshing…" has done its job.
+    pub fn listed(&mut self) {
+        if matches!(&self.status, Some(s) if s.level == Level::Info && s.text.starts_with("refreshing"))
+        {
+            self.status = None;
+        }
+    }
+
+    /// An error with the hint of what to do about it (log in, check the network...).
+    /// A call that ended in an error: "WHAT refused: …", or that its outcome is unknown.
+    pub fn call_failed(&mut self, what: &str, e: &ApiError) {
+        let text = self.with_hint(&e.failed(what), e);
+        self.error(text);
+    }
+
+    pub fn error_with_hint(&mut self, what: &str, e: &ApiError) {
+        let text = self.with_hint(&format!("{what}: {}", e.describe()), e);
+        self.error(text);
+    }
+
+    pub fn with_hint(&self, text: &str, e: &ApiError) -> String {
+        match e.hint(&self.ctx.profile) {
+            Some(h) => format!("{text} — {h}"),
+            None => text.to_string(),
+        }
+    }
+
+    /// Rows the table has room for at the current size.
+    pub fn table_rows(&self) -> usize {
+        self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
+    }
+
+    /// From now on, results of the requests made so far are dropped (a switch of region or
+    /// profile: nothing from before is shown under the new name).
+    pub fn forget_before_now(&mut self) {
+        self.epoch = self.next_req + 1;
+        self.identity_in_flight = false;
+    }
+
+    /// The context's safety from the rules and the flag: read-only, banner, typed
+    /// confirmation. A flag's or a rule's read-only is never turned off from inside the app.
+    pub fn apply_safety(&mut self) {
+        let s = self.rules.for_context(&self.ctx.profile, &self.ctx.region);
+        self.ctx.read_only = self.flag_read_only || s.read_only;
+        self.ctx.banner = s.banner;
+        self.ctx.typed = s.typed;
+    }
+
+    /// The read-only in force comes from `config.toml` (not only the flag).
+    pub(super) fn rule_read_only(&self) -> bool {
+        self.rules
+            .for_context(&self.ctx.profile, &self.ctx.region)
+            .read_only
+    }
+
+    /// Why changes are refused: the flag, or config.toml's rule.
+    pub fn read_only_why(&self) -> String {
+        if self.rule_read_only() {
+            format!("{} is read-only in config.toml", self.where_())
+        } else {
+            "started with --read-only".into()
+        }
+    }
+
+    /// "profile prod" / "region eu-west-1" / "config.toml (unreadable)": where the read-only
+    /// comes from.
+    pub(super) fn where_(&self) -> String {
+        let r = &self.rules;
+        if r.broken {
+            return "everything (config.toml could not be read)".into();
+        }
+        match (
+            r.profiles
+                .get(&self.ctx.profile)
+                .is_some_and(|e| e.read_only),
+            r.regions.get(&self.ctx.region).is_some_and(|e| e.read_only),
+        ) {
+            (true, _) => format!("profile {}", self.ctx.profile),
+            _ => format!("region {}", self.ctx.region),
+        }
+    }
+
+    /// Sends mutating calls for a pane. The one place read-only mode refuses them.
+    pub fn call(&mut self, pane: PaneId, ops: Vec<Op>) -> Vec<Effect> {
+        if ops.is_empty() {
+            return vec![];
+        }
+        if let Some(kept) = &mut self.capture {
+            kept.extend(ops);
+            return vec![];
+        }
+        if self.ctx.read_only {
+            if matches!(self.dialog, Some(Dialog::Form { .. } | Dialog::Confirm(_))) {
+                self.dialog = None;
+            }
+            self.error(if self.rule_read_only() {
+                format!(
+                    "read-only: {} is read-only in config.toml; nothing was sent",
+                    self.where_()
+                )
+            } else {
+                "read-only mode: nothing was sent".to_string()
+            });
+            return vec![];
+        }
+        if self.ctx.typed && self.in_key && !self.confirmed {
+            // a change the user sends without a confirmation of its own (a form's): the
+            // rule asks (steps that follow a confirmed change on their own do not)
+            let mut c = Confirm::new(pane, "Confirm", ops);
+            c.typed = Some(TYPED_WORD);
+            c.rule = true;
+            self.dialog = Some(Dialog::Confirm(c));
+            return vec![];
+        }
+        let req = self.req();
+        vec![Effect::Call { pane, req, ops }]
+    }
+
+    /// Starts listing `list` with `job` unless a listing is in flight (coalesced): a listing
+    /// making progress is never restarted, or a big fleet's refresh would never finish.
+    /// `Ctrl-r` restarts a stalled one (no page for `STALLED_SECS`): the older listing's
+    /// pages are then dropped (newest wins), so a stalled load never blocks a refresh.
+    pub fn list<R: Resource>(
+        &mut self,
+        pane: PaneId,
+        list: &mut Collection<R>,
+        job: Job,
+    ) -> Vec<Effect> {
+        if list.is_loading() && !(self.restart && self.now - list.progress_at >= STALLED_SECS) {
+            return vec![];
+        }
+        let (req, fx) = self.fetch(pane, job);
+        list.begin(req);
+        list.progress_at = self.now;
+        vec![fx]
+    }
+
+    /// A page of a listing arrived: applied if it is the newest listing's; a failure of the
+    /// newest listing is shown as "cannot list <what>" with its hint.
+    pub fn page<R: Resource>(
+        &mut self,
+        list: &mut Collection<R>,
+        req: u64,
+        result: ApiResult<Page<R>>,
+        what: &str,
+    ) {
+        match result {
+            Ok(page) => {
+                let last = page.next_token.is_none();
+                if list.apply_page(req, page.items, last) && last {
+                    self.listed();
+                }
+            }
+            Err(e) => {
+                if list.fail(req, e.clone()) {
+                    self.error_with_hint(&format!("cannot list {what}"), &e);
+                }
+            }
+        }
+    }
+
+    /// The next periodic refresh is due `refresh_secs` after the end of the last listing, so a
+    /// listing that takes longer than the period is never started again before it ends.
+    pub fn schedule_refresh(&mut self) {
+        if self.refresh_secs > 0 {
+            self.next_refresh = Some(self.now + self.refresh_secs as i64);
+        }
+    }
+
+    /// Who the credentials belong to: asked at start, and again with every refresh until
+    /// known (a throttled or failed start is not the end of it).
+    pub fn identity(&mut self) -> Vec<Effect> {
+        if self.ctx.account.is_some() || self.identity_in_flight {
+            return vec![];
+        }
+        self.identity_in_flight = true;
+        vec![Effect::Identity]
+    }
+
+    /// A fetch for a pane, with a new request id.
+    pub fn fetch(&mut self, pane: PaneId, job: Job) -> (u64, Effect) {
+        let req = self.req();
+        (req, Effect::Fetch { pane, req, job })
+    }
+
+    /// Focuses another pane once the current handler (and its messages) are done.
+    pub fn focus(&mut self, pane: PaneId) {
+        self.focus_to = Some(pane);
+    }
+
+    pub fn open_form(&mut self, pane: PaneId, form: Form, tag: FormTag) {
+        self.dialog = Some(Dialog::Form { pane, form, tag });
+    }
+
+    /// The open form, if a form is open.
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        match &mut self.dialog {
+            Some(Dialog::Form { form, .. }) => Some(form),
+            _ => None,
+        }
+    }
+
+    pub fn form(&self) -> Option<&Form> {
+        match &self.dialog {
+            Some(Dialog::Form { form, .. }) => Some(form),
+            _ => None,
+        }
+    }
+
+    /// The open form's tag, if its pane's form of type `T` is open.
+    pub fn form_tag<T: 'static>(&self) -> Option<&T> {
+        match &self.dialog {
+            Some(Dialog::Form { tag, .. }) => tag.get::<T>(),
+            _ => None,
+        }
+    }
+
+    /// Shows an error in the open form (nothing was sent).
+    pub fn form_error(&mut self, e: impl Into<String>) -> Vec<Effect> {
+        if let Some(form) = self.form_mut() {
+            form.error = Some(e.into());
+            form.info = None;
+        }
+        vec![]
+    }
+}
+
+impl Deref for Cx<'_> {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        self.s
+    }
+}
+
+impl DerefMut for Cx<'_> {
+    fn deref_mut(&mut self) -> &mut Shared {
+        self.s
+    }
+}
+
+impl Cx<'_> {
+    /// Another pane, by type.
+    pub fn pane<P: Pane>(&self) -> Option<&P> {
+        self.before
+            .iter()
+            .chain(self.after.iter())
+            .find_map(|p| p.as_ref().as_any().downcast_ref::<P>())
+    }
+
+    /// Asks whichever pane owns the kind to act, once the current handler returns
+    /// (`Pane::on_ask`); one that no pane takes is an error in the log.
+    pub fn ask(&mut self, ask: Ask) {
+        let from = self.me;
+        self.s.outbox.push(Letter::Ask(from, ask));
+    }
+
+    /// Tells every other pane what happened, once the current handler returns
+    /// (`Pane::on_fact`).
+    pub fn tell(&mut self, fact: Fact) {
+        let from = self.me;
+        self.s.outbox.push(Letter::Fact(from, fact));
+    }
+
+    /// A row of another kind by id, from whichever other pane lists that kind
+    /// (`cx.find::<Instance>("i-…")`).
+    pub fn find<T: Any>(&self, id: &str) -> Option<&T> {
+        self.lists::<T>()
+            .find_map(|t| t.find_any(id).and_then(|a| a.downcast_ref::<T>()))
+    }
+
+    /// Every row of another kind, from the other panes that list it (in no order).
+    pub fn rows<T: Any>(&self) -> impl Iterator<Item = &T> {
+        self.lists::<T>()
+            .flat_map(|t| t.rows_any())
+            .filter_map(|a| a.downcast_ref::<T>())
+    }
+
+    /// How the listing of kind `T` stands, in the other pane that lists it.
+    pub fn load_of<T: Any>(&self) -> Option<&Load> {
+        self.lists::<T>().next().map(|t| t.load())
+    }
+
+    /// The other panes' tables whose rows are of kind `T`.
+    pub(super) fn lists<T: Any>(&self) -> impl Iterator<Item = &dyn TableOps> {
+        let want = std::any::TypeId::of::<T>();
+        self.before
+            .iter()
+            .chain(self.after.iter())
+            .map(|p| p.table())
+            .filter(move |t| t.domain_type() == want)
+    }
+}
