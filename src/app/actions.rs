@@ -140,7 +140,7 @@ impl AppState {
             .s
             .cli_lines(ops)
             .iter()
-            .map(|a| shell_line(a))
+            .map(|l| crate::aws::cli_text(l))
             .collect();
         let shown = match lines.as_slice() {
             [] => {

@@ -111,16 +111,7 @@ impl Exec {
 /// ec2tui itself never runs a shell).
 pub fn shell_line(argv: &[String]) -> String {
     argv.iter()
-        .map(|a| {
-            let plain = !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
-            if plain {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
-            }
-        })
+        .map(|a| crate::aws::op::quote(a))
         .collect::<Vec<_>>()
         .join(" ")
 }

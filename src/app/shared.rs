@@ -3,6 +3,7 @@
 //! the others (`Cx`: asks, facts, rows of other kinds).
 
 use super::*;
+use crate::aws::{CliLine, Word};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -53,24 +54,25 @@ pub(super) const LIST_OPTIONS: [&str; 2] = ["--instance-ids", "--resources"];
 /// instances is one `aws ec2 stop-instances --instance-ids …`, not 30. Terminations stay one
 /// per instance, as ec2tui sends them: EC2 refuses a whole TerminateInstances when one of its
 /// instances is protected.
-pub(super) fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
+pub(super) fn merge_lists(lines: Vec<CliLine>) -> Vec<CliLine> {
     // each command as (before the values, the values, after them)
-    let mut out: Vec<(Vec<String>, Vec<String>, Vec<String>)> = Vec::new();
+    let mut out: Vec<(CliLine, CliLine, CliLine)> = Vec::new();
     for mut line in lines {
         let Some(p) = line
             .iter()
-            .position(|a| LIST_OPTIONS.contains(&a.as_str()))
+            .position(|a| a.arg().is_some_and(|a| LIST_OPTIONS.contains(&a)))
             .filter(|p| *p + 1 < line.len())
-            .filter(|_| !line.iter().any(|a| a == "terminate-instances"))
+            .filter(|_| !line.iter().any(|a| a.is("terminate-instances")))
+            .filter(|_| line.iter().all(|a| a.arg().is_some()))
         else {
             out.push((line, Vec::new(), Vec::new()));
             continue;
         };
         let after = line.split_off(p + 2);
-        let value = line.pop().unwrap_or_default();
+        let value = line.pop().unwrap_or(Word::Arg(String::new()));
         // into the latest command that differs only in its values, looking back over commands
         // of the same kind (the calls of several regions come interleaved); never past another
-        let kind = |l: &[String]| l.iter().take(3).cloned().collect::<Vec<_>>();
+        let kind = |l: &[Word]| l.iter().take(3).cloned().collect::<Vec<_>>();
         let same = out
             .iter()
             .rev()
@@ -93,6 +95,75 @@ pub(super) fn merge_lists(lines: Vec<Vec<String>>) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `aws` before every command of a line, and the console's region (unless the command names
+/// one), profile and endpoint after each: a line may hold several commands (a command
+/// substitution inside another, a redirection), and each must go where ec2tui's call goes.
+/// Shell syntax ending in `$(` opens a command (of `aws`), one beginning with `)` closes it;
+/// `|` and `&&` end one and begin the next; other shell syntax (a redirection, the end of a
+/// loop's test) ends the command before it. A line beginning with shell syntax (an
+/// assignment, a loop) is not itself an `aws` command.
+fn with_globals(words: CliLine, region: &str, global: &[(&'static str, String)]) -> CliLine {
+    let finish = |out: &mut CliLine, from: usize| {
+        let mut add: CliLine = Vec::new();
+        let cmd = &out[from..];
+        if !cmd.iter().any(|w| w.is("--region")) {
+            add.extend([Word::from("--region"), Word::from(region)]);
+        }
+        for (k, v) in global {
+            if !cmd.iter().any(|w| w.is(k)) {
+                add.extend([Word::from(*k), Word::from(v.as_str())]);
+            }
+        }
+        out.extend(add);
+    };
+    let aws = matches!(words.first(), Some(Word::Arg(_)));
+    let mut out: CliLine = Vec::new();
+    // the commands open at this point: where each began, and whether it is done (ended by
+    // shell syntax, or not an aws command at all)
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    if aws {
+        out.push(Word::Arg("aws".into()));
+    }
+    open.push((out.len(), !aws));
+    let end = |out: &mut CliLine, open: &mut Vec<(usize, bool)>, pop: bool| {
+        let top = if pop { open.pop() } else { open.last().copied() };
+        if let Some((from, false)) = top {
+            finish(out, from);
+        }
+        if !pop && let Some(t) = open.last_mut() {
+            t.1 = true;
+        }
+    };
+    for w in words {
+        match w {
+            Word::Shell(s) if s.starts_with(')') => {
+                end(&mut out, &mut open, true);
+                out.push(Word::Shell(s));
+            }
+            Word::Shell(s) if s.ends_with("$(") => {
+                out.push(Word::Shell(s));
+                out.push(Word::Arg("aws".into()));
+                open.push((out.len(), false));
+            }
+            Word::Shell(s @ ("|" | "&&")) => {
+                end(&mut out, &mut open, true);
+                out.push(Word::Shell(s));
+                out.push(Word::Arg("aws".into()));
+                open.push((out.len(), false));
+            }
+            Word::Shell(s) => {
+                end(&mut out, &mut open, false);
+                out.push(Word::Shell(s));
+            }
+            w => out.push(w),
+        }
+    }
+    while !open.is_empty() {
+        end(&mut out, &mut open, true);
+    }
+    out
+}
+
 impl Shared {
     /// Calls are being collected for Ctrl-y (copy as a command), not sent: a form's submit
     /// that would ask a confirmation first hands over every call it leads to instead.
@@ -102,26 +173,26 @@ impl Shared {
 
     /// The AWS CLI commands of these calls, whole: `aws`, the command, and `--region`,
     /// `--profile` and `--endpoint-url` as this session uses them.
-    pub fn cli_lines(&self, ops: &[Op]) -> Vec<Vec<String>> {
+    pub fn cli_lines(&self, ops: &[Op]) -> Vec<CliLine> {
         let ctx = &self.ctx;
-        let lines = ops
-            .iter()
-            .flat_map(|o| o.cli(&ctx.region))
-            .map(|args| {
-                let mut a = vec!["aws".to_string()];
-                let has_region = args.iter().any(|x| x == "--region");
-                a.extend(args);
-                if !has_region {
-                    a.extend(["--region".to_string(), ctx.region.clone()]);
-                }
-                if !ctx.demo && !ctx.profile.is_empty() && ctx.profile != "default" {
-                    a.extend(["--profile".to_string(), ctx.profile.clone()]);
-                }
-                if let Some(e) = &ctx.endpoint {
-                    a.extend(["--endpoint-url".to_string(), e.clone()]);
-                }
-                a
-            })
+        let lines = ops.iter().flat_map(|o| o.cli(&ctx.region)).collect();
+        self.runbook(lines)
+    }
+
+    /// Lines of a flow of several steps (a rollout's runbook), each given `aws`, the
+    /// console's region, profile and endpoint as `cli_lines` gives the calls'.
+    pub fn runbook(&self, lines: Vec<CliLine>) -> Vec<CliLine> {
+        let ctx = &self.ctx;
+        let mut global: Vec<(&'static str, String)> = Vec::new();
+        if !ctx.demo && !ctx.profile.is_empty() && ctx.profile != "default" {
+            global.push(("--profile", ctx.profile.clone()));
+        }
+        if let Some(e) = &ctx.endpoint {
+            global.push(("--endpoint-url", e.clone()));
+        }
+        let lines = lines
+            .into_iter()
+            .map(|words| with_globals(words, &ctx.region, &global))
             .collect();
         merge_lists(lines)
     }

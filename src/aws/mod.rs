@@ -55,7 +55,8 @@ pub use domain::{
 };
 pub use error::{ApiError, ApiResult, CredentialsCause, ErrorKind};
 pub use op::{
-    AsAny, Mutation, Op, Outcome, Record, Target, argv, capitalise, tag_specs_json, tags_json,
+    AsAny, CliLine, Mutation, Op, Outcome, Record, Target, Word, argv, capitalise, cli_text, quote,
+    tag_specs_json, tags_json,
 };
 pub use request_ids::{record_attempt, record_request_id, with_request_ids};
 pub use text::{clean, clean_multiline, console_text, fmt_time, parse_time};

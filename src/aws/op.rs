@@ -71,12 +71,12 @@ pub trait Mutation: AsAny + fmt::Debug + Send + Sync {
     fn describe(&self) -> String;
     /// Runs the call.
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>>;
-    /// The AWS CLI command(s) that make the same request(s), as argument vectors after `aws`
-    /// (`["ec2", "stop-instances", "--instance-ids", "i-1"]`); `region` is the console's.
-    /// A command that goes to another region says `--region` itself. Empty: none.
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
-        Vec::new()
-    }
+    /// The AWS CLI command(s) that make the same request(s), each a line of words after
+    /// `aws` (`["ec2", "stop-instances", "--instance-ids", "i-1"]`); `region` is the
+    /// console's. A command that goes to another region says `--region` itself. Every call
+    /// has one (no default): `Ctrl-y` works for every confirmation and form, and the tests
+    /// run every line through the real AWS CLI.
+    fn cli(&self, region: &str) -> Vec<CliLine>;
     /// Reads back whether the change was made, for when its answer was lost: `Ok(true)`
     /// made, `Ok(false)` not made. None: it cannot be told.
     fn verify<'a>(&'a self, _api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {
@@ -84,9 +84,71 @@ pub trait Mutation: AsAny + fmt::Debug + Send + Sync {
     }
 }
 
-/// Builds an argument vector from string-likes.
-pub fn argv<S: AsRef<str>>(parts: &[S]) -> Vec<String> {
-    parts.iter().map(|s| s.as_ref().to_string()).collect()
+/// One word of a copied command line: a value, quoted as the shell needs when it is shown,
+/// or shell syntax of ec2tui's own (a redirection, a command substitution) written as it is.
+/// Shell syntax is a `&'static str`: only the code can make it, so no value (a tag, a name
+/// typed in a form, anything from AWS) can ever become shell syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Word {
+    Arg(String),
+    Shell(&'static str),
+}
+
+impl Word {
+    /// The value of an argument (None: shell syntax).
+    pub fn arg(&self) -> Option<&str> {
+        match self {
+            Self::Arg(a) => Some(a),
+            Self::Shell(_) => None,
+        }
+    }
+    /// Whether it is this argument.
+    pub fn is(&self, s: &str) -> bool {
+        self.arg() == Some(s)
+    }
+}
+
+impl From<String> for Word {
+    fn from(s: String) -> Self {
+        Self::Arg(s)
+    }
+}
+
+impl From<&str> for Word {
+    fn from(s: &str) -> Self {
+        Self::Arg(s.to_string())
+    }
+}
+
+/// A copied command line (after `aws`).
+pub type CliLine = Vec<Word>;
+
+/// Builds a command line of arguments from string-likes.
+pub fn argv<S: AsRef<str>>(parts: &[S]) -> CliLine {
+    parts.iter().map(|s| Word::Arg(s.as_ref().to_string())).collect()
+}
+
+/// A POSIX shell word: as it is when it needs no quoting, else in single quotes.
+pub fn quote(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+    if plain {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
+/// A command line as the text a user pastes: arguments quoted, shell syntax as it is.
+pub fn cli_text(line: &[Word]) -> String {
+    line.iter()
+        .map(|w| match w {
+            Word::Arg(a) => quote(a),
+            Word::Shell(s) => s.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Tags as the CLI's JSON (`[{"Key":"k","Value":"v"}]`): any character survives it.
@@ -132,7 +194,7 @@ impl Op {
         self.0.run(api)
     }
     /// The AWS CLI command(s) of the call (see [`Mutation::cli`]).
-    pub fn cli(&self, region: &str) -> Vec<Vec<String>> {
+    pub fn cli(&self, region: &str) -> Vec<CliLine> {
         self.0.cli(region)
     }
     pub fn verify<'a>(&'a self, api: &'a dyn Ec2Api) -> Option<BoxFuture<'a, ApiResult<bool>>> {

@@ -589,7 +589,10 @@ impl ImagesPane {
                     ID,
                     vec![
                         InstanceCall::op(Verb::Stop, t.instance.clone()),
-                        Op::new(CreateImageAfterStop(CreateImage(spec))),
+                        Op::new(CreateImageAfterStop {
+                            create: CreateImage(spec),
+                            restart: form.field(F_RESTART).on(),
+                        }),
                     ],
                 );
             }

@@ -25,7 +25,15 @@ struct Cmd {
     opts: BTreeMap<String, Vec<String>>,
 }
 
-fn parse(argv: &[String]) -> Cmd {
+/// A command line's arguments (a line with shell syntax is not one command).
+fn args(line: &[ec2tui::aws::Word]) -> Vec<String> {
+    line.iter()
+        .map(|w| w.arg().expect("no shell syntax").to_string())
+        .collect()
+}
+
+fn parse(line: &[ec2tui::aws::Word]) -> Cmd {
+    let argv = args(line);
     assert_eq!(argv[0], "ec2", "{argv:?}");
     let mut opts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut cur: Option<String> = None;
@@ -69,7 +77,7 @@ fn one(op: Op) -> Cmd {
     let rec = op.record();
     assert_eq!(c.operation, kebab(rec.operation));
     for t in &rec.targets {
-        assert!(cmds[0].contains(t), "{t} in {:?}", cmds[0]);
+        assert!(cmds[0].iter().any(|w| w.is(t)), "{t} in {:?}", cmds[0]);
     }
     c
 }
@@ -292,7 +300,7 @@ fn a_dry_run_launch_is_two_commands() {
     assert_eq!(v(&real, "user-data"), ["#!/bin/sh\necho hi"]);
     assert!(real.opts.contains_key("disable-api-termination"));
     // the line is quoted for a shell: it parses back to the same arguments
-    let line = shell_line(&cmds[1]);
+    let line = shell_line(&args(&cmds[1]));
     assert!(line.contains("'#!/bin/sh\necho hi'"), "{line}");
 }
 
@@ -316,7 +324,7 @@ fn commands_of_several_regions_are_one_per_region() {
     .iter()
     .map(|(id, region)| InstanceCall::op_in(Verb::Reboot, Target::new(*id, ""), region.to_string()))
     .collect();
-    let lines: Vec<String> = app.cli_lines(&ops).iter().map(|l| l.join(" ")).collect();
+    let lines: Vec<String> = app.cli_lines(&ops).iter().map(|l| ec2tui::aws::cli_text(l)).collect();
     assert_eq!(
         lines,
         [

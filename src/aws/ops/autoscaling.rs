@@ -28,6 +28,14 @@ impl Mutation for DeleteLaunchConfiguration {
                 .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "autoscaling",
+            "delete-launch-configuration",
+            "--launch-configuration-name",
+            &self.name,
+        ])]
+    }
 }
 
 /// `UpdateAutoScalingGroup` with min, desired and max.
@@ -58,6 +66,20 @@ impl Mutation for SetCapacity {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "autoscaling",
+            "update-auto-scaling-group",
+            "--auto-scaling-group-name",
+            &self.group,
+            "--min-size",
+            &self.min.to_string(),
+            "--desired-capacity",
+            &self.desired.to_string(),
+            "--max-size",
+            &self.max.to_string(),
+        ])]
     }
 }
 
@@ -92,6 +114,20 @@ impl Mutation for SetGroupTemplate {
             .await
             .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        let spec = serde_json::json!({
+            "LaunchTemplateId": self.template_id,
+            "Version": self.version,
+        });
+        vec![argv(&[
+            "autoscaling",
+            "update-auto-scaling-group",
+            "--auto-scaling-group-name",
+            &self.group,
+            "--launch-template",
+            &spec.to_string(),
+        ])]
     }
 }
 
@@ -157,6 +193,19 @@ impl Mutation for TerminateInGroup {
             }))
         }))
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "autoscaling",
+            "terminate-instance-in-auto-scaling-group",
+            "--instance-id",
+            &self.instance.id,
+            if self.decrement {
+                "--should-decrement-desired-capacity"
+            } else {
+                "--no-should-decrement-desired-capacity"
+            },
+        ])]
+    }
 }
 
 /// `StartInstanceRefresh`.
@@ -184,6 +233,17 @@ impl Mutation for StartRefresh {
                 .map(Outcome::Created)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        let prefs = serde_json::json!({ "MinHealthyPercentage": self.min_healthy });
+        vec![argv(&[
+            "autoscaling",
+            "start-instance-refresh",
+            "--auto-scaling-group-name",
+            &self.group,
+            "--preferences",
+            &prefs.to_string(),
+        ])]
+    }
 }
 
 /// `CancelInstanceRefresh`.
@@ -205,6 +265,14 @@ impl Mutation for CancelRefresh {
                 .await
                 .map(Outcome::Created)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "autoscaling",
+            "cancel-instance-refresh",
+            "--auto-scaling-group-name",
+            &self.group,
+        ])]
     }
 }
 
@@ -243,5 +311,17 @@ impl Mutation for DeleteGroup {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        let mut line = argv(&[
+            "autoscaling",
+            "delete-auto-scaling-group",
+            "--auto-scaling-group-name",
+            &self.group,
+        ]);
+        if self.force {
+            line.push("--force-delete".into());
+        }
+        vec![line]
     }
 }

@@ -20,7 +20,7 @@ impl Mutation for CreateImage {
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
         Box::pin(async move { api.create_image(self.0.clone()).await.map(Outcome::Created) })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         let s = &self.0;
         let mut a = argv(&[
             "ec2",
@@ -43,7 +43,7 @@ impl Mutation for CreateImage {
         );
         if !s.tags.is_empty() {
             a.push("--tag-specifications".into());
-            a.push(tag_specs_json(&["image", "snapshot"], &s.tags));
+            a.push(Word::Arg(tag_specs_json(&["image", "snapshot"], &s.tags)));
         }
         vec![a]
     }
@@ -51,29 +51,63 @@ impl Mutation for CreateImage {
 
 /// `CreateImage` of an instance stopped just before, as Ctrl-y copies it: the same call,
 /// whose commands wait for the stop to finish first (`aws ec2 wait instance-stopped`), as
-/// ec2tui itself does before it asks for the image.
+/// ec2tui itself does before it asks for the image; with `restart` ("Start again when
+/// available"), then wait for the image and start the instance again, as ec2tui does.
 #[derive(Debug, Clone)]
-pub struct CreateImageAfterStop(pub CreateImage);
+pub struct CreateImageAfterStop {
+    pub create: CreateImage,
+    pub restart: bool,
+}
 
 impl Mutation for CreateImageAfterStop {
     fn record(&self) -> Record {
-        self.0.record()
+        self.create.record()
     }
     fn describe(&self) -> String {
-        self.0.describe()
+        self.create.describe()
     }
     fn run<'a>(&'a self, api: &'a dyn Ec2Api) -> BoxFuture<'a, ApiResult<Outcome>> {
-        self.0.run(api)
+        self.create.run(api)
     }
-    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, region: &str) -> Vec<CliLine> {
+        let spec = &self.create.0;
         let wait = argv(&[
             "ec2",
             "wait",
             "instance-stopped",
             "--instance-ids",
-            &self.0.0.instance_id,
+            &spec.instance_id,
         ]);
-        std::iter::once(wait).chain(self.0.cli(region)).collect()
+        let mut lines: Vec<CliLine> = std::iter::once(wait)
+            .chain(self.create.cli(region))
+            .collect();
+        if self.restart {
+            // the image's id is what create-image printed; an AMI's name is unique in the
+            // account and region, so it finds the same image
+            let mut available = argv(&["ec2", "wait", "image-available", "--image-ids"]);
+            available.push(Word::Shell("\"$("));
+            available.extend(argv(&[
+                "ec2",
+                "describe-images",
+                "--owners",
+                "self",
+                "--filters",
+                &serde_json::json!([{"Name": "name", "Values": [spec.name]}]).to_string(),
+                "--query",
+                "Images[0].ImageId",
+                "--output",
+                "text",
+            ]));
+            available.push(Word::Shell(")\""));
+            lines.push(available);
+            lines.push(argv(&[
+                "ec2",
+                "start-instances",
+                "--instance-ids",
+                &spec.instance_id,
+            ]));
+        }
+        lines
     }
 }
 
@@ -101,7 +135,7 @@ impl Mutation for DeregisterImage {
                 .map(|()| Outcome::Done)
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         vec![argv(&[
             "ec2",
             "deregister-image",
@@ -139,7 +173,7 @@ impl Mutation for CopyImage {
             .map(Outcome::Created)
         })
     }
-    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, region: &str) -> Vec<CliLine> {
         vec![argv(&[
             "ec2",
             "copy-image",

@@ -182,7 +182,7 @@ impl Mutation for InstanceCall {
             Ok(found.iter().any(|i| made(i.state)))
         }))
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         let id = self.target.id.as_str();
         let mut args = match self.verb {
             Verb::Start => argv(&["ec2", "start-instances", "--instance-ids", id]),
@@ -203,7 +203,7 @@ impl Mutation for InstanceCall {
             ]),
         };
         if !self.region.is_empty() {
-            args.extend(["--region".to_string(), self.region.clone()]);
+            args.extend(argv(&["--region", &self.region]));
         }
         vec![args]
     }
@@ -254,7 +254,7 @@ impl Mutation for RunInstances {
                 .map(Outcome::Launched)
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         let s = &self.spec;
         let mut a = argv(&[
             "ec2",
@@ -271,14 +271,14 @@ impl Mutation for RunInstances {
         }
         if !s.security_group_ids.is_empty() {
             a.push("--security-group-ids".into());
-            a.extend(s.security_group_ids.iter().cloned());
+            a.extend(s.security_group_ids.iter().map(|g| Word::Arg(g.clone())));
         }
         if let Some(sub) = &s.subnet_id {
             a.extend(argv(&["--subnet-id", sub]));
         }
         if !s.tags.is_empty() {
             a.push("--tag-specifications".into());
-            a.push(tag_specs_json(&["instance"], &s.tags));
+            a.push(Word::Arg(tag_specs_json(&["instance"], &s.tags)));
         }
         if let Some(u) = s.user_data.as_deref().filter(|u| !u.is_empty()) {
             // the CLI base64-encodes run-instances user data itself
@@ -291,7 +291,7 @@ impl Mutation for RunInstances {
         a.push(if s.termination_protection {
             "--disable-api-termination".into()
         } else {
-            "--no-disable-api-termination".into()
+            "--enable-api-termination".into()
         });
         if self.dry_run {
             // Ctrl-s checks with a DryRun, then launches the same

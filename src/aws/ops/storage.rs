@@ -114,7 +114,7 @@ impl Mutation for VolumeCall {
             }
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         vec![match self {
             Self::Create(s) => {
                 let mut a = argv(&[
@@ -138,7 +138,7 @@ impl Mutation for VolumeCall {
                 }
                 if !s.tags.is_empty() {
                     a.push("--tag-specifications".into());
-                    a.push(tag_specs_json(&["volume"], &s.tags));
+                    a.push(Word::Arg(tag_specs_json(&["volume"], &s.tags)));
                 }
                 a
             }
@@ -186,7 +186,7 @@ impl Mutation for VolumeCall {
                 }
                 if !tags.is_empty() {
                     a.push("--tag-specifications".into());
-                    a.push(tag_specs_json(&["snapshot"], tags));
+                    a.push(Word::Arg(tag_specs_json(&["snapshot"], tags)));
                 }
                 a
             }
@@ -217,7 +217,7 @@ impl Mutation for DeleteSnapshot {
                 .map(|()| Outcome::Done)
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         vec![argv(&["ec2", "delete-snapshot", "--snapshot-id", &self.id])]
     }
 }
@@ -248,7 +248,7 @@ impl Mutation for CopySnapshot {
             .map(Outcome::Created)
         })
     }
-    fn cli(&self, region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, region: &str) -> Vec<CliLine> {
         let mut a = argv(&[
             "ec2",
             "copy-snapshot",

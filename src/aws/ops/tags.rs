@@ -47,9 +47,9 @@ impl Mutation for CreateTags {
                 .map(|()| Outcome::Done)
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         let mut a = argv(&["ec2", "create-tags", "--resources"]);
-        a.extend(ids(&self.targets));
+        a.extend(ids(&self.targets).into_iter().map(Word::Arg));
         a.extend(argv(&["--tags", &tags_json(&self.tags)]));
         vec![a]
     }
@@ -69,9 +69,9 @@ impl Mutation for DeleteTags {
                 .map(|()| Outcome::Done)
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         let mut a = argv(&["ec2", "delete-tags", "--resources"]);
-        a.extend(ids(&self.targets));
+        a.extend(ids(&self.targets).into_iter().map(Word::Arg));
         let keys: Vec<serde_json::Value> = self
             .keys
             .iter()

@@ -46,6 +46,49 @@ impl Mutation for CreateTemplateVersion {
             Ok(Outcome::Created(n.to_string()))
         })
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        let mut line = argv(&[
+            "ec2",
+            "create-launch-template-version",
+            "--launch-template-id",
+            &self.template_id,
+        ]);
+        if let Some(s) = self.source {
+            line.extend(argv(&["--source-version", &s.to_string()]));
+        }
+        line.extend(argv(&[
+            "--version-description",
+            &self.spec.description,
+            "--launch-template-data",
+            &data_json(&self.spec.data),
+        ]));
+        let mut lines = vec![line];
+        if self.make_default {
+            // ec2tui makes the version it created the default; the CLI's line makes the
+            // latest one the default, which is that version unless another came between
+            let mut set = argv(&[
+                "ec2",
+                "modify-launch-template",
+                "--launch-template-id",
+                &self.template_id,
+                "--default-version",
+            ]);
+            set.push(Word::Shell("\"$("));
+            set.extend(argv(&[
+                "ec2",
+                "describe-launch-templates",
+                "--launch-template-ids",
+                &self.template_id,
+                "--query",
+                "LaunchTemplates[0].LatestVersionNumber",
+                "--output",
+                "text",
+            ]));
+            set.push(Word::Shell(")\""));
+            lines.push(set);
+        }
+        lines
+    }
 }
 
 /// `ModifyLaunchTemplate`: a new default version.
@@ -73,6 +116,16 @@ impl Mutation for SetDefaultVersion {
                 .await
                 .map(|()| Outcome::Done)
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "ec2",
+            "modify-launch-template",
+            "--launch-template-id",
+            &self.template_id,
+            "--default-version",
+            &self.version.to_string(),
+        ])]
     }
 }
 
@@ -113,6 +166,34 @@ impl Mutation for CreateTemplateFromInstance {
             Ok(Outcome::Created(t.id))
         })
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        // ec2tui reads the instance's settings (GetLaunchTemplateData) and makes the template
+        // of them: the CLI's lines keep them in a file between the two calls
+        let file = format!("{}.launch-template-data.json", self.instance.id);
+        let mut get = argv(&[
+            "ec2",
+            "get-launch-template-data",
+            "--instance-id",
+            &self.instance.id,
+            "--query",
+            "LaunchTemplateData",
+            "--output",
+            "json",
+        ]);
+        get.push(Word::Shell(">"));
+        get.push(Word::Arg(file.clone()));
+        let mut create = argv(&[
+            "ec2",
+            "create-launch-template",
+            "--launch-template-name",
+            &self.name,
+        ]);
+        if !self.description.is_empty() {
+            create.extend(argv(&["--version-description", &self.description]));
+        }
+        create.extend(argv(&["--launch-template-data", &format!("file://{file}")]));
+        vec![get, create]
+    }
 }
 
 /// `CreateLaunchTemplate` with given settings (a launch configuration's, when migrating).
@@ -141,6 +222,18 @@ impl Mutation for CreateTemplate {
                 .await?;
             Ok(Outcome::Created(t.id))
         })
+    }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "ec2",
+            "create-launch-template",
+            "--launch-template-name",
+            &self.name,
+            "--version-description",
+            &self.spec.description,
+            "--launch-template-data",
+            &data_json(&self.spec.data),
+        ])]
     }
 }
 
@@ -179,6 +272,17 @@ impl Mutation for DeleteTemplateVersions {
                 .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        let mut line = argv(&[
+            "ec2",
+            "delete-launch-template-versions",
+            "--launch-template-id",
+            &self.template_id,
+            "--versions",
+        ]);
+        line.extend(self.versions.iter().map(|v| Word::Arg(v.to_string())));
+        vec![line]
+    }
 }
 
 /// `DeleteLaunchTemplate`.
@@ -208,6 +312,14 @@ impl Mutation for DeleteTemplate {
                 .map(|()| Outcome::Done)
         })
     }
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
+        vec![argv(&[
+            "ec2",
+            "delete-launch-template",
+            "--launch-template-id",
+            &self.template_id,
+        ])]
+    }
 }
 /// Text, or `@path` read when the call runs.
 pub fn read_user_data(text: &Option<String>) -> ApiResult<Option<String>> {
@@ -230,4 +342,47 @@ pub fn read_user_data(text: &Option<String>) -> ApiResult<Option<String>> {
         }
         None => Ok(text.clone()),
     }
+}
+
+/// A template's settings as `--launch-template-data` JSON, as the adapter sends them (user
+/// data base64; `@path` user data is read now, for the copied line, as the call reads it
+/// when it runs).
+pub fn data_json(d: &TemplateData) -> String {
+    use base64::Engine;
+    let mut m = serde_json::Map::new();
+    if !d.image_id.is_empty() {
+        m.insert("ImageId".into(), d.image_id.clone().into());
+    }
+    if !d.instance_type.is_empty() {
+        m.insert("InstanceType".into(), d.instance_type.clone().into());
+    }
+    if !d.key_name.is_empty() {
+        m.insert("KeyName".into(), d.key_name.clone().into());
+    }
+    if !d.security_group_ids.is_empty() {
+        m.insert("SecurityGroupIds".into(), d.security_group_ids.clone().into());
+    }
+    let user_data = read_user_data(&d.user_data).unwrap_or_else(|e| {
+        // the copied line cannot carry what cannot be read: it says so where the data goes
+        Some(format!("(ec2tui could not read it: {})", e.describe()))
+    });
+    if let Some(u) = user_data.filter(|u| !u.is_empty()) {
+        m.insert(
+            "UserData".into(),
+            base64::engine::general_purpose::STANDARD.encode(u).into(),
+        );
+    }
+    let tags: Vec<serde_json::Value> = d
+        .instance_tags
+        .iter()
+        .filter(|(k, _)| !k.starts_with("aws:"))
+        .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+        .collect();
+    if !tags.is_empty() {
+        m.insert(
+            "TagSpecifications".into(),
+            serde_json::json!([{"ResourceType": "instance", "Tags": tags}]),
+        );
+    }
+    serde_json::Value::Object(m).to_string()
 }

@@ -90,7 +90,7 @@ impl Mutation for CreateKeyPair {
             ))
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         // ec2tui writes the private key to `path`: the CLI prints it (`> PATH`)
         vec![argv(&[
             "ec2",
@@ -144,7 +144,7 @@ impl Mutation for ImportKeyPair {
             Ok(Outcome::Created(k.name))
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         vec![argv(&[
             "ec2",
             "import-key-pair",
@@ -179,7 +179,7 @@ impl Mutation for DeleteKeyPair {
                 .map(|()| Outcome::Done)
         })
     }
-    fn cli(&self, _region: &str) -> Vec<Vec<String>> {
+    fn cli(&self, _region: &str) -> Vec<CliLine> {
         vec![argv(&["ec2", "delete-key-pair", "--key-name", &self.name])]
     }
 }
