@@ -1,5 +1,7 @@
 //! moto's standalone server as the EC2 API under test: provisioned once into a venv under
 //! `target/` (under a file lock), one server per test on a free 127.0.0.1 port, stopped by pid.
+//! The same venv holds the real AWS CLI (v1, from PyPI), for the tests that run the commands
+//! ec2tui copies (`aws_cli.rs`).
 
 #![allow(dead_code)]
 
@@ -11,11 +13,19 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 pub const MOTO_PIN: &str = "moto==5.2.5";
+/// The AWS CLI the copied commands are run with (v1, which brings its own botocore inside:
+/// `aws --version` says botocore/1.43.62). moto's boto3/botocore/s3transfer, which moto does
+/// not pin, are pinned beside it, so the venv resolves the same on every machine.
+pub const AWSCLI_PIN: &str = "awscli==1.46.3";
 const PIP_PINS: &[&str] = &[
     MOTO_PIN,
     "flask==3.1.3",
     "flask-cors==6.0.5",
     "werkzeug==3.1.9",
+    AWSCLI_PIN,
+    "botocore==1.44.8",
+    "boto3==1.44.8",
+    "s3transfer==0.19.3",
 ];
 
 fn venv_dir() -> PathBuf {
@@ -41,18 +51,21 @@ fn run(cmd: &mut Command, what: &str) {
 }
 
 /// The venv's python, creating the venv on first use. Safe to call from many tests and
-/// processes at once.
+/// processes at once. A venv made with other pins (an older checkout's) is made again.
 pub fn python() -> PathBuf {
     let dir = venv_dir();
     let py = dir.join("venv/bin/python");
     let ready = dir.join("ready");
-    if ready.exists() {
+    let pins = PIP_PINS.join("\n");
+    let is_ready = || std::fs::read_to_string(&ready).is_ok_and(|r| r == pins);
+    if is_ready() {
         return py;
     }
     std::fs::create_dir_all(&dir).expect("create the emulator directory under target/");
     let lock = File::create(dir.join("lock")).expect("create the emulator lock file");
     lock.lock().expect("lock the emulator directory");
-    if !ready.exists() {
+    if !is_ready() {
+        let _ = std::fs::remove_file(&ready);
         let _ = std::fs::remove_dir_all(dir.join("venv"));
         run(
             Command::new("python3")
@@ -70,11 +83,16 @@ pub fn python() -> PathBuf {
                     "--disable-pip-version-check",
                 ])
                 .args(PIP_PINS),
-            "installing moto into the venv",
+            "installing moto and the AWS CLI into the venv",
         );
-        std::fs::write(&ready, PIP_PINS.join("\n")).expect("mark the venv ready");
+        std::fs::write(&ready, &pins).expect("mark the venv ready");
     }
     py
+}
+
+/// The real AWS CLI (`aws`) of the venv, installing the venv on first use.
+pub fn aws_cli() -> PathBuf {
+    python().with_file_name("aws")
 }
 
 /// A running moto server; killed when dropped.

@@ -2,6 +2,7 @@
 
 mod app;
 mod auto_scaling;
+mod aws_cli;
 mod box_ui;
 mod cli;
 mod clipboard;

@@ -37,6 +37,23 @@ def tag_image_snapshots() -> None:
     AmiBackend.create_image = create_image
 
 
+def termination_protection_at_launch() -> None:
+    """moto 5.2.5's RunInstances ignores DisableApiTermination (its instances are never
+    protected), which EC2 applies to the instances it launches: apply it to them."""
+    from moto.ec2.responses.instances import InstanceResponse
+
+    original = InstanceResponse.run_instances
+
+    def run_instances(self):
+        result = original(self)
+        if self._get_bool_param("DisableApiTermination", False):
+            for instance in result.result.instances:
+                instance.disable_api_termination = True
+        return result
+
+    InstanceResponse.run_instances = run_instances
+
+
 def status_and_events_from_tags() -> None:
     """moto 5.2.5 has no scheduled events and never impairs a status check. Tests inject them
     through reserved tags on the instance:
@@ -333,6 +350,7 @@ def escape_controls(app):
 
 def main() -> None:
     tag_image_snapshots()
+    termination_protection_at_launch()
     status_and_events_from_tags()
     delete_launch_template_versions()
     launch_template_versions_like_ec2()
