@@ -105,7 +105,19 @@ pub(super) fn merge_lists(lines: Vec<CliLine>) -> Vec<CliLine> {
 fn with_globals(words: CliLine, region: &str, global: &[(&'static str, String)]) -> CliLine {
     let finish = |out: &mut CliLine, from: usize| {
         let mut add: CliLine = Vec::new();
-        let cmd = &out[from..];
+        // the command's own words: not those of a command substituted inside it
+        let mut depth = 0usize;
+        let cmd: Vec<&Word> = out[from..]
+            .iter()
+            .filter(|w| {
+                match w {
+                    Word::Shell(s) if s.ends_with("$(") => depth += 1,
+                    Word::Shell(s) if s.starts_with(')') => depth = depth.saturating_sub(1),
+                    _ => return depth == 0,
+                }
+                false
+            })
+            .collect();
         if !cmd.iter().any(|w| w.is("--region")) {
             add.extend([Word::from("--region"), Word::from(region)]);
         }
@@ -126,7 +138,11 @@ fn with_globals(words: CliLine, region: &str, global: &[(&'static str, String)])
     }
     open.push((out.len(), !aws));
     let end = |out: &mut CliLine, open: &mut Vec<(usize, bool)>, pop: bool| {
-        let top = if pop { open.pop() } else { open.last().copied() };
+        let top = if pop {
+            open.pop()
+        } else {
+            open.last().copied()
+        };
         if let Some((from, false)) = top {
             finish(out, from);
         }

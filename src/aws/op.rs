@@ -125,7 +125,10 @@ pub type CliLine = Vec<Word>;
 
 /// Builds a command line of arguments from string-likes.
 pub fn argv<S: AsRef<str>>(parts: &[S]) -> CliLine {
-    parts.iter().map(|s| Word::Arg(s.as_ref().to_string())).collect()
+    parts
+        .iter()
+        .map(|s| Word::Arg(s.as_ref().to_string()))
+        .collect()
 }
 
 /// A POSIX shell word: as it is when it needs no quoting, else in single quotes.

@@ -34,15 +34,15 @@ use base64::Engine;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
-use ec2tui::app::tags::{CreateTags, DeleteTags};
-use ec2tui::app::{Target, shell_line};
+use ec2tui::app::Target;
+use ec2tui::aws::ops::RunInstances;
+use ec2tui::aws::ops::VolumeCall;
+use ec2tui::aws::ops::{CopyImage, CreateImage, CreateImageAfterStop, DeregisterImage};
+use ec2tui::aws::ops::{CopySnapshot, DeleteSnapshot};
+use ec2tui::aws::ops::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
+use ec2tui::aws::ops::{CreateTags, DeleteTags};
+use ec2tui::aws::ops::{InstanceCall, Verb};
 use ec2tui::aws::{Ec2Api, ImageSpec, LaunchSpec, Op, VolumeSpec};
-use ec2tui::panes::images::{CopyImage, CreateImage, CreateImageAfterStop, DeregisterImage};
-use ec2tui::panes::instances::{InstanceCall, Verb};
-use ec2tui::panes::key_pairs::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
-use ec2tui::panes::launch::RunInstances;
-use ec2tui::panes::snapshots::{CopySnapshot, DeleteSnapshot};
-use ec2tui::panes::volumes::VolumeCall;
 
 use crate::emulator::{Moto, aws_cli, some_ami};
 
@@ -444,16 +444,8 @@ async fn run_case(a: &Side, b: &Side, n: usize, case: &Case) -> Result<(), Strin
             .map_err(|e| format!("ec2tui's call {op:?} failed on A: {}", e.describe()))?;
     }
     // B: the copied lines, through the real CLI
-    let lines: Vec<String> = (case.build)(&fb)
-        .copied
-        .iter()
-        .flat_map(|op| op.cli("us-east-1"))
-        .map(|argv| {
-            let mut full = vec!["aws".to_string()];
-            full.extend(argv);
-            shell_line(&full)
-        })
-        .collect();
+    // as Ctrl-y copies them: the console's region (and profile, endpoint) on every command
+    let lines: Vec<String> = copied_lines(&(case.build)(&fb).copied);
     if lines.is_empty() {
         return Err("the op has no CLI form".into());
     }
@@ -1147,8 +1139,31 @@ fn image_cases() -> Vec<Case> {
             |fx| {
                 Built::same(vec![
                     InstanceCall::op(Verb::Stop, fx.target("web")),
-                    Op::new(CreateImageAfterStop(CreateImage(image_spec(fx, true)))),
+                    Op::new(CreateImageAfterStop {
+                        create: CreateImage(image_spec(fx, true)),
+                        restart: false,
+                    }),
                 ])
+            },
+        ),
+        // ticked "Start again when available": the runbook waits for the image, then starts
+        // the instance, as ec2tui does once the image is available
+        Case::new(
+            "stop, create an image, start again",
+            |s| seed_running(s).boxed(),
+            |fx| Built {
+                copied: vec![
+                    InstanceCall::op(Verb::Stop, fx.target("web")),
+                    Op::new(CreateImageAfterStop {
+                        create: CreateImage(image_spec(fx, true)),
+                        restart: true,
+                    }),
+                ],
+                sent: vec![
+                    InstanceCall::op(Verb::Stop, fx.target("web")),
+                    Op::new(CreateImage(image_spec(fx, true))),
+                    InstanceCall::op(Verb::Start, fx.target("web")),
+                ],
             },
         ),
         Case::new(
@@ -1412,4 +1427,19 @@ fn every_mutation_has_a_case() {
         stale.is_empty(),
         "PENDING names ops that have cases or are gone from src/: {stale:?}"
     );
+}
+
+/// The lines Ctrl-y copies for these calls in a console on us-east-1 (the app's own
+/// `cli_lines`: `aws`, the region on every command of a line, shell syntax as it is).
+fn copied_lines(ops: &[Op]) -> Vec<String> {
+    let ctx = ec2tui::app::Context {
+        profile: "default".into(),
+        region: "us-east-1".into(),
+        ..Default::default()
+    };
+    let app = ec2tui::panes::app(ctx, ec2tui::panes::default_keymap());
+    app.cli_lines(ops)
+        .iter()
+        .map(|l| ec2tui::aws::cli_text(l))
+        .collect()
 }

@@ -324,7 +324,11 @@ fn commands_of_several_regions_are_one_per_region() {
     .iter()
     .map(|(id, region)| InstanceCall::op_in(Verb::Reboot, Target::new(*id, ""), region.to_string()))
     .collect();
-    let lines: Vec<String> = app.cli_lines(&ops).iter().map(|l| ec2tui::aws::cli_text(l)).collect();
+    let lines: Vec<String> = app
+        .cli_lines(&ops)
+        .iter()
+        .map(|l| ec2tui::aws::cli_text(l))
+        .collect();
     assert_eq!(
         lines,
         [

@@ -348,7 +348,31 @@ def escape_controls(app):
     return wrapped
 
 
+def filters_wildcards_like_ec2() -> None:
+    """EC2's filter values know two wildcards, `*` and `?` (a backslash escapes them); moto
+    matches them with fnmatch, where `[...]` is a character class, so an AMI named
+    `golden [a/b]` is not found by its own name. Match as EC2 does."""
+    import moto.ec2.utils as utils
+
+    class Ec2Match:
+        @staticmethod
+        def fnmatch(value, pattern):
+            out, i = [], 0
+            while i < len(pattern):
+                c = pattern[i]
+                if c == "\\" and i + 1 < len(pattern):
+                    out.append(re.escape(pattern[i + 1]))
+                    i += 2
+                    continue
+                out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+                i += 1
+            return re.fullmatch("".join(out), str(value), re.DOTALL) is not None
+
+    utils.fnmatch = Ec2Match
+
+
 def main() -> None:
+    filters_wildcards_like_ec2()
     tag_image_snapshots()
     termination_protection_at_launch()
     status_and_events_from_tags()

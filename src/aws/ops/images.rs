@@ -136,12 +136,19 @@ impl Mutation for DeregisterImage {
         })
     }
     fn cli(&self, _region: &str) -> Vec<CliLine> {
-        vec![argv(&[
+        // then its snapshots, one call each, as ec2tui deletes them once it is deregistered
+        std::iter::once(argv(&[
             "ec2",
             "deregister-image",
             "--image-id",
             &self.image.id,
-        ])]
+        ]))
+        .chain(
+            self.snapshots
+                .iter()
+                .map(|s| argv(&["ec2", "delete-snapshot", "--snapshot-id", s])),
+        )
+        .collect()
     }
 }
 

@@ -360,7 +360,10 @@ pub fn data_json(d: &TemplateData) -> String {
         m.insert("KeyName".into(), d.key_name.clone().into());
     }
     if !d.security_group_ids.is_empty() {
-        m.insert("SecurityGroupIds".into(), d.security_group_ids.clone().into());
+        m.insert(
+            "SecurityGroupIds".into(),
+            d.security_group_ids.clone().into(),
+        );
     }
     let user_data = read_user_data(&d.user_data).unwrap_or_else(|e| {
         // the copied line cannot carry what cannot be read: it says so where the data goes
