@@ -136,12 +136,13 @@ impl AppState {
     /// Ctrl-y: the AWS CLI commands equivalent to these calls, copied to the clipboard and
     /// shown in the open dialog (and in full in `:messages`).
     pub(super) fn copy_cli(&mut self, ops: &[Op]) -> Vec<Effect> {
-        let lines: Vec<String> = self
-            .s
-            .cli_lines(ops)
-            .iter()
-            .map(|l| crate::aws::cli_text(l))
-            .collect();
+        let lines = self.s.cli_lines(ops);
+        self.copy_lines(lines)
+    }
+
+    /// Copies these lines (region, profile and endpoint given) and shows them.
+    pub(super) fn copy_lines(&mut self, lines: Vec<crate::aws::CliLine>) -> Vec<Effect> {
+        let lines: Vec<String> = lines.iter().map(|l| crate::aws::cli_text(l)).collect();
         let shown = match lines.as_slice() {
             [] => {
                 let e = "no AWS CLI command to show for this".to_string();
@@ -187,6 +188,7 @@ impl AppState {
         let (pane, tag) = (*pane, tag.clone());
         let (dialog, status) = (self.s.dialog.clone(), self.s.status.clone());
         self.s.capture = Some(Vec::new());
+        self.s.capture_lines.clear();
         // (no effect of a dry submit is run: fetches it asked for are dropped)
         let _ = match tag.get::<tags::TagsForm>() {
             Some(t) => self.submit_tags(pane, t.clone()),
@@ -196,18 +198,21 @@ impl AppState {
             },
         };
         let ops = self.s.capture.take().unwrap_or_default();
+        let runbook = std::mem::take(&mut self.s.capture_lines);
         let refusal = match &self.s.dialog {
             Some(Dialog::Form { form, .. }) => form.error.clone(),
             _ => None,
         };
         self.s.dialog = dialog;
         self.s.status = status;
-        if ops.is_empty() {
+        if ops.is_empty() && runbook.is_empty() {
             return self.s.form_error(
                 refusal.unwrap_or_else(|| "nothing would be sent: no command to copy".into()),
             );
         }
-        self.copy_cli(&ops)
+        let mut lines = self.s.cli_lines(&ops);
+        lines.extend(self.s.runbook(runbook));
+        self.copy_lines(lines)
     }
 
     /// `:export PATH`: the focused pane as shown to a CSV or JSON file.

@@ -34,7 +34,7 @@ pub fn prompt(c: &Confirm) -> Vec<Line> {
                 out.push(vec![(n.clone(), Tone::Bad)]);
             }
             out.push(vec![(
-                if c.ops.is_empty() {
+                if c.ops.is_empty() && c.copy.is_empty() {
                     "Esc cancels."
                 } else {
                     "Esc cancels.  Ctrl-y copies the aws command."
@@ -50,7 +50,7 @@ pub fn prompt(c: &Confirm) -> Vec<Line> {
                 ("n".into(), Tone::Accent),
                 ("/Esc cancel".into(), Tone::Normal),
             ];
-            if !c.ops.is_empty() {
+            if !c.ops.is_empty() || !c.copy.is_empty() {
                 keys.push(("   Ctrl-y".into(), Tone::Accent));
                 keys.push((" aws command".into(), Tone::Normal));
             }

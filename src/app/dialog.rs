@@ -41,6 +41,9 @@ pub struct Confirm {
     pub then: Option<Arc<dyn Any + Send + Sync>>,
     /// Destructive although its ops are not (the steps of `then` are).
     pub danger: bool,
+    /// What Ctrl-y copies when it has no calls of its own: the AWS CLI lines of a flow of
+    /// several steps (a rollout's runbook). Nothing here and no calls: Ctrl-y is not offered.
+    pub copy: Vec<crate::aws::CliLine>,
 }
 
 /// The quit question's mark (see `AppState::quit`).
@@ -98,6 +101,7 @@ impl Confirm {
             scroll: 0,
             then: None,
             danger: false,
+            copy: Vec::new(),
         }
     }
     pub fn is_destructive(&self) -> bool {
@@ -194,6 +198,11 @@ impl AppState {
             Dialog::Pick(_) => self.on_picker_key(k),
             Dialog::Form { .. } if k == Key::ctrl('y') => self.form_cli(),
             Dialog::Confirm(c) if k == Key::ctrl('y') => {
+                if c.ops.is_empty() && !c.copy.is_empty() {
+                    let copy = c.copy.clone();
+                    let lines = self.s.runbook(copy);
+                    return self.copy_lines(lines);
+                }
                 let ops = c.ops.clone();
                 self.copy_cli(&ops)
             }

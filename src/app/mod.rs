@@ -105,6 +105,8 @@ pub struct Shared {
     focus_to: Option<PaneId>,
     /// Ctrl-y in a form: calls are kept here, not sent.
     capture: Option<Vec<Op>>,
+    /// Ctrl-y in a form whose submit opens a flow of several steps: its runbook's lines.
+    capture_lines: Vec<crate::aws::CliLine>,
     /// `config.toml`'s safety rules, and whether `--read-only` was given: together they
     /// make the context's safety (`apply_safety`), again on every switch.
     pub rules: SafetyRules,
@@ -186,6 +188,7 @@ impl AppState {
                 outbox: Vec::new(),
                 focus_to: None,
                 capture: None,
+                capture_lines: Vec::new(),
             },
             panes,
             focus: 0,

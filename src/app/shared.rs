@@ -187,6 +187,14 @@ impl Shared {
         self.capture.is_some()
     }
 
+    /// While Ctrl-y collects a form's calls: the lines of the flow its submit would open
+    /// (a rollout's runbook), copied with them.
+    pub fn capture_runbook(&mut self, lines: Vec<crate::aws::CliLine>) {
+        if self.capturing() {
+            self.capture_lines.extend(lines);
+        }
+    }
+
     /// The AWS CLI commands of these calls, whole: `aws`, the command, and `--region`,
     /// `--profile` and `--endpoint-url` as this session uses them.
     pub fn cli_lines(&self, ops: &[Op]) -> Vec<CliLine> {

@@ -92,6 +92,8 @@ pub trait Mutation: AsAny + fmt::Debug + Send + Sync {
 pub enum Word {
     Arg(String),
     Shell(&'static str),
+    /// Words written together, no space between (`Version="$v"`).
+    Join(Vec<Word>),
 }
 
 impl Word {
@@ -99,7 +101,7 @@ impl Word {
     pub fn arg(&self) -> Option<&str> {
         match self {
             Self::Arg(a) => Some(a),
-            Self::Shell(_) => None,
+            Self::Shell(_) | Self::Join(_) => None,
         }
     }
     /// Whether it is this argument.
@@ -145,13 +147,15 @@ pub fn quote(a: &str) -> String {
 
 /// A command line as the text a user pastes: arguments quoted, shell syntax as it is.
 pub fn cli_text(line: &[Word]) -> String {
-    line.iter()
-        .map(|w| match w {
-            Word::Arg(a) => quote(a),
-            Word::Shell(s) => s.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    line.iter().map(word_text).collect::<Vec<_>>().join(" ")
+}
+
+fn word_text(w: &Word) -> String {
+    match w {
+        Word::Arg(a) => quote(a),
+        Word::Shell(s) => s.to_string(),
+        Word::Join(ws) => ws.iter().map(word_text).collect(),
+    }
 }
 
 /// Tags as the CLI's JSON (`[{"Key":"k","Value":"v"}]`): any character survives it.

@@ -2,6 +2,7 @@
 //! state machine (`rollout.rs`) asks, each answer and each new description fed back.
 
 use super::*;
+use crate::aws::{CliLine, Word, argv};
 
 impl AutoScalingPane {
     pub(super) fn propose_rollout(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -212,6 +213,8 @@ impl AutoScalingPane {
             None
         };
         c.danger = replaces;
+        c.copy = self.runbook(&ro);
+        cx.capture_runbook(c.copy.clone());
         c.then = Some(std::sync::Arc::new(StartRollout(ro)));
         cx.dialog = Some(Dialog::Confirm(c));
         vec![]
@@ -517,4 +520,82 @@ pub(super) fn group_of(op: &Op) -> Option<String> {
         return Some(x.group.clone());
     }
     None
+}
+
+impl AutoScalingPane {
+    /// The rollout as AWS CLI lines, what Ctrl-y copies of its confirmation and of the `u`
+    /// form: the new template version (its number kept in `$v`), the group pointed at it, then
+    /// the members replaced as the rollout replaces them (one at a time: terminated without
+    /// lowering the desired capacity, waited for until gone, then until the group has as many
+    /// members in service and healthy as it wants, as the rollout waits; or an instance
+    /// refresh).
+    pub(super) fn runbook(&self, ro: &Rollout) -> Vec<CliLine> {
+        let group = ro.group.as_str();
+        let mut lines = Vec::new();
+        if ro.phase == Phase::CreatingVersion
+            && let Some(spec) = self.rollout_specs.get(group)
+            && let Some(create) = Op::new(spec.clone()).cli("").into_iter().next()
+        {
+            let mut line = vec![Word::Shell("v=\"$(")];
+            line.extend(create);
+            line.extend(argv(&[
+                "--query",
+                "LaunchTemplateVersion.VersionNumber",
+                "--output",
+                "text",
+            ]));
+            line.push(Word::Shell(")\""));
+            lines.push(line);
+            let mut point = argv(&[
+                "autoscaling",
+                "update-auto-scaling-group",
+                "--auto-scaling-group-name",
+                group,
+                "--launch-template",
+            ]);
+            point.push(Word::Join(vec![
+                Word::Arg(format!("LaunchTemplateId={},Version=", spec.template_id)),
+                Word::Shell("\"$v\""),
+            ]));
+            lines.push(point);
+        }
+        match ro.how {
+            How::DontReplace => {}
+            How::Refresh(p) => lines.extend(
+                Op::new(StartRefresh {
+                    group: group.to_string(),
+                    min_healthy: p,
+                })
+                .cli(""),
+            ),
+            How::OneAtATime => {
+                let whole = "length(AutoScalingGroups[0].Instances[?LifecycleState=='InService' && HealthStatus=='Healthy']) >= AutoScalingGroups[0].DesiredCapacity";
+                for m in &ro.originals {
+                    lines.extend(
+                        Op::new(TerminateInGroup {
+                            instance: Target::new(m.clone(), ""),
+                            group: group.to_string(),
+                            decrement: false,
+                        })
+                        .cli(""),
+                    );
+                    lines.push(argv(&["ec2", "wait", "instance-terminated", "--instance-ids", m]));
+                    let mut wait = vec![Word::Shell("until [ \"$(")];
+                    wait.extend(argv(&[
+                        "autoscaling",
+                        "describe-auto-scaling-groups",
+                        "--auto-scaling-group-names",
+                        group,
+                        "--query",
+                        whole,
+                        "--output",
+                        "text",
+                    ]));
+                    wait.push(Word::Shell(")\" = True ]; do sleep 15; done"));
+                    lines.push(wait);
+                }
+            }
+        }
+        lines
+    }
 }
