@@ -1,0 +1,137 @@
+//! What the AMIs pane reads: the listing of a scope, pending images followed (here or in
+//! another region), the regions to copy to.
+
+use super::*;
+
+impl ImagesPane {
+    pub(super) fn poll(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = cx.req();
+        let Some(by_region) = self.watch.due_grouped(req) else {
+            return vec![];
+        };
+        let job = crate::panes::kit::describe_by_region(
+            "DescribeImages",
+            by_region,
+            |api, region, ids| Box::pin(async move { api.describe_images(region, ids).await }),
+            Got::Watched,
+        );
+        vec![Effect::Fetch { pane: ID, req, job }]
+    }
+
+    pub(super) fn on_watched(
+        &mut self,
+        region: Option<String>,
+        list: Vec<Image>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for img in list {
+            let settled = img.is_settled();
+            if region.is_none()
+                && (self.scope == ImageScope::Mine || self.list.get(&img.id).is_some())
+            {
+                self.list.upsert(img.clone());
+            }
+            if !self.watch.observe(&img.id, settled, |_| true) {
+                continue;
+            }
+            let label = Target::new(img.id.clone(), img.name.clone()).label();
+            let where_ = region
+                .as_ref()
+                .map(|r| format!(" in {r}"))
+                .unwrap_or_default();
+            if img.state == "available" {
+                cx.ok(format!("image {label} is available{where_}"));
+            } else {
+                let why = if img.state_reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", img.state_reason)
+                };
+                cx.error(format!("image {label}{where_} is {}{why}", img.state));
+            }
+            if let Some(p) = self.jobs.iter().position(|j| {
+                j.stage
+                    == Stage::Waiting {
+                        image_id: img.id.clone(),
+                    }
+            }) {
+                let j = self.jobs.remove(p);
+                if img.state == "available" || j.restart {
+                    cx.info(format!(
+                        "image {label} is {}; starting {} again",
+                        img.state,
+                        j.instance.label()
+                    ));
+                    fx.extend(cx.call(ID, vec![InstanceCall::op(Verb::Start, j.instance)]));
+                }
+            }
+        }
+        fx
+    }
+
+    pub(super) fn loaded(
+        &mut self,
+        req: u64,
+        data: Box<dyn Any + Send>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        let data = match data.downcast::<OptionsLoaded>() {
+            Ok(o) => {
+                self.launcher.on_options(o.0, cx);
+                return vec![];
+            }
+            Err(d) => d,
+        };
+        let Ok(got) = data.downcast::<Got>() else {
+            return vec![];
+        };
+        match *got {
+            Got::Page(result) => {
+                for img in result.iter().flat_map(|p| &p.items) {
+                    if !img.is_settled() && !self.watch.contains(&img.id) {
+                        self.watch.add(img.id.clone(), None);
+                    }
+                }
+                cx.page(&mut self.list, req, result, "AMIs");
+            }
+            Got::Watched(results) => {
+                if !self.watch.accept(req) {
+                    return vec![];
+                }
+                let mut fx = Vec::new();
+                let mut seen: Vec<String> = Vec::new();
+                let mut all_answered = true;
+                for (region, result) in results {
+                    match result {
+                        Ok(list) => {
+                            seen.extend(list.iter().map(|i| i.id.clone()));
+                            fx.extend(self.on_watched(region, list, cx));
+                        }
+                        Err(e) if e.code.as_deref().is_some_and(|c| c.ends_with(".NotFound")) => {
+                            all_answered = false;
+                            self.watch.forget_asked();
+                        }
+                        Err(e) => {
+                            all_answered = false;
+                            cx.error_with_hint("cannot check the image", &e);
+                        }
+                    }
+                }
+                if all_answered {
+                    // an image no longer described (deregistered) is no longer followed
+                    self.watch.missing(seen.iter().map(String::as_str));
+                }
+                return fx;
+            }
+            Got::Regions(Ok(r)) => {
+                crate::panes::kit::fill_regions(&r, cx);
+                self.regions = Some(r);
+            }
+            Got::Regions(Err(e)) => {
+                return cx.form_error(format!("cannot list regions: {}", e.describe()));
+            }
+        }
+        vec![]
+    }
+}
