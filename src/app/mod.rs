@@ -314,7 +314,7 @@ impl AppState {
     /// Whether some pane of the registry takes this ask (tests: every ask has a taker).
     pub fn takes(&mut self, ask: &Ask) -> bool {
         let n = self.s.messages().len();
-        self.s.outbox.push(Letter::Ask("test", ask.clone()));
+        self.s.outbox.push(Letter::Ask("test", Box::new(ask.clone())));
         let _ = self.deliver();
         let err = format!("nothing here takes {}", ask.name());
         !self.s.messages()[n.min(self.s.messages().len())..]

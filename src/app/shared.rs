@@ -42,7 +42,7 @@ pub const MIN_HEIGHT: u16 = 15;
 
 /// What a pane published for the others, delivered once its handler returns.
 pub(super) enum Letter {
-    Ask(PaneId, Ask),
+    Ask(PaneId, Box<Ask>),
     Fact(PaneId, Fact),
 }
 
@@ -526,7 +526,7 @@ impl Cx<'_> {
     /// (`Pane::on_ask`); one that no pane takes is an error in the log.
     pub fn ask(&mut self, ask: Ask) {
         let from = self.me;
-        self.s.outbox.push(Letter::Ask(from, ask));
+        self.s.outbox.push(Letter::Ask(from, Box::new(ask)));
     }
 
     /// Tells every other pane what happened, once the current handler returns
