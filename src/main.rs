@@ -295,25 +295,11 @@ fn state(
     settings: &config::Config,
     warnings: &[String],
 ) -> AppState {
-    let mut app = ec2tui::panes::app(ctx, keymap);
-    let connect = settings.connect.clone();
-    if let Some(p) = app.pane_mut::<ec2tui::panes::instances::InstancesPane>() {
-        p.connect = connect.clone();
-    }
+    let panes = ec2tui::panes::Settings {
+        connect: settings.connect.clone(),
+    };
+    let mut app = ec2tui::panes::app_with(ctx, keymap, panes);
     app.refresh_secs = cli.refresh;
-    app.set_factory(Box::new(move || {
-        let mut panes = ec2tui::panes::registry();
-        let connect = connect.clone();
-        for p in &mut panes {
-            if let Some(i) = p
-                .as_any_mut()
-                .downcast_mut::<ec2tui::panes::instances::InstancesPane>()
-            {
-                i.connect = connect.clone();
-            }
-        }
-        panes
-    }));
     app.rules = settings.rules();
     app.flag_read_only = cli.read_only;
     app.apply_safety();

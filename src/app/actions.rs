@@ -81,7 +81,13 @@ impl AppState {
         self.s.dialog = None;
         self.s
             .info(format!("tagging {} {}…", t.targets.len(), t.noun));
-        self.s.call(pane, ops)
+        let fx = self.s.call(pane, ops);
+        for e in &fx {
+            if let Effect::Call { req, .. } = e {
+                self.s.tag_calls.insert(*req);
+            }
+        }
+        fx
     }
 
     /// Tag calls came back: the rows take their new tags; the status says what happened.
@@ -93,34 +99,9 @@ impl AppState {
                 Ok(_) => done.push(op.describe()),
                 Err(e) => failed.push(self.s.with_hint(&e.failed(&op.describe()), e)),
             }
-            if r.is_err() {
-                continue;
-            }
-            let Some(i) = self.index_of(pane) else {
-                continue;
-            };
-            let table = self.panes[i].table_mut();
-            if let Some(c) = op.get::<tags::CreateTags>() {
-                for (_, row) in &c.targets {
-                    if let Some(mut cur) = table.tags_of(row) {
-                        for (k, v) in &c.tags {
-                            match cur.iter_mut().find(|(x, _)| x == k) {
-                                Some(e) => e.1 = v.clone(),
-                                None => cur.push((k.clone(), v.clone())),
-                            }
-                        }
-                        table.set_tags(row, cur);
-                    }
-                }
-            }
-            if let Some(d) = op.get::<tags::DeleteTags>() {
-                for (_, row) in &d.targets {
-                    if let Some(mut cur) = table.tags_of(row) {
-                        cur.retain(|(k, _)| !d.keys.contains(k));
-                        table.set_tags(row, cur);
-                    }
-                }
-            }
+        }
+        if let Some(i) = self.index_of(pane) {
+            self.panes[i].on_tags_done(&results);
         }
         if failed.is_empty() {
             self.s.ok(done.join("; "));

@@ -102,6 +102,8 @@ pub struct Shared {
     messages_logged: u64,
     next_req: u64,
     outbox: Vec<Letter>,
+    /// Requests of the tags form's calls: their answers go to `Pane::on_tags_done`.
+    tag_calls: std::collections::HashSet<u64>,
     focus_to: Option<PaneId>,
     /// Ctrl-y in a form: calls are kept here, not sent.
     capture: Option<Vec<Op>>,
@@ -188,6 +190,7 @@ impl AppState {
                 outbox: Vec::new(),
                 focus_to: None,
                 capture: None,
+                tag_calls: Default::default(),
                 capture_lines: Vec::new(),
             },
             panes,
@@ -314,7 +317,9 @@ impl AppState {
     /// Whether some pane of the registry takes this ask (tests: every ask has a taker).
     pub fn takes(&mut self, ask: &Ask) -> bool {
         let n = self.s.messages().len();
-        self.s.outbox.push(Letter::Ask("test", Box::new(ask.clone())));
+        self.s
+            .outbox
+            .push(Letter::Ask("test", Box::new(ask.clone())));
         let _ = self.deliver();
         let err = format!("nothing here takes {}", ask.name());
         !self.s.messages()[n.min(self.s.messages().len())..]

@@ -248,6 +248,11 @@ pub trait Pane: AsAny {
     fn after_event(&mut self, _cx: &mut Cx) -> Vec<Effect> {
         vec![]
     }
+    /// The answers of the tags form's calls (`t`) on its rows: by default the rows take their
+    /// new tags through its table (`TableOps::tags_of` / `set_tags`).
+    fn on_tags_done(&mut self, results: &[(Op, ApiResult<Outcome>)]) {
+        super::tags::apply(self.table_mut(), results);
+    }
     /// A journal line was written.
     fn on_journal(&mut self, _entry: &Entry) {}
     /// What `y` / `Y` copies of its selected or marked rows: by default what its rows offer

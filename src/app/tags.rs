@@ -124,3 +124,36 @@ pub fn parse(set: &str, remove: &str) -> Result<Changes, String> {
     }
     Ok((tags, keys))
 }
+
+/// Tag calls that succeeded, applied to the rows they tagged.
+pub fn apply(
+    table: &mut dyn super::TableOps,
+    results: &[(crate::aws::Op, crate::aws::ApiResult<crate::aws::Outcome>)],
+) {
+    for (op, r) in results {
+        if r.is_err() {
+            continue;
+        }
+        if let Some(c) = op.get::<CreateTags>() {
+            for (_, row) in &c.targets {
+                if let Some(mut cur) = table.tags_of(row) {
+                    for (k, v) in &c.tags {
+                        match cur.iter_mut().find(|(x, _)| x == k) {
+                            Some(e) => e.1 = v.clone(),
+                            None => cur.push((k.clone(), v.clone())),
+                        }
+                    }
+                    table.set_tags(row, cur);
+                }
+            }
+        }
+        if let Some(d) = op.get::<DeleteTags>() {
+            for (_, row) in &d.targets {
+                if let Some(mut cur) = table.tags_of(row) {
+                    cur.retain(|(k, _)| !d.keys.contains(k));
+                    table.set_tags(row, cur);
+                }
+            }
+        }
+    }
+}

@@ -95,10 +95,7 @@ impl AppState {
                 }
             }
             ApiEvent::Done { pane, req, results } => {
-                let tagging = |o: &Op| {
-                    o.get::<tags::CreateTags>().is_some() || o.get::<tags::DeleteTags>().is_some()
-                };
-                if !results.is_empty() && results.iter().all(|(o, _)| tagging(o)) {
+                if self.s.tag_calls.remove(&req) {
                     self.tags_done(pane, results);
                     return vec![];
                 }

@@ -23,8 +23,23 @@ use crate::app::{AppState, Context, Keymap, Pane, PaneKeys};
 /// Every pane, in the order of their number keys. Adding a pane is one line here (plus its
 /// module, its keymap section and its port).
 pub fn registry() -> Vec<Box<dyn Pane>> {
+    registry_with(&Settings::default())
+}
+
+/// What the user's configuration gives the panes (`config.toml`), handed to them as they are
+/// made: the registry is the one place that knows which pane takes which setting.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `[connect]`: how `c` / `C` reach an instance.
+    pub connect: kit::connect::Connect,
+}
+
+/// Every pane, made with these settings.
+pub fn registry_with(settings: &Settings) -> Vec<Box<dyn Pane>> {
     vec![
-        Box::new(instances::InstancesPane::default()),
+        Box::new(instances::InstancesPane::with_connect(
+            settings.connect.clone(),
+        )),
         Box::new(images::ImagesPane::default()),
         Box::new(volumes::VolumesPane::default()),
         Box::new(snapshots::SnapshotsPane::default()),
@@ -66,4 +81,12 @@ pub fn default_keymap() -> Keymap {
 /// The state of the app over every registered pane.
 pub fn app(ctx: Context, keymap: Keymap) -> AppState {
     AppState::new(ctx, keymap, registry())
+}
+
+/// The state of the app over every registered pane, made with these settings, again with
+/// them on every switch of region or profile.
+pub fn app_with(ctx: Context, keymap: Keymap, settings: Settings) -> AppState {
+    let mut app = AppState::new(ctx, keymap, registry_with(&settings));
+    app.set_factory(Box::new(move || registry_with(&settings)));
+    app
 }

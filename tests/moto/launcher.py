@@ -354,19 +354,27 @@ def filters_wildcards_like_ec2() -> None:
     `golden [a/b]` is not found by its own name. Match as EC2 does."""
     import moto.ec2.utils as utils
 
+    import fnmatch as fnmatch_module
+
+    def aws_re(pattern):
+        out, i = [], 0
+        while i < len(pattern):
+            c = pattern[i]
+            if c == "\\" and i + 1 < len(pattern):
+                out.append(re.escape(pattern[i + 1]))
+                i += 2
+                continue
+            out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+            i += 1
+        return "(?s:" + "".join(out) + r")\Z"
+
     class Ec2Match:
+        # the tag filters' translation (after moto's own escaping) stays fnmatch's
+        translate = staticmethod(fnmatch_module.translate)
+
         @staticmethod
         def fnmatch(value, pattern):
-            out, i = [], 0
-            while i < len(pattern):
-                c = pattern[i]
-                if c == "\\" and i + 1 < len(pattern):
-                    out.append(re.escape(pattern[i + 1]))
-                    i += 2
-                    continue
-                out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
-                i += 1
-            return re.fullmatch("".join(out), str(value), re.DOTALL) is not None
+            return re.match(aws_re(str(pattern)), str(value)) is not None
 
     utils.fnmatch = Ec2Match
 

@@ -579,7 +579,13 @@ impl AutoScalingPane {
                         })
                         .cli(""),
                     );
-                    lines.push(argv(&["ec2", "wait", "instance-terminated", "--instance-ids", m]));
+                    lines.push(argv(&[
+                        "ec2",
+                        "wait",
+                        "instance-terminated",
+                        "--instance-ids",
+                        m,
+                    ]));
                     let mut wait = vec![Word::Shell("until [ \"$(")];
                     wait.extend(argv(&[
                         "autoscaling",

@@ -164,6 +164,14 @@ impl Default for InstancesPane {
 }
 
 impl InstancesPane {
+    /// The pane with the user's `[connect]` settings.
+    pub fn with_connect(connect: crate::panes::kit::connect::Connect) -> Self {
+        Self {
+            connect,
+            ..Self::default()
+        }
+    }
+
     /// Ids followed until they settle.
     pub fn watching_ids(&self) -> impl Iterator<Item = &str> {
         self.watch.ids()
