@@ -1871,6 +1871,26 @@ fn template_cases() -> Vec<Case> {
                 )),
             }
         }),
+        // the same with a tag value of two lines: EC2 keeps it, and so do the CLI's lines
+        Case::template(
+            "create a template from an instance with a tag of two lines",
+            |s| seed_instance_to_copy(s, hostile_tags()).boxed(),
+            |fx| {
+                Built::one(Op::new(CreateTemplateFromInstance {
+                    instance: fx.target("web"),
+                    name: template_name(fx, "copy"),
+                    description: String::new(),
+                }))
+            },
+        )
+        .known(
+            "ec2tui's own call, not the copied lines: SdkEc2::template_data_of \
+             (src/aws/sdk/templates.rs to_data) cleans what it reads for the screen \
+             (clean_template_data: clean_pairs on instance_tags), and \
+             CreateTemplateFromInstance::run sends that, so the template's instance tags \
+             lose the instance's newline (and any control character); the CLI's lines copy \
+             GetLaunchTemplateData as it is",
+        ),
         Case::template(
             "create a template from a launch configuration",
             |s| seed_launch(s).boxed(),
