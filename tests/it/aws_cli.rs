@@ -23,7 +23,15 @@
 //! AMIs' 1300, so the account's are found by the owner-id filter; a reboot leaves no trace.
 //!
 //! Another service's ops (Auto Scaling) get their own observe function: [`Case::observe`] is a
-//! field like the seed.
+//! field like the seed ([`asg_world`], [`template_world`]). For them `tests/moto/launcher.py`
+//! gives moto what AWS does: instance refreshes (one member replaced at each describe, so both
+//! servers are observed alike), CreateLaunchTemplateVersion from its SourceVersion,
+//! DeleteLaunchTemplateVersions, GetLaunchTemplateData with the user data and a network
+//! interface's groups as ids, and DeleteAutoScalingGroup refusing a group with instances
+//! without ForceDelete. moto changes state at once (no Pending), and keeps no ClientToken.
+//!
+//! A line runs in its case's scratch directory (B's), which the case's lines share: "create a
+//! template from an instance" keeps the instance's settings in a file there between its two.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -37,10 +45,18 @@ use futures::future::BoxFuture;
 use ec2tui::app::Target;
 use ec2tui::aws::ops::RunInstances;
 use ec2tui::aws::ops::VolumeCall;
+use ec2tui::aws::ops::{
+    CancelRefresh, DeleteGroup, DeleteLaunchConfiguration, SetCapacity, SetGroupTemplate,
+    StartRefresh, TerminateInGroup,
+};
 use ec2tui::aws::ops::{CopyImage, CreateImage, CreateImageAfterStop, DeregisterImage};
 use ec2tui::aws::ops::{CopySnapshot, DeleteSnapshot};
 use ec2tui::aws::ops::{CreateKeyPair, DeleteKeyPair, ImportKeyPair};
 use ec2tui::aws::ops::{CreateTags, DeleteTags};
+use ec2tui::aws::ops::{
+    CreateTemplate, CreateTemplateFromInstance, CreateTemplateVersion, DeleteTemplate,
+    DeleteTemplateVersions, SetDefaultVersion,
+};
 use ec2tui::aws::ops::{InstanceCall, Verb};
 use ec2tui::aws::{Ec2Api, ImageSpec, LaunchSpec, Op, VolumeSpec};
 
@@ -48,23 +64,7 @@ use crate::emulator::{Moto, aws_cli, some_ami};
 
 /// `impl Mutation` types with no AWS CLI form yet (their `cli()` is empty), so no case.
 /// Whoever gives one its `cli()` adds its cases and takes it out of this list.
-const PENDING: &[&str] = &[
-    // Auto Scaling (src/panes/auto_scaling.rs, launch_configs.rs)
-    "SetCapacity",
-    "SetGroupTemplate",
-    "TerminateInGroup",
-    "StartRefresh",
-    "CancelRefresh",
-    "DeleteGroup",
-    "DeleteLaunchConfiguration",
-    // launch templates (src/panes/templates.rs)
-    "CreateTemplateVersion",
-    "SetDefaultVersion",
-    "CreateTemplateFromInstance",
-    "CreateTemplate",
-    "DeleteTemplateVersions",
-    "DeleteTemplate",
-];
+const PENDING: &[&str] = &[];
 
 // ---------------------------------------------------------------------------------------
 // hostile text: what a shell line must carry through intact
@@ -99,11 +99,20 @@ const ED25519_PUB: &str =
 // ---------------------------------------------------------------------------------------
 // the runner
 
-/// Runs one copied line as a user pastes it: `sh -c LINE`, `aws` being the venv's real CLI
-/// (first on PATH), in an environment of nothing but this: a scratch home and config files,
-/// static test credentials, us-east-1, no pager, and every request to `moto` (loopback).
-pub fn run_cli(moto: &Moto, line: &str) -> (ExitStatus, String, String) {
+/// Runs one copied line as a user pastes it: `sh -c LINE` in the directory `cwd` (a case's
+/// scratch directory: the lines of a case share it, as a user's shell does, and a file a
+/// line writes by a relative name lands there), `aws` being the venv's real CLI (first on
+/// PATH), in an environment of nothing but this: a scratch home and config files, static
+/// test credentials, us-east-1, no pager, and every request to `moto` (loopback).
+pub fn run_cli(moto: &Moto, line: &str, cwd: &Path) -> (ExitStatus, String, String) {
     assert!(line.starts_with("aws "), "not an aws line: {line}");
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    assert!(
+        cwd.starts_with(scratch) && cwd.is_dir(),
+        "a line runs in a scratch directory under {}, not {}",
+        scratch.display(),
+        cwd.display()
+    );
     assert!(
         moto.endpoint.starts_with("http://127.0.0.1:"),
         "{}",
@@ -120,7 +129,7 @@ pub fn run_cli(moto: &Moto, line: &str) -> (ExitStatus, String, String) {
     let out = Command::new("/bin/sh")
         .arg("-c")
         .arg(line)
-        .current_dir(&home)
+        .current_dir(cwd)
         // nothing inherited: no AWS_* of the developer's, no profile, no proxy
         .env_clear()
         .env(
@@ -158,6 +167,8 @@ struct Side {
     c: Client,
     /// The region copies go to.
     eu: Client,
+    /// Auto Scaling in us-east-1.
+    asg: aws_sdk_autoscaling::Client,
     api: ec2tui::aws::sdk::SdkEc2,
     /// A scratch directory of this side's (its name is hostile too).
     dir: PathBuf,
@@ -186,10 +197,12 @@ impl Side {
             moto.port
         ));
         let c = moto.client().await;
+        let asg = aws_sdk_autoscaling::Client::new(&conf);
         let (ami, ami_there) = (some_ami(&c).await, some_ami(&eu).await);
         Self {
             c,
             eu,
+            asg,
             ami,
             ami_there,
             api: moto.adapter().await,
@@ -277,10 +290,10 @@ impl Fx {
 }
 
 /// Every `i-0abc…`, `vol-…`, `snap-…`, `ami-…`, `key-…`, `sg-…`, `subnet-…`, `vpc-…`,
-/// `eni-…`, `r-…` as `<new KIND>`: moto makes them up differently on each server.
+/// `eni-…`, `r-…`, `lt-…` as `<new KIND>`: moto makes them up differently on each server.
 fn scrub_ids(s: &str) -> String {
     const KINDS: &[&str] = &[
-        "i", "vol", "snap", "ami", "key", "sg", "subnet", "vpc", "eni", "r",
+        "i", "vol", "snap", "ami", "key", "sg", "subnet", "vpc", "eni", "r", "lt",
     ];
     let b = s.as_bytes();
     let mut out = String::new();
@@ -333,7 +346,7 @@ impl Built {
 }
 
 type Seed = for<'a> fn(&'a Side) -> BoxFuture<'a, Fx>;
-type CheckOutputs = fn(&Fx, &[String]) -> Result<(), String>;
+type CheckOutputs = fn(&Fx, &Fx, &[String]) -> Result<(), String>;
 type Observe = for<'a> fn(&'a Side, &'a Fx) -> BoxFuture<'a, Vec<String>>;
 
 /// One op checked against the CLI.
@@ -346,7 +359,8 @@ struct Case {
     unchanged: bool,
     /// Said with a failure: what is known to be wrong.
     known: &'static str,
-    /// A check of what else the call and the lines gave: A's fixture, B's standard outputs.
+    /// A check of what else the call and the lines gave: A's fixture, B's, B's standard
+    /// outputs.
     outputs: Option<CheckOutputs>,
 }
 
@@ -451,7 +465,7 @@ async fn run_case(a: &Side, b: &Side, n: usize, case: &Case) -> Result<(), Strin
     }
     let mut outputs = Vec::new();
     for line in &lines {
-        let (status, out, err) = tokio::task::block_in_place(|| run_cli(&b.moto, line));
+        let (status, out, err) = tokio::task::block_in_place(|| run_cli(&b.moto, line, &fb.dir));
         outputs.push(out);
         // a DryRun that would have succeeded is EC2's (and the CLI's) error DryRunOperation
         let dry_ok = line.contains(" --dry-run")
@@ -467,7 +481,7 @@ async fn run_case(a: &Side, b: &Side, n: usize, case: &Case) -> Result<(), Strin
     }
 
     if let Some(check) = case.outputs {
-        check(&fa, &outputs)?;
+        check(&fa, &fb, &outputs)?;
     }
     let (after_a, after_b) = futures::join!((case.observe)(a, &fa), (case.observe)(b, &fb));
     let (da, db) = (delta(&before_a, &after_a), delta(&before_b, &after_b));
@@ -974,7 +988,7 @@ fn key_pair_cases() -> Vec<Case> {
                 }))
             },
         )
-        .outputs(|fx, out| {
+        .outputs(|fx, _, out| {
             let file = std::fs::read_to_string(fx.file("new key.pem")).unwrap_or_default();
             if !file.starts_with("-----BEGIN") || !out[0].starts_with("-----BEGIN") {
                 return Err(format!(
@@ -1280,6 +1294,644 @@ fn launch_cases() -> Vec<Case> {
     ]
 }
 
+// ---------------------------------------------------------------------------------------
+// Auto Scaling and launch templates: what is compared, seeds, cases
+
+/// A group name: Auto Scaling takes any printable text (and EC2 tags its members with it).
+const GROUP_NAME: &str = "web's \"asg\" $HOME `id` a,b";
+/// A launch configuration name: any printable text too.
+const CONFIG_NAME: &str = "web's \"lc\" $HOME `id` $(id)";
+
+/// A launch template name: EC2 allows only letters, digits and `().-/_`, 3 to 128 of them.
+fn template_name(fx: &Fx, base: &str) -> String {
+    format!("{base}(v1)/a_b.c-{}", fx.n)
+}
+
+fn decoded(b64: Option<&str>) -> Option<String> {
+    b64.map(|b| {
+        base64::engine::general_purpose::STANDARD
+            .decode(b.trim())
+            .map(|d| String::from_utf8_lossy(&d).into_owned())
+            .unwrap_or_else(|_| format!("(not base64) {b}"))
+    })
+}
+
+/// The Auto Scaling world of a server (us-east-1), one line a thing, sorted, ids scrubbed:
+/// groups (capacity, launch template and version or launch configuration, zones, members with
+/// their lifecycle, health and template version), each group's instance refreshes (status,
+/// progress, preferences), launch configurations (image, type, key, groups, user data), and
+/// the EC2 instances (state, image, type, tags: a member's group tag among them).
+///
+/// moto's instance refresh (tests/moto/launcher.py) replaces one member on each describe:
+/// both servers are observed alike, before and after, so their refreshes go alike.
+async fn asg_world(s: &Side, fx: &Fx) -> Vec<String> {
+    let mut lines = Vec::new();
+    let out = s
+        .asg
+        .describe_auto_scaling_groups()
+        .send()
+        .await
+        .expect("describe groups");
+    for g in out.auto_scaling_groups() {
+        let name = g.auto_scaling_group_name().unwrap_or_default();
+        let template = g.launch_template().map(|t| {
+            format!(
+                "{}@{}",
+                t.launch_template_id().unwrap_or_default(),
+                t.version().unwrap_or_default()
+            )
+        });
+        // scrubbed before sorting: the order of ids differs between the servers
+        let mut members: Vec<String> = g
+            .instances()
+            .iter()
+            .map(|m| {
+                fx.scrub(&format!(
+                    "{} {:?} {:?} v{:?}",
+                    m.instance_id().unwrap_or_default(),
+                    m.lifecycle_state().map(|l| l.as_str()),
+                    m.health_status(),
+                    m.launch_template().and_then(|t| t.version()),
+                ))
+            })
+            .collect();
+        members.sort();
+        let mut zones: Vec<&str> = g.availability_zones().iter().map(String::as_str).collect();
+        zones.sort();
+        lines.push(format!(
+            "group {name:?} min={:?} desired={:?} max={:?} template={template:?} config={:?} zones={zones:?} members={members:?}",
+            g.min_size(),
+            g.desired_capacity(),
+            g.max_size(),
+            g.launch_configuration_name(),
+        ));
+        let refreshes = s
+            .asg
+            .describe_instance_refreshes()
+            .auto_scaling_group_name(name)
+            .send()
+            .await
+            .expect("describe instance refreshes");
+        for r in refreshes.instance_refreshes() {
+            lines.push(format!(
+                "group {name:?} refresh status={:?} reason={:?} done={:?}% to_update={:?} min_healthy={:?}",
+                r.status().map(|s| s.as_str()),
+                r.status_reason(),
+                r.percentage_complete(),
+                r.instances_to_update(),
+                r.preferences().and_then(|p| p.min_healthy_percentage()),
+            ));
+        }
+    }
+    let out = s
+        .asg
+        .describe_launch_configurations()
+        .send()
+        .await
+        .expect("describe launch configurations");
+    for l in out.launch_configurations() {
+        lines.push(format!(
+            "launch configuration {:?} image={:?} type={:?} key={:?} groups={:?} user_data={:?}",
+            l.launch_configuration_name(),
+            l.image_id(),
+            l.instance_type(),
+            l.key_name(),
+            l.security_groups(),
+            decoded(l.user_data()),
+        ));
+    }
+    let out =
+        s.c.describe_instances()
+            .send()
+            .await
+            .expect("describe instances");
+    for i in out.reservations().iter().flat_map(|r| r.instances()) {
+        lines.push(format!(
+            "instance {} state={:?} type={:?} image={:?} tags={:?}",
+            i.instance_id().unwrap_or_default(),
+            i.state().and_then(|s| s.name()).map(|n| n.as_str()),
+            i.instance_type().map(|t| t.as_str()),
+            i.image_id(),
+            tags_of(i.tags()),
+        ));
+    }
+    let mut lines: Vec<String> = lines.iter().map(|l| fx.scrub(l)).collect();
+    lines.sort();
+    lines
+}
+
+/// The launch templates of a server (us-east-1), one line a template and one a version,
+/// sorted, ids scrubbed: name, default and latest version; each version's number, default
+/// flag, description and data (image, type, key, security groups, those of its network
+/// interfaces too, decoded user data, the tags of each resource type).
+async fn template_world(s: &Side, fx: &Fx) -> Vec<String> {
+    let mut lines = Vec::new();
+    let out =
+        s.c.describe_launch_templates()
+            .send()
+            .await
+            .expect("describe launch templates");
+    for t in out.launch_templates() {
+        let id = t.launch_template_id().unwrap_or_default();
+        let name = t.launch_template_name().unwrap_or_default();
+        lines.push(format!(
+            "template {id} {name:?} default={:?} latest={:?} tags={:?}",
+            t.default_version_number(),
+            t.latest_version_number(),
+            tags_of(t.tags()),
+        ));
+        let versions =
+            s.c.describe_launch_template_versions()
+                .launch_template_id(id)
+                .send()
+                .await
+                .expect("describe launch template versions");
+        for v in versions.launch_template_versions() {
+            let d = v.launch_template_data();
+            let mut groups: Vec<&str> = d
+                .map(|d| {
+                    d.security_group_ids()
+                        .iter()
+                        .chain(d.network_interfaces().iter().flat_map(|n| n.groups()))
+                        .map(String::as_str)
+                        .collect()
+                })
+                .unwrap_or_default();
+            groups.sort();
+            groups.dedup();
+            let mut tags: Vec<(String, Vec<(String, String)>)> = d
+                .map(|d| {
+                    d.tag_specifications()
+                        .iter()
+                        .map(|t| {
+                            let mut tags: Vec<(String, String)> = t
+                                .tags()
+                                .iter()
+                                .map(|t| {
+                                    (
+                                        t.key().unwrap_or_default().to_string(),
+                                        t.value().unwrap_or_default().to_string(),
+                                    )
+                                })
+                                .collect();
+                            tags.sort();
+                            (
+                                t.resource_type()
+                                    .map(|r| r.as_str().to_string())
+                                    .unwrap_or_default(),
+                                tags,
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            tags.sort();
+            lines.push(format!(
+                "template {id} version {:?} default={:?} description={:?} image={:?} type={:?} key={:?} groups={groups:?} user_data={:?} tags={tags:?}",
+                v.version_number(),
+                v.default_version(),
+                v.version_description(),
+                d.and_then(|d| d.image_id()),
+                d.and_then(|d| d.instance_type()).map(|t| t.as_str()),
+                d.and_then(|d| d.key_name()),
+                decoded(d.and_then(|d| d.user_data())),
+            ));
+        }
+    }
+    let mut lines: Vec<String> = lines.iter().map(|l| fx.scrub(l)).collect();
+    lines.sort();
+    lines
+}
+
+impl Case {
+    /// A case of the Auto Scaling family.
+    fn asg(name: &'static str, seed: Seed, build: fn(&Fx) -> Built) -> Self {
+        Self {
+            observe: |s, fx| asg_world(s, fx).boxed(),
+            ..Self::new(name, seed, build)
+        }
+    }
+    /// A case of the launch templates family.
+    fn template(name: &'static str, seed: Seed, build: fn(&Fx) -> Built) -> Self {
+        Self {
+            observe: |s, fx| template_world(s, fx).boxed(),
+            ..Self::new(name, seed, build)
+        }
+    }
+}
+
+/// A second version of template `lt` from its version 1, with other user data.
+async fn add_version(c: &Client, lt: &str, user_data: &str) {
+    c.create_launch_template_version()
+        .launch_template_id(lt)
+        .source_version("1")
+        .version_description("next")
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .user_data(base64::engine::general_purpose::STANDARD.encode(user_data))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a template version");
+}
+
+/// The launch template `lt` (version 1: the stock AMI, t3.micro, user data `echo v1`), with
+/// `versions` versions in all.
+async fn seed_template(s: &Side, versions: usize) -> Fx {
+    let mut fx = Fx::new(s);
+    let lt = crate::templates::make_template(
+        &s.c,
+        &template_name(&fx, "web"),
+        &s.ami,
+        "#!/bin/sh\necho v1\n",
+    )
+    .await;
+    for n in 2..=versions {
+        add_version(&s.c, &lt, &format!("#!/bin/sh\necho v{n}\n")).await;
+    }
+    fx.set("lt", lt);
+    fx
+}
+
+/// A template `lt` of two versions and the group `GROUP_NAME #n` on its version 1 in
+/// us-east-1a, of this capacity; its members `m0`, `m1`, ... in the group's order (moto's
+/// instance refresh replaces them in that order).
+async fn seed_group(s: &Side, (min, desired, max): (i32, i32, i32)) -> Fx {
+    let mut fx = seed_template(s, 2).await;
+    let group = fx.name(GROUP_NAME);
+    crate::moto_autoscaling::make_group(&s.asg, &group, &fx.id("lt"), "1", (min, desired, max))
+        .await;
+    let out = s
+        .asg
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(&group)
+        .send()
+        .await
+        .expect("describe the group");
+    let members: Vec<String> = out
+        .auto_scaling_groups()
+        .iter()
+        .flat_map(|g| g.instances())
+        .filter_map(|i| i.instance_id().map(str::to_string))
+        .collect();
+    assert_eq!(members.len(), desired as usize, "the group's members");
+    for (i, m) in members.into_iter().enumerate() {
+        fx.set(["m0", "m1", "m2", "m3"][i], m);
+    }
+    fx
+}
+
+/// A group of three (as [`seed_group`]) with an instance refresh in progress.
+async fn seed_refreshing(s: &Side) -> Fx {
+    let fx = seed_group(s, (1, 3, 4)).await;
+    s.asg
+        .start_instance_refresh()
+        .auto_scaling_group_name(fx.name(GROUP_NAME))
+        .send()
+        .await
+        .expect("start an instance refresh");
+    fx
+}
+
+/// The launch configuration `CONFIG_NAME #n` (the stock AMI, t3.micro, hostile user data).
+async fn seed_launch_configuration(s: &Side) -> Fx {
+    let fx = Fx::new(s);
+    s.asg
+        .create_launch_configuration()
+        .launch_configuration_name(fx.name(CONFIG_NAME))
+        .image_id(&s.ami)
+        .instance_type("t3.micro")
+        .user_data(base64::engine::general_purpose::STANDARD.encode(HOSTILE))
+        .send()
+        .await
+        .expect("create a launch configuration");
+    fx
+}
+
+fn asg_cases() -> Vec<Case> {
+    vec![
+        Case::asg(
+            "set a group's capacity",
+            |s| seed_group(s, (1, 1, 3)).boxed(),
+            |fx| {
+                Built::one(Op::new(SetCapacity {
+                    group: fx.name(GROUP_NAME),
+                    min: 0,
+                    desired: 2,
+                    max: 4,
+                }))
+            },
+        ),
+        // `$Latest`: a `$` of the value's own, inside the line's JSON
+        Case::asg(
+            "point a group at its template's latest version",
+            |s| seed_group(s, (1, 1, 2)).boxed(),
+            |fx| {
+                Built::one(Op::new(SetGroupTemplate {
+                    group: fx.name(GROUP_NAME),
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                    version: "$Latest".into(),
+                }))
+            },
+        ),
+        Case::asg(
+            "point a group at a template version",
+            |s| seed_group(s, (1, 1, 2)).boxed(),
+            |fx| {
+                Built::one(Op::new(SetGroupTemplate {
+                    group: fx.name(GROUP_NAME),
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                    version: "2".into(),
+                }))
+            },
+        ),
+        Case::asg(
+            "terminate in a group, lowering desired",
+            |s| seed_group(s, (1, 2, 3)).boxed(),
+            |fx| {
+                Built::one(Op::new(TerminateInGroup {
+                    instance: fx.target("m0"),
+                    group: fx.name(GROUP_NAME),
+                    decrement: true,
+                }))
+            },
+        ),
+        Case::asg(
+            "terminate in a group, replaced",
+            |s| seed_group(s, (1, 2, 3)).boxed(),
+            |fx| {
+                Built::one(Op::new(TerminateInGroup {
+                    instance: fx.target("m1"),
+                    group: fx.name(GROUP_NAME),
+                    decrement: false,
+                }))
+            },
+        ),
+        Case::asg(
+            "start an instance refresh",
+            |s| seed_group(s, (1, 2, 3)).boxed(),
+            |fx| {
+                Built::one(Op::new(StartRefresh {
+                    group: fx.name(GROUP_NAME),
+                    min_healthy: 75,
+                }))
+            },
+        ),
+        Case::asg(
+            "cancel an instance refresh",
+            |s| seed_refreshing(s).boxed(),
+            |fx| {
+                Built::one(Op::new(CancelRefresh {
+                    group: fx.name(GROUP_NAME),
+                }))
+            },
+        ),
+        // tests/moto/launcher.py refuses a group with instances without ForceDelete, as AWS
+        Case::asg(
+            "delete a group with its instances",
+            |s| seed_group(s, (0, 2, 2)).boxed(),
+            |fx| {
+                Built::one(Op::new(DeleteGroup {
+                    group: fx.name(GROUP_NAME),
+                    force: true,
+                    instances: vec![fx.id("m0"), fx.id("m1")],
+                }))
+            },
+        ),
+        // ec2tui deletes without force only a group with no instances
+        Case::asg(
+            "delete an empty group",
+            |s| seed_group(s, (0, 0, 2)).boxed(),
+            |fx| {
+                Built::one(Op::new(DeleteGroup {
+                    group: fx.name(GROUP_NAME),
+                    force: false,
+                    instances: vec![],
+                }))
+            },
+        ),
+        Case::asg(
+            "delete a launch configuration",
+            |s| seed_launch_configuration(s).boxed(),
+            |fx| {
+                Built::one(Op::new(DeleteLaunchConfiguration {
+                    name: fx.name(CONFIG_NAME),
+                }))
+            },
+        ),
+    ]
+}
+
+/// What a new version or template is made of, every field set: the AMI `ami`, t3.small, the
+/// key `KEY_NAME #n`, the group `sg`, `user_data`, hostile tags.
+fn template_data(fx: &Fx, user_data: String) -> ec2tui::aws::TemplateData {
+    ec2tui::aws::TemplateData {
+        image_id: fx.id("ami"),
+        instance_type: "t3.small".into(),
+        key_name: fx.name(KEY_NAME),
+        security_group_ids: vec![fx.id("sg")],
+        user_data: Some(user_data),
+        instance_tags: hostile_tags(),
+    }
+}
+
+/// A template `lt` of one version, and what [`seed_launch`] makes (a key pair, a group `sg`,
+/// the AMI `ami`, the user data file `user data.sh`).
+async fn seed_template_and_launch(s: &Side) -> Fx {
+    let mut fx = seed_launch(s).await;
+    let t = seed_template(s, 1).await;
+    fx.set("lt", t.id("lt"));
+    fx
+}
+
+/// Hostile tags with no control character in them: ec2tui's "create a template from an
+/// instance" sends the instance's tags as it reads them, cleaned of control characters for
+/// the screen (a newline dropped), which the case of [`hostile_tags`] shows.
+fn printable_hostile_tags() -> Vec<(String, String)> {
+    hostile_tags()
+        .into_iter()
+        .map(|(k, v)| (k, v.replace('\n', " ")))
+        .collect()
+}
+
+/// `web` running with the key pair `KEY_NAME #n`, the group `sg`, hostile user data and
+/// these tags.
+async fn seed_instance_to_copy(s: &Side, instance_tags: Vec<(String, String)>) -> Fx {
+    use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
+    let mut fx = seed_launch(s).await;
+    let mut tags = TagSpecification::builder().resource_type(ResourceType::Instance);
+    for (k, v) in instance_tags {
+        tags = tags.tags(Tag::builder().key(k).value(v).build());
+    }
+    let out =
+        s.c.run_instances()
+            .image_id(&s.ami)
+            .instance_type(InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .key_name(fx.name(KEY_NAME))
+            .security_group_ids(fx.id("sg"))
+            .subnet_id(fx.id("subnet"))
+            .user_data(
+                base64::engine::general_purpose::STANDARD.encode(format!("#!/bin/sh\n{HOSTILE}\n")),
+            )
+            .tag_specifications(tags.build())
+            .send()
+            .await
+            .expect("run an instance");
+    fx.set("web", out.instances()[0].instance_id().unwrap());
+    fx
+}
+
+fn template_cases() -> Vec<Case> {
+    vec![
+        // moto's CreateLaunchTemplateVersion starts from the source version as EC2 does
+        // (tests/moto/launcher.py: launch_template_versions_like_ec2): the AMI comes from it
+        Case::template(
+            "create a template version from a source version",
+            |s| seed_template_and_launch(s).boxed(),
+            |fx| {
+                Built::one(Op::new(CreateTemplateVersion {
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                    source: Some(1),
+                    spec: ec2tui::aws::TemplateSpec {
+                        description: HOSTILE.into(),
+                        data: ec2tui::aws::TemplateData {
+                            image_id: String::new(),
+                            ..template_data(fx, format!("#!/bin/sh\n{HOSTILE}\n"))
+                        },
+                    },
+                    make_default: false,
+                }))
+            },
+        ),
+        // "Make it the default": ec2tui sends ModifyLaunchTemplate with the number the
+        // version got (2: the template had one); the copied line asks for the latest
+        Case::template(
+            "create a template version made the default, user data from a file",
+            |s| seed_template_and_launch(s).boxed(),
+            |fx| {
+                let op = Op::new(CreateTemplateVersion {
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                    source: None,
+                    spec: ec2tui::aws::TemplateSpec {
+                        description: "release 2".into(),
+                        data: template_data(fx, format!("@{}", fx.file("user data.sh"))),
+                    },
+                    make_default: true,
+                });
+                Built {
+                    copied: vec![op.clone()],
+                    sent: vec![
+                        op,
+                        Op::new(SetDefaultVersion {
+                            template_id: fx.id("lt"),
+                            template_name: template_name(fx, "web"),
+                            version: 2,
+                        }),
+                    ],
+                }
+            },
+        ),
+        Case::template(
+            "make a version the default",
+            |s| seed_template(s, 2).boxed(),
+            |fx| {
+                Built::one(Op::new(SetDefaultVersion {
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                    version: 2,
+                }))
+            },
+        ),
+        // the lines keep the instance's settings in `<instance id>.launch-template-data.json`
+        // of the working directory (the case's scratch directory, for the runner)
+        Case::template(
+            "create a template from an instance",
+            |s| seed_instance_to_copy(s, printable_hostile_tags()).boxed(),
+            |fx| {
+                Built::one(Op::new(CreateTemplateFromInstance {
+                    instance: fx.target("web"),
+                    name: template_name(fx, "copy"),
+                    description: HOSTILE.into(),
+                }))
+            },
+        )
+        .outputs(|_, fb, _| {
+            let file = fb.file(&format!("{}.launch-template-data.json", fb.id("web")));
+            match std::fs::read_to_string(&file) {
+                Ok(t) if t.contains("ImageId") => Ok(()),
+                other => Err(format!(
+                    "the settings file in the working directory: {file}: {other:?}"
+                )),
+            }
+        }),
+        // the same with a tag value of two lines: EC2 keeps it, and so do the CLI's lines
+        Case::template(
+            "create a template from an instance with a tag of two lines",
+            |s| seed_instance_to_copy(s, hostile_tags()).boxed(),
+            |fx| {
+                Built::one(Op::new(CreateTemplateFromInstance {
+                    instance: fx.target("web"),
+                    name: template_name(fx, "copy"),
+                    description: String::new(),
+                }))
+            },
+        )
+        .known(
+            "ec2tui's own call, not the copied lines: SdkEc2::template_data_of \
+             (src/aws/sdk/templates.rs to_data) cleans what it reads for the screen \
+             (clean_template_data: clean_pairs on instance_tags), and \
+             CreateTemplateFromInstance::run sends that, so the template's instance tags \
+             lose the instance's newline (and any control character); the CLI's lines copy \
+             GetLaunchTemplateData as it is",
+        ),
+        Case::template(
+            "create a template from a launch configuration",
+            |s| seed_launch(s).boxed(),
+            |fx| {
+                Built::one(Op::new(CreateTemplate {
+                    name: template_name(fx, "migrated"),
+                    spec: ec2tui::aws::TemplateSpec {
+                        description: HOSTILE.into(),
+                        data: ec2tui::aws::TemplateData {
+                            instance_tags: vec![],
+                            ..template_data(fx, format!("#!/bin/sh\n{HOSTILE}\n"))
+                        },
+                    },
+                    from: format!("launch configuration {}", fx.name(CONFIG_NAME)),
+                }))
+            },
+        ),
+        Case::template(
+            "delete template versions",
+            |s| seed_template(s, 3).boxed(),
+            |fx| {
+                Built::one(Op::new(DeleteTemplateVersions {
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                    versions: vec![2, 3],
+                }))
+            },
+        ),
+        Case::template(
+            "delete a template",
+            |s| seed_template(s, 2).boxed(),
+            |fx| {
+                Built::one(Op::new(DeleteTemplate {
+                    template_id: fx.id("lt"),
+                    template_name: template_name(fx, "web"),
+                }))
+            },
+        ),
+    ]
+}
+
 fn families() -> Vec<(&'static str, Vec<Case>)> {
     vec![
         ("instances", instance_cases()),
@@ -1288,6 +1940,8 @@ fn families() -> Vec<(&'static str, Vec<Case>)> {
         ("storage", storage_cases()),
         ("images", image_cases()),
         ("launch", launch_cases()),
+        ("auto scaling", asg_cases()),
+        ("launch templates", template_cases()),
     ]
 }
 
@@ -1321,6 +1975,16 @@ async fn launch_calls_in_the_cli_do_what_ec2tui_does() {
     run_family(launch_cases()).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_scaling_calls_in_the_cli_do_what_ec2tui_does() {
+    run_family(asg_cases()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn launch_template_calls_in_the_cli_do_what_ec2tui_does() {
+    run_family(template_cases()).await;
+}
+
 /// The pinned CLI sends to AWS_ENDPOINT_URL, a line's `--region` included: a key pair made
 /// in another region lands in moto's backend of that region (and nowhere else).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1328,7 +1992,8 @@ async fn the_cli_reaches_only_moto() {
     let moto = Moto::start();
     let eu = Side::new(moto, "a").await;
     let line = format!("aws ec2 create-key-pair --key-name probe --region {OTHER_REGION} --debug");
-    let (status, _, err) = tokio::task::block_in_place(|| run_cli(&eu.moto, &line));
+    eu.begin(0);
+    let (status, _, err) = tokio::task::block_in_place(|| run_cli(&eu.moto, &line, &eu.case_dir()));
     assert!(status.success(), "{err}");
     let want = format!("Endpoint provider result: {}", eu.moto.endpoint);
     assert!(err.contains(&want), "{want} in the CLI's debug log");
@@ -1366,7 +2031,20 @@ fn type_name(op: &Op) -> String {
         CreateKeyPair,
         ImportKeyPair,
         DeleteKeyPair,
-        RunInstances
+        RunInstances,
+        SetCapacity,
+        SetGroupTemplate,
+        TerminateInGroup,
+        StartRefresh,
+        CancelRefresh,
+        DeleteGroup,
+        DeleteLaunchConfiguration,
+        CreateTemplateVersion,
+        SetDefaultVersion,
+        CreateTemplateFromInstance,
+        CreateTemplate,
+        DeleteTemplateVersions,
+        DeleteTemplate
     );
     format!("(a type aws_cli::type_name does not know: {op:?})")
 }

@@ -187,6 +187,59 @@ def launch_template_versions_like_ec2() -> None:
     LaunchTemplates.create_launch_template_version = create_version
 
 
+def launch_template_data_like_ec2() -> None:
+    """moto 5.2.5's GetLaunchTemplateData leaves out the instance's UserData, which EC2
+    returns (base64) and "create a template from an instance" carries into the template: add
+    it when the instance has user data. And it gives a network interface's Groups as
+    `{"GroupId": id}` where the shape is a list of ids (the serializer then writes each dict
+    as its Python text, a group id no EC2 has): give the ids."""
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+
+    original = LaunchTemplates.get_launch_template_data
+
+    def get_launch_template_data(self):
+        result = original(self)
+        instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+        user_data = getattr(instance, "user_data", None)
+        if user_data:
+            if isinstance(user_data, (list, tuple)):
+                user_data = user_data[0]
+            if isinstance(user_data, bytes):
+                user_data = user_data.decode()
+            result.result["LaunchTemplateData"]["UserData"] = user_data
+        for nic in result.result["LaunchTemplateData"].get("NetworkInterfaces", []):
+            nic["Groups"] = [g["GroupId"] if isinstance(g, dict) else g for g in nic.get("Groups", [])]
+        return result
+
+    LaunchTemplates.get_launch_template_data = get_launch_template_data
+
+
+def delete_group_in_use_without_force() -> None:
+    """moto 5.2.5's DeleteAutoScalingGroup ignores ForceDelete: it terminates the group's
+    instances and deletes it either way. AWS refuses a group that still has instances unless
+    ForceDelete is true (ResourceInUse): refuse it so, or a lost `--force-delete` goes
+    unseen."""
+    from moto.autoscaling.exceptions import AutoscalingClientError
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    class ResourceInUse(AutoscalingClientError):
+        code = "ResourceInUse"
+
+    original = AutoScalingResponse.delete_auto_scaling_group
+
+    def delete_auto_scaling_group(self):
+        name = self._get_param("AutoScalingGroupName")
+        group = self.autoscaling_backend.autoscaling_groups.get(name)
+        force = str(self._get_param("ForceDelete", "false")).lower() == "true"
+        if group is not None and group.instance_states and not force:
+            raise ResourceInUse(
+                "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group."
+            )
+        return original(self)
+
+    AutoScalingResponse.delete_auto_scaling_group = delete_auto_scaling_group
+
+
 def member_template_versions() -> None:
     """moto 5.2.5 reports every Auto Scaling member's launch template version as the
     template's current default version, so a member launched from an older version cannot be
@@ -352,6 +405,8 @@ def filters_wildcards_like_ec2() -> None:
     """EC2's filter values know two wildcards, `*` and `?` (a backslash escapes them); moto
     matches them with fnmatch, where `[...]` is a character class, so an AMI named
     `golden [a/b]` is not found by its own name. Match as EC2 does."""
+    import fnmatch as stdlib_fnmatch
+
     import moto.ec2.utils as utils
 
     import fnmatch as fnmatch_module
@@ -376,6 +431,11 @@ def filters_wildcards_like_ec2() -> None:
         def fnmatch(value, pattern):
             return re.match(aws_re(str(pattern)), str(value)) is not None
 
+        # moto's simple_aws_filter_to_re (DescribeTags, so every tagged resource's get_tags:
+        # a new launch template's) translates with fnmatch after escaping `\?` and `\*` as
+        # classes of its own: leave it fnmatch's
+        translate = staticmethod(stdlib_fnmatch.translate)
+
     utils.fnmatch = Ec2Match
 
 
@@ -386,6 +446,8 @@ def main() -> None:
     status_and_events_from_tags()
     delete_launch_template_versions()
     launch_template_versions_like_ec2()
+    launch_template_data_like_ec2()
+    delete_group_in_use_without_force()
     member_template_versions()
     instance_refreshes()
     console_output_from_tags()

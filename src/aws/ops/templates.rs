@@ -188,9 +188,8 @@ impl Mutation for CreateTemplateFromInstance {
             "--launch-template-name",
             &self.name,
         ]);
-        if !self.description.is_empty() {
-            create.extend(argv(&["--version-description", &self.description]));
-        }
+        // as ec2tui sends it: an empty description too (left out, the version has none)
+        create.extend(argv(&["--version-description", &self.description]));
         create.extend(argv(&["--launch-template-data", &format!("file://{file}")]));
         vec![get, create]
     }
