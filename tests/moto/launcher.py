@@ -409,8 +409,6 @@ def filters_wildcards_like_ec2() -> None:
 
     import moto.ec2.utils as utils
 
-    import fnmatch as fnmatch_module
-
     def aws_re(pattern):
         out, i = [], 0
         while i < len(pattern):
@@ -424,9 +422,6 @@ def filters_wildcards_like_ec2() -> None:
         return "(?s:" + "".join(out) + r")\Z"
 
     class Ec2Match:
-        # the tag filters' translation (after moto's own escaping) stays fnmatch's
-        translate = staticmethod(fnmatch_module.translate)
-
         @staticmethod
         def fnmatch(value, pattern):
             return re.match(aws_re(str(pattern)), str(value)) is not None
