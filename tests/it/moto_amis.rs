@@ -277,3 +277,66 @@ async fn copy_an_image_to_another_region() {
             .any(|i| i.name().is_some_and(|n| n.starts_with("copyme")))
     );
 }
+
+/// `L` (launch more like this) carries the instance's user data into the launch form, read
+/// as the form opens, and the instances it launches get it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn launch_more_like_this_carries_the_user_data() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    let data = "#!/bin/sh\necho 'like me' > /tmp/like\n";
+    let out = c
+        .run_instances()
+        .image_id(&ami)
+        .min_count(1)
+        .max_count(1)
+        .user_data(base64::engine::general_purpose::STANDARD.encode(data))
+        .tag_specifications(
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("Name")
+                        .value("liked")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = out.instances()[0].instance_id().unwrap().to_string();
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    d.filter(&id).await;
+    d.keys("L").await;
+    let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+        panic!("no launch form: {}", d.status())
+    };
+    let field = form.field(ec2tui::panes::kit::launch::F_USER_DATA);
+    assert_eq!(field.get(), data, "the form carries the user data");
+    assert_eq!(
+        field.help.as_deref(),
+        Some(format!("the user data of {id}").as_str())
+    );
+    d.key(Key::ctrl('s')).await;
+    assert!(d.app.dialog.is_none(), "launched: {}", d.status());
+    let new = d.app.instances().selected_id().unwrap().to_string();
+    assert_ne!(new, id);
+    let attr = c
+        .describe_instance_attribute()
+        .instance_id(&new)
+        .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+        .send()
+        .await
+        .unwrap();
+    let b64 = attr.user_data().and_then(|u| u.value()).unwrap();
+    let text = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(text, data);
+}

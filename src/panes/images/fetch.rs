@@ -131,7 +131,67 @@ impl ImagesPane {
             Got::Regions(Err(e)) => {
                 return cx.form_error(format!("cannot list regions: {}", e.describe()));
             }
+            Got::LikeUserData(opening, id, result) => {
+                self.fill_like_user_data(opening, &id, result, cx)
+            }
         }
         vec![]
+    }
+
+    /// "Launch more like this" carries the instance's user data: it is read as the form
+    /// opens (`DescribeInstanceAttribute userData`, as the instance's details read it).
+    pub(super) fn fetch_like_user_data(&mut self, id: &str, cx: &mut Cx) -> Vec<Effect> {
+        let Some(opening) = cx.form_tag::<LaunchTag>().map(|t| t.form) else {
+            return vec![];
+        };
+        if let Some(form) = cx.form_mut() {
+            form.field_mut(F_USER_DATA).help = Some(format!("reading the user data of {id}…"));
+        }
+        let id = id.to_string();
+        let job = Job::once(
+            format!("DescribeInstanceAttribute userData {id}"),
+            move |api| {
+                Box::pin(async move {
+                    let r = api.user_data(id.clone()).await;
+                    Got::LikeUserData(opening, id, r)
+                })
+            },
+        );
+        vec![cx.fetch(ID, job).1]
+    }
+
+    /// The instance's user data into the form it was read for, unless the user has typed
+    /// some meanwhile; a failure to read it is said where it would go.
+    fn fill_like_user_data(
+        &mut self,
+        opening: u64,
+        id: &str,
+        result: ApiResult<Option<String>>,
+        cx: &mut Cx,
+    ) {
+        if cx.form_tag::<LaunchTag>().map(|t| t.form) != Some(opening) {
+            return;
+        }
+        let Some(form) = cx.form_mut() else {
+            return;
+        };
+        let typed = !form.field(F_USER_DATA).get().is_empty();
+        let field = form.field_mut(F_USER_DATA);
+        match result {
+            Ok(Some(t)) if typed && !t.is_empty() => {
+                field.help = Some(format!("{id} has user data; kept what you typed instead"));
+            }
+            Ok(Some(text)) if !text.is_empty() => {
+                field.value = crate::app::FieldValue::Area(text);
+                field.help = Some(format!("the user data of {id}"));
+            }
+            Ok(_) => field.help = Some(format!("{id} has no user data")),
+            Err(e) => {
+                field.help = Some(format!(
+                    "could not read the user data of {id} ({}): the new instances get none unless you type it",
+                    e.describe()
+                ))
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use super::kit::launch::{LaunchTag, Launcher, OptionsLoaded, user_tags};
+use super::kit::launch::{F_USER_DATA, LaunchTag, Launcher, OptionsLoaded, user_tags};
 use crate::app::clip::CopyWhat;
 use crate::app::{
     ActionSpec, Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Field,
@@ -88,6 +88,9 @@ enum Got {
     /// Images followed, by region (None: ours).
     Watched(Vec<(Option<String>, ApiResult<Vec<Image>>)>),
     Regions(ApiResult<Vec<String>>),
+    /// The user data of the instance a "launch more like" form was opened for: (the form's
+    /// opening, the instance, its user data).
+    LikeUserData(u64, String, ApiResult<Option<String>>),
 }
 
 const ACTIONS: &[ActionSpec] = &[
@@ -336,10 +339,11 @@ impl Pane for ImagesPane {
                     Target::new(i.id.clone(), i.name.clone()).label()
                 );
                 let (image, arch) = (i.image_id.clone(), i.architecture.clone());
-                Some(
-                    self.launcher
-                        .open(ID, title, image, arch, Some(i.clone()), cx),
-                )
+                let mut fx = self
+                    .launcher
+                    .open(ID, title, image, arch, Some(i.clone()), cx);
+                fx.extend(self.fetch_like_user_data(&i.id, cx));
+                Some(fx)
             }
             _ => None,
         }
