@@ -179,6 +179,13 @@ pub trait SecurityGroupsApi: Send + Sync {
         &self,
         next_token: Option<String>,
     ) -> BoxFuture<'_, ApiResult<Page<SecurityGroup>>>;
+    /// `RevokeSecurityGroupIngress` (inbound) or `RevokeSecurityGroupEgress` of one rule.
+    fn revoke_rule(
+        &self,
+        group_id: String,
+        inbound: bool,
+        rule: crate::aws::Rule,
+    ) -> BoxFuture<'_, ApiResult<()>>;
 }
 
 /// Launch templates and their versions.

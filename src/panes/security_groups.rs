@@ -1,6 +1,8 @@
-//! The security groups pane (read-only): a row per group with its inbound and outbound rule
-//! counts, and the ports open to the whole internet (other than 80 and 443) standing out.
-//! `Enter` shows every rule and the instances (of the instances pane) that use the group.
+//! The security groups pane: a row per group with its inbound and outbound rule counts, and
+//! the ports open to the whole internet (other than 80 and 443) standing out. `Enter` shows
+//! every rule and the instances (of the instances pane) that use the group; there `j`/`k`
+//! choose a rule and `Ctrl-d` revokes it (typed `revoke` when it is the last rule letting SSH
+//! or RDP in).
 
 use std::any::Any;
 use std::cmp::Ordering;
@@ -8,11 +10,13 @@ use std::cmp::Ordering;
 use super::kit::state_tone;
 use crate::app::clip::CopyWhat;
 use crate::app::{
-    Collection, Column, Cx, DetailsView, Dialog, Effect, Job, Lines, Load, Pane, PaneSpec,
-    Resource, Shared, TableOps, Tone, lower,
+    Collection, Column, Confirm, ConfirmView, Cx, DetailsView, Dialog, Effect, Job, Key, KeyCode,
+    Lines, Load, Pane, PaneSpec, Resource, Shared, TableOps, Target, Tone, lower,
 };
-use crate::aws::Instance;
-use crate::aws::{ApiResult, InstanceState, Page, Rule, RuleSource, SecurityGroup};
+use crate::aws::ops::RevokeRule;
+use crate::aws::{
+    ApiResult, Instance, InstanceState, Op, Outcome, Page, Rule, RuleSource, SecurityGroup,
+};
 
 pub const ID: &str = "security_groups";
 
@@ -247,6 +251,31 @@ pub struct SecurityGroupsPane {
     pub list: Collection<SecurityGroup>,
     /// The instances that use the group whose details are open.
     users: Users,
+    /// The rule chosen in the open details (inbound rules first, then outbound), and whose
+    /// details they are.
+    rule_cursor: (String, usize),
+}
+
+/// Whether a rule lets this port in over TCP.
+fn lets_in(r: &Rule, port: i32) -> bool {
+    let tcp = matches!(r.protocol.as_str(), "tcp" | "6" | "-1" | "all");
+    let covers = match (r.from_port, r.to_port) {
+        (None, _) | (Some(-1), _) => true,
+        (Some(a), Some(b)) => a <= port && port <= b,
+        (Some(a), None) => a == port,
+    };
+    tcp && covers
+}
+
+/// "SSH (22)" / "RDP (3389)" when revoking `rule` leaves no inbound rule of `g` letting it in.
+fn last_way_in(g: &SecurityGroup, rule: &Rule) -> Vec<&'static str> {
+    [(22, "SSH (22)"), (3389, "RDP (3389)")]
+        .into_iter()
+        .filter(|(port, _)| {
+            lets_in(rule, *port) && g.inbound.iter().filter(|r| lets_in(r, *port)).count() == 1
+        })
+        .map(|(_, name)| name)
+        .collect()
 }
 
 impl Default for SecurityGroupsPane {
@@ -256,6 +285,7 @@ impl Default for SecurityGroupsPane {
         Self {
             list,
             users: Users::default(),
+            rule_cursor: (String::new(), 0),
         }
     }
 }
@@ -306,8 +336,58 @@ impl SecurityGroupsPane {
         }
     }
 
+    /// The chosen rule of the group whose details are open: (inbound, rule).
+    fn chosen(&self, g: &SecurityGroup) -> Option<(bool, Rule)> {
+        let i = if self.rule_cursor.0 == g.id {
+            self.rule_cursor.1
+        } else {
+            0
+        };
+        match g.inbound.get(i) {
+            Some(r) => Some((true, r.clone())),
+            None => g
+                .outbound
+                .get(i - g.inbound.len())
+                .map(|r| (false, r.clone())),
+        }
+    }
+
+    /// `Ctrl-d` in a group's details: revoke the chosen rule, confirmed (typed when it is the
+    /// last rule letting SSH or RDP in).
+    fn propose_revoke(&mut self, id: &str, cx: &mut Cx) -> Vec<Effect> {
+        if cx.ctx.read_only {
+            let why = cx.read_only_why();
+            cx.error(format!(
+                "read-only mode: revoking a rule is disabled ({why})"
+            ));
+            return vec![];
+        }
+        let Some(g) = self.list.get(id) else {
+            return vec![];
+        };
+        let Some((inbound, rule)) = self.chosen(g) else {
+            cx.error(format!("{} has no rules to revoke", g.id));
+            return vec![];
+        };
+        let last = !last_way_in(g, &rule).is_empty() && inbound;
+        let op = RevokeRule {
+            group: Target::new(g.id.clone(), g.name.clone()),
+            inbound,
+            rule,
+            last_way_in: last,
+        };
+        let mut c = Confirm::new(ID, "Revoke rule", vec![Op::new(op)]);
+        if last {
+            c.typed = Some("revoke");
+            c.danger = true;
+        }
+        c.progress = "revoking the rule…".into();
+        cx.dialog = Some(Dialog::Confirm(c));
+        vec![]
+    }
+
     /// A heading, then a line per rule under column titles; inbound rules open to the world
-    /// stand out.
+    /// stand out; the chosen rule is marked `▶`.
     fn rules(&self, d: &mut Lines, g: &SecurityGroup, inbound: bool) {
         let (title, rules, peer) = if inbound {
             ("Inbound rules", &g.inbound, "Source")
@@ -351,8 +431,17 @@ impl SecurityGroupsPane {
             .to_string()
         };
         d.line(line(titles, "Description"), Tone::Muted);
-        for (cells, r) in rows.iter().zip(rules) {
-            let text = line([&cells[0], &cells[1], &cells[2]], &r.description);
+        let offset = if inbound { 0 } else { g.inbound.len() };
+        let chosen = if self.rule_cursor.0 == g.id {
+            self.rule_cursor.1
+        } else {
+            0
+        };
+        for (i, (cells, r)) in rows.iter().zip(rules).enumerate() {
+            let mut text = line([&cells[0], &cells[1], &cells[2]], &r.description);
+            if offset + i == chosen {
+                text.replace_range(..2, "▶ ");
+            }
             if inbound && open_to_world(r) {
                 d.spans(vec![
                     (text, Tone::Bad),
@@ -425,6 +514,9 @@ impl Pane for SecurityGroupsPane {
             .kv("VPC", g.vpc_id.clone())
             .kv("Description", g.description.clone())
             .blank();
+        if !g.inbound.is_empty() || !g.outbound.is_empty() {
+            d.line("j/k choose a rule · Ctrl-d revokes it", Tone::Muted);
+        }
         self.rules(&mut d, g, true);
         d.blank();
         self.rules(&mut d, g, false);
@@ -469,6 +561,78 @@ impl Pane for SecurityGroupsPane {
             d.text(format!("  {k} = {v}"));
         }
         Some(d.done())
+    }
+
+    fn on_details_key(&mut self, id: &str, key: Key, cx: &mut Cx) -> Option<Vec<Effect>> {
+        let g = self.list.get(id)?;
+        let n = g.inbound.len() + g.outbound.len();
+        if self.rule_cursor.0 != id {
+            self.rule_cursor = (id.to_string(), 0);
+        }
+        let c = &mut self.rule_cursor.1;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') if !key.ctrl => {
+                *c = (*c + 1).min(n.saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::Char('k') if !key.ctrl => *c = c.saturating_sub(1),
+            KeyCode::Char('d') if key.ctrl => return Some(self.propose_revoke(id, cx)),
+            _ => return None,
+        }
+        // keep the chosen rule on screen
+        let line = self
+            .details(id, &*cx.s)?
+            .text()
+            .iter()
+            .position(|l| l.starts_with('▶'))? as u16;
+        let visible = cx.size.1.saturating_sub(8).max(3);
+        if let Some(Dialog::Details { scroll, .. }) = &mut cx.dialog {
+            if line < *scroll {
+                *scroll = line;
+            } else if line >= *scroll + visible {
+                *scroll = line + 1 - visible;
+            }
+        }
+        Some(vec![])
+    }
+
+    fn confirm_body(&self, c: &Confirm, _s: &Shared) -> ConfirmView {
+        let mut view = crate::app::pane::calls_body(c);
+        for op in &c.ops {
+            let Some(r) = op.get::<RevokeRule>() else {
+                continue;
+            };
+            let Some(g) = self.list.get(&r.group.id) else {
+                continue;
+            };
+            let gone = last_way_in(g, &r.rule);
+            if r.inbound && !gone.is_empty() {
+                view.tail.push(vec![(
+                    format!(
+                        "It is the last rule letting {} in: nothing reaches the instances of {} that way afterwards.",
+                        gone.join(" or "),
+                        r.group.label()
+                    ),
+                    Tone::Bad,
+                )]);
+            }
+        }
+        view
+    }
+
+    fn on_done(
+        &mut self,
+        _req: u64,
+        results: Vec<(Op, ApiResult<Outcome>)>,
+        cx: &mut Cx,
+    ) -> Vec<Effect> {
+        for (op, r) in &results {
+            match r {
+                Ok(_) => cx.ok(op.describe()),
+                Err(e) => cx.call_failed(&op.describe(), e),
+            }
+        }
+        self.rule_cursor.1 = self.rule_cursor.1.saturating_sub(1);
+        self.refresh(cx)
     }
 
     /// While this pane's details are open, keeps the instances that use the group current.

@@ -43,6 +43,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 
 use ec2tui::app::Target;
+use ec2tui::aws::ops::RevokeRule;
 use ec2tui::aws::ops::RunInstances;
 use ec2tui::aws::ops::VolumeCall;
 use ec2tui::aws::ops::{
@@ -1942,6 +1943,7 @@ fn families() -> Vec<(&'static str, Vec<Case>)> {
         ("launch", launch_cases()),
         ("auto scaling", asg_cases()),
         ("launch templates", template_cases()),
+        ("security groups", security_group_cases()),
     ]
 }
 
@@ -1985,6 +1987,11 @@ async fn launch_template_calls_in_the_cli_do_what_ec2tui_does() {
     run_family(template_cases()).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_group_calls_in_the_cli_do_what_ec2tui_does() {
+    run_family(security_group_cases()).await;
+}
+
 /// The pinned CLI sends to AWS_ENDPOINT_URL, a line's `--region` included: a key pair made
 /// in another region lands in moto's backend of that region (and nowhere else).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2019,6 +2026,7 @@ fn type_name(op: &Op) -> String {
     }
     first_of!(
         InstanceCall,
+        RevokeRule,
         CreateTags,
         DeleteTags,
         VolumeCall,
@@ -2120,4 +2128,154 @@ fn copied_lines(ops: &[Op]) -> Vec<String> {
         .iter()
         .map(|l| ec2tui::aws::cli_text(l))
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// security groups
+
+/// A group "web" with inbound SSH from a CIDR, HTTPS from the world, an IPv6 rule and one
+/// from another group ("lb"), and its outbound rule.
+async fn seed_group_rules(s: &Side) -> Fx {
+    use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, UserIdGroupPair};
+    let mut fx = Fx::new(s);
+    let vpc = crate::emulator::default_vpc(&s.c).await;
+    let web = crate::emulator::create_group(&s.c, &vpc, &fx.name("web"), "web").await;
+    let lb = crate::emulator::create_group(&s.c, &vpc, &fx.name("lb"), "lb").await;
+    s.c.authorize_security_group_ingress()
+        .group_id(&web)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(
+                    IpRange::builder()
+                        .cidr_ip("203.0.113.0/24")
+                        .description(HOSTILE)
+                        .build(),
+                )
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(8080)
+                .to_port(8090)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(&lb).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("authorize ingress");
+    fx.set("web", web);
+    fx.set("lb", lb);
+    fx
+}
+
+/// Every group of the VPC's with its rules, as EC2 describes them.
+async fn group_world(s: &Side, fx: &Fx) -> Vec<String> {
+    let out =
+        s.c.describe_security_groups()
+            .send()
+            .await
+            .expect("describe groups");
+    let mut lines = Vec::new();
+    for g in out.security_groups() {
+        let id = g.group_id().unwrap_or_default();
+        for (dir, perms) in [
+            ("in", g.ip_permissions()),
+            ("out", g.ip_permissions_egress()),
+        ] {
+            for p in perms {
+                let mut sources: Vec<String> = p
+                    .ip_ranges()
+                    .iter()
+                    .map(|r| format!("{}:{:?}", r.cidr_ip().unwrap_or_default(), r.description()))
+                    .chain(
+                        p.ipv6_ranges()
+                            .iter()
+                            .map(|r| r.cidr_ipv6().unwrap_or_default().to_string()),
+                    )
+                    .chain(
+                        p.user_id_group_pairs()
+                            .iter()
+                            .map(|u| u.group_id().unwrap_or_default().to_string()),
+                    )
+                    .chain(
+                        p.prefix_list_ids()
+                            .iter()
+                            .map(|l| l.prefix_list_id().unwrap_or_default().to_string()),
+                    )
+                    .collect();
+                sources.sort();
+                lines.push(format!(
+                    "group {id} {dir} {} {:?}-{:?} {sources:?}",
+                    p.ip_protocol().unwrap_or_default(),
+                    p.from_port(),
+                    p.to_port()
+                ));
+            }
+        }
+    }
+    let mut lines: Vec<String> = lines.iter().map(|l| fx.scrub(l)).collect();
+    lines.sort();
+    lines
+}
+
+fn rule(
+    protocol: &str,
+    ports: (i32, i32),
+    source: &str,
+    kind: ec2tui::aws::RuleSource,
+) -> ec2tui::aws::Rule {
+    ec2tui::aws::Rule {
+        protocol: protocol.into(),
+        from_port: Some(ports.0),
+        to_port: Some(ports.1),
+        source: source.into(),
+        kind,
+        description: String::new(),
+    }
+}
+
+fn revoke(fx: &Fx, inbound: bool, r: ec2tui::aws::Rule) -> Built {
+    Built::one(Op::new(RevokeRule {
+        group: fx.target("web"),
+        inbound,
+        rule: r,
+        last_way_in: false,
+    }))
+}
+
+fn security_group_cases() -> Vec<Case> {
+    use ec2tui::aws::RuleSource as K;
+    let case = |name, build| Case {
+        observe: |s, fx| group_world(s, fx).boxed(),
+        ..Case::new(name, |s| seed_group_rules(s).boxed(), build)
+    };
+    vec![
+        case("revoke inbound SSH from a CIDR", |fx| {
+            revoke(fx, true, rule("tcp", (22, 22), "203.0.113.0/24", K::Cidr4))
+        }),
+        case("revoke inbound HTTPS from ::/0 only", |fx| {
+            revoke(fx, true, rule("tcp", (443, 443), "::/0", K::Cidr6))
+        }),
+        case("revoke inbound from another group", |fx| {
+            revoke(fx, true, rule("tcp", (8080, 8090), &fx.id("lb"), K::Group))
+        }),
+        case("revoke the outbound rule", |fx| {
+            let mut r = rule("-1", (0, 0), "0.0.0.0/0", K::Cidr4);
+            (r.from_port, r.to_port) = (None, None);
+            revoke(fx, false, r)
+        }),
+    ]
 }

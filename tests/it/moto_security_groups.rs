@@ -138,3 +138,122 @@ async fn a_group_lists_its_rules_and_the_instances_that_use_it() {
     );
     assert!(user.trim_end().ends_with("running"), "{user}");
 }
+
+/// The inbound rules of a group as moto has them: (protocol, from port, CIDRs).
+async fn inbound_of(c: &aws_sdk_ec2::Client, id: &str) -> Vec<(i32, Vec<String>)> {
+    let out = c
+        .describe_security_groups()
+        .group_ids(id)
+        .send()
+        .await
+        .unwrap();
+    let mut rules: Vec<(i32, Vec<String>)> = out.security_groups()[0]
+        .ip_permissions()
+        .iter()
+        .map(|p| {
+            (
+                p.from_port().unwrap_or(-1),
+                p.ip_ranges()
+                    .iter()
+                    .map(|r| r.cidr_ip().unwrap_or_default().to_string())
+                    .collect(),
+            )
+        })
+        .filter(|(_, cidrs): &(i32, Vec<String>)| !cidrs.is_empty())
+        .collect();
+    rules.sort();
+    rules
+}
+
+/// In a group's details `j`/`k` choose a rule and `Ctrl-d` revokes it after a confirmation;
+/// the last rule letting SSH in needs the word `revoke` typed (`y` does nothing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_is_revoked_from_the_details_and_the_last_ssh_rule_needs_the_word() {
+    use aws_sdk_ec2::types::{IpPermission, IpRange};
+    use ec2tui::app::{Dialog, Key, KeyCode};
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let vpc = default_vpc(&c).await;
+    let web = create_group(&c, &vpc, "web", "web tier").await;
+    let perm = |port: i32| {
+        IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(port)
+            .to_port(port)
+            .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+            .build()
+    };
+    c.authorize_security_group_ingress()
+        .group_id(&web)
+        .ip_permissions(perm(22))
+        .ip_permissions(perm(443))
+        .send()
+        .await
+        .unwrap();
+    let all = vec!["0.0.0.0/0".to_string()];
+    assert_eq!(
+        inbound_of(&c, &web).await,
+        [(22, all.clone()), (443, all.clone())]
+    );
+
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    d.keys(":sg").await;
+    d.enter().await;
+    d.filter(&web).await;
+    d.enter().await;
+    let chosen = |d: &Driver<_>| {
+        d.app
+            .details()
+            .unwrap()
+            .text()
+            .into_iter()
+            .find(|l| l.starts_with('▶'))
+            .unwrap_or_default()
+    };
+    assert!(chosen(&d).contains("22"), "{}", chosen(&d));
+    // the HTTPS rule: one y
+    d.keys("j").await;
+    assert!(chosen(&d).contains("443"), "{}", chosen(&d));
+    d.key(Key::ctrl('d')).await;
+    let Some(Dialog::Confirm(conf)) = &d.app.dialog else {
+        panic!("no confirmation: {}", d.status())
+    };
+    assert_eq!(conf.typed, None);
+    assert!(
+        d.app
+            .confirm_body(conf)
+            .text()
+            .iter()
+            .any(|l| l.contains("tcp 443 from 0.0.0.0/0"))
+    );
+    d.keys("y").await;
+    assert_eq!(
+        inbound_of(&c, &web).await,
+        [(22, all.clone())],
+        "{}",
+        d.status()
+    );
+
+    // the last rule letting SSH in: y is not enough, the word is
+    d.filter(&web).await;
+    d.enter().await;
+    assert!(chosen(&d).contains("22"), "{}", chosen(&d));
+    d.key(Key::ctrl('d')).await;
+    let Some(Dialog::Confirm(conf)) = &d.app.dialog else {
+        panic!("no confirmation: {}", d.status())
+    };
+    assert_eq!(conf.typed, Some("revoke"));
+    let body = d.app.confirm_body(conf).text().join("\n");
+    assert!(body.contains("last rule letting SSH (22) in"), "{body}");
+    d.keys("y").await;
+    assert_eq!(
+        inbound_of(&c, &web).await,
+        [(22, all.clone())],
+        "y alone sends nothing"
+    );
+    d.key(Key::plain(KeyCode::Backspace)).await; // the y went into the word
+    d.keys("revoke").await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    assert_eq!(inbound_of(&c, &web).await, [], "{}", d.status());
+}

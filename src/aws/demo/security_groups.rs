@@ -125,4 +125,42 @@ impl SecurityGroupsApi for DemoRegion {
             Ok(Page { items, next_token })
         })
     }
+
+    fn revoke_rule(
+        &self,
+        group_id: String,
+        inbound: bool,
+        rule: Rule,
+    ) -> BoxFuture<'_, ApiResult<()>> {
+        Box::pin(async move {
+            self.delay().await;
+            let mut inner = self.inner.lock().expect("demo region lock");
+            let Some(g) = inner.groups.iter_mut().find(|g| g.id == group_id) else {
+                return Err(ApiError::service(
+                    "InvalidGroup.NotFound",
+                    format!("The security group '{group_id}' does not exist"),
+                ));
+            };
+            let rules = if inbound {
+                &mut g.inbound
+            } else {
+                &mut g.outbound
+            };
+            let same = |r: &Rule| {
+                r.protocol == rule.protocol
+                    && r.from_port == rule.from_port
+                    && r.to_port == rule.to_port
+                    && r.source == rule.source
+            };
+            let before = rules.len();
+            rules.retain(|r| !same(r));
+            if rules.len() == before {
+                return Err(ApiError::service(
+                    "InvalidPermission.NotFound",
+                    "The specified rule does not exist in this security group.",
+                ));
+            }
+            Ok(())
+        })
+    }
 }

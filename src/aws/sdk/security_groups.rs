@@ -93,4 +93,62 @@ impl SecurityGroupsApi for SdkEc2 {
             })
         })
     }
+
+    fn revoke_rule(
+        &self,
+        group_id: String,
+        inbound: bool,
+        rule: Rule,
+    ) -> BoxFuture<'_, ApiResult<()>> {
+        Box::pin(async move {
+            let perm = to_permission(&rule);
+            if inbound {
+                self.ec2
+                    .revoke_security_group_ingress()
+                    .group_id(group_id)
+                    .ip_permissions(perm)
+                    .send()
+                    .await
+                    .map_err(map_err)?;
+            } else {
+                self.ec2
+                    .revoke_security_group_egress()
+                    .group_id(group_id)
+                    .ip_permissions(perm)
+                    .send()
+                    .await
+                    .map_err(map_err)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// One rule as the permission EC2 knows it by (a revoke names the rule exactly so).
+fn to_permission(r: &Rule) -> aws_sdk_ec2::types::IpPermission {
+    use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, PrefixListId, UserIdGroupPair};
+    let mut p = IpPermission::builder()
+        .ip_protocol(&r.protocol)
+        .set_from_port(r.from_port)
+        .set_to_port(r.to_port);
+    p = match r.kind {
+        RuleSource::Cidr4 => p.ip_ranges(IpRange::builder().cidr_ip(&r.source).build()),
+        RuleSource::Cidr6 => p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(&r.source).build()),
+        RuleSource::Group => {
+            let (group, account) = match r.source.split_once('/') {
+                Some((g, a)) => (g, Some(a)),
+                None => (r.source.as_str(), None),
+            };
+            p.user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .group_id(group)
+                    .set_user_id(account.map(str::to_string))
+                    .build(),
+            )
+        }
+        RuleSource::PrefixList => {
+            p.prefix_list_ids(PrefixListId::builder().prefix_list_id(&r.source).build())
+        }
+    };
+    p.build()
 }
