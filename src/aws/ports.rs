@@ -220,7 +220,8 @@ pub trait LaunchTemplatesApi: Send + Sync {
         template_id: String,
         version: i64,
     ) -> BoxFuture<'_, ApiResult<()>>;
-    /// `GetLaunchTemplateData` of an instance.
+    /// `GetLaunchTemplateData` of an instance, as EC2 has it (not cleaned: it goes back to
+    /// EC2 in a new template, never to the screen).
     fn template_data_of(&self, instance_id: String) -> BoxFuture<'_, ApiResult<TemplateData>>;
     /// `DeleteLaunchTemplateVersions`: fails when EC2 refuses any of them.
     fn delete_template_versions(

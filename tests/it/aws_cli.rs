@@ -358,8 +358,6 @@ struct Case {
     observe: Observe,
     /// The op leaves no trace to compare (a reboot).
     unchanged: bool,
-    /// Said with a failure: what is known to be wrong.
-    known: &'static str,
     /// A check of what else the call and the lines gave: A's fixture, B's, B's standard
     /// outputs.
     outputs: Option<CheckOutputs>,
@@ -373,7 +371,6 @@ impl Case {
             build,
             observe: |s, fx| ec2_world(s, fx).boxed(),
             unchanged: false,
-            known: "",
             outputs: None,
         }
     }
@@ -383,11 +380,6 @@ impl Case {
     }
     fn unchanged(mut self) -> Self {
         self.unchanged = true;
-        self
-    }
-    /// A failure this case shows until src is fixed: said with it.
-    fn known(mut self, why: &'static str) -> Self {
-        self.known = why;
         self
     }
 }
@@ -408,12 +400,7 @@ async fn run_family(cases: Vec<Case>) {
     let mut failed = Vec::new();
     for (n, case) in cases.iter().enumerate() {
         if let Err(e) = run_case(&a, &b, n, case).await {
-            let known = if case.known.is_empty() {
-                String::new()
-            } else {
-                format!("\n  KNOWN: {}", case.known)
-            };
-            failed.push(format!("case `{}`: {e}{known}", case.name));
+            failed.push(format!("case `{}`: {e}", case.name));
         }
     }
     assert!(
@@ -1212,11 +1199,6 @@ fn image_cases() -> Vec<Case> {
                     sent,
                 }
             },
-        )
-        .known(
-            "DeregisterImage::cli (src/panes/images.rs) is only `deregister-image`: Ctrl-y \
-             leaves out the `delete-snapshot` of each snapshot that ec2tui deletes after it \
-             when \"Also delete its snapshots\" is ticked",
         ),
         Case::new(
             "copy an image to another region",
@@ -1286,11 +1268,6 @@ fn launch_cases() -> Vec<Case> {
                     dry_run: false,
                 }))
             },
-        )
-        .known(
-            "`aws ec2 run-instances` takes --disable-api-termination | --enable-api-termination; \
-             RunInstances::cli (src/panes/launch.rs) writes --no-disable-api-termination when \
-             protection is off, which it refuses (Unknown options)",
         ),
     ]
 }
@@ -1883,14 +1860,6 @@ fn template_cases() -> Vec<Case> {
                     description: String::new(),
                 }))
             },
-        )
-        .known(
-            "ec2tui's own call, not the copied lines: SdkEc2::template_data_of \
-             (src/aws/sdk/templates.rs to_data) cleans what it reads for the screen \
-             (clean_template_data: clean_pairs on instance_tags), and \
-             CreateTemplateFromInstance::run sends that, so the template's instance tags \
-             lose the instance's newline (and any control character); the CLI's lines copy \
-             GetLaunchTemplateData as it is",
         ),
         Case::template(
             "create a template from a launch configuration",

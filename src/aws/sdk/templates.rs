@@ -43,7 +43,16 @@ fn decode_user_data(b64: &str) -> Option<String> {
     })
 }
 
+/// A template version's settings for the screen: every string cleaned.
 fn to_data(d: &ResponseLaunchTemplateData) -> TemplateData {
+    let mut out = as_sent(d);
+    clean_template_data(&mut out);
+    out
+}
+
+/// The settings as EC2 has them, not cleaned: they go back to EC2 (a template made of an
+/// instance's), never to the screen, and a tag with a newline must keep it.
+fn as_sent(d: &ResponseLaunchTemplateData) -> TemplateData {
     let mut groups: Vec<String> = d.security_group_ids().to_vec();
     // groups given through the network interface count as the template's too
     for ni in d.network_interfaces() {
@@ -53,7 +62,7 @@ fn to_data(d: &ResponseLaunchTemplateData) -> TemplateData {
             }
         }
     }
-    let mut out = TemplateData {
+    TemplateData {
         image_id: s(d.image_id()),
         instance_type: s(d.instance_type().map(|t| t.as_str())),
         key_name: s(d.key_name()),
@@ -66,9 +75,7 @@ fn to_data(d: &ResponseLaunchTemplateData) -> TemplateData {
             .flat_map(|t| t.tags())
             .map(|t| (s(t.key()), s(t.value())))
             .collect(),
-    };
-    clean_template_data(&mut out);
-    out
+    }
 }
 
 fn to_request(spec: &TemplateSpec) -> RequestLaunchTemplateData {
@@ -254,7 +261,7 @@ impl LaunchTemplatesApi for SdkEc2 {
                 .send()
                 .await
                 .map_err(map_err)?;
-            Ok(out.launch_template_data().map(to_data).unwrap_or_default())
+            Ok(out.launch_template_data().map(as_sent).unwrap_or_default())
         })
     }
 
