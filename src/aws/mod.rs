@@ -39,13 +39,7 @@ pub use templates::{
     clean_template_data, clean_version,
 };
 
-/// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
-pub mod prelude {
-    pub use super::{
-        AccountApi, AutoScalingApi, Ec2Api, ImagesApi, InstancesApi, KeyPairsApi,
-        LaunchTemplatesApi, SecurityGroupsApi, StatusApi, StorageApi, TagsApi,
-    };
-}
+pub use ports::prelude;
 
 pub use domain::{
     Attachment, BlockDevice, Identity, Image, ImageConsistency, ImageDevice, ImageScope, ImageSpec,

@@ -298,41 +298,35 @@ pub trait TagsApi: Send + Sync {
     fn delete_tags(&self, ids: Vec<String>, keys: Vec<String>) -> BoxFuture<'_, ApiResult<()>>;
 }
 
-/// The whole port: every family. Implemented for anything that implements them all, so an
-/// adapter never names it, and `Arc<dyn Ec2Api>` works.
-pub trait Ec2Api:
-    AccountApi
-    + InstancesApi
-    + ImagesApi
-    + StorageApi
-    + StatusApi
-    + KeyPairsApi
-    + SecurityGroupsApi
-    + LaunchTemplatesApi
-    + AutoScalingApi
-    + TagsApi
-    + Send
-    + Sync
-    + 'static
-{
+/// The families, written once: the whole port `Ec2Api` (every family; implemented for
+/// anything that implements them all, so an adapter never names it, and `Arc<dyn Ec2Api>`
+/// works) and the prelude that brings every family's methods in scope.
+macro_rules! families {
+    ($($family:ident),+ $(,)?) => {
+        /// The whole port: every family.
+        pub trait Ec2Api: $($family +)+ Send + Sync + 'static {}
+
+        impl<T> Ec2Api for T where T: $($family +)+ Send + Sync + 'static {}
+
+        /// Every port trait, so callers can `use ec2tui::aws::prelude::*` and call any method.
+        pub mod prelude {
+            pub use super::{Ec2Api, $($family),+};
+        }
+    };
 }
 
-impl<T> Ec2Api for T where
-    T: AccountApi
-        + InstancesApi
-        + ImagesApi
-        + StorageApi
-        + StatusApi
-        + KeyPairsApi
-        + SecurityGroupsApi
-        + LaunchTemplatesApi
-        + AutoScalingApi
-        + TagsApi
-        + Send
-        + Sync
-        + 'static
-{
-}
+families!(
+    AccountApi,
+    InstancesApi,
+    ImagesApi,
+    StorageApi,
+    StatusApi,
+    KeyPairsApi,
+    SecurityGroupsApi,
+    LaunchTemplatesApi,
+    AutoScalingApi,
+    TagsApi,
+);
 
 /// Fails to compile if a port stops being dyn-compatible.
 const _: Option<&dyn Ec2Api> = None;

@@ -583,15 +583,8 @@ impl Pane for SecurityGroupsPane {
             .details(id, &*cx.s)?
             .text()
             .iter()
-            .position(|l| l.starts_with('▶'))? as u16;
-        let visible = cx.size.1.saturating_sub(8).max(3);
-        if let Some(Dialog::Details { scroll, .. }) = &mut cx.dialog {
-            if line < *scroll {
-                *scroll = line;
-            } else if line >= *scroll + visible {
-                *scroll = line + 1 - visible;
-            }
-        }
+            .position(|l| l.starts_with('▶'))?;
+        super::kit::scroll_details_to(line, cx);
         Some(vec![])
     }
 

@@ -867,3 +867,68 @@ async fn a_rollout_by_instance_refresh_hands_the_members_to_aws() {
         assert_eq!(user_data_of(&c, m).await, "#!/bin/bash\necho refreshed\n");
     }
 }
+
+/// The rollout's Ctrl-y is its whole runbook, and the real AWS CLI runs it: pasted into one
+/// shell (the version's number goes from one line to the next in `$v`), against the same
+/// moto, it makes the new version with the new user data, points the group at it and
+/// replaces every member, as ec2tui's own rollout does (moto replaces a member at once, so
+/// each wait returns at its first look).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rollout_runbook_copied_with_ctrl_y_runs_in_the_aws_cli() {
+    let moto = Moto::start();
+    let (c, a, lt) = setup(&moto, "cli-roll").await;
+    let originals = members_seen_by(&a, "cli-roll").await;
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    open_group(&mut d, "cli-roll").await;
+    d.keys("u").await;
+    new_user_data(&mut d, "#!/bin/bash\necho 'from the CLI' $HOME").await;
+    let before = d.calls.len();
+    d.key(Key::ctrl('s')).await;
+    assert!(
+        matches!(d.app.dialog, Some(Dialog::Confirm(_))),
+        "{}",
+        d.status()
+    );
+    d.key(Key::ctrl('y')).await;
+    assert_eq!(d.calls.len(), before, "Ctrl-y sends nothing");
+    let text = d.clipboard.last().expect("the runbook was copied").clone();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("v=\"$( aws ec2 create-launch-template-version"),
+        "{text}"
+    );
+    assert!(lines[1].contains("Version=\"$v\""), "{text}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("terminate-instance-in-auto-scaling-group"))
+            .count(),
+        originals.len(),
+        "{text}"
+    );
+    d.key(Key::plain(KeyCode::Esc)).await;
+    assert_eq!(d.calls.len(), before, "nothing was sent by ec2tui");
+
+    let dir = crate::e2e::scratch("rollout-runbook");
+    let (status, out, err) = crate::aws_cli::run_cli(&moto, &format!("set -e\n{text}"), &dir);
+    assert!(status.success(), "the runbook failed: {err}\n{out}\n{text}");
+    let (desired, _, _, version) = group_seen_by(&a, "cli-roll").await;
+    assert_eq!((desired, version.as_str()), (3, "2"));
+    let members = members_seen_by(&a, "cli-roll").await;
+    assert_eq!(members.len(), 3);
+    for m in &members {
+        assert!(!originals.contains(m), "{m} was not replaced");
+        assert_eq!(
+            user_data_of(&c, m).await,
+            "#!/bin/bash\necho 'from the CLI' $HOME\n"
+        );
+    }
+    let versions = c
+        .describe_launch_template_versions()
+        .launch_template_id(&lt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.launch_template_versions().len(), 2);
+}

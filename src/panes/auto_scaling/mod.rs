@@ -344,15 +344,7 @@ impl Pane for AutoScalingPane {
         if moved {
             // keep the chosen member on screen
             let (_, start) = self.details_view(id, &*cx.s)?;
-            let line = (start + self.member_cursor) as u16;
-            let visible = cx.size.1.saturating_sub(8).max(3);
-            if let Some(Dialog::Details { scroll, .. }) = &mut cx.dialog {
-                if line < *scroll {
-                    *scroll = line;
-                } else if line >= *scroll + visible {
-                    *scroll = line + 1 - visible;
-                }
-            }
+            super::kit::scroll_details_to(start + self.member_cursor, cx);
             return Some(vec![]);
         }
         None

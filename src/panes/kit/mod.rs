@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::app::{Cx, Job, Opt, Tone};
+use crate::app::{Cx, Dialog, Job, Opt, Tone};
 use crate::aws::{ApiResult, Ec2Api, InstanceState};
 
 /// The answers of one watch round over several regions (None: ours), region by region.
@@ -63,6 +63,20 @@ pub fn fill_regions(regions: &[String], cx: &mut Cx) {
         .collect();
     let sel = (!opts.is_empty()).then_some(0);
     form.field_mut(F_REGION).set_options(opts, sel);
+}
+
+/// Keeps line `line` of the open details view on screen (a list chosen inside the details:
+/// a group's members, a security group's rules).
+pub fn scroll_details_to(line: usize, cx: &mut Cx) {
+    let line = line.min(u16::MAX as usize) as u16;
+    let visible = cx.size.1.saturating_sub(8).max(3);
+    if let Some(Dialog::Details { scroll, .. }) = &mut cx.dialog {
+        if line < *scroll {
+            *scroll = line;
+        } else if line >= *scroll + visible {
+            *scroll = line + 1 - visible;
+        }
+    }
 }
 
 /// The tone of an instance state, wherever an instance's state is shown.
