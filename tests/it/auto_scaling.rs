@@ -910,8 +910,12 @@ async fn the_rollout_runbook_copied_with_ctrl_y_runs_in_the_aws_cli() {
     d.key(Key::plain(KeyCode::Esc)).await;
     assert_eq!(d.calls.len(), before, "nothing was sent by ec2tui");
 
+    // the driver's session is profile "test", which every command names; the CLI's scratch
+    // configuration has only the credentials of the environment
+    assert!(text.contains(" --profile test"), "{text}");
+    let script = text.replace(" --profile test", "");
     let dir = crate::e2e::scratch("rollout-runbook");
-    let (status, out, err) = crate::aws_cli::run_cli(&moto, &format!("set -e\n{text}"), &dir);
+    let (status, out, err) = crate::aws_cli::run_cli(&moto, &format!("set -e\n{script}"), &dir);
     assert!(status.success(), "the runbook failed: {err}\n{out}\n{text}");
     let (desired, _, _, version) = group_seen_by(&a, "cli-roll").await;
     assert_eq!((desired, version.as_str()), (3, "2"));
