@@ -348,7 +348,7 @@ impl KeyPairsPane {
                 Op::new(ImportKeyPair { name, path })
             }
             KeyForm::Delete { name } => {
-                if form.field(F_CONFIRM).get() != "delete" {
+                if !cx.capturing() && form.field(F_CONFIRM).get() != "delete" {
                     return cx.form_error(
                         "type delete and press Ctrl-s or Enter to confirm; Esc cancels",
                     );

@@ -272,7 +272,7 @@ impl LaunchConfigsPane {
         };
         let op = match tag {
             LcForm::Delete { name } => {
-                if form.field(F_CONFIRM).get() != "delete" {
+                if !cx.capturing() && form.field(F_CONFIRM).get() != "delete" {
                     return cx.form_error(
                         "type delete and press Ctrl-s or Enter to confirm; Esc cancels",
                     );

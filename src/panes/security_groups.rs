@@ -338,8 +338,9 @@ impl SecurityGroupsPane {
 
     /// The chosen rule of the group whose details are open: (inbound, rule).
     fn chosen(&self, g: &SecurityGroup) -> Option<(bool, Rule)> {
+        let n = g.inbound.len() + g.outbound.len();
         let i = if self.rule_cursor.0 == g.id {
-            self.rule_cursor.1
+            self.rule_cursor.1.min(n.saturating_sub(1))
         } else {
             0
         };
@@ -433,7 +434,9 @@ impl SecurityGroupsPane {
         d.line(line(titles, "Description"), Tone::Muted);
         let offset = if inbound { 0 } else { g.inbound.len() };
         let chosen = if self.rule_cursor.0 == g.id {
-            self.rule_cursor.1
+            self.rule_cursor
+                .1
+                .min((g.inbound.len() + g.outbound.len()).saturating_sub(1))
         } else {
             0
         };
@@ -570,6 +573,7 @@ impl Pane for SecurityGroupsPane {
             self.rule_cursor = (id.to_string(), 0);
         }
         let c = &mut self.rule_cursor.1;
+        *c = (*c).min(n.saturating_sub(1));
         match key.code {
             KeyCode::Down | KeyCode::Char('j') if !key.ctrl => {
                 *c = (*c + 1).min(n.saturating_sub(1))
@@ -624,7 +628,7 @@ impl Pane for SecurityGroupsPane {
                 Err(e) => cx.call_failed(&op.describe(), e),
             }
         }
-        self.rule_cursor.1 = self.rule_cursor.1.saturating_sub(1);
+        // the cursor stays where it was: on the rule that took the revoked one's place
         self.refresh(cx)
     }
 

@@ -318,7 +318,7 @@ impl SnapshotsPane {
                 })
             }
             SnapshotForm::Delete { snapshot } => {
-                if form.field(super::kit::F_DELETE).get() != "delete" {
+                if !cx.capturing() && form.field(super::kit::F_DELETE).get() != "delete" {
                     return cx.form_error("type delete and press Enter to confirm; Esc cancels");
                 }
                 Op::new(DeleteSnapshot { id: snapshot })

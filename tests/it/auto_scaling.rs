@@ -936,3 +936,30 @@ async fn the_rollout_runbook_copied_with_ctrl_y_runs_in_the_aws_cli() {
         .unwrap();
     assert_eq!(versions.launch_template_versions().len(), 2);
 }
+
+/// Ctrl-y in a delete form copies its command before the word is typed (the word confirms a
+/// sending, not a copy); Ctrl-s without it is still refused.
+#[tokio::test]
+async fn ctrl_y_in_a_typed_delete_form_copies_before_the_word() {
+    let mut d = asg_demo_app().await;
+    // a group with no members (one with members also needs its box ticked)
+    d.filter("batch-legacy").await;
+    d.key(Key::ctrl('d')).await;
+    assert!(
+        matches!(d.app.dialog, Some(Dialog::Form { .. })),
+        "{}",
+        d.status()
+    );
+    let before = d.calls.len();
+    d.key(Key::ctrl('y')).await;
+    let text = d.clipboard.last().expect("copied").clone();
+    assert!(
+        text.starts_with(
+            "aws autoscaling delete-auto-scaling-group --auto-scaling-group-name batch-legacy-asg"
+        ),
+        "{text}"
+    );
+    d.key(Key::ctrl('s')).await;
+    assert_eq!(d.calls.len(), before, "nothing sent without the word");
+    assert!(matches!(d.app.dialog, Some(Dialog::Form { .. })));
+}

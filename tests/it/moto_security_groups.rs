@@ -235,9 +235,12 @@ async fn a_rule_is_revoked_from_the_details_and_the_last_ssh_rule_needs_the_word
         d.status()
     );
 
-    // the last rule letting SSH in: y is not enough, the word is
+    // the last rule letting SSH in: y is not enough, the word is. The cursor stayed where
+    // it was (on the outbound rule that moved up): k goes back to SSH
     d.filter(&web).await;
     d.enter().await;
+    assert!(chosen(&d).contains("all"), "{}", chosen(&d));
+    d.keys("k").await;
     assert!(chosen(&d).contains("22"), "{}", chosen(&d));
     d.key(Key::ctrl('d')).await;
     let Some(Dialog::Confirm(conf)) = &d.app.dialog else {

@@ -15,22 +15,20 @@ pub struct RevokeRule {
 }
 
 impl RevokeRule {
-    /// "tcp 22 from 0.0.0.0/0" / "all to sg-1".
+    /// "tcp 22 from 0.0.0.0/0" / "all traffic to sg-1".
     pub fn rule_label(&self) -> String {
         let r = &self.rule;
+        let dir = if self.inbound { "from" } else { "to" };
+        if r.protocol == "-1" {
+            return format!("all traffic {dir} {}", r.source);
+        }
         let ports = match (r.from_port, r.to_port) {
             (None, _) | (Some(-1), _) => "all ports".to_string(),
             (Some(a), Some(b)) if a == b => a.to_string(),
             (Some(a), Some(b)) => format!("{a}-{b}"),
             (Some(a), None) => a.to_string(),
         };
-        let proto = if r.protocol == "-1" {
-            "all"
-        } else {
-            &r.protocol
-        };
-        let dir = if self.inbound { "from" } else { "to" };
-        format!("{proto} {ports} {dir} {}", r.source)
+        format!("{} {ports} {dir} {}", r.protocol, r.source)
     }
 
     /// The permission as the CLI's `--ip-permissions` JSON (one rule, exactly).

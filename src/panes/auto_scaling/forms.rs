@@ -314,7 +314,7 @@ impl AutoScalingPane {
                         force_label(members.len())
                     ));
                 }
-                if form.field(F_CONFIRM).get() != "delete" {
+                if !cx.capturing() && form.field(F_CONFIRM).get() != "delete" {
                     return cx.form_error(
                         "type delete and press Ctrl-s or Enter to confirm; Esc cancels",
                     );

@@ -307,7 +307,7 @@ impl ImagesPane {
             return self.launcher.submit(ID, cx);
         }
         if let Some(t) = tag.get::<DeregisterTag>() {
-            if form.field(F_CONFIRM).get() != "deregister" {
+            if !cx.capturing() && form.field(F_CONFIRM).get() != "deregister" {
                 return cx.form_error(
                     "type deregister and press Ctrl-s or Enter to confirm; Esc cancels",
                 );

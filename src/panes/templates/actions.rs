@@ -89,7 +89,7 @@ impl TemplatesPane {
                 return vec![cx.fetch(ID, job).1];
             }
             TemplateForm::Delete { t } => {
-                if form.field(F_CONFIRM).get() != "delete" {
+                if !cx.capturing() && form.field(F_CONFIRM).get() != "delete" {
                     return cx.form_error(
                         "type delete and press Ctrl-s or Enter to confirm; Esc cancels",
                     );

@@ -79,7 +79,7 @@ impl VolumesPane {
                 },
             },
             VolumeForm::Delete { volume } => {
-                if form.field(crate::panes::kit::F_DELETE).get() != "delete" {
+                if !cx.capturing() && form.field(crate::panes::kit::F_DELETE).get() != "delete" {
                     return cx.form_error("type delete and press Enter to confirm; Esc cancels");
                 }
                 VolumeCall::Delete(volume)
