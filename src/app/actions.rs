@@ -87,6 +87,13 @@ impl AppState {
                 self.s.tag_calls.insert(*req);
             }
         }
+        // a context that wants the word typed asked it first: the calls go out from that
+        // confirmation, and their answers must still come back here
+        if let Some(Dialog::Confirm(c)) = &mut self.s.dialog
+            && c.then.is_none()
+        {
+            c.then = Some(Arc::new(TagsCall));
+        }
         fx
     }
 

@@ -87,6 +87,10 @@ pub(super) fn quit_body(left: &[InFlight]) -> ConfirmView {
 /// A pane's message: the confirmation it opened with [`Confirm::then`] was given.
 pub struct Confirmed(pub Arc<dyn Any + Send + Sync>);
 
+/// The tags form's calls, confirmed with the typed word a context asks: their answers go to
+/// `Pane::on_tags_done`.
+pub(super) struct TagsCall;
+
 impl Confirm {
     pub fn new(pane: PaneId, title: impl Into<String>, ops: Vec<Op>) -> Self {
         Self {
@@ -406,6 +410,15 @@ impl AppState {
         }
         self.s.confirmed = true;
         let mut fx = self.s.call(c.pane, c.ops);
+        if c.then.as_ref().is_some_and(|t| t.is::<TagsCall>()) {
+            for e in &fx {
+                if let Effect::Call { req, .. } = e {
+                    self.s.tag_calls.insert(*req);
+                }
+            }
+            self.s.confirmed = false;
+            return fx;
+        }
         if let Some(then) = c.then
             && let Some(i) = self.index_of(c.pane)
         {

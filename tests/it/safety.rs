@@ -221,3 +221,34 @@ async fn without_colour_the_selection_banner_and_dangers_are_told_by_reverse_and
         .expect("a reversed row: the selection");
     assert!(screen.lines().nth(row as usize).unwrap().contains("i-"));
 }
+
+/// In a context that wants the word typed, the tags form's calls go out from that
+/// confirmation and their answers still reach the rows (found by review: they went to the
+/// pane's own answers and the rows kept their old tags).
+#[tokio::test]
+async fn tags_confirmed_with_the_typed_word_reach_the_rows() {
+    use std::time::Duration;
+    let mut d = Driver::new(
+        ec2tui::aws::demo::DemoRegion::new(10, Duration::ZERO, Duration::ZERO),
+        false,
+    );
+    d.start().await;
+    d.app.ctx.typed = true;
+    let id = d.app.instances().selected_id().unwrap().to_string();
+    d.keys("t").await;
+    d.keys("Env=typed").await;
+    d.key(Key::ctrl('s')).await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("the typed confirmation: {}", d.status())
+    };
+    assert!(c.typed.is_some());
+    d.keys(ec2tui::app::TYPED_WORD).await;
+    d.key(Key::plain(KeyCode::Enter)).await;
+    let tags = d.app.instances().get(&id).unwrap().inst.tags.clone();
+    assert!(
+        tags.contains(&("Env".to_string(), "typed".to_string())),
+        "{tags:?} — {}",
+        d.status()
+    );
+    assert!(d.status().contains("Env=typed"), "{}", d.status());
+}
