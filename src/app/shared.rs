@@ -150,7 +150,8 @@ fn with_globals(words: CliLine, region: &str, global: &[(&'static str, String)])
             t.1 = true;
         }
     };
-    for w in words {
+    let mut words = words.into_iter().peekable();
+    while let Some(w) = words.next() {
         match w {
             Word::Shell(s) if s.starts_with(')') => {
                 end(&mut out, &mut open, true);
@@ -164,8 +165,11 @@ fn with_globals(words: CliLine, region: &str, global: &[(&'static str, String)])
             Word::Shell(s @ ("|" | "&&")) => {
                 end(&mut out, &mut open, true);
                 out.push(Word::Shell(s));
-                out.push(Word::Arg("aws".into()));
-                open.push((out.len(), false));
+                // at the end of a line it joins the next line's command (a runbook's steps)
+                if words.peek().is_some() {
+                    out.push(Word::Arg("aws".into()));
+                    open.push((out.len(), false));
+                }
             }
             Word::Shell(s) => {
                 end(&mut out, &mut open, false);

@@ -899,6 +899,11 @@ async fn the_rollout_runbook_copied_with_ctrl_y_runs_in_the_aws_cli() {
         "{text}"
     );
     assert!(lines[1].contains("Version=\"$v\""), "{text}");
+    // one chain: a failing step stops the rest
+    assert!(
+        lines[..lines.len() - 1].iter().all(|l| l.ends_with(" &&")),
+        "{text}"
+    );
     assert_eq!(
         lines
             .iter()

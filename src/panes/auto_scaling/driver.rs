@@ -602,6 +602,11 @@ impl AutoScalingPane {
                 }
             }
         }
+        // one chain: a step that fails stops the rest, as ec2tui's rollout stops
+        let n = lines.len();
+        for line in lines.iter_mut().take(n.saturating_sub(1)) {
+            line.push(Word::Shell("&&"));
+        }
         lines
     }
 }
