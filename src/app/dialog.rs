@@ -41,8 +41,9 @@ pub struct Confirm {
     pub then: Option<Arc<dyn Any + Send + Sync>>,
     /// Destructive although its ops are not (the steps of `then` are).
     pub danger: bool,
-    /// What Ctrl-y copies when it has no calls of its own: the AWS CLI lines of a flow of
-    /// several steps (a rollout's runbook). Nothing here and no calls: Ctrl-y is not offered.
+    /// What Ctrl-y copies instead of its calls: the AWS CLI lines of a flow of several steps
+    /// (a rollout's runbook, an image after a stop). Nothing here and no calls: Ctrl-y is not
+    /// offered.
     pub copy: Vec<crate::aws::CliLine>,
 }
 
@@ -202,7 +203,7 @@ impl AppState {
             Dialog::Pick(_) => self.on_picker_key(k),
             Dialog::Form { .. } if k == Key::ctrl('y') => self.form_cli(),
             Dialog::Confirm(c) if k == Key::ctrl('y') => {
-                if c.ops.is_empty() && !c.copy.is_empty() {
+                if !c.copy.is_empty() {
                     let copy = c.copy.clone();
                     let lines = self.s.runbook(copy);
                     return self.copy_lines(lines);

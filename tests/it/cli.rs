@@ -472,3 +472,29 @@ async fn ctrl_y_copies_the_command_of_a_confirmation_and_of_a_form_and_sends_not
     d.key(Key::ctrl('s')).await;
     assert_eq!(d.calls.len(), 1);
 }
+
+/// Ctrl-y in the "Stop first" confirmation of an image copies the whole runbook, as Ctrl-y in
+/// the form does: the stop, the wait for it, the image (found by review: only the stop).
+#[tokio::test]
+async fn ctrl_y_in_the_stop_first_confirmation_copies_the_image_runbook() {
+    let mut d = Driver::new(DemoRegion::new(20, Duration::ZERO, Duration::ZERO), false);
+    d.start().await;
+    d.filter("running").await;
+    d.keys("i").await;
+    d.key(Key::ctrl('s')).await;
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!("the stop-first confirmation: {}", d.status())
+    };
+    assert_eq!(c.title, "Stop first");
+    let before = d.calls.len();
+    d.key(Key::ctrl('y')).await;
+    assert_eq!(d.calls.len(), before, "nothing sent");
+    let text = d.clipboard.last().expect("copied").clone();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("aws ec2 stop-instances"), "{text}");
+    assert!(
+        lines[1].starts_with("aws ec2 wait instance-stopped"),
+        "{text}"
+    );
+    assert!(lines[2].starts_with("aws ec2 create-image"), "{text}");
+}

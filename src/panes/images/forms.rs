@@ -274,6 +274,17 @@ impl ImagesPane {
                     vec![InstanceCall::op(Verb::Stop, t.instance.clone())],
                 );
                 c.progress = format!("stopping {} before creating the image…", t.instance.label());
+                // Ctrl-y copies the whole runbook, as the form's does: the stop, the wait,
+                // the image and, when ticked, the start again
+                c.copy = c
+                    .ops
+                    .iter()
+                    .chain(&[Op::new(CreateImageAfterStop {
+                        create: CreateImage(spec.clone()),
+                        restart,
+                    })])
+                    .flat_map(|o| o.cli(""))
+                    .collect();
                 // told when it is confirmed: from then on the stop is in flight
                 c.then = Some(std::sync::Arc::new(StopFirstSent(t.instance.id.clone())));
                 self.jobs.push(ImageJob {
