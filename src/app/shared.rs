@@ -518,14 +518,6 @@ impl DerefMut for Cx<'_> {
 }
 
 impl Cx<'_> {
-    /// Another pane, by type.
-    pub fn pane<P: Pane>(&self) -> Option<&P> {
-        self.before
-            .iter()
-            .chain(self.after.iter())
-            .find_map(|p| p.as_ref().as_any().downcast_ref::<P>())
-    }
-
     /// Asks whichever pane owns the kind to act, once the current handler returns
     /// (`Pane::on_ask`); one that no pane takes is an error in the log.
     pub fn ask(&mut self, ask: Ask) {
