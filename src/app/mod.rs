@@ -82,6 +82,10 @@ pub struct Shared {
     pub input: Input,
     pub dialog: Option<Dialog>,
     pub status: Option<Status>,
+    /// The error on the status line came between two keys: what happens in the background
+    /// (a watch settling, the start again after a refused image) goes to the log and leaves
+    /// it shown until the user presses a key, so a failure never vanishes unread.
+    pinned: bool,
     pub now: i64,
     pub size: (u16, u16),
     pub quit: bool,
@@ -170,6 +174,7 @@ impl AppState {
                 input: Input::default(),
                 dialog: None,
                 status: None,
+                pinned: false,
                 now: 0,
                 size: (120, 40),
                 quit: false,

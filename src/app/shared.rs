@@ -231,8 +231,15 @@ impl Shared {
         self.next_req
     }
 
+    /// An error shown since the last key hides what the background says (see `pinned`).
+    fn error_pinned(&self) -> bool {
+        self.pinned && !self.in_key && matches!(&self.status, Some(s) if s.level == Level::Error)
+    }
     /// Progress: shown on the status line, not kept.
     pub fn info(&mut self, text: impl Into<String>) {
+        if self.error_pinned() {
+            return;
+        }
         self.status = Some(Status {
             text: text.into(),
             level: Level::Info,
@@ -242,15 +249,35 @@ impl Shared {
     pub fn ok(&mut self, text: impl Into<String>) {
         let text = text.into();
         self.log(Level::Ok, &text);
+        if self.error_pinned() {
+            return;
+        }
         self.status = Some(Status {
             text,
             level: Level::Ok,
         });
     }
-    /// An error: shown, and kept in the message log.
+    /// A result shown shortened (`short`, e.g. "and 4 more"), kept in the log in full.
+    pub fn ok_in_full(&mut self, short: impl Into<String>, full: &str) {
+        self.log(Level::Ok, full);
+        if self.error_pinned() {
+            return;
+        }
+        self.status = Some(Status {
+            text: short.into(),
+            level: Level::Ok,
+        });
+    }
+    /// An error: shown, and kept in the message log. It stays on the status line until the
+    /// next key, whatever the background says meanwhile.
     pub fn error(&mut self, text: impl Into<String>) {
         let text = text.into();
         self.log(Level::Error, &text);
+        self.show_error(text);
+    }
+    /// An error shown (and pinned) whose full text the log already has.
+    pub fn show_error(&mut self, text: String) {
+        self.pinned = true;
         self.status = Some(Status {
             text,
             level: Level::Error,

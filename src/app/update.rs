@@ -8,6 +8,7 @@ impl AppState {
         let mut fx = match ev {
             Event::Key(k) => {
                 self.s.in_key = true;
+                self.s.pinned = false;
                 let fx = self.on_key(k);
                 self.s.in_key = false;
                 fx

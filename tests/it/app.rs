@@ -153,8 +153,13 @@ async fn terminate_dialog_lists_volumes_and_protection() {
     let text = body.join("\n");
     assert!(text.contains(&id));
     assert!(text.contains("protected: will be refused"), "{text}");
-    assert!(text.contains("deleted vol-"), "{text}");
-    assert!(text.contains("kept    vol-"), "{text}");
+    // every target protected: the summary says nothing goes, and its volumes are not listed
+    // as deleted or kept (issue 19: "0 will be terminated … then deleted vol-…")
+    assert!(text.contains("nothing is terminated"), "{text}");
+    assert!(!text.contains("will be terminated"), "{text}");
+    assert!(!text.contains("deleted vol-"), "{text}");
+    assert!(!text.contains("kept    vol-"), "{text}");
+    assert!(text.contains("untouched vol-"), "{text}");
     d.keys("terminate").await;
     d.enter().await;
     // AWS refuses; the status line says which instance and why, with the code
@@ -1187,6 +1192,14 @@ async fn a_bulk_refusal_stays_on_the_status_line_and_in_full_in_messages() {
     d.keys(" ").await;
     assert_eq!(d.app.instances().marks().len(), 2);
     d.key(Key::ctrl('d')).await;
+    // the protected one's volumes are untouched, not counted among those deleted or kept
+    let Some(Dialog::Confirm(c)) = &d.app.dialog else {
+        panic!()
+    };
+    let body = d.app.confirm_body(c).text().join("\n");
+    assert!(body.contains("1 protected"), "{body}");
+    assert!(body.contains("untouched vol-"), "{body}");
+    assert!(body.contains("deleted vol-"), "{body}");
     d.keys("terminate").await;
     d.enter().await;
     let s = d.status();

@@ -42,4 +42,5 @@ mod svg;
 mod switch;
 mod templates;
 mod textview;
+mod truth;
 mod ui;

@@ -69,7 +69,21 @@ impl ImagesPane {
                 fx
             }
             Err(e) => {
-                let text = cx.with_hint(&e.failed(&format!("create image of {instance_id}")), &e);
+                let mut text =
+                    cx.with_hint(&e.failed(&format!("create image of {instance_id}")), &e);
+                // what became of the instance stopped for it: the refusal must not read as
+                // "an image is on its way" once the start's own message comes
+                match &job {
+                    Some(j) if j.restart => text.push_str(&format!(
+                        " — no image made; starting {} again",
+                        j.instance.label()
+                    )),
+                    Some(j) if j.stop_first => text.push_str(&format!(
+                        " — no image made; {} is left stopped (s starts it)",
+                        j.instance.label()
+                    )),
+                    _ => {}
+                }
                 if form_open {
                     // what was typed stays: fix the name and submit again
                     cx.log(crate::app::Level::Error, &text);

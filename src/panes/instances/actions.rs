@@ -250,11 +250,14 @@ impl InstancesPane {
                 // a protected instance's volumes stay where they are
                 let goes = r.protected != Some(true);
                 for b in &r.inst.block_devices {
-                    let (what, tone) = if b.delete_on_termination {
-                        deleted += usize::from(goes);
+                    let (what, tone) = if !goes {
+                        // refused: nothing happens to its volumes either way
+                        ("untouched", Tone::Muted)
+                    } else if b.delete_on_termination {
+                        deleted += 1;
                         ("deleted", Tone::Bad)
                     } else {
-                        kept += usize::from(goes);
+                        kept += 1;
                         ("kept   ", Tone::Good)
                     };
                     items.push(vec![(
@@ -286,7 +289,14 @@ impl InstancesPane {
                 each.join(", ")
             ));
         }
-        if destructive {
+        if destructive && protected == n {
+            // nothing goes: say so, not "0 will be terminated … 0 volumes deleted"
+            summary.push_str(if n == 1 {
+                ": protected, EC2 refuses it; nothing is terminated"
+            } else {
+                ": all protected, EC2 refuses them; nothing is terminated"
+            });
+        } else if destructive {
             summary.push_str(&format!(
                 ": {} will be terminated, {protected} protected",
                 n - protected - unknown
@@ -406,8 +416,11 @@ impl InstancesPane {
             s.join(", ")
         };
         if failed.is_empty() {
-            self.refused = false;
-            cx.ok(format!("{}: {}", verb.doing(), summary(&ok)));
+            let all: Vec<String> = ok.iter().map(|t| t.label()).collect();
+            cx.ok_in_full(
+                format!("{}: {}", verb.doing(), summary(&ok)),
+                &format!("{}: {}", verb.doing(), all.join(", ")),
+            );
         } else {
             // one summary line: what went, how many were refused, the first refusal's code;
             // every refusal in full is in :messages
@@ -434,11 +447,16 @@ impl InstancesPane {
                 String::new()
             };
             let (label, code) = &failed[0];
-            self.refused = true;
-            cx.s.status = Some(crate::app::Status {
-                text: format!("{head}: {label} {code}{more}{hint} (:messages has the details)"),
-                level: crate::app::Level::Error,
-            });
+            if !ok.is_empty() {
+                let all: Vec<String> = ok.iter().map(|t| t.label()).collect();
+                cx.log(
+                    crate::app::Level::Ok,
+                    &format!("{} {}: {}", verb.doing(), ok.len(), all.join(", ")),
+                );
+            }
+            cx.show_error(format!(
+                "{head}: {label} {code}{more}{hint} (:messages has the details)"
+            ));
         }
         self.list.clear_marks();
         ok_ids.extend(unknown);

@@ -185,24 +185,15 @@ impl InstancesPane {
             }
         }
         if !settled.is_empty() {
-            let more = if settled.len() > 3 {
-                format!(" and {} more", settled.len() - 3)
+            // the status line names three; the log has every one
+            let full = settled.join(", ");
+            let short = if settled.len() > 3 {
+                format!("{} and {} more", settled[..3].join(", "), settled.len() - 3)
             } else {
-                String::new()
+                full.clone()
             };
-            settled.truncate(3);
-            let text = format!("{}{more}", settled.join(", "));
-            let refusal_shown =
-                matches!(&cx.status, Some(s) if s.level == crate::app::Level::Error);
-            if self.refused && refusal_shown {
-                // the refusals of the same action stay on the status line
-                cx.log(crate::app::Level::Ok, &text);
-            } else {
-                cx.ok(text);
-            }
-            if self.watch.is_empty() {
-                self.refused = false;
-            }
+            // a refusal of the same action shown since the last key stays (Shared::error)
+            cx.ok_in_full(short, &full);
         }
     }
 }

@@ -130,8 +130,6 @@ pub struct InstancesPane {
     checks_requested: HashSet<String>,
     /// The user data of the instance whose details are open.
     user_data: Option<(String, Fetch<Option<String>>)>,
-    /// The last action had refusals, shown on the status line until it settles.
-    refused: bool,
     /// The instance whose console output is open (`o`).
     console: Option<String>,
     /// How `c` and `C` connect (`config.toml` `[connect]`).
@@ -154,7 +152,6 @@ impl Default for InstancesPane {
             protection_requested: HashSet::new(),
             checks_requested: HashSet::new(),
             user_data: None,
-            refused: false,
             console: None,
             connect: Default::default(),
             all_regions: None,
