@@ -629,7 +629,7 @@ async fn event_loop(
     // None while a program runs in the foreground (it gets the keys)
     let mut input = Some(EventStream::new());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut watch = tokio::time::interval(Duration::from_secs(2));
+    let mut watch = tokio::time::interval(Duration::from_secs(crate::app::watch::WATCH_TICK_SECS));
     // (the periodic refresh is the core's: due on a tick, counted from the last listing's end)
 
     let size = terminal.size()?;

@@ -1,8 +1,21 @@
 //! The one watcher: ids followed until they reach a settled condition, one request in flight
 //! at a time (more ids wait for the next round: coalesced), and a result older than the
 //! latest request dropped (newest wins). Every pane that follows something uses it.
+//!
+//! A round that fails spaces the next ones out (4 s, 8 s, 16 s, then every 32 s) and, after
+//! [`GIVE_UP_AFTER`] failures in a row, the watch gives up with a message: a persistent error
+//! (a policy without one read permission, an endpoint gone) never polls forever.
 
 use std::collections::BTreeMap;
+
+use crate::aws::ApiError;
+
+/// Seconds between two watch rounds (the event loop's watch tick).
+pub const WATCH_TICK_SECS: u64 = 2;
+/// Failed rounds in a row after which nothing is followed any more.
+pub const GIVE_UP_AFTER: u32 = 6;
+/// Most ticks skipped between two rounds while failing (15: a round every 32 s).
+const MOST_SKIPPED: u32 = 15;
 
 #[derive(Debug, Clone)]
 struct Followed<C> {
@@ -18,6 +31,9 @@ pub struct Watch<C> {
     in_flight: Option<u64>,
     /// The ids the last request asked about.
     asked: Vec<String>,
+    /// Rounds failed in a row, and ticks still to skip before the next round.
+    failures: u32,
+    skip: u32,
 }
 
 impl<C> Default for Watch<C> {
@@ -26,6 +42,8 @@ impl<C> Default for Watch<C> {
             items: BTreeMap::new(),
             in_flight: None,
             asked: Vec::new(),
+            failures: 0,
+            skip: 0,
         }
     }
 }
@@ -71,6 +89,11 @@ impl<C: Clone> Watch<C> {
     /// nothing is followed or a request is already in flight.
     pub fn due(&mut self, req: u64) -> Option<Vec<(String, C)>> {
         if self.items.is_empty() || self.in_flight.is_some() {
+            return None;
+        }
+        if self.skip > 0 {
+            // backing off after a failed round
+            self.skip -= 1;
             return None;
         }
         self.in_flight = Some(req);
@@ -138,6 +161,50 @@ impl<C: Clone> Watch<C> {
     pub fn clear(&mut self) {
         self.items.clear();
         self.in_flight = None;
+        self.failures = 0;
+        self.skip = 0;
+    }
+
+    /// A round was answered: the failures in a row are over.
+    pub fn answered(&mut self) {
+        self.failures = 0;
+        self.skip = 0;
+    }
+
+    /// Rounds failed in a row so far.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// A round failed (`what` it could not do, e.g. "check instance state"): the next rounds
+    /// are spaced out, and after `GIVE_UP_AFTER` in a row nothing is followed any more. The
+    /// status line and the log say which (at most one line per failed round). Returns the
+    /// ids given up on, when it gives up.
+    pub fn round_failed(
+        &mut self,
+        what: &str,
+        e: &ApiError,
+        s: &mut super::Shared,
+    ) -> Option<Vec<String>> {
+        self.failures += 1;
+        let why = s.with_hint(&format!("cannot {what}: {}", e.describe()), e);
+        if self.failures >= GIVE_UP_AFTER {
+            let ids: Vec<String> = self.items.keys().cloned().collect();
+            let n = self.failures;
+            self.clear();
+            s.error(format!(
+                "stopped following {} after {n} failed reads — {why}; Ctrl-r lists again",
+                list_of(&ids)
+            ));
+            return Some(ids);
+        }
+        self.skip = ((1u32 << self.failures) - 1).min(MOST_SKIPPED);
+        s.error(format!(
+            "{why} — read again in {} s ({} of {GIVE_UP_AFTER} tries)",
+            (u64::from(self.skip) + 1) * WATCH_TICK_SECS,
+            self.failures
+        ));
+        None
     }
 
     /// One observation of `id`: `stable` when it is in a state that will not change by
@@ -158,5 +225,13 @@ impl<C: Clone> Watch<C> {
             return true;
         }
         false
+    }
+}
+
+/// "a, b, c" or "a, b, c and 4 more".
+fn list_of(ids: &[String]) -> String {
+    match ids.len() {
+        0..=3 => ids.join(", "),
+        n => format!("{} and {} more", ids[..3].join(", "), n - 3),
     }
 }

@@ -465,6 +465,7 @@ impl Pane for SnapshotsPane {
                 }
                 let mut seen: Vec<String> = Vec::new();
                 let mut all_answered = true;
+                let mut failed = None;
                 for (region, result) in results {
                     match result {
                         Ok(list) => {
@@ -478,12 +479,19 @@ impl Pane for SnapshotsPane {
                         Err(e) => {
                             all_answered = false;
                             let what = match &region {
-                                Some(r) => format!("cannot check the copy in {r}"),
-                                None => "cannot check snapshots".to_string(),
+                                Some(r) => format!("check the copy in {r}"),
+                                None => "check snapshots".to_string(),
                             };
-                            cx.error_with_hint(&what, &e)
+                            failed = Some((what, e));
                         }
                     }
+                }
+                match failed {
+                    // one failure per round, however many regions it asked
+                    Some((what, e)) => {
+                        self.watch.round_failed(&what, &e, cx);
+                    }
+                    None => self.watch.answered(),
                 }
                 if all_answered {
                     // a snapshot no longer described (deleted) is no longer followed

@@ -34,7 +34,7 @@ fn form_text(d: &Driver<impl Ec2Api>) -> String {
     }
 }
 
-async fn focus_field(d: &mut Driver<impl Ec2Api>, label: &str) {
+pub(crate) async fn focus_field(d: &mut Driver<impl Ec2Api>, label: &str) {
     for _ in 0..20 {
         if let Some(Dialog::Form { form, .. }) = &d.app.dialog
             && form.fields[form.focus].label == label
@@ -103,7 +103,7 @@ async fn running(c: &aws_sdk_ec2::Client) -> Vec<String> {
         .collect()
 }
 
-async fn open_group(d: &mut Driver<impl Ec2Api>, group: &str) {
+pub(crate) async fn open_group(d: &mut Driver<impl Ec2Api>, group: &str) {
     d.keys(":asg").await;
     d.enter().await;
     assert_eq!(d.app.focused, "asg");
@@ -111,7 +111,7 @@ async fn open_group(d: &mut Driver<impl Ec2Api>, group: &str) {
 }
 
 /// moto with a template (version 1: `v1` user data) and a group of 3 on its version 1.
-async fn setup(
+pub(crate) async fn setup(
     moto: &Moto,
     name: &str,
 ) -> (aws_sdk_ec2::Client, aws_sdk_autoscaling::Client, String) {

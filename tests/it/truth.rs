@@ -89,3 +89,125 @@ async fn a_refused_create_image_stays_on_the_status_line_after_the_restart() {
         "{log:?}"
     );
 }
+
+/// Item 2: a watch whose reads keep failing (a policy without `ec2:DescribeInstances`) backs
+/// off and gives up with a message after a bounded number of rounds, where it used to ask
+/// every two seconds forever and log a line each time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_that_keeps_failing_backs_off_and_gives_up_with_a_message() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    let id = launch(&c, &ami, 1, "web-3").await.remove(0);
+    let proxy = FaultProxy::start(&moto);
+    let api = crate::faults::through(
+        &proxy,
+        "failing-watch",
+        Duration::from_secs(5),
+        Duration::from_secs(20),
+    )
+    .await;
+    let mut d = Driver::new(api, false);
+    d.start().await;
+    d.filter(&id).await;
+    let denied = "deny-action:DescribeInstances";
+    proxy.set(denied);
+    d.keys("S").await;
+    d.keys("y").await;
+    assert_eq!(state_of(&c, &id).await, "stopped", "the stop was sent");
+    assert_eq!(d.app.watching(), vec![id.clone()]);
+    let mut ticks = 0;
+    while !d.app.watching().is_empty() {
+        ticks += 1;
+        assert!(ticks < 200, "never gave up: {}", d.status());
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+        if d.app.watching().len() == 1 {
+            // while it tries, the status line says when it reads again
+            let s = d.status();
+            assert!(s.contains("read again in") && s.contains("tries"), "{s}");
+        }
+    }
+    let rounds = proxy.count(denied, "DescribeInstances");
+    assert!(
+        (6..=7).contains(&rounds),
+        "six failed rounds, then no more: {rounds}"
+    );
+    // spaced out: far more ticks than rounds
+    assert!(ticks > 30, "{ticks} ticks for {rounds} rounds");
+    let s = d.status();
+    assert!(
+        s.contains("stopped following") && s.contains(&id) && s.contains("UnauthorizedOperation"),
+        "{s}"
+    );
+    // nothing more is asked once it gave up
+    for _ in 0..20 {
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert_eq!(proxy.count(denied, "DescribeInstances"), rounds);
+    let lines = d
+        .app
+        .messages()
+        .iter()
+        .filter(|m| m.text.contains("check instance state"))
+        .count();
+    assert!(lines <= 7, "one line per failed round: {lines}");
+}
+
+/// Item 2, the Auto Scaling case of the issue: a group followed after a change whose reads
+/// are refused (DescribeAutoScalingGroups denied) is given up on after a bounded number of
+/// rounds, with a message, and the header's "watching" count goes back to nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_whose_reads_are_refused_is_not_followed_forever() {
+    let moto = Moto::start();
+    let (_c, _a, _lt) = crate::auto_scaling::setup(&moto, "ci-deny").await;
+    let proxy = FaultProxy::start(&moto);
+    let api = crate::faults::through(
+        &proxy,
+        "failing-group-watch",
+        Duration::from_secs(5),
+        Duration::from_secs(20),
+    )
+    .await;
+    let mut d = Driver::new(api, false);
+    d.start().await;
+    crate::auto_scaling::open_group(&mut d, "ci-deny").await;
+    d.keys("e").await;
+    crate::auto_scaling::focus_field(&mut d, "Desired").await;
+    d.key(Key::ctrl('u')).await;
+    d.keys("4").await;
+    let denied = "deny-action:DescribeAutoScalingGroups";
+    proxy.set(denied);
+    d.key(Key::ctrl('s')).await;
+    assert!(d.app.dialog.is_none());
+    assert!(
+        group_watching(&d) > 0,
+        "the group is followed: {} {:?}",
+        d.status(),
+        &d.effects[d.effects.len().saturating_sub(6)..]
+    );
+    for _ in 0..200 {
+        if group_watching(&d) == 0 {
+            break;
+        }
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    assert!(group_watching(&d) == 0, "{}", d.status());
+    let rounds = proxy.count(denied, "DescribeAutoScalingGroups");
+    assert!(rounds <= 8, "a bounded number of reads: {rounds}");
+    let s = d.status();
+    assert!(
+        s.contains("stopped following") && s.contains("ci-deny"),
+        "{s}"
+    );
+}
+
+fn group_watching<A: Ec2Api>(d: &Driver<A>) -> usize {
+    use ec2tui::app::Pane;
+    d.app
+        .pane::<ec2tui::panes::auto_scaling::AutoScalingPane>()
+        .unwrap()
+        .watching()
+}

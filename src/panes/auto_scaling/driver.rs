@@ -312,6 +312,24 @@ impl AutoScalingPane {
         fx
     }
 
+    /// A watch round failed; when the watch gives up, a rollout of a group no longer
+    /// followed cannot go on (it waits on what it reads): it fails, saying why.
+    pub(super) fn watch_failed(&mut self, what: &str, e: &crate::aws::ApiError, cx: &mut Cx) {
+        let Some(gone) = self.watch.round_failed(what, e, cx) else {
+            return;
+        };
+        for g in gone {
+            if let Some(ro) = self.rollouts.get_mut(&g).filter(|r| r.is_active()) {
+                ro.failed(format!(
+                    "stopped: the group cannot be read any more ({})",
+                    e.describe()
+                ));
+                self.show_progress(&g);
+                self.report_end(&g, cx);
+            }
+        }
+    }
+
     /// Describes the groups followed (a watch round), unless one is in flight.
     pub(super) fn poll(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let req = cx.req();

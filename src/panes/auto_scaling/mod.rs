@@ -541,16 +541,24 @@ impl Pane for AutoScalingPane {
                 let groups = match groups {
                     Ok(g) => g,
                     Err(e) => {
-                        cx.error_with_hint("cannot follow the Auto Scaling groups", &e);
+                        self.watch_failed("follow the Auto Scaling groups", &e, cx);
                         return vec![];
                     }
                 };
+                // a refresh that cannot be read may be running still: the round failed (a
+                // policy without DescribeInstanceRefreshes must not be polled forever)
+                let mut failed = None;
                 for (name, r) in refreshes {
-                    if let Ok(rs) = r {
-                        let latest = rs.first().cloned();
-                        self.list.update(&name, |row| row.refresh = latest.clone());
-                        if let Some(e) = self.extra.get_mut(&name) {
-                            e.refreshes = Some(Fetch::Ready(rs));
+                    match r {
+                        Ok(rs) => {
+                            let latest = rs.first().cloned();
+                            self.list.update(&name, |row| row.refresh = latest.clone());
+                            if let Some(e) = self.extra.get_mut(&name) {
+                                e.refreshes = Some(Fetch::Ready(rs));
+                            }
+                        }
+                        Err(e) => {
+                            failed = Some((format!("read the instance refreshes of {name}"), e))
                         }
                     }
                 }
@@ -566,6 +574,10 @@ impl Pane for AutoScalingPane {
                     let stable =
                         !r.moving() && !self.rollouts.get(&name).is_some_and(Rollout::is_active);
                     self.watch.observe(&name, stable, |_| true);
+                }
+                match failed {
+                    Some((what, e)) => self.watch_failed(&what, &e, cx),
+                    None => self.watch.answered(),
                 }
                 // the details show the latest activities
                 if let Some(Dialog::Details { pane: ID, id, .. }) = &cx.dialog {

@@ -70,6 +70,23 @@ impl ImagesPane {
         fx
     }
 
+    /// The watch gave up on these images: a stop-first job waiting for one of them to start
+    /// its instance again will not, and says so.
+    fn jobs_lost(&mut self, gone: &[String], cx: &mut Cx) {
+        let (lost, kept): (Vec<ImageJob>, Vec<ImageJob>) =
+            std::mem::take(&mut self.jobs).into_iter().partition(
+                |j| matches!(&j.stage, Stage::Waiting { image_id } if gone.contains(image_id)),
+            );
+        self.jobs = kept;
+        for j in lost {
+            cx.error(format!(
+                "{} is left stopped: the image {} it waits for can no longer be read, so it is not started again — s starts it",
+                j.instance.label(),
+                j.spec.name
+            ));
+        }
+    }
+
     pub(super) fn loaded(
         &mut self,
         req: u64,
@@ -102,6 +119,7 @@ impl ImagesPane {
                 let mut fx = Vec::new();
                 let mut seen: Vec<String> = Vec::new();
                 let mut all_answered = true;
+                let mut failed = None;
                 for (region, result) in results {
                     match result {
                         Ok(list) => {
@@ -114,9 +132,17 @@ impl ImagesPane {
                         }
                         Err(e) => {
                             all_answered = false;
-                            cx.error_with_hint("cannot check the image", &e);
+                            failed = Some(e);
                         }
                     }
+                }
+                match failed {
+                    Some(e) => {
+                        if let Some(gone) = self.watch.round_failed("check the image", &e, cx) {
+                            self.jobs_lost(&gone, cx);
+                        }
+                    }
+                    None => self.watch.answered(),
                 }
                 if all_answered {
                     // an image no longer described (deregistered) is no longer followed

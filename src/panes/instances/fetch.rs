@@ -291,6 +291,7 @@ impl InstancesPane {
                 }
                 match result {
                     Ok(list) => {
+                        self.watch.answered();
                         let seen: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
                         self.on_watched(list, cx);
                         // long terminated, no longer described: no longer followed
@@ -299,7 +300,9 @@ impl InstancesPane {
                     Err(e) if e.code.as_deref().is_some_and(|c| c.ends_with(".NotFound")) => {
                         self.watch.forget_asked();
                     }
-                    Err(e) => cx.error_with_hint("cannot check instance state", &e),
+                    Err(e) => {
+                        self.watch.round_failed("check instance state", &e, cx);
+                    }
                 }
             }
             Got::Described(Ok(list)) => {

@@ -50,6 +50,7 @@ impl VolumesPane {
                 }
                 match result {
                     Ok(list) => {
+                        self.watch.answered();
                         let seen: Vec<String> = list.iter().map(|v| v.id.clone()).collect();
                         for v in list {
                             let v = Self::with_attached_name(v, cx);
@@ -66,7 +67,9 @@ impl VolumesPane {
                         self.watch.forget_asked();
                         return self.refresh(cx);
                     }
-                    Err(e) => cx.error_with_hint("cannot check volumes", &e),
+                    Err(e) => {
+                        self.watch.round_failed("check volumes", &e, cx);
+                    }
                 }
             }
             Got::Zones(Ok(z)) => {
