@@ -211,3 +211,61 @@ fn group_watching<A: Ec2Api>(d: &Driver<A>) -> usize {
         .unwrap()
         .watching()
 }
+
+/// Item 5: a volume from a 20 GiB snapshot with size 10 is refused in the form, before any
+/// call (EC2 refuses it); at the snapshot's size it is created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volume_smaller_than_its_snapshot_is_refused_in_the_form() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let vol = c
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(20)
+        .send()
+        .await
+        .unwrap();
+    let snap = c
+        .create_snapshot()
+        .volume_id(vol.volume_id().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .snapshot_id()
+        .unwrap()
+        .to_string();
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    d.keys("4").await;
+    assert_eq!(d.app.focused, "snapshots");
+    d.filter(&snap).await;
+    d.keys("v").await;
+    let size_field = |d: &Driver<_>| match &d.app.dialog {
+        Some(Dialog::Form { form, .. }) => form.field("Size (GiB)").get(),
+        _ => panic!("the form is open: {}", d.status()),
+    };
+    assert_eq!(size_field(&d), "20", "the snapshot's size is proposed");
+    d.key(Key::ctrl('u')).await;
+    d.keys("10").await;
+    d.key(Key::ctrl('s')).await;
+    let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+        panic!("the form stays open: {}", d.status())
+    };
+    let e = form.error.clone().unwrap_or_default();
+    assert!(
+        e.contains(&snap) && e.contains("20 GiB") && e.contains("not 10"),
+        "{e}"
+    );
+    assert!(d.calls.is_empty(), "nothing was sent: {:?}", d.calls);
+    d.key(Key::ctrl('u')).await;
+    d.keys("20").await;
+    d.key(Key::ctrl('s')).await;
+    assert!(d.app.dialog.is_none(), "{}", d.status());
+    let vols = c.describe_volumes().send().await.unwrap();
+    let made = vols
+        .volumes()
+        .iter()
+        .find(|v| v.snapshot_id() == Some(snap.as_str()))
+        .expect("a volume from the snapshot");
+    assert_eq!(made.size(), Some(20));
+}

@@ -33,14 +33,25 @@ impl VolumesPane {
                     return cx
                         .form_error("choose an availability zone (the list is still loading?)");
                 }
+                let snapshot_id =
+                    Some(form.field(F_SOURCE).get().trim().to_string()).filter(|s| !s.is_empty());
+                // EC2 refuses a volume smaller than its snapshot: said before any call
+                let least = snapshot_id
+                    .as_deref()
+                    .and_then(|id| cx.find::<Snapshot>(id))
+                    .map(|snap| (snap.id.clone(), snap.size_gib));
+                if let Some((id, gib)) = least.filter(|(_, gib)| *gib > size) {
+                    return cx.form_error(format!(
+                        "{id} is {gib} GiB: a volume from it is at least {gib} GiB (not {size})"
+                    ));
+                }
                 let name = form.field(F_VNAME).get().trim().to_string();
                 VolumeCall::Create(VolumeSpec {
                     az,
                     size_gib: size,
                     volume_type: vt,
                     iops,
-                    snapshot_id: Some(form.field(F_SOURCE).get().trim().to_string())
-                        .filter(|s| !s.is_empty()),
+                    snapshot_id,
                     encrypted: form.field(F_ENCRYPTED).on(),
                     tags: if name.is_empty() {
                         vec![]
