@@ -195,7 +195,15 @@ async fn c_and_shift_c_hand_the_terminal_over_and_come_back() {
         t.send("C");
         let got = wait_calls(&home, 2);
         assert_eq!(got[1].0, "ssh");
-        assert_eq!(got[1].1, [format!("ec2-user@{addr_b}")]);
+        // with a connect timeout: an address nobody answers on fails in seconds (issue 19)
+        assert_eq!(
+            got[1].1,
+            [
+                "-o".to_string(),
+                "ConnectTimeout=15".to_string(),
+                format!("ec2-user@{addr_b}")
+            ]
+        );
         assert_eq!(got[1].2, "cooked");
         t.wait_for("back from the SSH to", 20);
 
@@ -208,6 +216,8 @@ async fn c_and_shift_c_hand_the_terminal_over_and_come_back() {
         assert_eq!(
             got[2].1,
             [
+                "-o".to_string(),
+                "ConnectTimeout=15".to_string(),
                 "-i".to_string(),
                 pem.display().to_string(),
                 format!("ubuntu@{addr_a}")
@@ -348,7 +358,12 @@ fn commands_follow_the_profile_the_ami_and_config_toml() {
     let e = ssh(&Connect::default(), &i, None, None).unwrap();
     assert_eq!(
         (e.program.as_str(), e.args.clone()),
-        ("ssh", vec!["ec2-user@10.0.0.5".to_string()])
+        (
+            "ssh",
+            ["-o", "ConnectTimeout=15", "ec2-user@10.0.0.5"]
+                .map(String::from)
+                .to_vec()
+        )
     );
     let img = |name: &str| Image {
         name: name.into(),
@@ -533,7 +548,7 @@ fn hostile_values_never_reach_a_connect_command() {
             .contains("refused {key_file}")
     );
     let e = ssh(&Connect::default(), &good, None, Some("/tmp/my key.pem")).unwrap();
-    assert_eq!(e.args[..2], ["-i", "/tmp/my key.pem"]);
+    assert_eq!(e.args[2..4], ["-i", "/tmp/my key.pem"]);
 }
 
 /// Ctrl-c while the program runs signals the terminal's whole foreground group: the program

@@ -5,7 +5,7 @@
 //! [connect]
 //! ssh_user = "admin"        # instead of the user guessed from the AMI
 //! ssm = ["aws", "ssm", "start-session", "--target", "{id}", "--region", "{region}", "--profile", "{profile}"]
-//! ssh = ["ssh", "{identity}", "{user}@{address}"]
+//! ssh = ["ssh", "-o", "ConnectTimeout=15", "{identity}", "{user}@{address}"]
 //! ```
 //!
 //! Placeholders: `{id}`, `{region}`, `{profile}`, `{user}`, `{address}`, `{key_file}`; an
@@ -44,10 +44,19 @@ pub fn default_ssm() -> Vec<String> {
     .to_vec()
 }
 
+/// The SSH command by default: `ConnectTimeout` bounds the TCP connect and the handshake
+/// (an address nobody answers on, or a server that never sends its banner, used to hold `C`
+/// for minutes); a configured `ssh` command is used as written.
 pub fn default_ssh() -> Vec<String> {
-    ["ssh", "{identity}", "{user}@{address}"]
-        .map(String::from)
-        .to_vec()
+    [
+        "ssh",
+        "-o",
+        "ConnectTimeout=15",
+        "{identity}",
+        "{user}@{address}",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// The login user of an AMI's usual images, from its platform and name (ec2-user when
