@@ -73,6 +73,9 @@ pub struct Context {
     pub all_regions: bool,
 }
 
+/// A pane shown again after this long away (or the refresh period, if shorter) lists again.
+pub const STALE_AFTER_SECS: i64 = 15;
+
 /// What every pane shares.
 pub struct Shared {
     pub ctx: Context,
@@ -109,6 +112,9 @@ pub struct Shared {
     /// Requests of the tags form's calls: their answers go to `Pane::on_tags_done`.
     tag_calls: std::collections::HashSet<u64>,
     focus_to: Option<PaneId>,
+    /// When each pane was last left for another: one away for a while lists again when it is
+    /// focused (only the focused pane refreshes periodically).
+    left_at: std::collections::HashMap<PaneId, i64>,
     /// Ctrl-y in a form: calls are kept here, not sent.
     capture: Option<Vec<Op>>,
     /// Ctrl-y in a form whose submit opens a flow of several steps: its runbook's lines.
@@ -194,6 +200,7 @@ impl AppState {
                 next_req: 0,
                 outbox: Vec::new(),
                 focus_to: None,
+                left_at: Default::default(),
                 capture: None,
                 tag_calls: Default::default(),
                 capture_lines: Vec::new(),
@@ -358,8 +365,13 @@ impl AppState {
     }
 
     fn focus_pane(&mut self, i: usize) -> Vec<Effect> {
+        let (from, to) = (self.s.focused, self.panes[i].spec().id);
+        if from != to {
+            self.s.left_at.insert(from, self.s.now);
+        }
+        let away = self.s.left_at.get(to).map(|t| self.s.now - t);
         self.focus = i;
-        self.s.focused = self.panes[i].spec().id;
+        self.s.focused = to;
         self.s.mode = Mode::Normal;
         self.s.input = Input::new(self.panes[i].table().filter().to_string());
         let h = self.s.table_rows();
@@ -367,6 +379,20 @@ impl AppState {
         t.refresh_view();
         t.scroll_into_view(h);
         let mut fx = self.with_only(i, |p, cx| p.on_focus(cx));
+        // rows left unrefreshed while the pane was not shown: listed again, and said so
+        let stale_after = (self.s.refresh_secs as i64).min(STALE_AFTER_SECS);
+        if let Some(secs) = away.filter(|a| self.s.refresh_secs > 0 && *a >= stale_after)
+            && *self.panes[i].table().load() == Load::Loaded
+        {
+            let listing = self.with_only(i, |p, cx| p.refresh(cx));
+            if !listing.is_empty() {
+                self.s.info(format!(
+                    "refreshing: back after {} elsewhere, the rows may be out of date…",
+                    table::age(Some(self.s.now - secs), self.s.now)
+                ));
+            }
+            fx.extend(listing);
+        }
         fx.extend(self.deliver());
         fx
     }

@@ -269,3 +269,84 @@ async fn a_volume_smaller_than_its_snapshot_is_refused_in_the_form() {
         .expect("a volume from the snapshot");
     assert_eq!(made.size(), Some(20));
 }
+
+/// Item 7: a pane shown again after a while elsewhere lists again at once, and says so; it
+/// used to show the rows of a minute ago until the next periodic refresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pane_shown_again_after_a_while_lists_again() {
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    launch(&c, &ami, 1, "first").await;
+    let mut d = Driver::new(moto.adapter().await, false);
+    let t0 = 1_900_000_000;
+    let fx = d.app.update(Event::Tick { now: t0 });
+    d.run(fx).await;
+    d.start().await;
+    assert_eq!(d.app.instances().len(), 1);
+    d.keys("3").await;
+    assert_eq!(d.app.focused, "volumes");
+    // launched elsewhere meanwhile
+    let second = launch(&c, &ami, 1, "second").await.remove(0);
+    let fx = d.app.update(Event::Tick { now: t0 + 65 });
+    d.run(fx).await;
+    d.keys("1").await;
+    assert_eq!(d.app.focused, "instances");
+    d.app.instances_mut().refresh_view();
+    assert!(
+        d.app.instances().get(&second).is_some(),
+        "listed again on coming back: {}",
+        d.status()
+    );
+    let refreshing = d
+        .effects
+        .iter()
+        .rev()
+        .take_while(|e| !e.contains("DescribeVolumes"))
+        .any(|e| e.contains("DescribeInstances"));
+    assert!(refreshing, "{:?}", d.effects);
+    // a quick look elsewhere and back does not list again
+    let before = d.effects.len();
+    d.keys("3").await;
+    d.keys("1").await;
+    assert!(
+        !d.effects[before..]
+            .iter()
+            .any(|e| e.contains("DescribeInstances")),
+        "{:?}",
+        &d.effects[before..]
+    );
+}
+
+/// Item 7, the group's side: instances a group change launches are in the instances pane
+/// without Ctrl-r.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_a_group_change_launches_appear_without_ctrl_r() {
+    let moto = Moto::start();
+    let (_c, a, _lt) = crate::auto_scaling::setup(&moto, "ci-grow").await;
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    assert_eq!(d.app.instances().len(), 3);
+    crate::auto_scaling::open_group(&mut d, "ci-grow").await;
+    d.keys("e").await;
+    crate::auto_scaling::focus_field(&mut d, "Desired").await;
+    d.key(Key::ctrl('u')).await;
+    d.keys("5").await;
+    d.key(Key::ctrl('s')).await;
+    assert!(d.app.dialog.is_none(), "{}", d.status());
+    for _ in 0..5 {
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    let members = crate::moto_autoscaling::members_seen_by(&a, "ci-grow").await;
+    assert_eq!(members.len(), 5);
+    d.keys("1").await;
+    d.app.instances_mut().refresh_view();
+    for m in &members {
+        assert!(
+            d.app.instances().get(m).is_some(),
+            "{m} is shown: {:?}",
+            &d.effects[d.effects.len().saturating_sub(8)..]
+        );
+    }
+}

@@ -141,6 +141,27 @@ impl AutoScalingPane {
         v
     }
 
+    /// The members of `g` that came or went since the group was last seen (those of a group
+    /// not seen before only when `new_group_too`): the instances pane describes them again.
+    pub(super) fn members_changed(&self, g: &AutoScalingGroup, new_group_too: bool) -> Vec<String> {
+        let Some(row) = self.list.get(&g.name) else {
+            return if new_group_too {
+                g.members.iter().map(|m| m.instance_id.clone()).collect()
+            } else {
+                vec![]
+            };
+        };
+        let before = &row.g.members;
+        let came = g
+            .members
+            .iter()
+            .filter(|m| !before.iter().any(|b| b.instance_id == m.instance_id));
+        let went = before
+            .iter()
+            .filter(|b| !g.members.iter().any(|m| m.instance_id == b.instance_id));
+        came.chain(went).map(|m| m.instance_id.clone()).collect()
+    }
+
     /// Applies groups described again (a watch round, or a listing page).
     pub(super) fn apply_groups(
         &mut self,
@@ -150,21 +171,7 @@ impl AutoScalingPane {
         let mut fx = Vec::new();
         let mut reload = Vec::new();
         for g in groups {
-            let before: Vec<String> = self
-                .list
-                .get(&g.name)
-                .map(|r| r.g.members.iter().map(|m| m.instance_id.clone()).collect())
-                .unwrap_or_default();
-            for m in &g.members {
-                if !before.contains(&m.instance_id) {
-                    reload.push(m.instance_id.clone());
-                }
-            }
-            for id in before {
-                if !g.members.iter().any(|m| m.instance_id == id) {
-                    reload.push(id);
-                }
-            }
+            reload.extend(self.members_changed(&g, true));
             fx.extend(self.rollout_observe(&g, cx));
             let row = self.row(g);
             if row.moving()

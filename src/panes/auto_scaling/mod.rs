@@ -432,6 +432,19 @@ impl Pane for AutoScalingPane {
         match *got {
             Got::Page(page) => {
                 let mut fx = Vec::new();
+                // members that came or went since the rows shown: the instances pane learns
+                // of them (a listing after a change of capacity replaces the rows at once)
+                let changed: Vec<String> = match &page {
+                    Ok(p) if req == self.list.latest_req => p
+                        .items
+                        .iter()
+                        .flat_map(|g| self.members_changed(g, false))
+                        .collect(),
+                    _ => vec![],
+                };
+                if !changed.is_empty() {
+                    cx.tell(Fact::InstancesChanged(changed));
+                }
                 let rows = page.map(|p| Page {
                     items: p.items.into_iter().map(|g| self.row(g)).collect(),
                     next_token: p.next_token,
