@@ -350,3 +350,34 @@ async fn instances_a_group_change_launches_appear_without_ctrl_r() {
         );
     }
 }
+
+/// Item 11: a bulk result is shortened on the status line ("and 2 more") and whole in
+/// :messages, every instance named.
+#[tokio::test]
+async fn a_bulk_result_is_whole_in_messages() {
+    use ec2tui::aws::demo::DemoRegion;
+    let mut d = Driver::new(DemoRegion::new(60, Duration::ZERO, Duration::ZERO), false);
+    d.start().await;
+    d.filter("stopped").await;
+    d.app.instances_mut().refresh_view();
+    let n = d.app.instances().len().min(5);
+    assert!(n >= 5, "five stopped instances in the demo");
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(d.app.instances().selected_id().unwrap().to_string());
+        d.keys(" ").await; // marks and moves down
+    }
+    d.keys("s").await;
+    d.keys("y").await;
+    let s = d.status();
+    assert!(
+        s.contains("and 2 more"),
+        "shortened on the status line: {s}"
+    );
+    let log: Vec<String> = d.app.messages().iter().map(|m| m.text.clone()).collect();
+    assert!(
+        log.iter()
+            .any(|t| ids.iter().all(|id| t.contains(id.as_str()))),
+        "one message names all five: {ids:?} {log:?}"
+    );
+}
