@@ -145,9 +145,35 @@ pub fn quote(a: &str) -> String {
     }
 }
 
-/// A command line as the text a user pastes: arguments quoted, shell syntax as it is.
+/// A command line as the text a user pastes: arguments quoted, shell syntax as it is. A
+/// value beginning with a dash is written `--option=value` (the CLI's parser would read
+/// `--description -nightly` as an option without its value).
 pub fn cli_text(line: &[Word]) -> String {
-    line.iter().map(word_text).collect::<Vec<_>>().join(" ")
+    let mut out: Vec<String> = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        if let (Some(opt), Some(v)) = (line[i].arg(), line.get(i + 1).and_then(Word::arg))
+            && is_option(opt)
+            && v.starts_with('-')
+            && !is_option(v)
+        {
+            out.push(format!("{opt}={}", quote(v)));
+            i += 2;
+            continue;
+        }
+        out.push(word_text(&line[i]));
+        i += 1;
+    }
+    out.join(" ")
+}
+
+/// `--instance-ids`, `--dry-run`: the shape of an option of the CLI.
+fn is_option(a: &str) -> bool {
+    a.strip_prefix("--").is_some_and(|o| {
+        o.starts_with(|c: char| c.is_ascii_lowercase())
+            && o.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    })
 }
 
 fn word_text(w: &Word) -> String {

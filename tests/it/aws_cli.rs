@@ -1090,6 +1090,18 @@ fn storage_cases() -> Vec<Case> {
             },
         ),
         Case::new(
+            // a value beginning with a dash is not read as an option by the CLI
+            "snapshot a volume, the description beginning with a dash",
+            |s| seed_instance_and_volume(s).boxed(),
+            |fx| {
+                Built::one(Op::new(VolumeCall::Snapshot {
+                    volume: fx.id("data"),
+                    description: "-nightly".into(),
+                    tags: vec![],
+                }))
+            },
+        ),
+        Case::new(
             "delete a snapshot",
             |s| seed_snapshot(s).boxed(),
             |fx| Built::one(Op::new(DeleteSnapshot { id: fx.id("snap") })),
