@@ -2260,3 +2260,37 @@ fn security_group_cases() -> Vec<Case> {
         }),
     ]
 }
+
+/// A template whose `@file` user data cannot be read: the copied lines say why and fail
+/// before the call (it used to copy the error sentence itself, base64'd, as the user data).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_template_user_data_stops_the_copied_line() {
+    let moto = Moto::start();
+    let op = Op::new(CreateTemplate {
+        name: "from-a-missing-file".into(),
+        spec: ec2tui::aws::TemplateSpec {
+            description: "d".into(),
+            data: ec2tui::aws::TemplateData {
+                image_id: "ami-12c6146b".into(),
+                user_data: Some("@/nonexistent/ec2tui-user-data.sh".into()),
+                ..Default::default()
+            },
+        },
+        from: "a test".into(),
+    });
+    let lines = copied_lines(&[op]);
+    assert!(lines.len() >= 2, "{lines:?}");
+    let text = lines.join("\n");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("unreadable-user-data-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (status, _out, err) = run_cli(&moto, &text, &dir);
+    assert!(!status.success(), "{text}");
+    assert!(
+        err.contains("ec2tui: cannot read the user data file"),
+        "{err}"
+    );
+    let c = moto.client().await;
+    let t = c.describe_launch_templates().send().await.unwrap();
+    assert!(t.launch_templates().is_empty(), "nothing was created");
+}

@@ -62,7 +62,8 @@ impl Mutation for CreateTemplateVersion {
             "--launch-template-data",
             &data_json(&self.spec.data),
         ]));
-        let mut lines = vec![line];
+        let mut lines: Vec<CliLine> = unreadable_guard(&self.spec.data).into_iter().collect();
+        lines.push(line);
         if self.make_default {
             // ec2tui makes the version it created the default; the CLI's line makes the
             // latest one the default, which is that version unless another came between
@@ -223,7 +224,8 @@ impl Mutation for CreateTemplate {
         })
     }
     fn cli(&self, _region: &str) -> Vec<CliLine> {
-        vec![argv(&[
+        let mut lines: Vec<CliLine> = unreadable_guard(&self.spec.data).into_iter().collect();
+        lines.push(argv(&[
             "ec2",
             "create-launch-template",
             "--launch-template-name",
@@ -232,7 +234,8 @@ impl Mutation for CreateTemplate {
             &self.spec.description,
             "--launch-template-data",
             &data_json(&self.spec.data),
-        ])]
+        ]));
+        lines
     }
 }
 
@@ -343,6 +346,18 @@ pub fn read_user_data(text: &Option<String>) -> ApiResult<Option<String>> {
     }
 }
 
+/// The line before a copied template call whose `@file` user data cannot be read: it says
+/// why on stderr and fails, so the call after it (joined by `&&`) never runs without the
+/// user data ec2tui would have sent.
+pub fn unreadable_guard(d: &TemplateData) -> Option<CliLine> {
+    let e = read_user_data(&d.user_data).err()?;
+    Some(vec![
+        Word::Shell("echo"),
+        Word::Arg(format!("ec2tui: {}", e.describe())),
+        Word::Shell(">&2 && false &&"),
+    ])
+}
+
 /// A template's settings as `--launch-template-data` JSON, as the adapter sends them (user
 /// data base64; `@path` user data is read now, for the copied line, as the call reads it
 /// when it runs).
@@ -364,10 +379,8 @@ pub fn data_json(d: &TemplateData) -> String {
             d.security_group_ids.clone().into(),
         );
     }
-    let user_data = read_user_data(&d.user_data).unwrap_or_else(|e| {
-        // the copied line cannot carry what cannot be read: it says so where the data goes
-        Some(format!("(ec2tui could not read it: {})", e.describe()))
-    });
+    // unreadable: left out here, and `unreadable_guard` stops the copied line from running
+    let user_data = read_user_data(&d.user_data).ok().flatten();
     if let Some(u) = user_data.filter(|u| !u.is_empty()) {
         m.insert(
             "UserData".into(),
