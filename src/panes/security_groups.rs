@@ -267,15 +267,32 @@ fn lets_in(r: &Rule, port: i32) -> bool {
     tcp && covers
 }
 
-/// "SSH (22)" / "RDP (3389)" when revoking `rule` leaves no inbound rule of `g` letting it in.
+/// "SSH (22)" / "RDP (3389)" when revoking `rule` leaves no inbound rule of `g` letting it in
+/// from the same kind of source: an IPv6 rule left is no way in for an IPv4 client, nor is a
+/// rule from a security group (the default group's own) for anyone outside it.
 fn last_way_in(g: &SecurityGroup, rule: &Rule) -> Vec<&'static str> {
     [(22, "SSH (22)"), (3389, "RDP (3389)")]
         .into_iter()
         .filter(|(port, _)| {
-            lets_in(rule, *port) && g.inbound.iter().filter(|r| lets_in(r, *port)).count() == 1
+            lets_in(rule, *port)
+                && g.inbound
+                    .iter()
+                    .filter(|r| r.kind == rule.kind && lets_in(r, *port))
+                    .count()
+                    == 1
         })
         .map(|(_, name)| name)
         .collect()
+}
+
+/// Whom a rule's source stands for, in the last-way-in warning.
+fn from_whom(kind: &RuleSource) -> &'static str {
+    match kind {
+        RuleSource::Cidr4 => "from IPv4 addresses",
+        RuleSource::Cidr6 => "from IPv6 addresses",
+        RuleSource::Group => "from security groups",
+        RuleSource::PrefixList => "from prefix lists",
+    }
 }
 
 impl Default for SecurityGroupsPane {
@@ -605,8 +622,9 @@ impl Pane for SecurityGroupsPane {
             if r.inbound && !gone.is_empty() {
                 view.tail.push(vec![(
                     format!(
-                        "It is the last rule letting {} in: nothing reaches the instances of {} that way afterwards.",
+                        "It is the last rule letting {} in {}: nothing reaches the instances of {} that way afterwards.",
                         gone.join(" or "),
+                        from_whom(&r.rule.kind),
                         r.group.label()
                     ),
                     Tone::Bad,

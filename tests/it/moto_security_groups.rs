@@ -260,3 +260,52 @@ async fn a_rule_is_revoked_from_the_details_and_the_last_ssh_rule_needs_the_word
     d.key(Key::plain(KeyCode::Enter)).await;
     assert_eq!(inbound_of(&c, &web).await, [], "{}", d.status());
 }
+
+/// The last IPv4 rule letting SSH in is the last way in for IPv4 clients, though an IPv6
+/// rule and the group's own rule remain: the word is asked, and the warning says from whom.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_ipv4_ssh_rule_needs_the_word_beside_an_ipv6_one() {
+    use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+    use ec2tui::app::Dialog;
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let vpc = default_vpc(&c).await;
+    let web = create_group(&c, &vpc, "web6", "web tier, both families").await;
+    c.authorize_security_group_ingress()
+        .group_id(&web)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    d.keys(":sg").await;
+    d.enter().await;
+    d.filter(&web).await;
+    d.enter().await;
+    let lines = d.app.details().unwrap().text();
+    let chosen = lines
+        .iter()
+        .find(|l| l.starts_with('▶'))
+        .cloned()
+        .unwrap_or_default();
+    assert!(chosen.contains("0.0.0.0/0"), "{lines:?}");
+    d.key(ec2tui::app::Key::ctrl('d')).await;
+    let Some(Dialog::Confirm(conf)) = &d.app.dialog else {
+        panic!("no confirmation: {}", d.status())
+    };
+    assert_eq!(conf.typed, Some("revoke"));
+    let body = d.app.confirm_body(conf).text().join("\n");
+    assert!(
+        body.contains("last rule letting SSH (22) in from IPv4 addresses"),
+        "{body}"
+    );
+}
