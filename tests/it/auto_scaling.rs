@@ -914,6 +914,21 @@ async fn the_rollout_runbook_copied_with_ctrl_y_runs_in_the_aws_cli() {
     );
     d.key(Key::plain(KeyCode::Esc)).await;
     assert_eq!(d.calls.len(), before, "nothing was sent by ec2tui");
+    // a wait whose reads never say "whole" ends the chain after its deadline, never loops
+    // for ever (aws and sleep are shell functions here: 80 rounds in no time)
+    let wait = lines
+        .iter()
+        .find(|l| l.contains("until ["))
+        .expect("a wait for the group")
+        .trim_end_matches(" &&");
+    let dir = crate::e2e::scratch("rollout-runbook-deadline");
+    let (status, _out, err) = crate::aws_cli::run_cli(
+        &moto,
+        &format!("sleep() {{ :; }}\naws() {{ echo False; }}\n{wait} && echo went-on"),
+        &dir,
+    );
+    assert!(!status.success(), "{err}");
+    assert!(err.contains("not whole after 20 minutes"), "{err}");
 
     // the driver's session is profile "test", which every command names; the CLI's scratch
     // configuration has only the credentials of the environment

@@ -604,7 +604,9 @@ impl AutoScalingPane {
                         "--instance-ids",
                         m,
                     ]));
-                    let mut wait = vec![Word::Shell("until [ \"$(")];
+                    // in a subshell with a deadline (80 rounds, 20 minutes): a read that
+                    // keeps failing ends the chain instead of looping for ever
+                    let mut wait = vec![Word::Shell("( n=0; until [ \"$(")];
                     wait.extend(argv(&[
                         "autoscaling",
                         "describe-auto-scaling-groups",
@@ -615,7 +617,9 @@ impl AutoScalingPane {
                         "--output",
                         "text",
                     ]));
-                    wait.push(Word::Shell(")\" = True ]; do sleep 15; done"));
+                    wait.push(Word::Shell(
+                        ")\" = True ]; do n=$((n+1)); [ \"$n\" -lt 80 ] || { echo 'ec2tui: the group is not whole after 20 minutes: stopping here' >&2; exit 1; }; sleep 15; done )",
+                    ));
                     lines.push(wait);
                 }
             }
