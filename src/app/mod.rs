@@ -115,6 +115,8 @@ pub struct Shared {
     /// When each pane was last left for another: one away for a while lists again when it is
     /// focused (only the focused pane refreshes periodically).
     left_at: std::collections::HashMap<PaneId, i64>,
+    /// Watch ticks each pane not shown has let pass since its last round.
+    hidden_ticks: std::collections::HashMap<PaneId, u32>,
     /// Ctrl-y in a form: calls are kept here, not sent.
     capture: Option<Vec<Op>>,
     /// Ctrl-y in a form whose submit opens a flow of several steps: its runbook's lines.
@@ -201,6 +203,7 @@ impl AppState {
                 outbox: Vec::new(),
                 focus_to: None,
                 left_at: Default::default(),
+                hidden_ticks: Default::default(),
                 capture: None,
                 tag_calls: Default::default(),
                 capture_lines: Vec::new(),
@@ -398,6 +401,26 @@ impl AppState {
     }
 
     /// Runs `f` on every pane in turn.
+    /// A watch round: the focused pane's watch every tick, the others' no faster than the
+    /// refresh period (a pane not shown has nobody looking at it change).
+    fn watch_round(&mut self) -> Vec<Effect> {
+        let every = (self.s.refresh_secs.max(1) / watch::WATCH_TICK_SECS).max(1) as u32;
+        let mut fx = Vec::new();
+        for i in 0..self.panes.len() {
+            let id = self.panes[i].spec().id;
+            if i != self.focus {
+                let n = self.s.hidden_ticks.entry(id).or_insert(0);
+                *n += 1;
+                if *n < every {
+                    continue;
+                }
+            }
+            self.s.hidden_ticks.insert(id, 0);
+            fx.extend(self.with(i, |p, cx| p.on_watch_due(cx)));
+        }
+        fx
+    }
+
     fn each(&mut self, f: impl Fn(&mut dyn Pane, &mut Cx) -> Vec<Effect>) -> Vec<Effect> {
         let mut fx = Vec::new();
         for i in 0..self.panes.len() {

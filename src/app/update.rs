@@ -46,7 +46,7 @@ impl AppState {
                 fx.extend(self.with(self.focus, |p, cx| p.refresh(cx)));
                 fx
             }
-            Event::WatchDue => self.each(|p, cx| p.on_watch_due(cx)),
+            Event::WatchDue => self.watch_round(),
             Event::Api(a) => self.on_api(a),
         };
         if !self.s.quit {

@@ -381,3 +381,42 @@ async fn a_bulk_result_is_whole_in_messages() {
         "one message names all five: {ids:?} {log:?}"
     );
 }
+
+/// A watch of a pane not shown goes no faster than the refresh period (30 s: one round in 15
+/// watch ticks), the shown pane's every tick.
+#[tokio::test]
+async fn a_pane_not_shown_watches_no_faster_than_its_refresh() {
+    use ec2tui::aws::demo::DemoRegion;
+    let mut d = Driver::new(
+        DemoRegion::new(20, Duration::from_secs(3600), Duration::ZERO),
+        false,
+    );
+    d.start().await;
+    d.filter("running").await;
+    let id = d.app.instances().selected_id().unwrap().to_string();
+    d.keys("S").await;
+    d.keys("y").await;
+    assert_eq!(d.app.watching(), vec![id.clone()]);
+    let shown = thirty_ticks(&mut d, &id).await;
+    assert!(shown >= 29, "the shown pane's watch every tick: {shown}");
+    d.keys("3").await;
+    let hidden = thirty_ticks(&mut d, &id).await;
+    assert!(
+        (1..=2).contains(&hidden),
+        "hidden: {hidden} rounds in 30 ticks"
+    );
+    assert_eq!(d.app.watching(), vec![id], "still followed");
+}
+
+/// Thirty watch ticks; how many rounds asked about `id`.
+async fn thirty_ticks<A: Ec2Api + 'static>(d: &mut Driver<A>, id: &str) -> usize {
+    let from = d.effects.len();
+    for _ in 0..30 {
+        let fx = d.app.update(Event::WatchDue);
+        d.run(fx).await;
+    }
+    d.effects[from..]
+        .iter()
+        .filter(|e| e.contains("DescribeInstances") && e.contains(id))
+        .count()
+}
