@@ -207,7 +207,7 @@ async fn switch_the_version_and_count_the_old_members() {
 }
 
 /// Types new user data into the open `u` form and submits it, choosing a new version.
-async fn new_user_data(d: &mut Driver<impl Ec2Api>, text: &str) {
+pub(crate) async fn new_user_data(d: &mut Driver<impl Ec2Api>, text: &str) {
     if let Some(Dialog::Form { form, .. }) = &d.app.dialog
         && form.index_of("Start").is_some()
     {
@@ -229,7 +229,7 @@ async fn new_user_data(d: &mut Driver<impl Ec2Api>, text: &str) {
 
 /// Ctrl-s in the rollout form, then the rollout's own confirmation: it names every member
 /// it replaces, and the word `replace` is typed.
-async fn submit_rollout(d: &mut Driver<impl Ec2Api>) {
+pub(crate) async fn submit_rollout(d: &mut Driver<impl Ec2Api>) {
     let before = d.calls.len();
     d.key(Key::ctrl('s')).await;
     assert_eq!(
@@ -466,7 +466,7 @@ async fn delete_refusals_before_any_call() {
     assert!(r.params.contains(&("forceDelete".into(), "true".into())));
 }
 
-async fn asg_demo_app() -> Driver<DemoRegion> {
+pub(crate) async fn asg_demo_app() -> Driver<DemoRegion> {
     let mut d = Driver::new(
         DemoRegion::new(60, Duration::from_secs(3600), Duration::ZERO).with_auto_scaling(),
         false,

@@ -236,6 +236,41 @@ async fn screenshots() {
         crate::svg::to_svg(&render(&mut d.app, 120, 16)),
     )
     .unwrap();
+    // launch templates
+    let mut d = demo_app(60).await;
+    d.keys(":lt").await;
+    d.enter().await;
+    std::fs::write(
+        dir.join("templates.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 16)),
+    )
+    .unwrap();
+    // every region at once
+    let mut d = demo_app(60).await;
+    d.keys(":region all").await;
+    d.enter().await;
+    std::fs::write(
+        dir.join("every-region.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 140, 24)),
+    )
+    .unwrap();
+    // an Auto Scaling group with a rollout in progress, and its details
+    let mut d = crate::auto_scaling::asg_demo_app().await;
+    d.filter("web-prod").await;
+    d.keys("u").await;
+    crate::auto_scaling::new_user_data(&mut d, "#!/bin/bash\nexport APP_RELEASE=2026.12").await;
+    crate::auto_scaling::submit_rollout(&mut d).await;
+    std::fs::write(
+        dir.join("asg-rollout.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 16)),
+    )
+    .unwrap();
+    d.enter().await;
+    std::fs::write(
+        dir.join("asg-rollout-details.svg"),
+        crate::svg::to_svg(&render(&mut d.app, 120, 40)),
+    )
+    .unwrap();
 }
 
 mod amis {
