@@ -54,6 +54,11 @@ pub trait InstancesApi: Send + Sync {
     fn set_termination_protection(&self, id: String, on: bool) -> BoxFuture<'_, ApiResult<()>>;
     /// The decoded user data, `None` when the instance has none.
     fn user_data(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;
+    /// The user data as its bytes, not cleaned for the screen (a launch like this one sends
+    /// them as they are); by default the cleaned text's.
+    fn user_data_exact(&self, id: String) -> BoxFuture<'_, ApiResult<Option<Vec<u8>>>> {
+        Box::pin(async move { Ok(self.user_data(id).await?.map(String::into_bytes)) })
+    }
     /// The latest console output (`GetConsoleOutput` with `Latest`), decoded and cleaned
     /// (`console_text`); `None` when there is none yet.
     fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>>;

@@ -340,3 +340,73 @@ async fn launch_more_like_this_carries_the_user_data() {
     .unwrap();
     assert_eq!(text, data);
 }
+
+/// `L` on an instance whose user data has `bytes`: the form's user data field and its help,
+/// then the user data the instance it launches gets (None: none).
+async fn launch_like_with(bytes: &[u8]) -> (String, String, Option<Vec<u8>>) {
+    use base64::Engine;
+    let moto = Moto::start();
+    let c = moto.client().await;
+    let ami = some_ami(&c).await;
+    let out = c
+        .run_instances()
+        .image_id(&ami)
+        .min_count(1)
+        .max_count(1)
+        .user_data(base64::engine::general_purpose::STANDARD.encode(bytes))
+        .send()
+        .await
+        .unwrap();
+    let id = out.instances()[0].instance_id().unwrap().to_string();
+    let mut d = Driver::new(moto.adapter().await, false);
+    d.start().await;
+    d.filter(&id).await;
+    d.keys("L").await;
+    let Some(Dialog::Form { form, .. }) = &d.app.dialog else {
+        panic!("no launch form: {}", d.status())
+    };
+    let field = form.field(ec2tui::panes::kit::launch::F_USER_DATA);
+    let (shown, help) = (field.get(), field.help.clone().unwrap_or_default());
+    d.key(Key::ctrl('s')).await;
+    assert!(d.app.dialog.is_none(), "launched: {}", d.status());
+    let new = d.app.instances().selected_id().unwrap().to_string();
+    assert_ne!(new, id);
+    let attr = c
+        .describe_instance_attribute()
+        .instance_id(&new)
+        .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+        .send()
+        .await
+        .unwrap();
+    let sent = attr
+        .user_data()
+        .and_then(|u| u.value())
+        .filter(|b| !b.is_empty())
+        .map(|b| base64::engine::general_purpose::STANDARD.decode(b).unwrap());
+    (shown, help, sent)
+}
+
+/// Tabs and carriage returns are not drawn in the form, but the launched instances get the
+/// user data byte for byte (they got it cleaned for the screen); gzip'd user data, which the
+/// form cannot hold, is said to be left out, never sent mangled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn launch_more_like_this_sends_the_user_data_exactly_or_says_why_not() {
+    let data = "#!/bin/sh\r\ncat <<-EOF > /tmp/x\r\n\tindented by a tab\r\n\tEOF\r\n";
+    let (shown, help, sent) = launch_like_with(data.as_bytes()).await;
+    assert!(
+        !shown.contains('\t') && shown.contains("indented by a tab"),
+        "{shown:?}"
+    );
+    assert!(help.contains("sent exactly as it is"), "{help}");
+    assert_eq!(sent.as_deref(), Some(data.as_bytes()), "byte for byte");
+
+    // gzip's magic bytes and a body that is not UTF-8
+    let gz: &[u8] = &[0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x80, 0x81];
+    let (shown, help, sent) = launch_like_with(gz).await;
+    assert_eq!(shown, "");
+    assert!(
+        help.contains("not carried") && help.contains("binary"),
+        "{help}"
+    );
+    assert_eq!(sent, None, "nothing mangled is sent");
+}

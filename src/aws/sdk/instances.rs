@@ -253,6 +253,32 @@ impl InstancesApi for SdkEc2 {
         })
     }
 
+    fn user_data_exact(&self, id: String) -> BoxFuture<'_, ApiResult<Option<Vec<u8>>>> {
+        Box::pin(async move {
+            let out = self
+                .ec2
+                .describe_instance_attribute()
+                .instance_id(id)
+                .attribute(InstanceAttributeName::UserData)
+                .send()
+                .await
+                .map_err(map_err)?;
+            let Some(b64) = out
+                .user_data()
+                .and_then(|a| a.value())
+                .filter(|b| !b.is_empty())
+            else {
+                return Ok(None);
+            };
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map(Some)
+                .map_err(|e| {
+                    ApiError::other(ErrorKind::Other, format!("user data is not base64: {e}"))
+                })
+        })
+    }
+
     fn console_output(&self, id: String) -> BoxFuture<'_, ApiResult<Option<String>>> {
         Box::pin(async move {
             let out = self

@@ -178,7 +178,7 @@ impl ImagesPane {
             format!("DescribeInstanceAttribute userData {id}"),
             move |api| {
                 Box::pin(async move {
-                    let r = api.user_data(id.clone()).await;
+                    let r = api.user_data_exact(id.clone()).await;
                     Got::LikeUserData(opening, id, r)
                 })
             },
@@ -192,24 +192,58 @@ impl ImagesPane {
         &mut self,
         opening: u64,
         id: &str,
-        result: ApiResult<Option<String>>,
+        result: ApiResult<Option<Vec<u8>>>,
         cx: &mut Cx,
     ) {
         if cx.form_tag::<LaunchTag>().map(|t| t.form) != Some(opening) {
             return;
         }
+        // what can be carried as it is: text (not gzip or other bytes) that is not read as
+        // a file's name (`@path`); it is shown cleaned and sent exactly
+        let result = result.map(|bytes| {
+            bytes
+                .filter(|b| !b.is_empty())
+                .map(|b| match String::from_utf8(b) {
+                    Ok(exact) if exact.trim_start().starts_with('@') => {
+                        Err("it begins with @, which the form reads as a file's name".to_string())
+                    }
+                    Ok(exact) => Ok(exact),
+                    Err(e) => Err(format!(
+                        "it is {} bytes of binary data (gzip?), which the form cannot hold",
+                        e.as_bytes().len()
+                    )),
+                })
+        });
+        let shown = match &result {
+            Ok(Some(Ok(exact))) => Some(crate::aws::clean_multiline(exact)),
+            _ => None,
+        };
         let Some(form) = cx.form_mut() else {
             return;
         };
         let typed = !form.field(F_USER_DATA).get().is_empty();
         let field = form.field_mut(F_USER_DATA);
         match result {
-            Ok(Some(t)) if typed && !t.is_empty() => {
+            Ok(Some(Ok(_))) if typed => {
                 field.help = Some(format!("{id} has user data; kept what you typed instead"));
             }
-            Ok(Some(text)) if !text.is_empty() => {
-                field.value = crate::app::FieldValue::Area(text);
-                field.help = Some(format!("the user data of {id}"));
+            Ok(Some(Ok(exact))) => {
+                let shown = shown.unwrap_or_default();
+                field.help = Some(if shown == exact {
+                    format!("the user data of {id}")
+                } else {
+                    // tabs, carriage returns, escapes: not drawn, but sent as they are
+                    format!(
+                        "the user data of {id} (shown without its control characters; sent exactly as it is unless you change it)"
+                    )
+                });
+                field.value = crate::app::FieldValue::Area(shown.clone());
+                self.launcher.carry_user_data(opening, shown, exact);
+            }
+            Ok(Some(Err(why))) => {
+                field.help = Some(format!(
+                    "the user data of {id} is not carried: {why}; the new instances get none unless you type it"
+                ));
             }
             Ok(_) => field.help = Some(format!("{id} has no user data")),
             Err(e) => {

@@ -90,7 +90,7 @@ enum Got {
     Regions(ApiResult<Vec<String>>),
     /// The user data of the instance a "launch more like" form was opened for: (the form's
     /// opening, the instance, its user data).
-    LikeUserData(u64, String, ApiResult<Option<String>>),
+    LikeUserData(u64, String, ApiResult<Option<Vec<u8>>>),
 }
 
 const ACTIONS: &[ActionSpec] = &[

@@ -165,6 +165,10 @@ pub struct Launcher {
     /// The launch being checked or sent: the form it came from and the spec the DryRun
     /// checks. Only that spec is launched, only while that form is open, only once.
     pending: Option<(u64, LaunchSpec)>,
+    /// User data carried from the instance a launch is like: the form it was put in, the
+    /// text shown there (cleaned for the screen), and the exact text sent while the field
+    /// still shows it unchanged.
+    carried: Option<(u64, String, String)>,
 }
 
 impl Launcher {
@@ -213,6 +217,12 @@ impl Launcher {
             |api| Box::pin(async move { OptionsLoaded(load_options(&*api).await) }),
         );
         vec![cx.fetch(pane, job).1]
+    }
+
+    /// The user data of the instance a launch is like, for the form `opening`: shown cleaned,
+    /// sent exactly as it is unless the user changes it.
+    pub fn carry_user_data(&mut self, opening: u64, shown: String, exact: String) {
+        self.carried = Some((opening, shown, exact));
     }
 
     /// The options arrived: fill an open launch form.
@@ -402,7 +412,16 @@ impl Launcher {
             subnet_id: Some(form.field(F_SUBNET).get()).filter(|s| !s.is_empty()),
             count,
             tags,
-            user_data: Some(form.field(F_USER_DATA).get()).filter(|u| !u.is_empty()),
+            user_data: {
+                let typed = form.field(F_USER_DATA).get();
+                match &self.carried {
+                    // unchanged: the instance's own bytes, tabs and all
+                    Some((f, shown, exact)) if *f == tag.form && *shown == typed => {
+                        Some(exact.clone())
+                    }
+                    _ => Some(typed).filter(|u| !u.is_empty()),
+                }
+            },
             termination_protection: form.field(F_PROTECT).on(),
         })
     }
